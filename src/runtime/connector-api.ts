@@ -1,0 +1,107 @@
+import type { z } from 'zod';
+import type { ErrorCode } from './errors.js';
+import type { Frame } from './codec-api.js';
+import type { Meta, Origin, TremoloEvent } from './event.js';
+import type { Logger } from './logger.js';
+
+/** Whether a connector reads and writes through a codec, or produces structured events itself. */
+export type CodecNeed = 'required' | 'structured' | { readonly optional: string };
+
+export interface ConnectorPorts {
+  /** Ports into the sink side; default `['in']`. */
+  readonly in?: readonly string[];
+  /** Ports out of the source side; default `['out', 'err']`. */
+  readonly out?: readonly string[];
+}
+
+/**
+ * One stream of a source: a connection, a file, stdin. Its preprocessor state lives with it, and the
+ * origins and metadata are built once, not per event.
+ */
+export interface SourceStream {
+  readonly id: number;
+  readonly origins: readonly Origin[];
+  readonly meta: Meta;
+  /** Bytes through the preprocessors and the codec, out of the `out` port. */
+  push(data: Buffer, meta?: Meta): void;
+  /** A structured value (no codec), out of `port` (default `out`). */
+  pushValue(value: unknown, meta?: Meta, port?: string): void;
+  /** A data error of this stream, out of the `err` port. */
+  error(code: ErrorCode, message: string, data?: Buffer): void;
+  /** The stream ended: flush its preprocessors and forget its state. Idempotent. */
+  end(): void;
+}
+
+export interface ConnectorContext {
+  readonly alias: string;
+  readonly kind: string;
+  /** This instance's number, as found in `Origin.connector`. */
+  readonly id: number;
+  readonly log: Logger;
+  /** Aborted when the connector stops. */
+  readonly signal: AbortSignal;
+  /** True when the codec's output is binary (msgpack, binary): WebSocket sinks send binary frames. */
+  readonly binaryOutput: boolean;
+  /** `{ [kind]: inner }`: metadata namespaced by this connector's kind. */
+  meta(inner: Record<string, unknown>): Meta;
+  /** Whether anything is linked to one of this connector's ports (a source need not read otherwise). */
+  linked(port: string): boolean;
+
+  /** Source side: open a stream whose events carry `meta`. */
+  openStream(meta: Meta): SourceStream;
+
+  /** Sink side: the event as frames for one target stream (codec, then that stream's postprocessors). */
+  serialize(event: TremoloEvent, stream: number): Frame[] | undefined;
+  /** Sink side: the target stream is gone; its postprocessors' remaining output, if any. */
+  endSinkStream(stream: number): Frame[];
+  /** Sink side: the event could not be delivered; it goes to `err` with the reason. */
+  fail(event: TremoloEvent, code: ErrorCode, message: string): void;
+  /** Sink side: `target` is over its high-water mark; pause these origins until `release(target)`. */
+  hold(target: string, origins: readonly Origin[]): void;
+  release(target: string): void;
+
+  /** Client side: an established connection was lost; the host reconnects per the policy. */
+  connectionLost(reason: string): void;
+  /** Report the bound address of a server (printed, and available to tests). */
+  listening(address: string): void;
+  /** Stop the whole runtime with this exit code (the `exit` connector). */
+  exit(code: number): void;
+}
+
+/** Every hook is optional, as in Tremor's connector trait. */
+export interface ConnectorInstance {
+  /** Bind, open files, start timers. Throwing here fails the deployment with the reason. */
+  start?(): void | Promise<void>;
+  /** Clients: establish the connection; reject to fail the attempt. Retried per `reconnect`. */
+  connect?(attempt: number): Promise<void>;
+  /** Sink side: deliver one event arriving on `port`. */
+  write?(event: TremoloEvent, port: string): void;
+  /** Flow control: stop producing on one stream, or on all when `stream` is undefined. */
+  pause?(stream?: number): void;
+  resume?(stream?: number): void;
+  /** Graceful stop: resolve once written data has been handed over. The host bounds the wait. */
+  flush?(): Promise<void>;
+  /** Stop accepting and reading (sources quiesce). Called before `stop`. */
+  quiesce?(): void | Promise<void>;
+  /** Close everything. */
+  stop?(): void | Promise<void>;
+}
+
+export interface ConnectorDefinition<C = unknown> {
+  readonly kind: string;
+  readonly description: string;
+  readonly config: z.ZodType<C>;
+  readonly codec: CodecNeed;
+  readonly ports?: ConnectorPorts;
+  /** Documentation of the metadata this connector emits and reads, for `tremolo doc` and the README. */
+  readonly metadata?: string;
+  create(config: C, ctx: ConnectorContext): ConnectorInstance;
+}
+
+/** Identity helper: gives a connector definition its type, as built-ins and users write them. */
+export const defineConnector = <C>(def: ConnectorDefinition<C>): ConnectorDefinition<C> => def;
+
+export const DEFAULT_IN_PORTS: readonly string[] = ['in'];
+export const DEFAULT_OUT_PORTS: readonly string[] = ['out', 'err'];
+export const inPorts = (def: ConnectorDefinition<any>): readonly string[] => def.ports?.in ?? DEFAULT_IN_PORTS;
+export const outPorts = (def: ConnectorDefinition<any>): readonly string[] => def.ports?.out ?? DEFAULT_OUT_PORTS;
