@@ -1,3 +1,4 @@
+import { brand } from './brand.js';
 import type { z } from 'zod';
 import type { Meta } from './event.js';
 
@@ -24,4 +25,4 @@ export interface CodecDefinition<C = unknown> {
 }
 
 /** Identity helper: gives a codec definition its type, as built-ins and users write them. */
-export const defineCodec = <C = undefined>(def: CodecDefinition<C>): CodecDefinition<C> => def;
+export const defineCodec = <C = undefined>(def: CodecDefinition<C>): CodecDefinition<C> => brand(def, 'codec');

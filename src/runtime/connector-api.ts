@@ -1,3 +1,4 @@
+import { brand } from './brand.js';
 import type { z } from 'zod';
 import type { ErrorCode } from './errors.js';
 import type { Frame } from './codec-api.js';
@@ -72,6 +73,11 @@ export interface ConnectorContext {
 export interface ConnectorInstance {
   /** Bind, open files, start timers. Throwing here fails the deployment with the reason. */
   start?(): void | Promise<void>;
+  /**
+   * Begin producing (read files, start timers, read stdin). Called once every connector of the
+   * flow has started, so no event reaches a sink that is not ready.
+   */
+  run?(): void;
   /** Clients: establish the connection; reject to fail the attempt. Retried per `reconnect`. */
   connect?(attempt: number): Promise<void>;
   /** Sink side: deliver one event arriving on `port`. */
@@ -99,7 +105,7 @@ export interface ConnectorDefinition<C = unknown> {
 }
 
 /** Identity helper: gives a connector definition its type, as built-ins and users write them. */
-export const defineConnector = <C>(def: ConnectorDefinition<C>): ConnectorDefinition<C> => def;
+export const defineConnector = <C>(def: ConnectorDefinition<C>): ConnectorDefinition<C> => brand(def, 'connector');
 
 export const DEFAULT_IN_PORTS: readonly string[] = ['in'];
 export const DEFAULT_OUT_PORTS: readonly string[] = ['out', 'err'];

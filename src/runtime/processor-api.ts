@@ -1,3 +1,4 @@
+import { brand } from './brand.js';
 import type { z } from 'zod';
 import type { ErrorCode } from './errors.js';
 import type { Meta } from './event.js';
@@ -29,4 +30,4 @@ export interface ProcessorDefinition<C = unknown> {
   post?(config: C): Processor;
 }
 
-export const defineProcessor = <C = undefined>(def: ProcessorDefinition<C>): ProcessorDefinition<C> => def;
+export const defineProcessor = <C = undefined>(def: ProcessorDefinition<C>): ProcessorDefinition<C> => brand(def, 'processor');

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { defineConnector } from '../runtime/connector-api.js';
+
+/**
+ * Stops the runtime. Unlike Tremor's, it honours the event: `{ exit: CODE, delay: MS }` exits with
+ * that code after that delay; any other event exits with 0 after the configured delay.
+ */
+export const exit = defineConnector({
+  kind: 'exit',
+  description: 'Stops the runtime when an event arrives: `{ "exit": code, "delay": ms }` sets the exit code and a delay.',
+  config: z.strictObject({
+    delay: z.number().int().min(0).default(0).describe('milliseconds to wait before stopping, when the event gives none'),
+  }),
+  codec: 'structured',
+  ports: { in: ['in'], out: ['err'] },
+  create(config, ctx) {
+    let timer: NodeJS.Timeout | undefined;
+    let requested = false;
+    return {
+      write(event) {
+        if (requested) return;
+        const data = event.data as { exit?: unknown; delay?: unknown } | null;
+        const record = data !== null && typeof data === 'object' && !Array.isArray(data);
+        const code = record && typeof data.exit === 'number' && Number.isInteger(data.exit) ? data.exit : 0;
+        const delay = record && typeof data.delay === 'number' && data.delay >= 0 ? data.delay : config.delay;
+        if (record && data.exit !== undefined && code !== data.exit) {
+          ctx.fail(event, 'ERR_CONFIG_INVALID', `${ctx.alias}: "exit" must be an integer, received ${JSON.stringify(data.exit)}; exiting with 0`);
+        }
+        requested = true;
+        ctx.log.info(`exit ${code} requested${delay > 0 ? `, in ${delay} ms` : ''}`);
+        timer = setTimeout(() => ctx.exit(Math.max(0, Math.min(255, code))), delay);
+      },
+      stop() {
+        clearTimeout(timer);
+      },
+    };
+  },
+});

@@ -1,0 +1,80 @@
+import type { Readable, Writable } from 'node:stream';
+import { z } from 'zod';
+import { defineConnector, type SourceStream } from '../runtime/connector-api.js';
+import type { TremoloEvent } from '../runtime/event.js';
+
+/**
+ * The process's stdin as a source; `in` and `stdout` write to stdout, `stderr` to stderr. It reads
+ * stdin only when something is linked to its `out` or `err`, so a flow that merely prints does not
+ * hold the terminal.
+ */
+export const stdio = defineConnector({
+  kind: 'stdio',
+  description: 'Reads stdin (one stream); writes what reaches `in` or `stdout` to stdout and `stderr` to stderr.',
+  config: z.strictObject({}),
+  codec: 'required',
+  ports: { in: ['in', 'stdout', 'stderr'], out: ['out', 'err'] },
+  metadata: '`meta.stdio = {}`',
+  create(_config, ctx) {
+    const stdin: Readable = process.stdin;
+    const outputs: Record<string, [Writable, number]> = {
+      in: [process.stdout, 0],
+      stdout: [process.stdout, 0],
+      stderr: [process.stderr, 1],
+    };
+    let stream: SourceStream | undefined;
+    const onData = (chunk: Buffer): void => stream?.push(chunk);
+    const onEnd = (): void => stream?.end();
+    const holding = new Set<string>();
+
+    const write = (event: TremoloEvent, port: string): void => {
+      const [target, id] = outputs[port]!;
+      const frames = ctx.serialize(event, id);
+      if (frames === undefined) return;
+      let ok = true;
+      for (const frame of frames) ok = target.write(frame) && ok;
+      if (!ok) {
+        const key = id === 0 ? 'stdout' : 'stderr';
+        ctx.hold(key, event.origins);
+        if (!holding.has(key)) {
+          holding.add(key);
+          target.once('drain', () => {
+            holding.delete(key);
+            ctx.release(key);
+          });
+        }
+      }
+    };
+
+    return {
+      run() {
+        if (!ctx.linked('out') && !ctx.linked('err')) return;
+        stream = ctx.openStream(ctx.meta({}));
+        stdin.on('data', onData);
+        stdin.once('end', onEnd);
+      },
+      write,
+      pause: () => void stdin.pause(),
+      resume: () => void stdin.resume(),
+      quiesce() {
+        stdin.off('data', onData);
+        stdin.off('end', onEnd);
+        if (stream !== undefined) {
+          stdin.pause();
+          stream.end();
+        }
+      },
+      async flush() {
+        await Promise.all(
+          [process.stdout, process.stderr].map(
+            (w) => new Promise<void>((resolve) => (w.writableNeedDrain ? w.once('drain', () => resolve()) : resolve())),
+          ),
+        );
+      },
+      stop() {
+        // A paused stdin pipe still keeps the event loop alive; let the process end.
+        if (stream !== undefined) (stdin as Readable & { unref?: () => void }).unref?.();
+      },
+    };
+  },
+});

@@ -1,0 +1,146 @@
+import type { Socket } from 'node:net';
+import WebSocket from 'ws';
+import { z } from 'zod';
+import { defineConnector, type SourceStream } from '../runtime/connector-api.js';
+import type { Meta } from '../runtime/event.js';
+import { KeepaliveSchema, keepalive } from './shared/keepalive.js';
+import { applySocketOptions, SocketOptionsSchema } from './shared/socket-options.js';
+import { ClientTlsSchema, loadClientTls, type ClientTlsOptions } from './shared/tls.js';
+import { drained, isBinaryEvent, sendFrames, WaterMarksSchema, type Outlet } from './shared/ws-send.js';
+import { formatHostPort, parseWsUrl } from './shared/ws-url.js';
+
+const Config = z
+  .strictObject({
+    url: z.string().describe('ws://host:port/path or wss://host:port/path to connect to'),
+    tls: ClientTlsSchema.optional().describe('true (system roots) or { cafile, domain, cert, key }; implied by wss://'),
+    headers: z.record(z.string(), z.string()).default({}).describe('handshake headers, e.g. Authorization'),
+    protocols: z.array(z.string()).default([]).describe('subprotocols to offer'),
+    socket_options: SocketOptionsSchema,
+    max_message_size: z
+      .number()
+      .int()
+      .positive()
+      .default(16 * 1024 * 1024)
+      .describe('largest message accepted, in bytes'),
+    connect_timeout_ms: z.number().int().positive().default(10_000).describe('give up an attempt whose handshake takes longer'),
+    ...KeepaliveSchema,
+    ...WaterMarksSchema,
+  })
+  .superRefine((c, ctx) => {
+    const url = parseWsUrl(c.url);
+    if (typeof url === 'string') ctx.addIssue({ code: 'custom', path: ['url'], message: url });
+    else if (url.secure === undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: `expected ws:// or wss:// before the host, received ${JSON.stringify(c.url)}` });
+    else if (url.secure === false && c.tls !== undefined && c.tls !== false) ctx.addIssue({ code: 'custom', path: ['url'], message: `tls is configured but the url is ws://; write wss://, received ${JSON.stringify(c.url)}` });
+  });
+
+export const wsClient = defineConnector({
+  kind: 'ws_client',
+  description:
+    'A WebSocket client with one connection (one stream per connection made). Reconnects per `reconnect`, also when the server closes or stops answering pings; events sent while disconnected wait in a bounded queue.',
+  config: Config,
+  codec: 'required',
+  metadata: '`meta.ws_client = { tls, peer: { host, port } }`, plus `binary: true` for a binary frame.',
+  create(config, ctx) {
+    const url = parseWsUrl(config.url) as Exclude<ReturnType<typeof parseWsUrl>, string>;
+    const secure = url.secure === true;
+    let tls: ClientTlsOptions | undefined;
+    let current: (Outlet & { stream: SourceStream; stopKeepalive: () => void }) | undefined;
+    let paused = false;
+    let stopping = false;
+    let connecting: WebSocket | undefined;
+
+    return {
+      async start() {
+        if (secure) tls = (await loadClientTls(config.tls ?? true)) ?? {};
+      },
+      connect() {
+        return new Promise<void>((resolve, reject) => {
+          const ws = new WebSocket(config.url, config.protocols, {
+            headers: config.headers,
+            maxPayload: config.max_message_size,
+            handshakeTimeout: config.connect_timeout_ms,
+            perMessageDeflate: false,
+            ...(tls ?? {}),
+          });
+          connecting = ws;
+          let open = false;
+          ws.on('unexpected-response', (_req, res) => {
+            ws.terminate();
+            reject(new Error(`handshake refused with HTTP ${res.statusCode}`));
+          });
+          ws.on('error', (err) => {
+            if (!open) reject(err);
+            else current?.stream.error('ERR_PROTOCOL', `connection: ${err.message}`);
+          });
+          ws.on('open', () => {
+            open = true;
+            connecting = undefined;
+            if (stopping) {
+              ws.terminate();
+              reject(new Error('stopped while connecting'));
+              return;
+            }
+            const socket = (ws as unknown as { _socket: Socket })._socket;
+            applySocketOptions(socket, config.socket_options);
+            const peer = { host: socket.remoteAddress ?? url.host, port: socket.remotePort ?? url.port };
+            const inner = { tls: secure, peer };
+            const meta = ctx.meta(inner);
+            const binaryMeta: Meta = ctx.meta({ ...inner, binary: true });
+            const stream = ctx.openStream(meta);
+            const key = formatHostPort(peer.host, peer.port);
+            const conn = {
+              ws,
+              socket,
+              key: 'connection',
+              holding: false,
+              stream,
+              stopKeepalive: keepalive(ws, config, (why) => ctx.log.info(`server ${key} dead: ${why}`)),
+            };
+            current = conn;
+            if (paused) ws.pause();
+            ws.on('message', (data: Buffer, isBinary: boolean) => stream.push(data, isBinary ? binaryMeta : meta));
+            ws.on('close', (code: number, why: Buffer) => {
+              conn.stopKeepalive();
+              stream.end();
+              ctx.endSinkStream(stream.id);
+              if (conn.holding) ctx.release(conn.key);
+              if (current === conn) current = undefined;
+              if (!stopping) ctx.connectionLost(`closed with ${code}${why.length > 0 ? ` ${why.toString()}` : ''}`);
+            });
+            ctx.log.debug(`connected to ${config.url} (${key})`);
+            resolve();
+          });
+        });
+      },
+      write(event) {
+        if (current === undefined || current.ws.readyState !== WebSocket.OPEN) {
+          ctx.fail(event, 'ERR_NOT_CONNECTED', `${ctx.alias}: not connected to ${config.url}`);
+          return;
+        }
+        sendFrames(current, event, current.stream.id, isBinaryEvent(event, ctx), ctx, config);
+      },
+      pause() {
+        paused = true;
+        current?.ws.pause();
+      },
+      resume() {
+        paused = false;
+        current?.ws.resume();
+      },
+      async flush() {
+        if (current !== undefined) await drained(current);
+      },
+      async stop() {
+        stopping = true;
+        connecting?.terminate();
+        const conn = current;
+        if (conn === undefined) return;
+        await new Promise<void>((resolve) => {
+          conn.ws.once('close', () => resolve());
+          conn.ws.close(1000, 'stopping');
+          setTimeout(() => conn.ws.terminate(), 1000).unref();
+        });
+      },
+    };
+  },
+});

@@ -1,0 +1,196 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { z } from 'zod';
+import { defineConnector, type SourceStream } from '../runtime/connector-api.js';
+import { reason } from '../runtime/errors.js';
+import type { Meta, TremoloEvent } from '../runtime/event.js';
+import { KeepaliveSchema, keepalive } from './shared/keepalive.js';
+import { applySocketOptions, reusePortSupported, SocketOptionsSchema } from './shared/socket-options.js';
+import { loadServerTls, ServerTlsSchema } from './shared/tls.js';
+import { drained, isBinaryEvent, sendFrames, WaterMarksSchema, type Outlet } from './shared/ws-send.js';
+import { formatHostPort, parseWsUrl } from './shared/ws-url.js';
+
+const Config = z
+  .strictObject({
+    url: z.string().describe('ws://host:port, wss://host:port or host:port to listen on; port 0 picks a free port'),
+    backlog: z.number().int().positive().default(128).describe('pending connections not yet accepted'),
+    socket_options: SocketOptionsSchema,
+    tls: ServerTlsSchema.optional().describe('{ cert, key } files: serve wss://'),
+    max_message_size: z
+      .number()
+      .int()
+      .positive()
+      .default(16 * 1024 * 1024)
+      .describe('largest message accepted, in bytes; a bigger one closes the connection with 1009'),
+    ...KeepaliveSchema,
+    ...WaterMarksSchema,
+  })
+  .superRefine((c, ctx) => {
+    const url = parseWsUrl(c.url);
+    if (typeof url === 'string') ctx.addIssue({ code: 'custom', path: ['url'], message: url });
+    else if (url.secure === true && c.tls === undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: `wss:// needs tls: { cert, key }, received ${JSON.stringify(c.url)} without tls` });
+    else if (url.secure === false && c.tls !== undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: `tls is configured but the url is ws://; write wss://, received ${JSON.stringify(c.url)}` });
+    if (c.low_water_mark > c.high_water_mark) ctx.addIssue({ code: 'custom', path: ['low_water_mark'], message: `expected at most high_water_mark (${c.high_water_mark}), received ${c.low_water_mark}` });
+    if (c.socket_options.SO_REUSEPORT && !reusePortSupported) ctx.addIssue({ code: 'custom', path: ['socket_options', 'SO_REUSEPORT'], message: `SO_REUSEPORT needs Node.js >= 22.12, this is ${process.versions.node}` });
+  });
+
+interface Connection extends Outlet {
+  readonly stream: SourceStream;
+  readonly binaryMeta: Meta;
+  readonly stopKeepalive: () => void;
+}
+
+export const wsServer = defineConnector({
+  kind: 'ws_server',
+  description:
+    'A WebSocket server. Each connection is a stream; an event sent to `in` goes back to the connection named by `meta.ws_server.peer`, else to every connection among its origins, else to `err`.',
+  config: Config,
+  codec: 'required',
+  metadata:
+    '`meta.ws_server = { tls, peer: { host, port }, path, headers }`, plus `binary: true` for a binary frame. On `in`: `meta.ws_server.peer` picks the connection; `meta.ws_server.binary`, `meta.ws_client.binary` or Tremor\'s `meta.binary` send a binary frame.',
+  create(config, ctx) {
+    const address = parseWsUrl(config.url) as Exclude<ReturnType<typeof parseWsUrl>, string>;
+    const secure = config.tls !== undefined;
+    const byStream = new Map<number, Connection>();
+    const byPeer = new Map<string, Connection>();
+    const wss = new WebSocketServer({ noServer: true, maxPayload: config.max_message_size, perMessageDeflate: false });
+    let server: http.Server | undefined;
+    let paused = false;
+
+    const accept = (ws: WebSocket, req: http.IncomingMessage, socket: Socket): void => {
+      const peer = { host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
+      const inner = { tls: secure, peer, path: req.url ?? '/', headers: req.headers };
+      const meta = ctx.meta(inner);
+      const stream = ctx.openStream(meta);
+      const key = formatHostPort(peer.host, peer.port);
+      const conn: Connection = {
+        ws,
+        socket,
+        key,
+        holding: false,
+        stream,
+        binaryMeta: ctx.meta({ ...inner, binary: true }),
+        stopKeepalive: keepalive(ws, config, (why) => ctx.log.info(`connection ${key} dead: ${why}`)),
+      };
+      byStream.set(stream.id, conn);
+      byPeer.set(key, conn);
+      ctx.log.debug(`connection ${key} opened (stream ${stream.id}, path ${inner.path})`);
+      if (paused) ws.pause();
+      ws.on('message', (data: Buffer, isBinary: boolean) => stream.push(data, isBinary ? conn.binaryMeta : meta));
+      ws.on('error', (err: Error & { code?: string }) => {
+        stream.error('ERR_PROTOCOL', `connection ${key}: ${err.message}${err.code ? ` (${err.code})` : ''}`);
+      });
+      ws.on('close', (code: number) => {
+        conn.stopKeepalive();
+        byStream.delete(stream.id);
+        byPeer.delete(key);
+        stream.end();
+        ctx.endSinkStream(stream.id);
+        if (conn.holding) ctx.release(key);
+        ctx.log.debug(`connection ${key} closed (${code})`);
+      });
+    };
+
+    const route = (event: TremoloEvent): Connection[] | string => {
+      const peer = (event.meta.ws_server as { peer?: { host?: unknown; port?: unknown } } | undefined)?.peer;
+      if (peer !== undefined && typeof peer.host === 'string' && typeof peer.port === 'number') {
+        const conn = byPeer.get(formatHostPort(peer.host, peer.port));
+        if (conn !== undefined) return [conn];
+      }
+      const targets: Connection[] = [];
+      let mine = 0;
+      for (const origin of event.origins) {
+        if (origin.connector !== ctx.id) continue;
+        mine++;
+        const conn = byStream.get(origin.stream);
+        if (conn !== undefined) targets.push(conn);
+      }
+      if (targets.length > 0) return targets;
+      if (peer !== undefined) return `no open connection from ${formatHostPort(String(peer.host), Number(peer.port))} (meta.ws_server.peer)`;
+      if (mine > 0) return `the connection${mine > 1 ? 's' : ''} it came from ${mine > 1 ? 'are' : 'is'} closed`;
+      return 'it carries no meta.ws_server.peer and came from no connection of this server';
+    };
+
+    return {
+      async start() {
+        const tls = config.tls === undefined ? undefined : await loadServerTls(config.tls);
+        server = tls === undefined ? http.createServer() : https.createServer(tls);
+        server.on('connection', (socket: Socket) => applySocketOptions(socket, config.socket_options));
+        // A failed TLS or HTTP handshake concerns that one client; the server goes on accepting.
+        server.on('tlsClientError', (err: Error, socket: Socket) => {
+          ctx.log.debug(`TLS handshake from ${socket.remoteAddress}:${socket.remotePort} failed: ${err.message}`);
+          socket.destroy();
+        });
+        server.on('clientError', (err: Error, socket: Socket) => {
+          ctx.log.debug(`bad request from ${socket.remoteAddress}:${socket.remotePort}: ${err.message}`);
+          if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+          else socket.destroy();
+        });
+        server.on('request', (_req, res: http.ServerResponse) => {
+          res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket', connection: 'close' });
+          res.end('426 Upgrade Required: this is a WebSocket endpoint\n');
+        });
+        server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
+          socket.on('error', (err) => ctx.log.debug(`socket error before upgrade: ${err.message}`));
+          wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req, socket));
+        });
+        await new Promise<void>((resolve, reject) => {
+          server!.once('error', reject);
+          server!.listen({ host: address.host, port: address.port, backlog: config.backlog }, () => {
+            server!.off('error', reject);
+            resolve();
+          });
+        });
+        server.on('error', (err) => ctx.log.error(`server error: ${reason(err)}`));
+        const bound = server.address() as AddressInfo;
+        ctx.listening(`${secure ? 'wss' : 'ws'}://${formatHostPort(address.host, bound.port)}`);
+      },
+      write(event) {
+        const targets = route(event);
+        if (typeof targets === 'string') {
+          ctx.fail(event, 'ERR_ROUTE_NO_TARGET', `${ctx.alias}: no connection to send to: ${targets}`);
+          return;
+        }
+        const binary = isBinaryEvent(event, ctx);
+        for (const conn of targets) sendFrames(conn, event, conn.stream.id, binary, ctx, config);
+      },
+      pause(stream) {
+        if (stream === undefined) {
+          paused = true;
+          for (const conn of byStream.values()) conn.ws.pause();
+        } else byStream.get(stream)?.ws.pause();
+      },
+      resume(stream) {
+        if (stream === undefined) {
+          paused = false;
+          for (const conn of byStream.values()) conn.ws.resume();
+        } else if (!paused) byStream.get(stream)?.ws.resume();
+      },
+      quiesce() {
+        server?.close();
+      },
+      async flush() {
+        await Promise.all([...byStream.values()].map(drained));
+      },
+      async stop() {
+        const closing = [...byStream.values()].map(
+          (conn) =>
+            new Promise<void>((resolve) => {
+              conn.ws.once('close', () => resolve());
+              conn.ws.close(1001, 'going away');
+              // A peer that does not answer the close handshake is not waited for long.
+              setTimeout(() => conn.ws.terminate(), 1000).unref();
+            }),
+        );
+        await Promise.all(closing);
+        wss.close();
+        server?.closeAllConnections?.();
+        await new Promise<void>((resolve) => (server?.listening ? server.close(() => resolve()) : resolve()));
+      },
+    };
+  },
+});
+
+export type WsServerConfig = z.output<typeof Config>;

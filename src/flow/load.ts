@@ -1,0 +1,102 @@
+import path from 'node:path';
+import { childRegistries, type Registries } from '../runtime/registries.js';
+import { envResolver, substitute, type Scope } from './args.js';
+import { resolveLinks } from './links.js';
+import type { ConnectorSpec, FlowModel, PipelineSpec } from './model.js';
+import { ModuleLoader, type LoadedFile } from './modules.js';
+import { flowError, Problems, type Problem } from './problems.js';
+import { resolveConnector } from './resolve-connector.js';
+import { resolvePipeline } from './resolve-pipeline.js';
+
+export interface LoadOptions {
+  /** Overrides of the flow's declared args (`--arg name=value`). */
+  readonly args?: Readonly<Record<string, unknown>>;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Extra `${scheme:name}` placeholders, e.g. the test harness's `${port:server}`. */
+  readonly resolvers?: Scope['resolvers'];
+  /** Registries to extend; the built-ins by default. Code modules of the flow go into a child. */
+  readonly registries?: Registries;
+  readonly id?: string;
+  /** An override of an arg the flow does not declare: an error (default), or ignored (several flows share one command line). */
+  readonly undeclaredArgs?: 'error' | 'ignore';
+}
+
+export const flowIdOf = (file: string): string => path.basename(file).replace(/(\.flow)?\.(json5|json|troy)$/, '');
+
+function flowArgs(file: LoadedFile, options: LoadOptions, scope: Scope, problems: Problems): Record<string, unknown> {
+  const declared = substitute(file.parsed.args ?? {}, { ...scope, args: {} }, (p, message) =>
+    problems.add('ERR_ARG_INVALID', file, ['args', ...p], message),
+  ) as Record<string, unknown>;
+  const overrides: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(options.args ?? {})) {
+    if (name in declared) overrides[name] = value;
+    else if (options.undeclaredArgs !== 'ignore') {
+      problems.add('ERR_ARG_UNKNOWN', file, ['args'], `unknown arg ${JSON.stringify(name)} given; known: ${Object.keys(declared).join(', ') || '(none: the flow declares no args)'}`, 'key');
+    }
+  }
+  return { ...declared, ...overrides };
+}
+
+function build(file: LoadedFile, options: LoadOptions, regs: Registries, problems: Problems): FlowModel | undefined {
+  const resolvers = { env: envResolver(options.env), ...options.resolvers };
+  const args = flowArgs(file, options, { args: {}, resolvers }, problems);
+  const scope: Scope = { args, resolvers };
+  const connectors = new Map<string, ConnectorSpec>();
+  const pipelines = new Map<string, PipelineSpec>();
+  for (const alias of Object.keys(file.parsed.connectors ?? {})) {
+    const spec = resolveConnector(alias, file, scope, regs, problems);
+    if (spec) connectors.set(alias, spec);
+  }
+  for (const alias of Object.keys(file.parsed.pipelines ?? {})) {
+    if (connectors.has(alias) || file.parsed.connectors?.[alias] !== undefined) {
+      problems.add('ERR_FLOW_INVALID', file, ['pipelines', alias], `${JSON.stringify(alias)} is already the alias of a connector`, 'key');
+      continue;
+    }
+    const spec = resolvePipeline(alias, file, scope, regs, problems);
+    if (spec) pipelines.set(alias, spec);
+  }
+  const rawLinks = substitute(file.parsed.links ?? [], scope, (p, message) =>
+    problems.add('ERR_ARG_INVALID', file, ['links', ...p], message),
+  ) as [string, string][];
+  const declared = [...Object.keys(file.parsed.connectors ?? {}), ...Object.keys(file.parsed.pipelines ?? {})];
+  const failed = new Set(declared.filter((a) => !connectors.has(a) && !pipelines.has(a)));
+  const links = resolveLinks(rawLinks, connectors, pipelines, file, problems, failed);
+  if (!problems.empty) return undefined;
+  return {
+    id: options.id ?? flowIdOf(file.file),
+    file: file.file,
+    args,
+    connectors: [...connectors.values()],
+    pipelines: [...pipelines.values()],
+    links,
+    registries: regs,
+  };
+}
+
+/** Every problem of a flow file at once; an empty list means it would load. */
+export async function checkFlow(file: string, options: LoadOptions & { text?: string } = {}): Promise<{ model?: FlowModel; problems: Problem[] }> {
+  const problems = new Problems();
+  const regs = childRegistries(options.registries);
+  const loader = new ModuleLoader(regs, problems, options.env);
+  const absolute = path.resolve(file);
+  const loaded = await (options.text === undefined ? loader.load(absolute) : loader.loadText(options.text, absolute));
+  // Checking goes on past the first problems, so that all of them are reported at once.
+  const model = loaded === undefined ? undefined : build(loaded, options, regs, problems);
+  return model === undefined || !problems.empty ? { problems: problems.list } : { model, problems: [] };
+}
+
+/** Loads and validates a flow file; throws one error listing every problem (file:line:col: path: message). */
+export async function loadFlow(file: string, options: LoadOptions & { text?: string } = {}): Promise<FlowModel> {
+  const { model, problems } = await checkFlow(file, options);
+  if (model === undefined) throw flowError(problems);
+  return model;
+}
+
+/**
+ * A flow given as an object (tests, programs). `file` places it: relative `use` entries resolve from
+ * its directory and messages name it; nothing is read from that path.
+ */
+export function loadFlowObject(flow: object, options: LoadOptions & { file?: string } = {}): Promise<FlowModel> {
+  const file = options.file ?? path.join(process.cwd(), 'inline.flow.json5');
+  return loadFlow(file, { ...options, text: JSON.stringify(flow, null, 2) });
+}

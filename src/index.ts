@@ -1,0 +1,20 @@
+/** tremolo's library: load and run flows, and the helpers to extend it. */
+export { defineConnector } from './runtime/connector-api.js';
+export type { ConnectorContext, ConnectorDefinition, ConnectorInstance, SourceStream, CodecNeed } from './runtime/connector-api.js';
+export { defineCodec } from './runtime/codec-api.js';
+export type { Codec, CodecDefinition, Frame } from './runtime/codec-api.js';
+export { defineProcessor } from './runtime/processor-api.js';
+export type { Processor, ProcessorDefinition, ProcessorOutput } from './runtime/processor-api.js';
+export { defineOperator } from './runtime/operator-api.js';
+export type { OperatorContext, OperatorDefinition } from './runtime/operator-api.js';
+export { RuntimeError, isRuntimeError, type ErrorCode } from './runtime/errors.js';
+export type { TremoloEvent, Meta, Origin } from './runtime/event.js';
+export { createEvent, aggregateEvent, mergeOrigins } from './runtime/event.js';
+export { createLogger, memoryLogger, type Logger, type LogLevel } from './runtime/logger.js';
+export { Flow, type FlowOptions } from './runtime/flow.js';
+export { Runtime, type RunOptions } from './runtime/runtime.js';
+export { builtins, type Registries } from './runtime/registries.js';
+export { loadFlow, loadFlowObject, checkFlow, type LoadOptions } from './flow/load.js';
+export type { FlowModel } from './flow/model.js';
+export { formatProblem, type Problem } from './flow/problems.js';
+export { flowJsonSchema } from './flow/json-schema.js';

@@ -1,0 +1,241 @@
+import { Subject } from 'rxjs';
+import type { ConnectorSpec } from '../flow/model.js';
+import { BoundedQueue } from './bounded-queue.js';
+import type { Codec, Frame } from './codec-api.js';
+import { inPorts, outPorts, type ConnectorContext, type ConnectorInstance, type SourceStream } from './connector-api.js';
+import { Connectivity, type ConnectivityState } from './connectivity.js';
+import { reason, RuntimeError, type ErrorCode } from './errors.js';
+import { createEvent, type Meta, type Origin, type TremoloEvent } from './event.js';
+import type { FlowControl, Pausable } from './flow-control.js';
+import type { Logger } from './logger.js';
+import type { Processor } from './processor-api.js';
+import { Backoff } from './reconnect.js';
+import { SinkSerializer } from './sink-serializer.js';
+import { errorData, Stream, type StreamHost } from './source-stream.js';
+
+export interface HostEnvironment {
+  readonly log: Logger;
+  readonly flowControl: FlowControl;
+  /** Whether a port of this connector is linked in the flow. */
+  linked(alias: string, port: string): boolean;
+  exit(code: number): void;
+  listening(alias: string, address: string): void;
+}
+
+export interface ConnectorCounters {
+  in: number;
+  out: number;
+  err: number;
+  queued: number;
+}
+
+/**
+ * Runs one connector instance: builds its context, runs its source streams and sink serializer,
+ * holds its events while a client is disconnected, and drives reconnects. The connector itself only
+ * moves bytes; everything the issue calls "the host" is here, shared by built-ins and custom kinds.
+ */
+export class ConnectorHost implements StreamHost, Pausable {
+  readonly alias: string;
+  readonly kind: string;
+  readonly codec: Codec | undefined;
+  readonly outputs = new Map<string, Subject<TremoloEvent>>();
+  readonly inputs = new Map<string, Subject<TremoloEvent>>();
+  readonly counters: ConnectorCounters = { in: 0, out: 0, err: 0, queued: 0 };
+  readonly log: Logger;
+  readonly instance: ConnectorInstance;
+  readonly #ctx: ConnectorContext;
+  readonly #serializer: SinkSerializer;
+  readonly #abort = new AbortController();
+  readonly #queue: BoundedQueue<[TremoloEvent, string]>;
+  readonly #connectivity: Connectivity | undefined;
+  #nextStream = 0;
+  #address: string | undefined;
+  #stopped = false;
+
+  constructor(
+    readonly id: number,
+    readonly spec: ConnectorSpec,
+    private readonly env: HostEnvironment,
+  ) {
+    this.alias = spec.alias;
+    this.kind = spec.def.kind;
+    this.log = env.log.child(spec.alias);
+    this.codec = spec.codec?.def.create(spec.codec.config);
+    for (const port of outPorts(spec.def)) this.outputs.set(port, new Subject());
+    for (const port of inPorts(spec.def)) this.inputs.set(port, new Subject());
+    this.#serializer = new SinkSerializer(this);
+    this.#queue = new BoundedQueue(spec.queue.max_events);
+    this.#ctx = this.#createContext();
+    this.instance = spec.def.create(spec.config, this.#ctx);
+    if (this.instance.connect !== undefined) {
+      const connect = this.instance.connect.bind(this.instance);
+      this.#connectivity = new Connectivity(this.log, new Backoff(spec.reconnect), {
+        connect,
+        connected: () => this.#connected(),
+        gaveUp: (why) => this.#gaveUp(why),
+      });
+    }
+  }
+
+  get address(): string | undefined {
+    return this.#address;
+  }
+
+  get connectivity(): ConnectivityState | 'server' {
+    return this.#connectivity?.state ?? 'server';
+  }
+
+  get attemptTimes(): readonly number[] {
+    return this.#connectivity?.attemptTimes ?? [];
+  }
+
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------------
+
+  async start(): Promise<void> {
+    for (const [port, subject] of this.inputs) subject.subscribe((event) => this.write(event, port));
+    try {
+      await this.instance.start?.();
+    } catch (err) {
+      throw new RuntimeError('ERR_BIND_FAILED', `${this.alias}: cannot start ${this.kind}: ${reason(err)}`, { alias: this.alias, cause: err });
+    }
+  }
+
+  /** Begin producing: clients connect, sources read. */
+  run(): void {
+    this.instance.run?.();
+    this.#connectivity?.begin();
+  }
+
+  async quiesce(): Promise<void> {
+    await this.instance.quiesce?.();
+  }
+
+  async flush(): Promise<void> {
+    await this.instance.flush?.();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#connectivity?.stop();
+    this.#abort.abort();
+    try {
+      await this.instance.stop?.();
+    } catch (err) {
+      this.log.warn(`error while stopping: ${reason(err)}`);
+    }
+    for (const [event] of this.#queue.drain()) this.#fail(event, 'ERR_STOPPED', `${this.alias}: stopped before the connection came back; event not sent`);
+    for (const subject of this.outputs.values()) subject.complete();
+  }
+
+  pauseStream(stream: number): void {
+    this.instance.pause?.(stream);
+  }
+
+  resumeStream(stream: number): void {
+    this.instance.resume?.(stream);
+  }
+
+  // ---- sink side -------------------------------------------------------------------------------
+
+  write(event: TremoloEvent, port: string): void {
+    this.counters.in++;
+    const c = this.#connectivity;
+    if (c !== undefined && !c.connected) {
+      if (c.state === 'failed' || this.#stopped) {
+        this.#fail(event, 'ERR_NOT_CONNECTED', `${this.alias}: not connected (gave up reconnecting); event not sent`);
+      } else if (!this.#queue.push([event, port])) {
+        this.#fail(event, 'ERR_QUEUE_FULL', `${this.alias}: disconnected and the send queue is full (queue.max_events = ${this.#queue.capacity}); event not sent`);
+      }
+      this.counters.queued = this.#queue.length;
+      return;
+    }
+    this.#deliver(event, port);
+  }
+
+  #deliver(event: TremoloEvent, port: string): void {
+    try {
+      this.instance.write?.(event, port);
+    } catch (err) {
+      this.#fail(event, 'ERR_WRITE_FAILED', `${this.alias}: write failed: ${reason(err)}`);
+    }
+  }
+
+  #connected(): void {
+    this.log.info('connected');
+    // Events held while disconnected go first, in order; a drop part-way keeps the rest held.
+    while (this.#queue.length > 0 && this.#connectivity!.connected) {
+      const [event, port] = this.#queue.shift()!;
+      this.#deliver(event, port);
+    }
+    this.counters.queued = this.#queue.length;
+  }
+
+  #gaveUp(_why: string): void {
+    for (const [event] of this.#queue.drain()) this.#fail(event, 'ERR_NOT_CONNECTED', `${this.alias}: not connected (gave up reconnecting); event not sent`);
+    this.counters.queued = 0;
+  }
+
+  #fail(event: TremoloEvent, code: ErrorCode, message: string): void {
+    event.settle?.fail(message);
+    this.emit('err', createEvent(errorData(code, message, this.alias), event.meta, event.origins));
+  }
+
+  // ---- source side -----------------------------------------------------------------------------
+
+  emit(port: string, event: TremoloEvent): void {
+    const subject = this.outputs.get(port);
+    if (port === 'err') {
+      this.counters.err++;
+      if (!this.env.linked(this.alias, 'err') && !subject?.observed) {
+        // Nothing is lost silently: an unlinked err port still shows up in the log.
+        this.log.warn(String((event.data as { error?: unknown }).error ?? JSON.stringify(event.data)));
+      }
+    } else this.counters.out++;
+    subject?.next(event);
+  }
+
+  createPreprocessors(): Processor[] {
+    return this.spec.preprocessors.map((p) => p.def.pre!(p.config));
+  }
+
+  createPostprocessors(): Processor[] {
+    return this.spec.postprocessors.map((p) => p.def.post!(p.config));
+  }
+
+  streamEnded(_stream: number): void {}
+
+  fail(event: TremoloEvent, code: ErrorCode, message: string): void {
+    this.#fail(event, code, message);
+  }
+
+  #createContext(): ConnectorContext {
+    const kind = this.kind;
+    return {
+      alias: this.alias,
+      kind,
+      id: this.id,
+      log: this.log,
+      signal: this.#abort.signal,
+      binaryOutput: this.spec.codec?.def.binary === true,
+      meta: (inner) => ({ [kind]: inner }),
+      linked: (port) => this.env.linked(this.alias, port),
+      openStream: (meta: Meta): SourceStream => new Stream(this, this.#nextStream++, meta),
+      serialize: (event, stream): Frame[] | undefined => this.#serializer.serialize(event, stream),
+      endSinkStream: (stream) => this.#serializer.end(stream),
+      fail: (event, code, message) => this.#fail(event, code, message),
+      hold: (target: string, origins: readonly Origin[]) => this.env.flowControl.hold(`${this.id}:${target}`, origins),
+      release: (target: string) => this.env.flowControl.release(`${this.id}:${target}`),
+      connectionLost: (why) => this.#connectivity?.lost(why),
+      listening: (address) => {
+        this.#address = address;
+        this.env.listening(this.alias, address);
+      },
+      exit: (code) => this.env.exit(code),
+    };
+  }
+}

@@ -1,0 +1,65 @@
+import type { Origin } from './event.js';
+
+/** What flow control needs of a connector host: pause and resume one of its streams. */
+export interface Pausable {
+  pauseStream(stream: number): void;
+  resumeStream(stream: number): void;
+}
+
+/**
+ * Pressure from sinks back to sources. A sink target over its high-water mark (a connection's
+ * buffered bytes, a file's write buffer) holds the origins of the events it was given: exactly the
+ * streams feeding it. For an echo that is the one connection that reads too fast; for a file
+ * copied to a socket, the file. Each origin is paused while any target holds it, and resumes when
+ * the last one releases it. Nothing here runs per event unless a target is over its mark.
+ */
+export class FlowControl {
+  readonly #holders = new Map<string, Set<string>>();
+  readonly #counts = new Map<string, number>();
+  readonly #origins = new Map<string, Origin>();
+
+  constructor(private readonly hosts: (connector: number) => Pausable | undefined) {}
+
+  hold(holder: string, origins: readonly Origin[]): void {
+    let held = this.#holders.get(holder);
+    if (held === undefined) {
+      held = new Set();
+      this.#holders.set(holder, held);
+    }
+    for (const origin of origins) {
+      const key = `${origin.connector}:${origin.stream}`;
+      if (held.has(key)) continue;
+      held.add(key);
+      const count = (this.#counts.get(key) ?? 0) + 1;
+      this.#counts.set(key, count);
+      this.#origins.set(key, origin);
+      if (count === 1) this.hosts(origin.connector)?.pauseStream(origin.stream);
+    }
+  }
+
+  release(holder: string): void {
+    const held = this.#holders.get(holder);
+    if (held === undefined) return;
+    this.#holders.delete(holder);
+    for (const key of held) {
+      const count = (this.#counts.get(key) ?? 1) - 1;
+      if (count > 0) {
+        this.#counts.set(key, count);
+        continue;
+      }
+      this.#counts.delete(key);
+      const origin = this.#origins.get(key)!;
+      this.#origins.delete(key);
+      this.hosts(origin.connector)?.resumeStream(origin.stream);
+    }
+  }
+
+  /** Holders currently pausing something, for status and tests. */
+  get holders(): string[] {
+    return [...this.#holders.keys()];
+  }
+
+  isPaused(origin: Origin): boolean {
+    return this.#counts.has(`${origin.connector}:${origin.stream}`);
+  }
+}

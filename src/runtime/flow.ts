@@ -1,0 +1,167 @@
+import { asyncScheduler, type Observable, type SchedulerLike, type Subject, type Subscription } from 'rxjs';
+import type { FlowModel } from '../flow/model.js';
+import { ConnectorHost } from './connector-host.js';
+import { reason, RuntimeError } from './errors.js';
+import type { TremoloEvent } from './event.js';
+import { FlowControl } from './flow-control.js';
+import { createLogger, type Logger } from './logger.js';
+import { Pipeline } from './pipeline.js';
+import { connectWires, type Wire } from './wire.js';
+
+export interface FlowOptions {
+  readonly log?: Logger;
+  /** Time-based operators schedule through it (a TestScheduler in tests). */
+  readonly scheduler?: SchedulerLike;
+  /** How long a graceful stop waits for sinks to hand over what they hold. Default 5000 ms. */
+  readonly drainTimeoutMs?: number;
+  /** Called once connectors have started and before any produces: the moment to attach taps. */
+  readonly beforeRun?: (flow: Flow) => void;
+}
+
+export type FlowState = 'deploying' | 'running' | 'stopping' | 'stopped' | 'failed';
+
+let nextConnectorId = 1;
+
+/**
+ * A deployed flow: connector hosts and pipelines wired port to port with RxJS Subjects. Deploying
+ * starts every connector (servers bind) before any of them produces, then lets them run.
+ */
+export class Flow {
+  readonly id: string;
+  readonly connectors = new Map<string, ConnectorHost>();
+  readonly pipelines = new Map<string, Pipeline>();
+  readonly flowControl: FlowControl;
+  readonly log: Logger;
+  /** Resolves with the code an `exit` connector asked for. */
+  readonly exited: Promise<number>;
+  #state: FlowState = 'deploying';
+  #resolveExit!: (code: number) => void;
+  #stopping: Promise<void> | undefined;
+  readonly #byId = new Map<number, ConnectorHost>();
+  readonly #linked = new Set<string>();
+  readonly #subscriptions: Subscription[] = [];
+  readonly #drainTimeoutMs: number;
+
+  private constructor(
+    readonly model: FlowModel,
+    options: FlowOptions,
+  ) {
+    this.id = model.id;
+    this.log = (options.log ?? createLogger()).child(model.id);
+    this.#drainTimeoutMs = options.drainTimeoutMs ?? 5000;
+    this.exited = new Promise((resolve) => (this.#resolveExit = resolve));
+    this.flowControl = new FlowControl((id) => this.#byId.get(id));
+    for (const link of model.links) {
+      this.#linked.add(`${link.from.node}/${link.from.port}`);
+      this.#linked.add(`${link.to.node}/${link.to.port}`);
+    }
+    const env = {
+      log: this.log,
+      flowControl: this.flowControl,
+      linked: (alias: string, port: string) => this.#linked.has(`${alias}/${port}`),
+      exit: (code: number) => {
+        this.log.info(`exit requested with code ${code}`);
+        this.#resolveExit(code);
+      },
+      listening: (alias: string, address: string) => this.log.child(alias).info(`listening on ${address}`),
+    };
+    for (const spec of model.connectors) {
+      const host = new ConnectorHost(nextConnectorId++, spec, env);
+      this.connectors.set(spec.alias, host);
+      this.#byId.set(host.id, host);
+    }
+    const scheduler = options.scheduler ?? asyncScheduler;
+    for (const spec of model.pipelines) this.pipelines.set(spec.alias, new Pipeline(spec, this.log, scheduler));
+    const wires: Wire<TremoloEvent>[] = model.links.map((link) => ({
+      from: this.#port(link.from.node, link.from.port, 'out'),
+      to: this.#port(link.to.node, link.to.port, 'in'),
+    }));
+    this.#subscriptions.push(...connectWires(wires));
+  }
+
+  /** Creates the instances, wires them, starts every connector, then lets them run. */
+  static async deploy(model: FlowModel, options: FlowOptions = {}): Promise<Flow> {
+    const flow = new Flow(model, options);
+    try {
+      await Promise.all([...flow.connectors.values()].map((h) => h.start()));
+    } catch (err) {
+      flow.#state = 'failed';
+      await flow.stop();
+      throw err;
+    }
+    flow.#state = 'running';
+    options.beforeRun?.(flow);
+    for (const host of flow.connectors.values()) host.run();
+    flow.log.info(`running (${flow.connectors.size} connectors, ${flow.pipelines.size} pipelines, ${model.links.length} links)`);
+    return flow;
+  }
+
+  get state(): FlowState {
+    return this.#state;
+  }
+
+  /** The bound address of a server connector, e.g. `ws://127.0.0.1:41234`. */
+  address(alias: string): string | undefined {
+    return this.connector(alias).address;
+  }
+
+  connector(alias: string): ConnectorHost {
+    const host = this.connectors.get(alias);
+    if (host === undefined) {
+      throw new RuntimeError('ERR_LINK_INVALID', `no connector ${JSON.stringify(alias)} in flow ${this.id}; connectors: ${[...this.connectors.keys()].join(', ')}`);
+    }
+    return host;
+  }
+
+  /** A port's events, to watch (a tap) or to push into; `direction` picks between a node's in and out side. */
+  port(alias: string, port: string, direction: 'in' | 'out'): Subject<TremoloEvent> {
+    return this.#port(alias, port, direction);
+  }
+
+  tap(alias: string, port: string, direction: 'in' | 'out' = port === 'in' ? 'in' : 'out'): Observable<TremoloEvent> {
+    return this.#port(alias, port, direction).asObservable();
+  }
+
+  /**
+   * Graceful stop: sources stop accepting and reading, completion flows through the pipelines
+   * (batches and windows hand over what they hold), sinks get up to the drain timeout to write it
+   * out, then everything closes.
+   */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
+    if (this.#state !== 'failed') this.#state = 'stopping';
+    const hosts = [...this.connectors.values()];
+    await Promise.allSettled(hosts.map((h) => h.quiesce()));
+    for (const host of hosts) for (const subject of host.outputs.values()) subject.complete();
+    for (const pipeline of this.pipelines.values()) pipeline.complete();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.#drainTimeoutMs)));
+    const drained = await Promise.race([Promise.allSettled(hosts.map((h) => h.flush())), timeout]);
+    clearTimeout(timer);
+    if (drained === 'timeout') this.log.warn(`drain timed out after ${this.#drainTimeoutMs} ms; closing with data still buffered`);
+    const results = await Promise.allSettled(hosts.map((h) => h.stop()));
+    for (const r of results) if (r.status === 'rejected') this.log.warn(`stop: ${reason(r.reason)}`);
+    for (const s of this.#subscriptions) s.unsubscribe();
+    for (const pipeline of this.pipelines.values()) pipeline.dispose();
+    if (this.#state !== 'failed') this.#state = 'stopped';
+    this.log.info('stopped');
+  }
+
+  #port(alias: string, port: string, direction: 'in' | 'out'): Subject<TremoloEvent> {
+    const node = this.connectors.get(alias) ?? this.pipelines.get(alias);
+    if (node === undefined) {
+      const known = [...this.connectors.keys(), ...this.pipelines.keys()];
+      throw new RuntimeError('ERR_LINK_INVALID', `no connector or pipeline ${JSON.stringify(alias)} in flow ${this.id}; known: ${known.join(', ')}`);
+    }
+    const ports = direction === 'in' ? node.inputs : node.outputs;
+    const subject = ports.get(port);
+    if (subject === undefined) {
+      throw new RuntimeError('ERR_PORT_INVALID', `${alias} has no ${direction === 'in' ? 'input' : 'output'} port ${JSON.stringify(port)}; ports: ${[...ports.keys()].join(', ')}`);
+    }
+    return subject;
+  }
+}

@@ -1,0 +1,36 @@
+import { brand } from './brand.js';
+import type { OperatorFunction, SchedulerLike } from 'rxjs';
+import type { z } from 'zod';
+import type { ErrorCode } from './errors.js';
+import type { TremoloEvent } from './event.js';
+import type { Logger } from './logger.js';
+
+export interface OperatorContext {
+  /** `pipeline/node`, for messages. */
+  readonly alias: string;
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly log: Logger;
+  /** Time-based operators schedule through this, so tests can drive them with a TestScheduler. */
+  readonly scheduler: SchedulerLike;
+  /** Send an event out of one of this operator's side ports (anything but its main output). */
+  emit(port: string, event: TremoloEvent): void;
+  /** The event failed in this operator: it goes to the pipeline's `err` port with the reason. */
+  error(event: TremoloEvent, code: ErrorCode, message: string): void;
+}
+
+export interface OperatorDefinition<C = unknown> {
+  readonly name: string;
+  readonly description: string;
+  readonly config: z.ZodType<C>;
+  /** Output ports; the first is the main output fed by the returned RxJS operator. Default `['out']`. */
+  outputs?(config: C): readonly string[];
+  /**
+   * One RxJS operator per instance; errors flow as values through `ctx.error`, never as
+   * Observable errors, so one bad event never ends the pipeline.
+   */
+  create(config: C, ctx: OperatorContext): OperatorFunction<TremoloEvent, TremoloEvent>;
+}
+
+export const defineOperator = <C>(def: OperatorDefinition<C>): OperatorDefinition<C> => brand(def, 'operator');
+export const operatorOutputs = <C>(def: OperatorDefinition<C>, config: C): readonly string[] =>
+  def.outputs?.(config) ?? ['out'];

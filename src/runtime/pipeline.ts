@@ -1,0 +1,103 @@
+import { asyncScheduler, retry, Subject, type SchedulerLike, type Subscription } from 'rxjs';
+import type { PipelineEndpoint, PipelineSpec } from '../flow/model.js';
+import { reason, type ErrorCode } from './errors.js';
+import { createEvent, type TremoloEvent } from './event.js';
+import type { Logger } from './logger.js';
+import type { OperatorContext } from './operator-api.js';
+import { errorData } from './source-stream.js';
+import { connectWires, unfed } from './wire.js';
+
+/**
+ * A pipeline instance: its operators as RxJS operators between Subjects, one Subject per port.
+ * Operators report bad events through `ctx.error` (values on `err`), so an Observable error here is
+ * a bug in an operator: it is logged and the operator is resubscribed, and the pipeline goes on.
+ */
+export class Pipeline {
+  readonly alias: string;
+  readonly inputs = new Map<string, Subject<TremoloEvent>>();
+  readonly outputs = new Map<string, Subject<TremoloEvent>>();
+  readonly counters = { in: 0, out: 0, err: 0 };
+  readonly #subscriptions: Subscription[] = [];
+  readonly #nodeInputs = new Map<string, Subject<TremoloEvent>>();
+  readonly #nodeOutputs = new Map<string, Map<string, Subject<TremoloEvent>>>();
+  /** Subjects nothing links into (the `err` of a passthrough): completed along with the inputs. */
+  readonly #orphans: Subject<TremoloEvent>[] = [];
+
+  constructor(
+    readonly spec: PipelineSpec,
+    log: Logger,
+    scheduler: SchedulerLike = asyncScheduler,
+  ) {
+    this.alias = spec.alias;
+    const plog = log.child(spec.alias);
+    for (const port of spec.inputs) this.inputs.set(port, new Subject());
+    for (const port of spec.outputs) this.outputs.set(port, new Subject());
+    const err = this.outputs.get('err')!;
+
+    for (const node of spec.nodes) {
+      const input = new Subject<TremoloEvent>();
+      const outs = new Map(node.outputs.map((port) => [port, new Subject<TremoloEvent>()]));
+      this.#nodeInputs.set(node.name, input);
+      this.#nodeOutputs.set(node.name, outs);
+      const alias = `${spec.alias}/${node.name}`;
+      const ctx: OperatorContext = {
+        alias,
+        args: spec.args,
+        log: plog.child(node.name),
+        scheduler,
+        emit: (port, event) => {
+          const out = outs.get(port);
+          if (out === undefined) {
+            this.#error(err, event, 'ERR_PORT_INVALID', `${alias}: emitted on undeclared port ${JSON.stringify(port)}; ports: ${[...outs.keys()].join(', ')}`);
+          } else out.next(event);
+        },
+        error: (event, code, message) => this.#error(err, event, code, message.startsWith(alias) ? message : `${alias}: ${message}`),
+      };
+      const operator = node.def.create(node.config, ctx);
+      const main = outs.get(node.outputs[0]!)!;
+      this.#subscriptions.push(
+        input
+          .pipe(
+            operator,
+            retry({
+              delay: (e: unknown) => {
+                plog.error(`operator ${node.name} (${node.def.name}) failed and was restarted: ${reason(e)}`);
+                return [0];
+              },
+            }),
+          )
+          .subscribe({ next: (event) => main.next(event), complete: () => outs.forEach((s) => s.complete()) }),
+      );
+    }
+
+    const wires = spec.links.map((l) => ({ from: this.#source(l.from), to: this.#target(l.to) }));
+    this.#subscriptions.push(...connectWires(wires));
+    this.#orphans.push(...unfed([...this.#nodeInputs.values(), ...this.outputs.values()], wires));
+    for (const [port, subject] of this.outputs) {
+      this.#subscriptions.push(subject.subscribe(() => (port === 'err' ? this.counters.err++ : this.counters.out++)));
+    }
+    for (const subject of this.inputs.values()) this.#subscriptions.push(subject.subscribe(() => this.counters.in++));
+  }
+
+  /** Ends the pipeline's inputs: operators flush (a batch emits what it holds) and outputs complete. */
+  complete(): void {
+    for (const subject of this.inputs.values()) subject.complete();
+    for (const subject of this.#orphans) subject.complete();
+  }
+
+  dispose(): void {
+    for (const s of this.#subscriptions) s.unsubscribe();
+  }
+
+  #error(err: Subject<TremoloEvent>, event: TremoloEvent, code: ErrorCode, message: string): void {
+    err.next(createEvent({ ...errorData(code, message, this.alias), event: event.data }, event.meta, event.origins, event.ingestNs));
+  }
+
+  #source(end: PipelineEndpoint): Subject<TremoloEvent> {
+    return end.kind === 'port' ? this.inputs.get(end.port)! : this.#nodeOutputs.get(end.node)!.get(end.port)!;
+  }
+
+  #target(end: PipelineEndpoint): Subject<TremoloEvent> {
+    return end.kind === 'port' ? this.outputs.get(end.port)! : this.#nodeInputs.get(end.node)!;
+  }
+}

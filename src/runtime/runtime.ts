@@ -1,0 +1,78 @@
+import { loadFlow, type LoadOptions } from '../flow/load.js';
+import type { FlowModel } from '../flow/model.js';
+import { RuntimeError } from './errors.js';
+import { Flow, type FlowOptions } from './flow.js';
+import { createLogger } from './logger.js';
+
+export interface RunOptions extends FlowOptions, Omit<LoadOptions, 'id'> {}
+
+/**
+ * Several flows deployed together, as `tremolo run a.json5 b.json5` does. The first `exit`
+ * request of any flow ends all of them; its code is the runtime's exit code.
+ */
+export class Runtime {
+  readonly flows: Flow[] = [];
+  readonly exited: Promise<number>;
+  #stopping: Promise<void> | undefined;
+
+  private constructor(flows: Flow[]) {
+    this.flows = flows;
+    this.exited = Promise.race(flows.map((f) => f.exited));
+  }
+
+  /** Loads every file (all problems of all files at once), then deploys them in order. */
+  static async start(files: readonly string[], options: RunOptions = {}): Promise<Runtime> {
+    const models = await loadAll(files, options);
+    const log = options.log ?? createLogger();
+    const flows: Flow[] = [];
+    try {
+      for (const model of models) flows.push(await Flow.deploy(model, { ...options, log }));
+    } catch (err) {
+      await Promise.allSettled(flows.map((f) => f.stop()));
+      throw err;
+    }
+    return new Runtime(flows);
+  }
+
+  flow(id: string): Flow {
+    const flow = this.flows.find((f) => f.id === id);
+    if (flow === undefined) {
+      throw new RuntimeError('ERR_LINK_INVALID', `no flow ${JSON.stringify(id)}; flows: ${this.flows.map((f) => f.id).join(', ')}`);
+    }
+    return flow;
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= Promise.allSettled(this.flows.map((f) => f.stop())).then(() => undefined);
+    return this.#stopping;
+  }
+}
+
+/**
+ * Loads flows for one run, reporting the problems of every file at once. With several files, an
+ * `--arg` goes to each flow that declares it and must be declared by at least one; ids are made
+ * unique (`echo`, `echo-2`).
+ */
+export async function loadAll(files: readonly string[], options: Omit<LoadOptions, 'id'> = {}): Promise<FlowModel[]> {
+  const given = options.args ?? {};
+  const several = files.length > 1;
+  const messages: string[] = [];
+  const models: FlowModel[] = [];
+  const ids = new Map<string, number>();
+  for (const file of files) {
+    try {
+      const model = await loadFlow(file, { ...options, undeclaredArgs: several ? 'ignore' : 'error' });
+      const n = (ids.get(model.id) ?? 0) + 1;
+      ids.set(model.id, n);
+      models.push(n === 1 ? model : { ...model, id: `${model.id}-${n}` });
+    } catch (err) {
+      messages.push((err as Error).message);
+    }
+  }
+  if (messages.length > 0) throw new RuntimeError('ERR_FLOW_INVALID', messages.join('\n'));
+  const unused = Object.keys(given).filter((name) => !models.some((m) => name in m.args));
+  if (unused.length > 0) {
+    throw new RuntimeError('ERR_ARG_UNKNOWN', `no flow declares the arg${unused.length > 1 ? 's' : ''} ${unused.map((a) => JSON.stringify(a)).join(', ')}`);
+  }
+  return models;
+}

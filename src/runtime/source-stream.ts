@@ -1,0 +1,112 @@
+import type { Codec } from './codec-api.js';
+import type { SourceStream } from './connector-api.js';
+import { reason, type ErrorCode } from './errors.js';
+import { createEvent, type Meta, type Origin, type TremoloEvent } from './event.js';
+import { excerpt } from './excerpt.js';
+import type { Processor, ProcessorOutput } from './processor-api.js';
+
+/** What a stream needs from its connector host. */
+export interface StreamHost {
+  readonly id: number;
+  readonly alias: string;
+  readonly codec: Codec | undefined;
+  createPreprocessors(): Processor[];
+  emit(port: string, event: TremoloEvent): void;
+  streamEnded(stream: number): void;
+}
+
+/** The body of an `err` event: what went wrong, where, and a short excerpt of the bytes. */
+export interface ErrorData {
+  readonly error: string;
+  readonly code: ErrorCode;
+  readonly connector: string;
+  readonly stream?: number;
+  readonly excerpt?: string;
+}
+
+export function errorData(code: ErrorCode, message: string, connector: string, stream?: number, data?: Uint8Array | string): ErrorData {
+  const out: { -readonly [K in keyof ErrorData]: ErrorData[K] } = { error: message, code, connector };
+  if (stream !== undefined) out.stream = stream;
+  const ex = excerpt(data);
+  if (ex !== undefined) out.excerpt = ex;
+  return out;
+}
+
+/**
+ * One stream of a source: bytes → preprocessors (state per stream) → codec → an event on `out`.
+ * Its origins and processor chain are built once, so a frame costs a decode and an event, no more.
+ */
+export class Stream implements SourceStream {
+  readonly origins: readonly Origin[];
+  readonly #host: StreamHost;
+  readonly #processors: Processor[];
+  readonly #outputs: ProcessorOutput[];
+  readonly #head: ProcessorOutput;
+  #ended = false;
+
+  constructor(
+    host: StreamHost,
+    readonly id: number,
+    readonly meta: Meta,
+  ) {
+    this.#host = host;
+    this.origins = Object.freeze([Object.freeze({ connector: host.id, stream: id })]);
+    this.#processors = host.createPreprocessors();
+    const error = (code: ErrorCode, message: string, data?: Buffer): void => this.error(code, message, data);
+    let next: ProcessorOutput = { emit: (data, meta) => this.#decode(data, meta), error };
+    this.#outputs = [];
+    for (let i = this.#processors.length - 1; i >= 0; i--) {
+      const processor = this.#processors[i]!;
+      const downstream = next;
+      this.#outputs.unshift(downstream);
+      next = { emit: (data, meta) => processor.process(data, meta, downstream), error };
+    }
+    this.#head = next;
+  }
+
+  push(data: Buffer, meta: Meta = this.meta): void {
+    try {
+      this.#head.emit(data, meta);
+    } catch (err) {
+      this.error('ERR_PROCESSOR_FAILED', `${this.#host.alias}: ${reason(err)}`, data);
+    }
+  }
+
+  pushValue(value: unknown, meta: Meta = this.meta, port = 'out'): void {
+    this.#host.emit(port, createEvent(value, meta, this.origins));
+  }
+
+  error(code: ErrorCode, message: string, data?: Buffer): void {
+    const text = message.startsWith(`${this.#host.alias}: `) ? message : `${this.#host.alias}: ${message}`;
+    this.#host.emit('err', createEvent(errorData(code, text, this.#host.alias, this.id, data), this.meta, this.origins));
+  }
+
+  end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    // Each processor's remainder passes through the processors after it before they finish.
+    this.#processors.forEach((p, i) => {
+      try {
+        p.finish?.(this.#outputs[i]!);
+      } catch (err) {
+        this.error('ERR_PROCESSOR_FAILED', reason(err));
+      }
+    });
+    this.#host.streamEnded(this.id);
+  }
+
+  #decode(data: Buffer, meta: Meta): void {
+    const codec = this.#host.codec;
+    let value: unknown;
+    if (codec === undefined) value = data;
+    else {
+      try {
+        value = codec.decode(data, meta);
+      } catch (err) {
+        this.error('ERR_CODEC_DECODE', reason(err), data);
+        return;
+      }
+    }
+    if (value !== undefined) this.#host.emit('out', createEvent(value, meta, this.origins));
+  }
+}

@@ -1,0 +1,31 @@
+import type { Subject, Subscription } from 'rxjs';
+
+export interface Wire<T> {
+  readonly from: Subject<T>;
+  readonly to: Subject<T>;
+}
+
+/**
+ * Links Subjects so that data and completion flow alike: a target completes once every wire into
+ * it has completed, which lets a graceful stop flush batches and windows on its way to the sinks.
+ */
+export function connectWires<T>(wires: readonly Wire<T>[]): Subscription[] {
+  const pending = new Map<Subject<T>, number>();
+  for (const { to } of wires) pending.set(to, (pending.get(to) ?? 0) + 1);
+  return wires.map(({ from, to }) =>
+    from.subscribe({
+      next: (value) => to.next(value),
+      complete: () => {
+        const left = (pending.get(to) ?? 1) - 1;
+        pending.set(to, left);
+        if (left === 0) to.complete();
+      },
+    }),
+  );
+}
+
+/** The targets among `subjects` that no wire feeds; they must be completed directly. */
+export const unfed = <T>(subjects: Iterable<Subject<T>>, wires: readonly Wire<T>[]): Subject<T>[] => {
+  const fed = new Set(wires.map((w) => w.to));
+  return [...subjects].filter((s) => !fed.has(s));
+};
