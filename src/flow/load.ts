@@ -97,6 +97,12 @@ export async function loadFlow(file: string, options: LoadOptions & { text?: str
  * its directory and messages name it; nothing is read from that path.
  */
 export function loadFlowObject(flow: object, options: LoadOptions & { file?: string } = {}): Promise<FlowModel> {
-  const file = options.file ?? path.join(process.cwd(), 'inline.flow.json5');
-  return loadFlow(file, { ...options, text: JSON.stringify(flow, null, 2) });
+  return loadFlow(inlineFile(options.file), { ...options, text: JSON.stringify(flow, null, 2) });
 }
+
+/** Like `checkFlow`, for a flow given as an object (its problems are placed in its JSON text, 2-space indented). */
+export function checkFlowObject(flow: object, options: LoadOptions & { file?: string } = {}): ReturnType<typeof checkFlow> {
+  return checkFlow(inlineFile(options.file), { ...options, text: JSON.stringify(flow, null, 2) });
+}
+
+const inlineFile = (file: string | undefined): string => file ?? path.join(process.cwd(), 'inline.flow.json5');

@@ -17,6 +17,8 @@ export class FlowControl {
   readonly #holders = new Map<string, Set<string>>();
   readonly #counts = new Map<string, number>();
   readonly #origins = new Map<string, Origin>();
+  /** How many times an origin was paused, for status and tests. */
+  pauses = 0;
 
   constructor(private readonly hosts: (connector: number) => Pausable | undefined) {}
 
@@ -33,7 +35,10 @@ export class FlowControl {
       const count = (this.#counts.get(key) ?? 0) + 1;
       this.#counts.set(key, count);
       this.#origins.set(key, origin);
-      if (count === 1) this.hosts(origin.connector)?.pauseStream(origin.stream);
+      if (count === 1) {
+        this.pauses++;
+        this.hosts(origin.connector)?.pauseStream(origin.stream);
+      }
     }
   }
 

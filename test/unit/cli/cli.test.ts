@@ -1,0 +1,122 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { flowJsonSchema } from '../../../src/flow/json-schema.js';
+import { repoRoot, runCli, startCli } from '../../support/cli.js';
+import { tmpDir } from '../../support/tmp.js';
+import { TestClient } from '../../support/ws.js';
+
+const tmp = tmpDir();
+test.after(() => tmp.cleanup());
+const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+
+test('--help prints the usage and exits 0; no command prints it and exits 2', async () => {
+  const help = await runCli(['--help']);
+  assert.is(help.code, 0);
+  assert.match(help.stdout, /^tremolo: run stream-processing flows/);
+  assert.match(help.stdout, /tremolo run FLOW\.\.\. \[--arg NAME=VALUE\]/);
+  const none = await runCli([]);
+  assert.is(none.code, 2);
+});
+
+test('each command has its own --help', async () => {
+  for (const cmd of ['run', 'validate', 'schema']) {
+    const r = await runCli([cmd, '--help']);
+    assert.is(r.code, 0);
+    assert.match(r.stdout, new RegExp(`^Usage: tremolo ${cmd}`));
+  }
+});
+
+test('the installed bin prints the version', async () => {
+  const { stdout } = await promisify(execFile)(process.execPath, [path.join(repoRoot, 'bin/tremolo.js'), '--version']);
+  assert.is(stdout, `tremolo ${pkg.version}\n`);
+});
+
+test('an unknown command or option is a usage error with exit 2', async () => {
+  const cmd = await runCli(['launch']);
+  assert.is(cmd.code, 2);
+  assert.is(cmd.stderr, 'tremolo: unknown command "launch"; commands: run, validate, schema\n');
+  const opt = await runCli(['run', '--colour', 'x.json5']);
+  assert.is(opt.code, 2);
+  assert.is(opt.stderr, "tremolo run: Unknown option '--colour'\n");
+});
+
+test('validate says ok for good flows and exits 0', async () => {
+  const r = await runCli(['validate', 'flows/echo.json5']);
+  assert.is(r.code, 0);
+  assert.is(r.stdout, 'flows/echo.json5: ok\n');
+});
+
+test('validate prints every problem of a bad flow and exits 1', async () => {
+  const file = tmp.write('bad.json5', `{\n  connectors: {\n    a: { type: 'ws_server', codec: 'yson', config: { url: 'ws://127.0.0.1:0' } },\n    b: { type: 'metronome', config: {} },\n  },\n}\n`);
+  const r = await runCli(['validate', file], { cwd: tmp.dir });
+  assert.is(r.code, 1);
+  assert.is(
+    r.stderr,
+    [
+      'bad.json5:3:36: connectors.a.codec: unknown codec "yson"; known: binary, json, string',
+      'bad.json5:4:37: connectors.b.config: expected exactly one of "interval" (nanoseconds) or "interval_ms"',
+      '1 of 1 flow invalid',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('schema prints the JSON Schema derived from the zod schemas, the one committed in schema/', async () => {
+  const r = await runCli(['schema']);
+  assert.is(r.code, 0);
+  const printed = JSON.parse(r.stdout) as Record<string, unknown>;
+  assert.equal(printed, flowJsonSchema());
+  assert.is(printed.$schema, 'http://json-schema.org/draft-07/schema#');
+  const committed = JSON.parse(readFileSync(path.join(repoRoot, 'schema/flow.schema.json'), 'utf8')) as unknown;
+  assert.equal(committed, printed, 'schema/flow.schema.json is stale: run `npx tremolo schema > schema/flow.schema.json`');
+});
+
+test('run serves the echo flow, prints the bound address, and stops gracefully on SIGTERM with exit 0', async () => {
+  const cli = startCli(['run', 'flows/echo.json5', '--arg', 'url=ws://127.0.0.1:0']);
+  const [, url] = await cli.waitForLog(/listening on (ws:\/\/127\.0\.0\.1:\d+)/);
+  const client = await TestClient.open(url!);
+  client.send('{"a":1}\n{"b":2}');
+  assert.equal(await client.waitFor(2), ['{"a":1}\n', '{"b":2}\n']);
+  cli.process.kill('SIGTERM');
+  const { code, stderr } = await cli.done;
+  assert.is(code, 0);
+  assert.match(stderr, /SIGTERM: stopping/);
+  assert.match(stderr, /\[echo\] stopped/);
+  assert.is((await client.waitClosed()).code, 1001);
+});
+
+test('run exits with the code an exit connector asks for', async () => {
+  tmp.write('in.json', '{"exit": 3}\n');
+  const file = tmp.write(
+    'exit.json5',
+    `{ use: ['std'], connectors: { in: { from: 'std::read_file' }, exit: { type: 'exit' } }, links: [['in', 'exit']] }`,
+  );
+  const r = await runCli(['run', file], { cwd: tmp.dir });
+  assert.is(r.code, 3);
+  assert.match(r.stderr, /exit 3 requested/);
+});
+
+test('run refuses a flow that does not load, with its problems, and exits 1', async () => {
+  const r = await runCli(['run', 'flows/echo.json5', '--arg', 'nope=1']);
+  assert.is(r.code, 1);
+  assert.is(r.stderr, 'tremolo run: flows/echo.json5:7:3: args: unknown arg "nope" given; known: url\n');
+});
+
+test('run fails with exit 1 and the reason when a server cannot bind', async () => {
+  const first = startCli(['run', 'flows/echo.json5', '--arg', 'url=ws://127.0.0.1:0']);
+  const [, url] = await first.waitForLog(/listening on (ws:\/\/127\.0\.0\.1:\d+)/);
+  try {
+    const r = await runCli(['run', 'flows/echo.json5', '--arg', `url=${url}`]);
+    assert.is(r.code, 1);
+    assert.match(r.stderr, new RegExp(`tremolo run: server: cannot start ws_server: listen EADDRINUSE: address already in use 127\\.0\\.0\\.1:${url!.split(':')[2]}\\n$`));
+  } finally {
+    first.process.kill('SIGTERM');
+    await first.done;
+  }
+});
+
+test.run();

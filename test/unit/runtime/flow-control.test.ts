@@ -1,0 +1,59 @@
+import type { Socket } from 'node:net';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FlowControl } from '../../../src/runtime/flow-control.js';
+import { startFlow } from '../../../src/testing/index.js';
+import { echoFlow } from '../../support/flows.js';
+import { TestClient } from '../../support/ws.js';
+
+test('an origin held by two targets resumes only when both release it', () => {
+  const calls: string[] = [];
+  const fc = new FlowControl(() => ({ pauseStream: (s) => calls.push(`pause ${s}`), resumeStream: (s) => calls.push(`resume ${s}`) }));
+  const a = { connector: 1, stream: 7 };
+  fc.hold('x', [a]);
+  fc.hold('x', [a]);
+  fc.hold('y', [a]);
+  assert.equal(calls, ['pause 7']);
+  fc.release('x');
+  assert.equal(calls, ['pause 7']);
+  assert.ok(fc.isPaused(a));
+  fc.release('y');
+  assert.equal(calls, ['pause 7', 'resume 7']);
+  assert.not.ok(fc.isPaused(a));
+  fc.release('y');
+  assert.equal(calls, ['pause 7', 'resume 7']);
+});
+
+test('a client that stops reading its echoes pauses only its own connection, and gets everything once it reads again', async () => {
+  const flow = await startFlow(echoFlow({ codec: 'binary', preprocessors: [], postprocessors: [], config: { high_water_mark: 64 * 1024, low_water_mark: 16 * 1024 } }));
+  const slow = await TestClient.open(flow.address('server'));
+  const other = await TestClient.open(flow.address('server'));
+  try {
+    const socket = (slow.ws as unknown as { _socket: Socket })._socket;
+    socket.pause(); // stops reading: the server's writes back to it pile up
+    const payload = Buffer.alloc(1024, 7);
+    const total = 12_000; // 12 MB, more than loopback socket buffers hold
+    for (let i = 0; i < total; i++) slow.send(payload, true);
+    const fc = flow.flow.flowControl;
+    const deadline = performance.now() + 5000;
+    while (fc.pauses === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(fc.pauses > 0, 'the slow connection was never paused');
+    const host = flow.flow.connector('server');
+    const slowOrigin = { connector: host.id, stream: 0 };
+    assert.ok(fc.isPaused(slowOrigin));
+    // Another client is not held up by the slow one.
+    other.send(Buffer.from('quick'), true);
+    await other.waitFor(1);
+    assert.not.ok(fc.isPaused({ connector: host.id, stream: 1 }));
+    socket.resume();
+    await slow.waitFor(total, 20_000);
+    assert.is(slow.messages.length, total);
+    assert.is(fc.holders.length, 0);
+  } finally {
+    await slow.close();
+    await other.close();
+    await flow.stop();
+  }
+});
+
+test.run();
