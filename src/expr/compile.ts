@@ -1,0 +1,203 @@
+import { dynamicIndex, needsOwnCheck, ownField, position } from './access.js';
+import type { EvalContext, Evaluator } from './api.js';
+import type { Node, Root, Span } from './ast.js';
+import type { CallSite } from './call-site.js';
+import { andClosure, binaryClosure, conditionalClosure, negateClosure, notClosure, orClosure } from './compile-operators.js';
+import { rootPath } from './compile-paths.js';
+import { constant, derived, type Compiled } from './compiled.js';
+import { syntaxError } from './errors.js';
+import { findFunction } from './functions.js';
+import { RegexCache } from './regex-cache.js';
+import { deepFreeze, defineKey } from './values.js';
+
+/**
+ * Turns the syntax tree into a tree of closures, once, at load time. The one check left to it is
+ * where a regex literal may stand (the right of `~=`, the pattern of `matches`), a load-time
+ * ERR_EXPR_SYNTAX like the parser's.
+ *
+ * Sub-expressions that read nothing (no root, no `now()`) are evaluated here and replaced by their
+ * value. A fold that fails is dropped rather than reported, so an error in a branch that is never
+ * taken stays harmless, exactly as without folding.
+ */
+export class Compiler {
+  constructor(readonly source: string) {}
+
+  text(span: Span): string {
+    return this.source.slice(span.start, span.end);
+  }
+
+  compile(node: Node): Compiled {
+    const c = this.#node(node);
+    if (c.known !== undefined || c.dynamic || c.usesArgs) return c;
+    let value: unknown;
+    try {
+      value = c.fn(FOLD_CONTEXT);
+    } catch {
+      return c;
+    }
+    // Bytes cannot be frozen, and a shared mutable value would leak changes between evaluations.
+    return holdsBytes(value) ? c : constant(deepFreeze(value));
+  }
+
+  #node(node: Node): Compiled {
+    switch (node.kind) {
+      case 'literal':
+        return constant(node.value);
+      case 'regex':
+        throw syntaxError(`a regex literal at ${node.start} can only stand on the right of "~=" or as the pattern of matches()`, node.start);
+      case 'root':
+        return root(node.root);
+      case 'array': {
+        const items = node.items.map((n) => this.compile(n));
+        const fns = items.map((c) => c.fn);
+        const n = fns.length;
+        return derived((ctx) => {
+          const out = new Array<unknown>(n);
+          for (let i = 0; i < n; i++) out[i] = (fns[i] as Evaluator)(ctx);
+          return out;
+        }, items);
+      }
+      case 'record':
+        return this.#record(node);
+      case 'field':
+        return this.#field(node.object, node.name);
+      case 'index': {
+        const object = this.compile(node.object);
+        const index = this.compile(node.index);
+        const of = object.fn;
+        const key = index.known?.value;
+        if (typeof key === 'number') return derived((ctx) => position(of(ctx), key), [object]);
+        if (typeof key === 'string') return derived((ctx) => ownField(of(ctx), key), [object]);
+        const text = this.text(node);
+        const kf = index.fn;
+        return derived((ctx) => dynamicIndex(of(ctx), kf(ctx), text), [object, index]);
+      }
+      case 'call':
+        return this.#call(node);
+      case 'negate': {
+        const operand = this.compile(node.operand);
+        return derived(negateClosure(operand.fn, this.text(node)), [operand]);
+      }
+      case 'not': {
+        const operand = this.compile(node.operand);
+        return derived(notClosure(operand.fn, this.text(node)), [operand]);
+      }
+      case 'and':
+      case 'or': {
+        const left = this.compile(node.left);
+        const right = this.compile(node.right);
+        const make = node.kind === 'and' ? andClosure : orClosure;
+        return derived(make(left.fn, right.fn, this.text(node)), [left, right]);
+      }
+      case 'binary': {
+        const left = this.compile(node.left);
+        if (node.op === '~=' && node.right.kind === 'regex') {
+          return derived(binaryClosure('~=', left, node.right.regex, this.text(node)), [left]);
+        }
+        const right = this.compile(node.right);
+        return derived(binaryClosure(node.op, left, right, this.text(node)), [left, right]);
+      }
+      case 'conditional':
+        return this.#conditional(node);
+    }
+  }
+
+  #field(objectNode: Node, name: string): Compiled {
+    if (!needsOwnCheck(name)) {
+      const keys = [name];
+      let at = objectNode;
+      while (at.kind === 'field' && !needsOwnCheck(at.name)) {
+        keys.unshift(at.name);
+        at = at.object;
+      }
+      if (at.kind === 'root') return { fn: rootPath(at.root, keys), dynamic: at.root !== 'args', usesArgs: at.root === 'args' };
+    }
+    const object = this.compile(objectNode);
+    const of = object.fn;
+    if (needsOwnCheck(name)) return derived((ctx) => ownField(of(ctx), name), [object]);
+    return derived((ctx) => {
+      const o = of(ctx);
+      if (typeof o !== 'object' || o === null) return null;
+      const v = (o as Record<string, unknown>)[name];
+      return v === undefined ? null : v;
+    }, [object]);
+  }
+
+  #record(node: Extract<Node, { kind: 'record' }>): Compiled {
+    const values = node.entries.map((e) => this.compile(e.value));
+    const keys = node.entries.map((e) => e.key);
+    const fns = values.map((c) => c.fn);
+    const n = keys.length;
+    const setter = keys.includes('__proto__') ? defineKey : (o: Record<string, unknown>, k: string, v: unknown) => void (o[k] = v);
+    return derived((ctx) => {
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < n; i++) setter(out, keys[i] as string, (fns[i] as Evaluator)(ctx));
+      return out;
+    }, values);
+  }
+
+  #conditional(node: Extract<Node, { kind: 'conditional' }>): Compiled {
+    const test = this.compile(node.test);
+    const then = this.compile(node.then);
+    const otherwise = this.compile(node.otherwise);
+    const text = this.text(node);
+    const t = test.known?.value;
+    // A known condition picks its branch now; a known non-boolean stays to fail at run time.
+    if (t === true || t === false || t === null) return t === true ? then : otherwise;
+    return derived(conditionalClosure(test.fn, then.fn, otherwise.fn, text), [test, then, otherwise]);
+  }
+
+  #call(node: Extract<Node, { kind: 'call' }>): Compiled {
+    const spec = findFunction(node.name);
+    // The parser has checked the name and the arity.
+    if (spec === undefined) throw new Error(`internal: no function ${node.name}`);
+    const n = node.args.length;
+    const args = node.args.map((a, i) =>
+      a.kind === 'regex' && spec.name === 'matches' && i === 1 ? constant(a.regex) : this.compile(a),
+    );
+    const text = this.text(node);
+    const site: CallSite = { name: node.name, params: spec.params, text, regexes: new RegexCache(text) };
+    const [a, b, c] = args.map((x) => x.fn);
+    let fn: Evaluator;
+    if (typeof spec.call !== 'function') {
+      const variadic = spec.call.variadic;
+      const fns = args.map((x) => x.fn);
+      fn = (ctx) => {
+        const values = new Array<unknown>(n);
+        for (let i = 0; i < n; i++) values[i] = (fns[i] as Evaluator)(ctx);
+        return variadic(site, values);
+      };
+    } else {
+      const f = spec.call;
+      if (c !== undefined && b !== undefined && a !== undefined) fn = (ctx) => f(site, a(ctx), b(ctx), c(ctx));
+      else if (b !== undefined && a !== undefined) fn = (ctx) => f(site, a(ctx), b(ctx), undefined);
+      else if (a !== undefined) fn = (ctx) => f(site, a(ctx), undefined, undefined);
+      else fn = () => f(site, undefined, undefined, undefined);
+    }
+    return derived(fn, args, spec.pure === false);
+  }
+}
+
+function root(which: Root): Compiled {
+  switch (which) {
+    case 'event':
+      return { fn: (ctx) => ctx.event ?? null, dynamic: true, usesArgs: false };
+    case 'meta':
+      return { fn: (ctx) => ctx.meta ?? null, dynamic: true, usesArgs: false };
+    case 'state':
+      return { fn: (ctx) => ctx.state ?? null, dynamic: true, usesArgs: false };
+    case 'group':
+      return { fn: (ctx) => ctx.group ?? null, dynamic: true, usesArgs: false };
+    case 'args':
+      return { fn: (ctx) => ctx.args ?? null, dynamic: false, usesArgs: true };
+  }
+}
+
+/** Folding only evaluates nodes that read no root, so this context is never looked at. */
+const FOLD_CONTEXT: EvalContext = { event: null, meta: {}, args: {} };
+
+function holdsBytes(v: unknown): boolean {
+  if (v instanceof Uint8Array) return true;
+  if (typeof v !== 'object' || v === null) return false;
+  return Object.values(v).some(holdsBytes);
+}
