@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { deriveEvent, type Meta } from '../runtime/event.js';
+import { defineOperator } from '../runtime/operator-api.js';
+import { RuntimeError } from '../runtime/errors.js';
+import { expression } from './shared/expression.js';
+import { evalContext, perEvent } from './shared/per-event.js';
+
+/** Tremor's `select EXPR`: the event becomes the value of an expression, its origins kept. */
+export const map = defineOperator({
+  name: 'map',
+  description: 'Replaces the event with the value of `event`, and/or its metadata with the record `meta`; origins are kept.',
+  config: z
+    .strictObject({
+      event: expression('the new event').optional(),
+      meta: expression('the new metadata, a record').optional(),
+    })
+    .refine((c) => c.event !== undefined || c.meta !== undefined, { error: 'expected "event", "meta" or both' }),
+  create(config, ctx) {
+    const scope = evalContext(ctx);
+    return perEvent(ctx, (event, emit) => {
+      scope.load(event);
+      const data = config.event === undefined ? event.data : config.event.evaluate(scope);
+      let meta: Meta = event.meta;
+      if (config.meta !== undefined) {
+        const value = config.meta.evaluate(scope);
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+          throw new RuntimeError('ERR_EXPR_EVAL', `map meta "${config.meta.source}" must be a record, received ${JSON.stringify(value)}`);
+        }
+        meta = value as Meta;
+      }
+      emit(deriveEvent(event, data, meta));
+    });
+  },
+});
