@@ -7,7 +7,7 @@ import { z } from 'zod';
 export const RetrySchema = z.strictObject({
   interval_ms: z.number().int().positive().describe('wait after the first failed attempt'),
   growth_rate: z.number().min(1).default(1.5).describe('each wait is the previous one times this'),
-  max_retries: z.number().int().positive().optional().describe('give up after this many failed attempts since the last success; unlimited when absent'),
+  max_retries: z.number().int().positive().nullable().optional().describe('give up after this many failed attempts since the last success; unlimited when absent or null'),
   randomized: z.boolean().default(true).describe('the next wait is uniform between the previous wait and previous × growth_rate'),
   max_interval_ms: z.number().int().positive().optional().describe('no wait is longer than this'),
 });
@@ -40,7 +40,7 @@ export class Backoff {
   }
 
   get maxRetries(): number | undefined {
-    return this.config === 'none' ? undefined : this.config.retry.max_retries;
+    return this.config === 'none' ? undefined : (this.config.retry.max_retries ?? undefined);
   }
 
   /** An attempt failed: the wait in ms before the next one, or `undefined` to give up. */
@@ -48,7 +48,7 @@ export class Backoff {
     if (this.config === 'none') return undefined;
     const retry = this.config.retry;
     this.#failures++;
-    if (retry.max_retries !== undefined && this.#failures >= retry.max_retries) return undefined;
+    if (retry.max_retries != null && this.#failures >= retry.max_retries) return undefined;
     const previous = this.#wait;
     let next: number;
     if (previous === 0) next = retry.interval_ms;

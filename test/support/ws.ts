@@ -17,7 +17,7 @@ export class TestClient {
     });
   }
 
-  static open(url: string, options: WebSocket.ClientOptions = {}, timeoutMs = 2000): Promise<TestClient> {
+  static open(url: string, options: WebSocket.ClientOptions & { servername?: string } = {}, timeoutMs = 2000): Promise<TestClient> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, options);
       const timer = setTimeout(() => {
