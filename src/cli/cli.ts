@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { packageRoot } from '../flow/modules.js';
 import { isRuntimeError } from '../runtime/errors.js';
 import { MAIN_HELP } from './help.js';
+import { doc } from './doc.js';
 import { run } from './run.js';
 import { schema } from './schema.js';
 import { validate } from './validate.js';
 
-const COMMANDS: Record<string, (argv: readonly string[]) => number | Promise<number>> = { run, validate, schema };
+const COMMANDS: Record<string, (argv: readonly string[]) => number | Promise<number>> = { run, validate, schema, doc };
 
 export const version = (): string =>
   (JSON.parse(readFileSync(`${packageRoot}/package.json`, 'utf8')) as { version: string }).version;

@@ -4,6 +4,7 @@ Usage
   tremolo run FLOW... [--arg NAME=VALUE]... [--log-level LEVEL] [--drain-timeout MS]
   tremolo validate FLOW...
   tremolo schema
+  tremolo doc [SECTION...]
   tremolo --help | -h
   tremolo --version | -v
 
@@ -11,6 +12,7 @@ Commands
   run        deploy the flows and run until an exit connector, SIGINT or SIGTERM stops them
   validate   check flow files; print every problem with file:line:column; exit 1 if any
   schema     print the JSON Schema of flow files (for editors: "$schema" in a flow)
+  doc        print the reference of connectors, codecs, processors, operators and error codes
 
 Run "tremolo COMMAND --help" for a command's options.
 `;
@@ -43,4 +45,14 @@ export const SCHEMA_HELP = `Usage: tremolo schema
 
 Prints the JSON Schema of flow files, derived from the schemas that validate them, including the
 config of every connector kind, codec, processor and operator. Point "$schema" at it in a flow.
+`;
+
+export const DOC_HELP = `Usage: tremolo doc [SECTION...] [--update FILE]
+
+Prints the reference (Markdown) of every connector kind, codec, processor and operator with their
+config, defaults and ports, and of the error codes, from the same schemas that validate flows.
+Sections: connectors, codecs, processors, operators, errors (default: all).
+
+  --update FILE   rewrite the text between <!-- reference:SECTION --> and <!-- /reference:SECTION -->
+                  markers in FILE (the README keeps its reference this way)
 `;

@@ -2,40 +2,41 @@
  * The one error type of tremolo. Codes follow `ERR_<AREA>_<WHAT>` and are listed in the README, so
  * callers and tests match on `code`, never on message text alone.
  */
-export type ErrorCode =
-  | 'ERR_FLOW_PARSE'
-  | 'ERR_FLOW_INVALID'
-  | 'ERR_FLOW_READ'
-  | 'ERR_MODULE_NOT_FOUND'
-  | 'ERR_MODULE_INVALID'
-  | 'ERR_KIND_UNKNOWN'
-  | 'ERR_KIND_DUPLICATE'
-  | 'ERR_ARG_UNKNOWN'
-  | 'ERR_ARG_INVALID'
-  | 'ERR_CONFIG_INVALID'
-  | 'ERR_CONFIG_UNSUPPORTED'
-  | 'ERR_PORT_INVALID'
-  | 'ERR_LINK_INVALID'
-  | 'ERR_LINK_CYCLE'
-  | 'ERR_EXPR_SYNTAX'
-  | 'ERR_EXPR_EVAL'
-  | 'ERR_CODEC_DECODE'
-  | 'ERR_CODEC_ENCODE'
-  | 'ERR_PROCESSOR_FAILED'
-  | 'ERR_PROCESSOR_MAX_LENGTH'
-  | 'ERR_ROUTE_NO_TARGET'
-  | 'ERR_QUEUE_FULL'
-  | 'ERR_NOT_CONNECTED'
-  | 'ERR_WRITE_FAILED'
-  | 'ERR_TEXT_NOT_UTF8'
-  | 'ERR_PROTOCOL'
-  | 'ERR_CONNECT_FAILED'
-  | 'ERR_CONNECTION_LOST'
-  | 'ERR_BIND_FAILED'
-  | 'ERR_OPERATOR_FAILED'
-  | 'ERR_STOPPED'
-  | 'ERR_TIMEOUT'
-  | 'ERR_USAGE';
+/** Every error code and what it means; the README's table is generated from this. */
+export const ERROR_CODES = {
+  ERR_FLOW_PARSE: "a flow or module file is not valid JSON5",
+  ERR_FLOW_INVALID: "a flow has problems (the error lists each with file:line:column)",
+  ERR_FLOW_READ: "a flow or module file cannot be read, or a file source cannot be read",
+  ERR_MODULE_NOT_FOUND: "a module named in `use` is not on the search path",
+  ERR_MODULE_INVALID: "a module cannot be loaded, holds links, uses itself, or exports no definitions",
+  ERR_KIND_UNKNOWN: "an unknown connector type, codec, processor, operator or definition name",
+  ERR_KIND_DUPLICATE: "a code module defines a name that already exists",
+  ERR_ARG_UNKNOWN: "an arg that the flow or definition does not declare",
+  ERR_ARG_INVALID: "a `${...}` placeholder that cannot be resolved",
+  ERR_CONFIG_INVALID: "a config value of the wrong type or out of range, or an unknown key",
+  ERR_PORT_INVALID: "a link to a port the connector, pipeline or operator does not have",
+  ERR_LINK_INVALID: "a link to an unknown connector or pipeline",
+  ERR_LINK_CYCLE: "pipelines (or operators in a pipeline) linked in a loop",
+  ERR_EXPR_SYNTAX: "an expression that does not parse, with the offset inside it",
+  ERR_EXPR_EVAL: "an expression failed on an event (e.g. comparing a number with a string)",
+  ERR_CODEC_DECODE: "bytes the codec cannot decode (an `err` event with an excerpt)",
+  ERR_CODEC_ENCODE: "a value the codec cannot encode",
+  ERR_PROCESSOR_FAILED: "a pre- or postprocessor rejected its input",
+  ERR_PROCESSOR_MAX_LENGTH: "a fragment or frame over its configured maximum size",
+  ERR_ROUTE_NO_TARGET: "a server has no connection to send an event to",
+  ERR_QUEUE_FULL: "a disconnected client’s send queue is full",
+  ERR_NOT_CONNECTED: "a client gave up reconnecting, or is not connected",
+  ERR_WRITE_FAILED: "a sink could not write an event",
+  ERR_TEXT_NOT_UTF8: "a text frame whose bytes are not UTF-8",
+  ERR_PROTOCOL: "a peer broke the WebSocket protocol (the connection is closed)",
+  ERR_BIND_FAILED: "a connector could not start (a port in use, a certificate missing)",
+  ERR_OPERATOR_FAILED: "a pipeline operator threw on an event",
+  ERR_STOPPED: "the flow stopped before an event could be sent",
+  ERR_TIMEOUT: "a wait (in the test harness) ran out of time",
+  ERR_USAGE: "a command line that tremolo cannot understand",
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
 
 export interface RuntimeErrorOptions {
   /** The connector or pipeline instance the error belongs to. */

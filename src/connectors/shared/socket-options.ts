@@ -8,7 +8,8 @@ export const SocketOptionsSchema = z
     SO_REUSEADDR: z.boolean().default(true).describe('always on for servers under Node.js (libuv sets it)'),
     SO_REUSEPORT: z.boolean().default(false).describe('several processes listen on one port (Node.js >= 22.12 only)'),
   })
-  .default({ TCP_NODELAY: true, SO_REUSEADDR: true, SO_REUSEPORT: false });
+  .default({ TCP_NODELAY: true, SO_REUSEADDR: true, SO_REUSEPORT: false })
+  .describe('TCP socket options');
 export type SocketOptions = z.output<typeof SocketOptionsSchema>;
 
 export function applySocketOptions(socket: Socket, options: SocketOptions): void {
