@@ -1,0 +1,56 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startFlow } from '../../../src/testing/index.js';
+
+test('metronome emits numbered ticks at its interval (interval in ms or Tremor’s nanoseconds)', async () => {
+  for (const config of [{ interval_ms: 20 }, { interval: 20_000_000 }]) {
+    const flow = await startFlow({ connectors: { tick: { type: 'metronome', config } } });
+    try {
+      const started = performance.now();
+      const ticks = await flow.collect('tick', 'out', 3, { timeout: 2000 });
+      assert.ok(performance.now() - started >= 55, 'three ticks 20 ms apart take at least 60 ms');
+      assert.equal(ticks.map((t) => (t.data as { id: number }).id), [0, 1, 2]);
+      assert.is((ticks[0]!.data as { onramp: string }).onramp, 'metronome');
+      assert.type((ticks[0]!.data as { ingest_ns: number }).ingest_ns, 'number');
+    } finally {
+      await flow.stop();
+    }
+  }
+});
+
+test('exit resolves the flow with the code and after the delay the event asks for', async () => {
+  const flow = await startFlow({ connectors: { exit: { type: 'exit' } } });
+  try {
+    const started = performance.now();
+    flow.send('exit', 'in', { exit: 7, delay: 60 });
+    flow.send('exit', 'in', { exit: 9 }); // only the first request counts
+    assert.is(await flow.flow.exited, 7);
+    assert.ok(performance.now() - started >= 55);
+  } finally {
+    await flow.stop();
+  }
+});
+
+test('exit uses its configured delay and code 0 for any other event; a bad code is reported', async () => {
+  const flow = await startFlow({ connectors: { exit: { type: 'exit', config: { delay: 30 } } } });
+  try {
+    flow.send('exit', 'in', { exit: 'soon' });
+    const err = await flow.next('exit', 'err');
+    assert.is((err.data as { error: string }).error, 'exit: "exit" must be an integer, received "soon"; exiting with 0');
+    assert.is(await flow.flow.exited, 0);
+  } finally {
+    await flow.stop();
+  }
+});
+
+test('null swallows what it is sent', async () => {
+  const flow = await startFlow({ connectors: { sink: { type: 'null' } } });
+  try {
+    flow.send('sink', 'in', { anything: 1 });
+    await flow.expectNone('sink', 'err', 20);
+  } finally {
+    await flow.stop();
+  }
+});
+
+test.run();
