@@ -180,4 +180,18 @@ test('a problem inside a definition is reported in the module file that holds it
   assert.equal(problems, ['badlib.json5:3:70: connectors.out.config.mode: expected one of "read", "truncate", "append", "overwrite", received "sideways"']);
 });
 
+test('a module name is looked up next to the flow, then along TREMOLO_PATH, then in tremolo’s own folders', async () => {
+  const lib = tmpDir('tremolo-path-');
+  try {
+    lib.write('mylib.json5', `{ pipelines: { mine: { description: 'from TREMOLO_PATH' } } }`);
+    const file = tmp.write('uses-path.json5', `{ use: ['mylib', 'std'], pipelines: { a: { from: 'mylib::mine' }, b: { from: 'std::passthrough' } } }`);
+    const model = await loadFlow(file, { env: { TREMOLO_PATH: `/nonexistent:${lib.dir}` } });
+    assert.equal(model.pipelines.map((p) => p.alias), ['a', 'b']);
+    const { problems } = await checkFlow(file, { env: {} });
+    assert.match(problems.map(formatProblem).join('\n'), /use\[0\]: module "mylib" not found \(looked in /);
+  } finally {
+    lib.cleanup();
+  }
+});
+
 test.run();
