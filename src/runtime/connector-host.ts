@@ -93,6 +93,12 @@ export class ConnectorHost implements StreamHost, Pausable {
     return this.#queue.length;
   }
 
+  /** Whether this connector can take events now: connected (or a server) and no target over its mark. */
+  get ready(): boolean {
+    const c = this.connectivity;
+    return (c === 'server' || c === 'connected') && !this.env.flowControl.isHolding(this.id);
+  }
+
   // ---- lifecycle -------------------------------------------------------------------------------
 
   async start(): Promise<void> {
@@ -228,8 +234,8 @@ export class ConnectorHost implements StreamHost, Pausable {
       serialize: (event, stream): Frame[] | undefined => this.#serializer.serialize(event, stream),
       endSinkStream: (stream) => this.#serializer.end(stream),
       fail: (event, code, message) => this.#fail(event, code, message),
-      hold: (target: string, origins: readonly Origin[]) => this.env.flowControl.hold(`${this.id}:${target}`, origins),
-      release: (target: string) => this.env.flowControl.release(`${this.id}:${target}`),
+      hold: (target: string, origins: readonly Origin[]) => this.env.flowControl.hold(this.id, target, origins),
+      release: (target: string) => this.env.flowControl.release(this.id, target),
       connectionLost: (why) => this.#connectivity?.lost(why),
       listening: (address) => {
         this.#address = address;

@@ -12,25 +12,34 @@ export interface Pausable {
  * streams feeding it. For an echo that is the one connection that reads too fast; for a file
  * copied to a socket, the file. Each origin is paused while any target holds it, and resumes when
  * the last one releases it. Nothing here runs per event unless a target is over its mark.
+ *
+ * An origin whose every path to the sink passes through an operator that absorbs pressure itself
+ * (a `backpressure` operator discarding to `overflow`) is not paused: `coupled` says so.
  */
 export class FlowControl {
   readonly #holders = new Map<string, Set<string>>();
   readonly #counts = new Map<string, number>();
   readonly #origins = new Map<string, Origin>();
+  readonly #holding = new Map<number, number>();
   /** How many times an origin was paused, for status and tests. */
   pauses = 0;
 
-  constructor(private readonly hosts: (connector: number) => Pausable | undefined) {}
+  constructor(
+    private readonly hosts: (connector: number) => Pausable | undefined,
+    private readonly coupled: (source: number, sink: number) => boolean = () => true,
+  ) {}
 
-  hold(holder: string, origins: readonly Origin[]): void {
+  hold(connector: number, target: string, origins: readonly Origin[]): void {
+    const holder = `${connector}:${target}`;
     let held = this.#holders.get(holder);
     if (held === undefined) {
       held = new Set();
       this.#holders.set(holder, held);
+      this.#holding.set(connector, (this.#holding.get(connector) ?? 0) + 1);
     }
     for (const origin of origins) {
       const key = `${origin.connector}:${origin.stream}`;
-      if (held.has(key)) continue;
+      if (held.has(key) || !this.coupled(origin.connector, connector)) continue;
       held.add(key);
       const count = (this.#counts.get(key) ?? 0) + 1;
       this.#counts.set(key, count);
@@ -42,10 +51,14 @@ export class FlowControl {
     }
   }
 
-  release(holder: string): void {
+  release(connector: number, target: string): void {
+    const holder = `${connector}:${target}`;
     const held = this.#holders.get(holder);
     if (held === undefined) return;
     this.#holders.delete(holder);
+    const left = (this.#holding.get(connector) ?? 1) - 1;
+    if (left > 0) this.#holding.set(connector, left);
+    else this.#holding.delete(connector);
     for (const key of held) {
       const count = (this.#counts.get(key) ?? 1) - 1;
       if (count > 0) {
@@ -57,6 +70,11 @@ export class FlowControl {
       this.#origins.delete(key);
       this.hosts(origin.connector)?.resumeStream(origin.stream);
     }
+  }
+
+  /** Whether a sink connector has any target over its high-water mark. */
+  isHolding(connector: number): boolean {
+    return this.#holding.has(connector);
   }
 
   /** Holders currently pausing something, for status and tests. */

@@ -41,6 +41,7 @@ export class Flow {
   readonly #linked = new Set<string>();
   readonly #subscriptions: Subscription[] = [];
   readonly #drainTimeoutMs: number;
+  #coupled = new Set<string>();
 
   private constructor(
     readonly model: FlowModel,
@@ -50,7 +51,10 @@ export class Flow {
     this.log = (options.log ?? createLogger()).child(model.id);
     this.#drainTimeoutMs = options.drainTimeoutMs ?? 5000;
     this.exited = new Promise((resolve) => (this.#resolveExit = resolve));
-    this.flowControl = new FlowControl((id) => this.#byId.get(id));
+    this.flowControl = new FlowControl(
+      (id) => this.#byId.get(id),
+      (source, sink) => this.#coupled.has(`${source}:${sink}`),
+    );
     for (const link of model.links) {
       this.#linked.add(`${link.from.node}/${link.from.port}`);
       this.#linked.add(`${link.to.node}/${link.to.port}`);
@@ -71,7 +75,10 @@ export class Flow {
       this.#byId.set(host.id, host);
     }
     const scheduler = options.scheduler ?? asyncScheduler;
-    for (const spec of model.pipelines) this.pipelines.set(spec.alias, new Pipeline(spec, this.log, scheduler));
+    for (const spec of model.pipelines) {
+      this.pipelines.set(spec.alias, new Pipeline(spec, this.log, scheduler, (port) => this.#outputReady(spec.alias, port)));
+    }
+    this.#coupled = this.#couplings();
     const wires: Wire<TremoloEvent>[] = model.links.map((link) => ({
       from: this.#port(link.from.node, link.from.port, 'out'),
       to: this.#port(link.to.node, link.to.port, 'in'),
@@ -149,6 +156,46 @@ export class Flow {
     for (const pipeline of this.pipelines.values()) pipeline.dispose();
     if (this.#state !== 'failed') this.#state = 'stopped';
     this.log.info('stopped');
+  }
+
+  /** A pipeline output is ready when every connector linked to it can take events now. */
+  #outputReady(pipeline: string, port: string): boolean {
+    for (const link of this.model.links) {
+      if (link.from.node !== pipeline || link.from.port !== port) continue;
+      const host = this.connectors.get(link.to.node);
+      if (host !== undefined && !host.ready) return false;
+    }
+    return true;
+  }
+
+  /** `source:sink` connector id pairs joined by a path that carries back-pressure. */
+  #couplings(): Set<string> {
+    const pairs = new Set<string>();
+    const paths = new Map([...this.pipelines].map(([alias, p]) => [alias, p.coupledPaths()]));
+    for (const source of this.connectors.values()) {
+      const seen = new Set<string>();
+      const stack = [...source.outputs.keys()].map((port) => ({ node: source.alias, port }));
+      while (stack.length > 0) {
+        const at = stack.pop()!;
+        for (const link of this.model.links) {
+          if (link.from.node !== at.node || link.from.port !== at.port) continue;
+          const sink = this.connectors.get(link.to.node);
+          if (sink !== undefined) {
+            pairs.add(`${source.id}:${sink.id}`);
+            continue;
+          }
+          for (const pair of paths.get(link.to.node) ?? []) {
+            const [input, output] = pair.split('>') as [string, string];
+            const key = `${link.to.node}/${output}`;
+            if (input === link.to.port && !seen.has(key)) {
+              seen.add(key);
+              stack.push({ node: link.to.node, port: output });
+            }
+          }
+        }
+      }
+    }
+    return pairs;
   }
 
   #port(alias: string, port: string, direction: 'in' | 'out'): Subject<TremoloEvent> {

@@ -16,6 +16,11 @@ export interface OperatorContext {
   emit(port: string, event: TremoloEvent): void;
   /** The event failed in this operator: it goes to the pipeline's `err` port with the reason. */
   error(event: TremoloEvent, code: ErrorCode, message: string): void;
+  /**
+   * Whether what lies behind one of this operator's output ports can take events now: false when
+   * a sink it leads to is disconnected or over its high-water mark (roundrobin skips such ports).
+   */
+  ready(port: string): boolean;
 }
 
 export interface OperatorDefinition<C = unknown> {
@@ -29,6 +34,11 @@ export interface OperatorDefinition<C = unknown> {
    * Observable errors, so one bad event never ends the pipeline.
    */
   create(config: C, ctx: OperatorContext): OperatorFunction<TremoloEvent, TremoloEvent>;
+  /**
+   * True when this operator absorbs back-pressure itself (it discards or diverts events while its
+   * outputs are not ready): a sink behind it then does not pause the sources in front of it.
+   */
+  decouples?(config: C): boolean;
 }
 
 export const defineOperator = <C>(def: OperatorDefinition<C>): OperatorDefinition<C> => brand(def, 'operator');

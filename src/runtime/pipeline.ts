@@ -22,11 +22,14 @@ export class Pipeline {
   readonly #nodeOutputs = new Map<string, Map<string, Subject<TremoloEvent>>>();
   /** Subjects nothing links into (the `err` of a passthrough): completed along with the inputs. */
   readonly #orphans: Subject<TremoloEvent>[] = [];
+  readonly #reach = new Map<string, string[]>();
 
   constructor(
     readonly spec: PipelineSpec,
     log: Logger,
     scheduler: SchedulerLike = asyncScheduler,
+    /** Whether what one of the pipeline's output ports leads to can take events now. */
+    outputReady: (port: string) => boolean = () => true,
   ) {
     this.alias = spec.alias;
     const plog = log.child(spec.alias);
@@ -52,6 +55,7 @@ export class Pipeline {
           } else out.next(event);
         },
         error: (event, code, message) => this.#error(err, event, code, message.startsWith(alias) ? message : `${alias}: ${message}`),
+        ready: (port) => this.#reachableOutputs(node.name, port).every(outputReady),
       };
       const operator = node.def.create(node.config, ctx);
       const main = outs.get(node.outputs[0]!)!;
@@ -77,6 +81,57 @@ export class Pipeline {
       this.#subscriptions.push(subject.subscribe(() => (port === 'err' ? this.counters.err++ : this.counters.out++)));
     }
     for (const subject of this.inputs.values()) this.#subscriptions.push(subject.subscribe(() => this.counters.in++));
+  }
+
+  /** The pipeline outputs an operator's port leads to, through any operators after it. */
+  #reachableOutputs(node: string, port: string): string[] {
+    const key = `${node}/${port}`;
+    let found = this.#reach.get(key);
+    if (found !== undefined) return found;
+    const outs = new Set<string>();
+    const seen = new Set<string>();
+    const visit = (from: { node: string; port: string }): void => {
+      for (const link of this.spec.links) {
+        if (link.from.kind !== 'op' || link.from.node !== from.node || link.from.port !== from.port) continue;
+        if (link.to.kind === 'port') outs.add(link.to.port);
+        else if (!seen.has(link.to.node)) {
+          seen.add(link.to.node);
+          const next = this.spec.nodes.find((n) => n.name === (link.to as { node: string }).node)!;
+          for (const p of next.outputs) visit({ node: next.name, port: p });
+        }
+      }
+    };
+    visit({ node, port });
+    found = [...outs];
+    this.#reach.set(key, found);
+    return found;
+  }
+
+  /**
+   * Which inputs reach which outputs without passing an operator that absorbs back-pressure, as
+   * `in>out` pairs: flow control pauses a source only along such coupled paths.
+   */
+  coupledPaths(): Set<string> {
+    const pairs = new Set<string>();
+    const decoupling = new Set(this.spec.nodes.filter((n) => n.def.decouples?.(n.config) === true).map((n) => n.name));
+    for (const input of this.spec.inputs) {
+      const seen = new Set<string>();
+      const stack: { kind: 'port' | 'op'; name: string }[] = [{ kind: 'port', name: input }];
+      while (stack.length > 0) {
+        const at = stack.pop()!;
+        for (const link of this.spec.links) {
+          const from = link.from;
+          const matches = at.kind === 'port' ? from.kind === 'port' && from.port === at.name : from.kind === 'op' && from.node === at.name;
+          if (!matches) continue;
+          if (link.to.kind === 'port') pairs.add(`${input}>${link.to.port}`);
+          else if (!decoupling.has(link.to.node) && !seen.has(link.to.node)) {
+            seen.add(link.to.node);
+            stack.push({ kind: 'op', name: link.to.node });
+          }
+        }
+      }
+    }
+    return pairs;
   }
 
   /** Ends the pipeline's inputs: operators flush (a batch emits what it holds) and outputs complete. */

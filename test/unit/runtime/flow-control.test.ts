@@ -10,18 +10,31 @@ test('an origin held by two targets resumes only when both release it', () => {
   const calls: string[] = [];
   const fc = new FlowControl(() => ({ pauseStream: (s) => calls.push(`pause ${s}`), resumeStream: (s) => calls.push(`resume ${s}`) }));
   const a = { connector: 1, stream: 7 };
-  fc.hold('x', [a]);
-  fc.hold('x', [a]);
-  fc.hold('y', [a]);
+  fc.hold(2, 'x', [a]);
+  fc.hold(2, 'x', [a]);
+  fc.hold(2, 'y', [a]);
   assert.equal(calls, ['pause 7']);
-  fc.release('x');
+  assert.ok(fc.isHolding(2));
+  fc.release(2, 'x');
   assert.equal(calls, ['pause 7']);
   assert.ok(fc.isPaused(a));
-  fc.release('y');
+  fc.release(2, 'y');
   assert.equal(calls, ['pause 7', 'resume 7']);
   assert.not.ok(fc.isPaused(a));
-  fc.release('y');
+  assert.not.ok(fc.isHolding(2));
+  fc.release(2, 'y');
   assert.equal(calls, ['pause 7', 'resume 7']);
+});
+
+test('a sink decoupled from a source by the graph never pauses it', () => {
+  const calls: string[] = [];
+  const fc = new FlowControl(
+    () => ({ pauseStream: (s) => calls.push(`pause ${s}`), resumeStream: (s) => calls.push(`resume ${s}`) }),
+    (source, sink) => !(source === 1 && sink === 3),
+  );
+  fc.hold(3, 'conn', [{ connector: 1, stream: 0 }, { connector: 2, stream: 5 }]);
+  assert.equal(calls, ['pause 5']);
+  assert.ok(fc.isHolding(3));
 });
 
 test('a client that stops reading its echoes pauses only its own connection, and gets everything once it reads again', async () => {
