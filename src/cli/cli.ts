@@ -5,9 +5,10 @@ import { MAIN_HELP } from './help.js';
 import { doc } from './doc.js';
 import { run } from './run.js';
 import { schema } from './schema.js';
+import { test } from './test.js';
 import { validate } from './validate.js';
 
-const COMMANDS: Record<string, (argv: readonly string[]) => number | Promise<number>> = { run, validate, schema, doc };
+const COMMANDS: Record<string, (argv: readonly string[]) => number | Promise<number>> = { run, validate, schema, doc, test };
 
 export const version = (): string =>
   (JSON.parse(readFileSync(`${packageRoot}/package.json`, 'utf8')) as { version: string }).version;

@@ -5,6 +5,7 @@ Usage
   tremolo validate FLOW...
   tremolo schema
   tremolo doc [SECTION...]
+  tremolo test [integration] [DIR] [-i TAG]... [-e TAG]... [-t SECS] [-j N] [--report FILE] [--junit FILE]
   tremolo --help | -h
   tremolo --version | -v
 
@@ -12,6 +13,7 @@ Commands
   run        deploy the flows and run until an exit connector, SIGINT or SIGTERM stops them
   validate   check flow files; print every problem with file:line:column; exit 1 if any
   schema     print the JSON Schema of flow files (for editors: "$schema" in a flow)
+  test       run integration-test folders (Tremor's layout) and report each verdict
   doc        print the reference of connectors, codecs, processors, operators and error codes
 
 Run "tremolo COMMAND --help" for a command's options.
@@ -55,4 +57,24 @@ Sections: connectors, codecs, processors, operators, errors (default: all).
 
   --update FILE   rewrite the text between <!-- reference:SECTION --> and <!-- /reference:SECTION -->
                   markers in FILE (the README keeps its reference this way)
+`;
+
+export const TEST_HELP = `Usage: tremolo test [integration] [DIR] [options]
+
+Runs every test folder under DIR (default tests/integration): a folder with flow files, inputs,
+expected.* files and optional assert, before, after, env and tags files (YAML or JSON5), as
+Tremor's \`tremor test integration\` does. Each test gets its own free ports, handed out by name to
+its flows and before-processes as \${port:NAME}.
+
+Options
+  -i, --includes TAG   run only tests with this tag (repeatable; the folder name is a tag)
+  -e, --excludes TAG   skip tests with this tag (repeatable)
+  -t, --timeout SECS   time limit per test (default 60)
+  -j, --jobs N         tests run at once (default 1)
+  -o, --report FILE    write the results as JSON
+      --junit FILE     write the results as JUnit XML
+  -h, --help           this text
+
+Prints one line per test with its verdict and time, the failures with a diff, and a last line
+"N passed, N failed". Exit status 0 only when every test passed.
 `;

@@ -35,3 +35,16 @@ export function positiveInt(name: string, value: string | undefined, fallback: n
   if (!Number.isInteger(n) || n < 0) throw new RuntimeError('ERR_USAGE', `${name} expects a whole number of milliseconds, received ${JSON.stringify(value)}`);
   return n;
 }
+
+/**
+ * `${port:NAME}` in flows: the ports \`tremolo test\` handed out (TREMOLO_PORTS, a JSON record).
+ */
+export function portResolver(env: NodeJS.ProcessEnv = process.env): (name: string) => unknown {
+  let ports: Record<string, number> = {};
+  try {
+    ports = JSON.parse(env.TREMOLO_PORTS ?? '{}') as Record<string, number>;
+  } catch {
+    throw new RuntimeError('ERR_USAGE', `TREMOLO_PORTS must be a JSON record of ports, received ${JSON.stringify(env.TREMOLO_PORTS)}`);
+  }
+  return (name) => ports[name];
+}

@@ -1,7 +1,7 @@
 import { createLogger } from '../runtime/logger.js';
 import { Runtime } from '../runtime/runtime.js';
 import { RUN_HELP } from './help.js';
-import { argsOf, logLevelOf, parse, positiveInt } from './options.js';
+import { argsOf, logLevelOf, parse, portResolver, positiveInt } from './options.js';
 
 export async function run(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -20,6 +20,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const log = createLogger(logLevelOf(values['log-level'] as string | undefined));
   const runtime = await Runtime.start(positionals, {
     args: argsOf(values.arg as string[] | undefined),
+    resolvers: { port: portResolver() },
     log,
     drainTimeoutMs: positiveInt('--drain-timeout', values['drain-timeout'] as string | undefined, 5000),
   });

@@ -1,7 +1,7 @@
 import { checkFlow } from '../flow/load.js';
 import { formatProblem } from '../flow/problems.js';
 import { VALIDATE_HELP } from './help.js';
-import { argsOf, parse } from './options.js';
+import { argsOf, parse, portResolver } from './options.js';
 
 export async function validate(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parse(argv, { arg: { type: 'string', multiple: true } });
@@ -15,7 +15,7 @@ export async function validate(argv: readonly string[]): Promise<number> {
   }
   let bad = 0;
   for (const file of positionals) {
-    const { problems } = await checkFlow(file, { args: argsOf(values.arg as string[] | undefined), undeclaredArgs: positionals.length > 1 ? 'ignore' : 'error' });
+    const { problems } = await checkFlow(file, { args: argsOf(values.arg as string[] | undefined), resolvers: { port: portResolver() }, undeclaredArgs: positionals.length > 1 ? 'ignore' : 'error' });
     if (problems.length === 0) process.stdout.write(`${file}: ok\n`);
     else {
       bad++;

@@ -7,18 +7,20 @@ import { defineConnector } from '../runtime/connector-api.js';
  */
 export const exit = defineConnector({
   kind: 'exit',
-  description: 'Stops the runtime when an event arrives: `{ "exit": code, "delay": ms }` sets the exit code and a delay.',
+  description: 'Stops the runtime when an event arrives (or the `after`th one): `{ "exit": code, "delay": ms }` sets the exit code and a delay.',
   config: z.strictObject({
     delay: z.number().int().min(0).default(0).describe('milliseconds to wait before stopping, when the event gives none'),
+    after: z.number().int().positive().default(1).describe('stop at the Nth event received (a test that expects N results)'),
   }),
   codec: 'structured',
   ports: { in: ['in'], out: ['err'] },
   create(config, ctx) {
     let timer: NodeJS.Timeout | undefined;
     let requested = false;
+    let received = 0;
     return {
       write(event) {
-        if (requested) return;
+        if (requested || ++received < config.after) return;
         const data = event.data as { exit?: unknown; delay?: unknown } | null;
         const record = data !== null && typeof data === 'object' && !Array.isArray(data);
         const code = record && typeof data.exit === 'number' && Number.isInteger(data.exit) ? data.exit : 0;

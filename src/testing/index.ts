@@ -129,6 +129,8 @@ export class TestFlow {
   }
 }
 
+export { runSuite, selectTests, type SuiteOptions, type TestCase, type TestResult } from './integration/index.js';
+
 export const startFlow = (source: string | object, options?: StartOptions): Promise<TestFlow> => TestFlow.start(source, options);
 
 /** Warnings and errors only, so test output stays readable. */

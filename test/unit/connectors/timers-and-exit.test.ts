@@ -43,6 +43,22 @@ test('exit uses its configured delay and code 0 for any other event; a bad code 
   }
 });
 
+test('exit with `after` stops at the Nth event it receives', async () => {
+  const flow = await startFlow({ connectors: { exit: { type: 'exit', config: { after: 3 } } } });
+  try {
+    let code: number | undefined;
+    void flow.flow.exited.then((c) => (code = c));
+    flow.send('exit', 'in', { exit: 5 });
+    flow.send('exit', 'in', 'two');
+    await new Promise((r) => setTimeout(r, 20));
+    assert.is(code, undefined);
+    flow.send('exit', 'in', { exit: 4 });
+    assert.is(await flow.flow.exited, 4);
+  } finally {
+    await flow.stop();
+  }
+});
+
 test('null swallows what it is sent', async () => {
   const flow = await startFlow({ connectors: { sink: { type: 'null' } } });
   try {

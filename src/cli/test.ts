@@ -1,0 +1,47 @@
+import { writeFileSync } from 'node:fs';
+import { formatResult, jsonReport, junitReport, runSuite, selectTests, summary } from '../testing/integration/index.js';
+import { RuntimeError } from '../runtime/errors.js';
+import { TEST_HELP } from './help.js';
+import { parse } from './options.js';
+
+const KINDS = ['integration', 'all'];
+
+function count(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new RuntimeError('ERR_USAGE', `${name} expects a positive number, received ${JSON.stringify(value)}`);
+  return n;
+}
+
+export async function test(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    includes: { type: 'string', short: 'i', multiple: true },
+    excludes: { type: 'string', short: 'e', multiple: true },
+    timeout: { type: 'string', short: 't' },
+    jobs: { type: 'string', short: 'j' },
+    report: { type: 'string', short: 'o' },
+    junit: { type: 'string' },
+  });
+  if (values.help) {
+    process.stdout.write(TEST_HELP);
+    return 0;
+  }
+  const args = [...positionals];
+  if (args[0] !== undefined && KINDS.includes(args[0])) args.shift();
+  if (args.length > 1) throw new RuntimeError('ERR_USAGE', `expected at most one folder, received ${args.join(' ')}`);
+  const root = args[0] ?? 'tests/integration';
+  const filters = { includes: values.includes as string[] | undefined, excludes: values.excludes as string[] | undefined };
+  const total = selectTests(root, filters).length;
+  process.stdout.write(`running ${total} test${total === 1 ? '' : 's'} from ${root}\n`);
+  let done = 0;
+  const results = await runSuite(root, {
+    ...filters,
+    timeoutMs: count('--timeout', values.timeout as string | undefined, 60) * 1000,
+    jobs: count('--jobs', values.jobs as string | undefined, 1),
+    onResult: (r) => process.stdout.write(`[${++done}/${total}] ${formatResult(r)}\n`),
+  });
+  if (typeof values.report === 'string') writeFileSync(values.report, jsonReport(results));
+  if (typeof values.junit === 'string') writeFileSync(values.junit, junitReport(results));
+  process.stdout.write(`${summary(results)}\n`);
+  return results.every((r) => r.passed) && results.length > 0 ? 0 : 1;
+}

@@ -1,0 +1,158 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, watch } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { checkAsserts, outputsComplete, type Outputs } from './asserts.js';
+import { awaitConditions } from './conditions.js';
+import { flowFiles } from './discover.js';
+import { findSideFile, readSideFile } from './files.js';
+import { allocatePorts, fillPorts, portNames } from './ports.js';
+import { resolveCommand, tremoloCommand } from './self.js';
+import { AfterSchema, AssertSchema, BeforeSchema, EnvSchema, TagsSchema, type AssertSpec } from './spec.js';
+
+export interface TestCase {
+  /** The folder's path relative to the suite root, e.g. `ws-tls`. */
+  readonly name: string;
+  readonly dir: string;
+  readonly tags: readonly string[];
+}
+
+export interface TestResult extends TestCase {
+  readonly passed: boolean;
+  readonly durationMs: number;
+  readonly failures: readonly string[];
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RunTestOptions {
+  /** Where the suite starts: its `lib` folder joins the module search path. */
+  readonly root: string;
+  readonly timeoutMs: number;
+}
+
+/** A test's tags: its folder name and what `tags.yaml` lists. */
+export function loadCase(root: string, dir: string): TestCase {
+  const tags = readSideFile(dir, 'tags', TagsSchema) ?? [];
+  const name = path.relative(root, dir) || path.basename(dir);
+  return { name, dir, tags: [...new Set([path.basename(dir), ...tags])] };
+}
+
+/** `${port:NAME}` filled in every string of a before or after entry. */
+function fillPortsDeep<T>(value: T, ports: Readonly<Record<string, number>>): T {
+  if (typeof value === 'string') return fillPorts(value, ports) as T;
+  if (Array.isArray(value)) return value.map((v) => fillPortsDeep(v, ports)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillPortsDeep(v, ports)])) as T;
+  }
+  return value;
+}
+
+function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    child.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * Runs one test folder: hands out its named ports, starts the before-processes and waits for their
+ * conditions, runs every flow of the folder as one `tremolo run` in the folder, checks the asserts,
+ * runs the after commands, and stops whatever it started, whatever happened.
+ */
+export async function runTest(test: TestCase, options: RunTestOptions): Promise<TestResult> {
+  const started = performance.now();
+  const { dir } = test;
+  const children: ChildProcess[] = [];
+  const failures: string[] = [];
+  let out: Outputs = { status: null, stdout: '', stderr: '' };
+  const abort = new AbortController();
+  try {
+    const assertSpec: AssertSpec = readSideFile(dir, 'assert', AssertSchema) ?? AssertSchema.parse({});
+    const before = readSideFile(dir, 'before', BeforeSchema) ?? [];
+    const after = readSideFile(dir, 'after', AfterSchema) ?? [];
+    const extraEnv = readSideFile(dir, 'env', EnvSchema) ?? {};
+    const flows = flowFiles(dir);
+    const texts = [...flows, ...['before', 'after', 'env', 'assert'].map((n) => findSideFile(dir, n as 'before'))]
+      .filter((f): f is string => f !== undefined)
+      .map((f) => readFileSync(f, 'utf8'));
+    const ports = await allocatePorts(portNames(texts));
+    const searchPath = [path.join(options.root, 'lib'), path.join(dir, 'lib'), process.env.TREMOLO_PATH].filter(Boolean).join(':');
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...Object.fromEntries(Object.entries(extraEnv).map(([k, v]) => [k, fillPorts(v, ports)])),
+      TREMOLO_PATH: searchPath,
+      TREMOLO_PORTS: JSON.stringify(ports),
+    };
+
+    for (const written of before) {
+      const proc = fillPortsDeep(written, ports);
+      const [exe, argv] = resolveCommand(proc.cmd, proc.args);
+      const cwd = path.resolve(dir, proc.dir);
+      const penv = { ...env, ...proc.env };
+      const child = spawn(exe, argv, { cwd, env: penv, stdio: ['ignore', 'pipe', 'pipe'] });
+      let log = '';
+      child.stdout!.on('data', (d) => (log += d));
+      child.stderr!.on('data', (d) => (log += d));
+      children.push(child);
+      const unmet = await awaitConditions(proc, cwd, penv, abort.signal);
+      // A one-shot setup step (making a certificate) may exit, as long as it succeeded.
+      const exitedBadly = child.exitCode !== null && child.exitCode !== 0;
+      if (unmet.length > 0 || exitedBadly) {
+        const why = exitedBadly ? `exited with ${child.exitCode}` : `not ready after ${proc['max-await-secs']} s (${unmet.join(', ')})`;
+        throw new Error(`before-process \`${proc.cmd} ${proc.args.join(' ')}\` ${why}${log ? `:\n${log.trimEnd()}` : ''}`);
+      }
+    }
+
+    const [exe, pre] = tremoloCommand();
+    const flow = spawn(exe, [...pre, 'run', ...flows], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(flow);
+    let stdout = '';
+    let stderr = '';
+    flow.stdout!.on('data', (d) => (stdout += d));
+    flow.stderr!.on('data', (d) => (stderr += d));
+    const closed = new Promise<number | null>((resolve) => flow.on('close', (code) => resolve(code)));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      flow.kill('SIGKILL');
+    }, options.timeoutMs);
+    let watcher: ReturnType<typeof watch> | undefined;
+    if (assertSpec.end === 'complete') {
+      // Stop the flows the moment their output is complete, rather than after a guessed delay.
+      const check = (): void => {
+        if (outputsComplete(dir, assertSpec, { status: null, stdout, stderr })) flow.kill('SIGTERM');
+      };
+      watcher = watch(dir, check);
+      flow.stdout!.on('data', check);
+    }
+    const status = await closed;
+    clearTimeout(timer);
+    watcher?.close();
+    out = { status, stdout, stderr };
+    if (timedOut) failures.push(`timed out after ${options.timeoutMs} ms`);
+    failures.push(...checkAsserts(dir, assertSpec, out));
+
+    for (const cmd of after.map((c) => fillPortsDeep(c, ports))) {
+      const [aexe, argv] = resolveCommand(cmd.cmd, cmd.args);
+      const child = spawn(aexe, argv, { cwd: path.resolve(dir, cmd.dir), env: { ...env, ...cmd.env }, stdio: 'ignore' });
+      const code = await new Promise<number | null>((resolve) => {
+        child.on('error', () => resolve(-1));
+        child.on('close', resolve);
+      });
+      if (code !== 0) failures.push(`after command \`${cmd.cmd} ${cmd.args.join(' ')}\` exited with ${code}`);
+    }
+  } catch (err) {
+    failures.push((err as Error).message);
+  } finally {
+    abort.abort();
+    await Promise.all(children.map(kill));
+    await sleep(0);
+  }
+  return { ...test, passed: failures.length === 0, durationMs: performance.now() - started, failures, stdout: out.stdout, stderr: out.stderr };
+}
