@@ -45,7 +45,14 @@ function exitsZero(cmd: string, args: readonly string[], cwd: string, env: NodeJ
  * Waits until every await condition of a before-process holds, polling, bounded by
  * `max-await-secs`; resolves with what is still unmet (empty when all hold).
  */
-export async function awaitConditions(spec: ProcessSpec, cwd: string, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<string[]> {
+export async function awaitConditions(
+  spec: ProcessSpec,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  signal: AbortSignal,
+  /** True once the process has failed: no condition can still come true. */
+  failed: () => boolean = () => false,
+): Promise<string[]> {
   const started = performance.now();
   const deadline = started + spec['max-await-secs'] * 1000;
   const a = spec.await;
@@ -60,7 +67,7 @@ export async function awaitConditions(spec: ProcessSpec, cwd: string, env: NodeJ
   while (unmet.length > 0 && !signal.aborted) {
     const results = await Promise.all(unmet.map(async ([name, check]) => [name, check, await check()] as const));
     unmet = results.filter(([, , ok]) => !ok).map(([name, check]) => [name, check]);
-    if (unmet.length === 0 || performance.now() > deadline) break;
+    if (unmet.length === 0 || performance.now() > deadline || failed()) break;
     await sleep(POLL_MS, undefined, { signal }).catch(() => undefined);
   }
   const minWait = started + spec['min-await-secs'] * 1000 - performance.now();

@@ -100,7 +100,7 @@ export async function runTest(test: TestCase, options: RunTestOptions): Promise<
       child.stdout!.on('data', (d) => (log += d));
       child.stderr!.on('data', (d) => (log += d));
       children.push(child);
-      const unmet = await awaitConditions(proc, cwd, penv, abort.signal);
+      const unmet = await awaitConditions(proc, cwd, penv, abort.signal, () => child.exitCode !== null && child.exitCode !== 0);
       // A one-shot setup step (making a certificate) may exit, as long as it succeeded.
       const exitedBadly = child.exitCode !== null && child.exitCode !== 0;
       if (unmet.length > 0 || exitedBadly) {
