@@ -168,6 +168,12 @@ export const wsServer = defineConnector({
           for (const conn of byStream.values()) conn.ws.resume();
         } else if (!paused) byStream.get(stream)?.ws.resume();
       },
+      closeStream(stream, why) {
+        const conn = byStream.get(stream);
+        if (conn === undefined) return;
+        ctx.log.debug(`closing connection ${conn.key}: ${why}`);
+        conn.ws.close(1000, why.slice(0, 120));
+      },
       quiesce() {
         server?.close();
       },

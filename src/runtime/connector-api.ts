@@ -67,6 +67,11 @@ export interface ConnectorContext {
   listening(address: string): void;
   /** Stop the whole runtime with this exit code (the `exit` connector). */
   exit(code: number): void;
+  /**
+   * Ask the connector that owns `origin` to close that stream (a gateway whose upstream closed
+   * closes the WebSocket connection it served). Ignored when the stream is already gone.
+   */
+  closeOrigin(origin: Origin, reason: string): void;
 }
 
 /** Every hook is optional, as in Tremor's connector trait. */
@@ -85,6 +90,13 @@ export interface ConnectorInstance {
   /** Flow control: stop producing on one stream, or on all when `stream` is undefined. */
   pause?(stream?: number): void;
   resume?(stream?: number): void;
+  /**
+   * A stream of any connector of the flow ended (a connection closed, a file was read to its end):
+   * drop what is kept for it (a per-stream upstream connection, postprocessor state).
+   */
+  originEnded?(origin: Origin): void;
+  /** Close one of this connector's own streams, at another connector's request. */
+  closeStream?(stream: number, reason: string): void;
   /** Graceful stop: resolve once written data has been handed over. The host bounds the wait. */
   flush?(): Promise<void>;
   /** Stop accepting and reading (sources quiesce). Called before `stop`. */

@@ -20,6 +20,10 @@ export interface HostEnvironment {
   linked(alias: string, port: string): boolean;
   exit(code: number): void;
   listening(alias: string, address: string): void;
+  /** A stream of this connector ended: every connector of the flow hears of it. */
+  streamEnded(origin: Origin): void;
+  /** Route a close request to the connector that owns `origin`. */
+  closeOrigin(origin: Origin, reason: string): void;
 }
 
 export interface ConnectorCounters {
@@ -213,7 +217,9 @@ export class ConnectorHost implements StreamHost, Pausable {
     return this.spec.postprocessors.map((p) => p.def.post!(p.config));
   }
 
-  streamEnded(_stream: number): void {}
+  streamEnded(stream: number): void {
+    this.env.streamEnded({ connector: this.id, stream });
+  }
 
   fail(event: TremoloEvent, code: ErrorCode, message: string): void {
     this.#fail(event, code, message);
@@ -242,6 +248,7 @@ export class ConnectorHost implements StreamHost, Pausable {
         this.env.listening(this.alias, address);
       },
       exit: (code) => this.env.exit(code),
+      closeOrigin: (origin, why) => this.env.closeOrigin(origin, why),
     };
   }
 }

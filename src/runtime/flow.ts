@@ -2,7 +2,7 @@ import { asyncScheduler, type Observable, type SchedulerLike, type Subject, type
 import type { FlowModel } from '../flow/model.js';
 import { ConnectorHost } from './connector-host.js';
 import { reason, RuntimeError } from './errors.js';
-import type { TremoloEvent } from './event.js';
+import type { Origin, TremoloEvent } from './event.js';
 import { FlowControl } from './flow-control.js';
 import { createLogger, type Logger } from './logger.js';
 import { Pipeline } from './pipeline.js';
@@ -68,6 +68,10 @@ export class Flow {
         this.#resolveExit(code);
       },
       listening: (alias: string, address: string) => this.log.child(alias).info(`listening on ${address}`),
+      streamEnded: (origin: Origin) => {
+        for (const host of this.connectors.values()) host.instance.originEnded?.(origin);
+      },
+      closeOrigin: (origin: Origin, why: string) => this.#byId.get(origin.connector)?.instance.closeStream?.(origin.stream, why),
     };
     for (const spec of model.connectors) {
       const host = new ConnectorHost(nextConnectorId++, spec, env);
