@@ -48,8 +48,12 @@ export interface ConnectorContext {
   /** Whether anything is linked to one of this connector's ports (a source need not read otherwise). */
   linked(port: string): boolean;
 
-  /** Source side: open a stream whose events carry `meta`. */
-  openStream(meta: Meta): SourceStream;
+  /**
+   * Source side: open a stream whose events carry `meta`. Its events' origins are the stream itself,
+   * unless `origins` is given: a per-stream client answering on behalf of another connector's
+   * stream gives that stream's origins, so its replies route back to it.
+   */
+  openStream(meta: Meta, origins?: readonly Origin[]): SourceStream;
 
   /** Sink side: the event as frames for one target stream (codec, then that stream's postprocessors). */
   serialize(event: TremoloEvent, stream: number): Frame[] | undefined;

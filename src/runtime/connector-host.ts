@@ -236,7 +236,7 @@ export class ConnectorHost implements StreamHost, Pausable {
       binaryOutput: this.spec.codec?.def.binary === true,
       meta: (inner) => ({ [kind]: inner }),
       linked: (port) => this.env.linked(this.alias, port),
-      openStream: (meta: Meta): SourceStream => new Stream(this, this.#nextStream++, meta),
+      openStream: (meta: Meta, origins?: readonly Origin[]): SourceStream => new Stream(this, this.#nextStream++, meta, origins),
       serialize: (event, stream): Frame[] | undefined => this.#serializer.serialize(event, stream),
       endSinkStream: (stream) => this.#serializer.end(stream),
       fail: (event, code, message) => this.#fail(event, code, message),

@@ -48,9 +48,10 @@ export class Stream implements SourceStream {
     host: StreamHost,
     readonly id: number,
     readonly meta: Meta,
+    origins?: readonly Origin[],
   ) {
     this.#host = host;
-    this.origins = Object.freeze([Object.freeze({ connector: host.id, stream: id })]);
+    this.origins = Object.freeze(origins ?? [Object.freeze({ connector: host.id, stream: id })]);
     this.#processors = host.createPreprocessors();
     const error = (code: ErrorCode, message: string, data?: Buffer): void => this.error(code, message, data);
     let next: ProcessorOutput = { emit: (data, meta) => this.#decode(data, meta), error };
