@@ -1,7 +1,7 @@
 import { brand } from './brand.js';
 import type { z } from 'zod';
 import type { ErrorCode } from './errors.js';
-import type { Frame } from './codec-api.js';
+import type { Codec, Frame } from './codec-api.js';
 import type { Meta, Origin, TremoloEvent } from './event.js';
 import type { Logger } from './logger.js';
 
@@ -45,6 +45,11 @@ export interface ConnectorContext {
   readonly binaryOutput: boolean;
   /** `{ [kind]: inner }`: metadata namespaced by this connector's kind. */
   meta(inner: Record<string, unknown>): Meta;
+  /**
+   * A codec for a mime type (`application/json; charset=utf-8` → json), from the codecs this flow
+   * knows, with its default config; undefined when none claims it. HTTP connectors pick by it.
+   */
+  codecForMime(mime: string): Codec | undefined;
   /** Whether anything is linked to one of this connector's ports (a source need not read otherwise). */
   linked(port: string): boolean;
 

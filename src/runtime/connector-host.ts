@@ -9,6 +9,7 @@ import { createEvent, type Meta, type Origin, type TremoloEvent } from './event.
 import type { FlowControl, Pausable } from './flow-control.js';
 import type { Logger } from './logger.js';
 import type { Processor } from './processor-api.js';
+import type { Registries } from './registries.js';
 import { Backoff } from './reconnect.js';
 import { SinkSerializer } from './sink-serializer.js';
 import { errorData, Stream, type StreamHost } from './source-stream.js';
@@ -24,6 +25,8 @@ export interface HostEnvironment {
   streamEnded(origin: Origin): void;
   /** Route a close request to the connector that owns `origin`. */
   closeOrigin(origin: Origin, reason: string): void;
+  /** The codecs of the flow, for `codecForMime`. */
+  readonly codecs: Registries['codecs'];
 }
 
 export interface ConnectorCounters {
@@ -53,6 +56,7 @@ export class ConnectorHost implements StreamHost, Pausable {
   readonly #queue: BoundedQueue<[TremoloEvent, string]>;
   readonly #connectivity: Connectivity | undefined;
   #nextStream = 0;
+  readonly #mimeCodecs = new Map<string, Codec | undefined>();
   #address: string | undefined;
   #stopped = false;
 
@@ -225,6 +229,15 @@ export class ConnectorHost implements StreamHost, Pausable {
     this.#fail(event, code, message);
   }
 
+  #codecForMime(mime: string): Codec | undefined {
+    const base = mime.split(';')[0]!.trim().toLowerCase();
+    if (!this.#mimeCodecs.has(base)) {
+      const def = this.env.codecs.values().find((d) => d.mimeTypes?.includes(base));
+      this.#mimeCodecs.set(base, def?.create(def.config === undefined ? undefined : def.config.parse({})));
+    }
+    return this.#mimeCodecs.get(base);
+  }
+
   #createContext(): ConnectorContext {
     const kind = this.kind;
     return {
@@ -236,6 +249,7 @@ export class ConnectorHost implements StreamHost, Pausable {
       binaryOutput: this.spec.codec?.def.binary === true,
       meta: (inner) => ({ [kind]: inner }),
       linked: (port) => this.env.linked(this.alias, port),
+      codecForMime: (mime) => this.#codecForMime(mime),
       openStream: (meta: Meta, origins?: readonly Origin[]): SourceStream => new Stream(this, this.#nextStream++, meta, origins),
       serialize: (event, stream): Frame[] | undefined => this.#serializer.serialize(event, stream),
       endSinkStream: (stream) => this.#serializer.end(stream),

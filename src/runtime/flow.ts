@@ -72,6 +72,7 @@ export class Flow {
         for (const host of this.connectors.values()) host.instance.originEnded?.(origin);
       },
       closeOrigin: (origin: Origin, why: string) => this.#byId.get(origin.connector)?.instance.closeStream?.(origin.stream, why),
+      codecs: model.registries.codecs,
     };
     for (const spec of model.connectors) {
       const host = new ConnectorHost(nextConnectorId++, spec, env);
