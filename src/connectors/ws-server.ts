@@ -8,6 +8,7 @@ import { reason } from '../runtime/errors.js';
 import type { Meta, TremoloEvent } from '../runtime/event.js';
 import { KeepaliveSchema, keepalive } from './shared/keepalive.js';
 import { applySocketOptions, reusePortSupported, SocketOptionsSchema } from './shared/socket-options.js';
+import { serveStatic, StaticFilesSchema } from './shared/static-files.js';
 import { loadServerTls, ServerTlsSchema } from './shared/tls.js';
 import { drained, isBinaryEvent, sendFrames, WaterMarksSchema, type Outlet } from './shared/ws-send.js';
 import { formatHostPort, parseWsUrl } from './shared/ws-url.js';
@@ -24,6 +25,7 @@ const Config = z
       .positive()
       .default(16 * 1024 * 1024)
       .describe('largest message accepted, in bytes; a bigger one closes the connection with 1009'),
+    static: StaticFilesSchema.optional(),
     ...KeepaliveSchema,
     ...WaterMarksSchema,
   })
@@ -49,7 +51,7 @@ export const wsServer = defineConnector({
   config: Config,
   codec: 'required',
   metadata:
-    '`meta.ws_server = { tls, peer: { host, port }, path, headers }`, plus `binary: true` for a binary frame. On `in`: `meta.ws_server.peer` picks the connection; `meta.ws_server.binary`, `meta.ws_client.binary` or Tremor\'s `meta.binary` send a binary frame.',
+    '`meta.ws_server = { tls, peer: { host, port }, path, protocol, headers }`, plus `binary: true` for a binary frame. On `in`: `meta.ws_server.broadcast` (`true`: every connection; `"others"`: all but the ones the event came from), else `meta.ws_server.peer` picks the connection; `meta.ws_server.binary`, `meta.ws_client.binary` or Tremor\'s `meta.binary` send a binary frame.',
   create(config, ctx) {
     const address = parseWsUrl(config.url) as Exclude<ReturnType<typeof parseWsUrl>, string>;
     const secure = config.tls !== undefined;
@@ -61,7 +63,7 @@ export const wsServer = defineConnector({
 
     const accept = (ws: WebSocket, req: http.IncomingMessage, socket: Socket): void => {
       const peer = { host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
-      const inner = { tls: secure, peer, path: req.url ?? '/', headers: req.headers };
+      const inner = { tls: secure, peer, path: req.url ?? '/', protocol: ws.protocol, headers: req.headers };
       const meta = ctx.meta(inner);
       const stream = ctx.openStream(meta);
       const key = formatHostPort(peer.host, peer.port);
@@ -94,7 +96,13 @@ export const wsServer = defineConnector({
     };
 
     const route = (event: TremoloEvent): Connection[] | string => {
-      const peer = (event.meta.ws_server as { peer?: { host?: unknown; port?: unknown } } | undefined)?.peer;
+      const own = event.meta.ws_server as { peer?: { host?: unknown; port?: unknown }; broadcast?: unknown } | undefined;
+      if (own?.broadcast === true) return [...byStream.values()];
+      if (own?.broadcast === 'others') {
+        const sender = new Set(event.origins.filter((o) => o.connector === ctx.id).map((o) => o.stream));
+        return [...byStream.values()].filter((c) => !sender.has(c.stream.id));
+      }
+      const peer = own?.peer;
       if (peer !== undefined && typeof peer.host === 'string' && typeof peer.port === 'number') {
         const conn = byPeer.get(formatHostPort(peer.host, peer.port));
         if (conn !== undefined) return [conn];
@@ -128,7 +136,11 @@ export const wsServer = defineConnector({
           if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
           else socket.destroy();
         });
-        server.on('request', (_req, res: http.ServerResponse) => {
+        server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+          if (config.static !== undefined) {
+            void serveStatic(config.static, req, res);
+            return;
+          }
           res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket', connection: 'close' });
           res.end('426 Upgrade Required: this is a WebSocket endpoint\n');
         });

@@ -1,3 +1,4 @@
+import nodePath from 'node:path';
 import JSON5 from 'json5';
 import { quote, RuntimeError } from '../runtime/errors.js';
 import type { PathKey } from './locate.js';
@@ -12,6 +13,15 @@ export interface Scope {
   /** Other schemes such as `env`: `${scheme:name}` or `${scheme:name:-default}`. */
   readonly resolvers: Readonly<Record<string, (name: string) => unknown>>;
 }
+
+/**
+ * The scope of a string written in a file at `dir`: `${path:REL}` is REL resolved against that
+ * folder, so a flow or module can name its own assets wherever it is run from.
+ */
+export const inFile = (scope: Scope, dir: string): Scope => ({
+  ...scope,
+  resolvers: { ...scope.resolvers, path: (rel: string) => nodePath.resolve(dir, rel) },
+});
 
 export type SubstitutionError = (path: PathKey, message: string) => void;
 

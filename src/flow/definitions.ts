@@ -1,4 +1,4 @@
-import { substitute, type Scope } from './args.js';
+import { inFile, substitute, type Scope } from './args.js';
 import type { Layer } from './layers.js';
 import type { LoadedFile } from './modules.js';
 import type { Problems } from './problems.js';
@@ -77,10 +77,10 @@ export function resolveChain(
       return undefined;
     }
     const currentScope = scopes[0]!;
-    const passed = substitute(current.entry.args ?? {}, currentScope, (p, message) =>
+    const passed = substitute(current.entry.args ?? {}, inFile(currentScope, current.file.dir), (p, message) =>
       problems.add('ERR_ARG_INVALID', current.file, [...current.path, 'args', ...p], message),
     ) as Record<string, unknown>;
-    const defaults = substitute(def.entry.args ?? {}, { ...currentScope, args: {} }, (p, message) =>
+    const defaults = substitute(def.entry.args ?? {}, inFile({ ...currentScope, args: {} }, def.file.dir), (p, message) =>
       problems.add('ERR_ARG_INVALID', def.file, [...def.path, 'args', ...p], message),
     ) as Record<string, unknown>;
     for (const name of Object.keys(passed)) {

@@ -1,4 +1,4 @@
-import { substitute, type Scope } from './args.js';
+import { inFile, substitute, type Scope } from './args.js';
 import type { PathKey } from './locate.js';
 import type { LoadedFile } from './modules.js';
 import type { Problems } from './problems.js';
@@ -30,7 +30,7 @@ export function mergeLayers(layers: readonly Layer[], scopes: readonly Scope[], 
   const value: Record<string, unknown> = {};
   const owner = new Map<string, Layer>();
   layers.forEach((layer, i) => {
-    const scope = scopes[i]!;
+    const scope = inFile(scopes[i]!, layer.file.dir);
     const substituted = substitute(layer.entry, scope, (p, message) =>
       problems.add('ERR_ARG_INVALID', layer.file, [...layer.path, ...p], message),
     ) as Record<string, unknown>;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { childRegistries, type Registries } from '../runtime/registries.js';
-import { envResolver, substitute, type Scope } from './args.js';
+import { envResolver, inFile, substitute, type Scope } from './args.js';
 import { resolveLinks } from './links.js';
 import type { ConnectorSpec, FlowModel, PipelineSpec } from './model.js';
 import { ModuleLoader, type LoadedFile } from './modules.js';
@@ -24,7 +24,7 @@ export interface LoadOptions {
 export const flowIdOf = (file: string): string => path.basename(file).replace(/(\.flow)?\.(json5|json|troy)$/, '');
 
 function flowArgs(file: LoadedFile, options: LoadOptions, scope: Scope, problems: Problems): Record<string, unknown> {
-  const declared = substitute(file.parsed.args ?? {}, { ...scope, args: {} }, (p, message) =>
+  const declared = substitute(file.parsed.args ?? {}, inFile({ ...scope, args: {} }, file.dir), (p, message) =>
     problems.add('ERR_ARG_INVALID', file, ['args', ...p], message),
   ) as Record<string, unknown>;
   const overrides: Record<string, unknown> = {};
@@ -55,7 +55,7 @@ function build(file: LoadedFile, options: LoadOptions, regs: Registries, problem
     const spec = resolvePipeline(alias, file, scope, regs, problems);
     if (spec) pipelines.set(alias, spec);
   }
-  const rawLinks = substitute(file.parsed.links ?? [], scope, (p, message) =>
+  const rawLinks = substitute(file.parsed.links ?? [], inFile(scope, file.dir), (p, message) =>
     problems.add('ERR_ARG_INVALID', file, ['links', ...p], message),
   ) as [string, string][];
   const declared = [...Object.keys(file.parsed.connectors ?? {}), ...Object.keys(file.parsed.pipelines ?? {})];

@@ -40,12 +40,13 @@ const isPathLike = (name: string): boolean =>
   name.startsWith('./') || name.startsWith('../') || path.isAbsolute(name) || /\.(json5|json|[mc]?[jt]s)$/.test(name);
 
 /** The files a bare module name stands for, from the first place on the search path that has any. */
-function findByName(name: string, roots: readonly string[]): string[] {
+function findByName(name: string, roots: readonly string[], user: string): string[] {
   for (const root of roots) {
     const found = [
       ...['.json5', ...CODE_EXTENSIONS].map((ext) => path.join(root, name + ext)),
       ...['connectors', 'pipelines'].flatMap((d) => ['.json5', ...CODE_EXTENSIONS].map((ext) => path.join(root, d, name + ext))),
-    ].filter((f) => existsSync(f));
+      // A flow named like the module it uses (flows/chat.json5 using "chat") is not that module.
+    ].filter((f) => f !== user && existsSync(f));
     if (found.length > 0) return found;
   }
   return [];
@@ -132,7 +133,7 @@ export class ModuleLoader {
     for (const [index, entry] of (parsed.parsed.use ?? []).entries()) {
       const name = typeof entry === 'string' ? entry : entry.module;
       const where = ['use', index];
-      const files = await this.#resolve(name, parsed.dir);
+      const files = await this.#resolve(name, parsed.dir, absolute);
       if (files.length === 0) {
         const tried = isPathLike(name) ? path.resolve(parsed.dir, name) : searchPath(parsed.dir, this.env).join(', ');
         this.problems.add('ERR_MODULE_NOT_FOUND', parsed, where, `module ${JSON.stringify(name)} not found (looked in ${tried})`);
@@ -162,12 +163,12 @@ export class ModuleLoader {
     return { ...parsed, uses };
   }
 
-  async #resolve(name: string, dir: string): Promise<string[]> {
+  async #resolve(name: string, dir: string, user: string): Promise<string[]> {
     if (isPathLike(name)) {
       const file = path.resolve(dir, name);
       return existsSync(file) ? [file] : [];
     }
-    const byName = findByName(name, searchPath(dir, this.env));
+    const byName = findByName(name, searchPath(dir, this.env), user);
     if (byName.length > 0) return byName;
     const pkg = findPackage(name, dir);
     return pkg !== undefined && existsSync(pkg) ? [pkg] : [];

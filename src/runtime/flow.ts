@@ -1,4 +1,4 @@
-import { asyncScheduler, type Observable, type SchedulerLike, type Subject, type Subscription } from 'rxjs';
+import { asyncScheduler, Subject, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { FlowModel } from '../flow/model.js';
 import { ConnectorHost } from './connector-host.js';
 import { reason, RuntimeError } from './errors.js';
@@ -42,6 +42,7 @@ export class Flow {
   readonly #subscriptions: Subscription[] = [];
   readonly #drainTimeoutMs: number;
   #coupled = new Set<string>();
+  readonly #streamEnds = new Subject<Origin>();
 
   private constructor(
     readonly model: FlowModel,
@@ -70,6 +71,7 @@ export class Flow {
       listening: (alias: string, address: string) => this.log.child(alias).info(`listening on ${address}`),
       streamEnded: (origin: Origin) => {
         for (const host of this.connectors.values()) host.instance.originEnded?.(origin);
+        this.#streamEnds.next(origin);
       },
       closeOrigin: (origin: Origin, why: string) => this.#byId.get(origin.connector)?.instance.closeStream?.(origin.stream, why),
       codecs: model.registries.codecs,
@@ -81,7 +83,8 @@ export class Flow {
     }
     const scheduler = options.scheduler ?? asyncScheduler;
     for (const spec of model.pipelines) {
-      this.pipelines.set(spec.alias, new Pipeline(spec, this.log, scheduler, (port) => this.#outputReady(spec.alias, port)));
+      const ready = (port: string): boolean => this.#outputReady(spec.alias, port);
+      this.pipelines.set(spec.alias, new Pipeline(spec, this.log, scheduler, ready, this.#streamEnds));
     }
     this.#coupled = this.#couplings();
     const wires: Wire<TremoloEvent>[] = model.links.map((link) => ({

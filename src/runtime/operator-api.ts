@@ -1,8 +1,8 @@
 import { brand } from './brand.js';
-import type { OperatorFunction, SchedulerLike } from 'rxjs';
+import type { Observable, OperatorFunction, SchedulerLike } from 'rxjs';
 import type { z } from 'zod';
 import type { ErrorCode } from './errors.js';
-import type { TremoloEvent } from './event.js';
+import type { Origin, TremoloEvent } from './event.js';
 import type { Logger } from './logger.js';
 
 export interface OperatorContext {
@@ -21,6 +21,8 @@ export interface OperatorContext {
    * a sink it leads to is disconnected or over its high-water mark (roundrobin skips such ports).
    */
   ready(port: string): boolean;
+  /** Every stream of the flow that ends (a connection closed): per-connection state can be dropped. */
+  readonly streamEnds?: Observable<Origin>;
 }
 
 export interface OperatorDefinition<C = unknown> {

@@ -1,7 +1,7 @@
-import { asyncScheduler, retry, Subject, type SchedulerLike, type Subscription } from 'rxjs';
+import { asyncScheduler, EMPTY, retry, Subject, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { PipelineEndpoint, PipelineSpec } from '../flow/model.js';
 import { reason, type ErrorCode } from './errors.js';
-import { createEvent, type TremoloEvent } from './event.js';
+import { createEvent, type Origin, type TremoloEvent } from './event.js';
 import type { Logger } from './logger.js';
 import type { OperatorContext } from './operator-api.js';
 import { errorData } from './source-stream.js';
@@ -30,6 +30,8 @@ export class Pipeline {
     scheduler: SchedulerLike = asyncScheduler,
     /** Whether what one of the pipeline's output ports leads to can take events now. */
     outputReady: (port: string) => boolean = () => true,
+    /** The ends of the flow's streams. */
+    streamEnds: Observable<Origin> = EMPTY,
   ) {
     this.alias = spec.alias;
     const plog = log.child(spec.alias);
@@ -56,6 +58,7 @@ export class Pipeline {
         },
         error: (event, code, message) => this.#error(err, event, code, message.startsWith(alias) ? message : `${alias}: ${message}`),
         ready: (port) => this.#reachableOutputs(node.name, port).every(outputReady),
+        streamEnds,
       };
       const operator = node.def.create(node.config, ctx);
       const main = outs.get(node.outputs[0]!)!;

@@ -1,4 +1,4 @@
-import { Subject, asyncScheduler, type SchedulerLike } from 'rxjs';
+import { EMPTY, Subject, asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
 import { createEvent, type Meta, type Origin, type TremoloEvent } from '../../../src/runtime/event.js';
 import { memoryLogger } from '../../../src/runtime/logger.js';
 import type { OperatorContext, OperatorDefinition } from '../../../src/runtime/operator-api.js';
@@ -21,7 +21,7 @@ export interface Harness {
 export function runOperator<C>(
   def: OperatorDefinition<C>,
   rawConfig: unknown,
-  options: { scheduler?: SchedulerLike; args?: Record<string, unknown>; ready?: (port: string) => boolean } = {},
+  options: { scheduler?: SchedulerLike; args?: Record<string, unknown>; ready?: (port: string) => boolean; streamEnds?: Observable<Origin> } = {},
 ): Harness {
   const config = def.config.parse(rawConfig);
   const outputs = operatorOutputs(def, config);
@@ -38,6 +38,7 @@ export function runOperator<C>(
     },
     error: (event, code, message) => errors.push({ event, code, message }),
     ready: options.ready ?? (() => true),
+    streamEnds: options.streamEnds ?? EMPTY,
   };
   const input = new Subject<TremoloEvent>();
   const completed = { value: false };
