@@ -57,7 +57,10 @@ export function knownKeys(schema: AnySchema, path: PathKey): string[] {
       case 'nonoptional':
         return visit(def.innerType, rest, depth + 1);
       case 'pipe':
-        return visit(def.in, rest, depth + 1);
+        // A preprocess is a pipe whose input side is a transform: the object is on the output side.
+        visit(def.in, rest, depth + 1);
+        visit(def.out, rest, depth + 1);
+        return;
       case 'lazy':
         return visit(def.getter(), rest, depth + 1);
       case 'union':

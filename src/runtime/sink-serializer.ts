@@ -1,10 +1,12 @@
 import type { Codec, Frame } from './codec-api.js';
 import { reason, type ErrorCode } from './errors.js';
 import type { Meta, TremoloEvent } from './event.js';
+import type { Logger } from './logger.js';
 import type { Processor, ProcessorOutput } from './processor-api.js';
 
 export interface SerializerHost {
   readonly alias: string;
+  readonly log: Logger;
   readonly codec: Codec | undefined;
   createPostprocessors(): Processor[];
   fail(event: TremoloEvent, code: ErrorCode, message: string): void;
@@ -71,7 +73,16 @@ export class SinkSerializer {
     if (chain === undefined) return [];
     this.#chains.delete(stream);
     chain.frames = [];
-    chain.processors.forEach((p, i) => p.finish?.(chain.outputs[i]!));
+    chain.processors.forEach((p, i) => {
+      chain.failure = undefined;
+      try {
+        p.finish?.(chain.outputs[i]!);
+      } catch (err) {
+        chain.failure = { code: 'ERR_PROCESSOR_FAILED', message: reason(err) };
+      }
+      // No event is left to fail at a stream's end: the loss is logged, not silent.
+      if (chain.failure !== undefined) this.#host.log.warn(`${this.#host.alias}: stream ${stream} ended: ${chain.failure.message}`);
+    });
     return chain.frames;
   }
 

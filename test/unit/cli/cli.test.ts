@@ -6,6 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { flowJsonSchema } from '../../../src/flow/json-schema.js';
 import { repoRoot, runCli, startCli } from '../../support/cli.js';
+import { knownCodecs } from '../../support/known.js';
 import { tmpDir } from '../../support/tmp.js';
 import { TestClient } from '../../support/ws.js';
 
@@ -57,7 +58,7 @@ test('validate prints every problem of a bad flow and exits 1', async () => {
   assert.is(
     r.stderr,
     [
-      'bad.json5:3:36: connectors.a.codec: unknown codec "yson"; known: binary, json, string',
+      `bad.json5:3:36: connectors.a.codec: unknown codec "yson"; known: ${knownCodecs()}`,
       'bad.json5:4:37: connectors.b.config: expected exactly one of "interval" (nanoseconds) or "interval_ms"',
       '1 of 1 flow invalid',
       '',

@@ -1,0 +1,49 @@
+import { isUtf8 } from 'node:buffer';
+import { parse, stringify, type DocumentOptions, type ParseOptions, type SchemaOptions, type ToJSOptions, type ToStringOptions } from 'yaml';
+import { defineCodec } from '../runtime/codec-api.js';
+import { reason } from '../runtime/errors.js';
+import { describe } from './text-line.js';
+
+// YAML 1.2 core schema plus `!!binary`, so that bytes survive a round trip as bytes. Aliases are
+// capped (the library's default of 100) so that a "billion laughs" document cannot expand without
+// bound, and duplicate keys are an error rather than a silent overwrite.
+// logLevel error: the library would otherwise print warnings (an unknown tag...) for each bad frame.
+const SCHEMA: DocumentOptions & SchemaOptions & ToStringOptions = { version: '1.2', customTags: ['binary'], logLevel: 'error' };
+const PARSE: DocumentOptions & SchemaOptions & ParseOptions & ToJSOptions = { ...SCHEMA, maxAliasCount: 100, uniqueKeys: true };
+
+/** The library's messages end in a multi-line excerpt; the err event carries its own excerpt. */
+const firstLine = (err: unknown): string => {
+  const line = reason(err).split('\n')[0]!.replace(/:$/, '');
+  return line.replace(/^Source contains multiple documents; please use YAML.parseAllDocuments\(\)/, 'several documents in one frame, expected one');
+};
+
+export const yaml = defineCodec({
+  name: 'yaml',
+  description:
+    'One YAML 1.2 document to a value and back; bytes as `!!binary`. A blank frame carries nothing; several documents in one frame are an error.',
+  mimeTypes: ['application/yaml', 'application/x-yaml', 'text/yaml'],
+  create() {
+    return {
+      decode(data) {
+        if (!isUtf8(data)) throw new Error('invalid YAML: not valid UTF-8');
+        const text = data.toString('utf8');
+        if (text.trim() === '') return undefined;
+        try {
+          return parse(text, PARSE);
+        } catch (err) {
+          throw new Error(`invalid YAML: ${firstLine(err)}`);
+        }
+      },
+      encode(value) {
+        let text: string | undefined;
+        try {
+          text = stringify(value, SCHEMA) as string | undefined;
+        } catch (err) {
+          throw new Error(`cannot write as YAML: ${firstLine(err)}`);
+        }
+        if (text === undefined) throw new Error(`cannot write as YAML: ${describe(value)} has no YAML form`);
+        return text;
+      },
+    };
+  },
+});

@@ -1,0 +1,96 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { msgpack, widenIntegers } from '../../../src/codecs/msgpack.js';
+import { codecOf, decode, thrown } from './support.js';
+
+const codec = codecOf(msgpack);
+const hex = (frame: string | Buffer): string => Buffer.from(frame).toString('hex');
+
+test('msgpack is a binary codec with both MessagePack mime types', () => {
+  assert.is(msgpack.binary, true);
+  assert.equal(msgpack.mimeTypes, ['application/msgpack', 'application/x-msgpack']);
+});
+
+test('a map, an array, strings, numbers, booleans and nil round-trip', () => {
+  const value = { s: 'snot', n: -3, f: 1.5, t: true, z: null, a: [1, 'two', [3]], o: { deep: { er: 'yes' } } };
+  assert.equal(decode(codec, Buffer.from(codec.encode(value, {}))), value);
+});
+
+test('decodes the standard encoding other MessagePack writers produce', () => {
+  // {"id":17} as ThingsDB sends it, and ["@t","1 + 1;"]
+  assert.equal(decode(codec, Buffer.from('81a2696411', 'hex')), { id: 17 });
+  assert.equal(decode(codec, Buffer.from('92a24074a631202b20313b', 'hex')), ['@t', '1 + 1;']);
+});
+
+test('writes plain maps and arrays, not the records extension', () => {
+  assert.is(hex(codec.encode(['admin', 'pass'], {})), '92a561646d696ea470617373');
+  assert.is(hex(codec.encode({ id: 17 }, {})), '81a2696411');
+});
+
+test('Buffers and Uint8Arrays survive a round trip as bytes (bin), decoding to Buffers', () => {
+  const out = decode(codec, Buffer.from(codec.encode({ b: Buffer.from([1, 2, 3]), u: new Uint8Array([4, 5]) }, {}))) as Record<string, Buffer>;
+  assert.ok(Buffer.isBuffer(out.b) && Buffer.isBuffer(out.u));
+  assert.equal([...out.b!], [1, 2, 3]);
+  assert.equal([...out.u!], [4, 5]);
+});
+
+test('a decoded byte string is a view of the frame, not a copy (as the binary codec hands out frames)', () => {
+  const frame = Buffer.from(codec.encode({ b: Buffer.alloc(16, 7) }, {}));
+  const out = decode(codec, frame) as { b: Buffer };
+  assert.is(out.b.buffer, frame.buffer);
+  assert.equal([...out.b], Array(16).fill(7));
+});
+
+test('integers beyond 2^53 come back as bigint, smaller 64-bit ones as numbers', () => {
+  assert.is(decode(codec, Buffer.from(codec.encode(2n ** 60n, {}))), 2n ** 60n);
+  assert.is(decode(codec, Buffer.from(codec.encode(-(2n ** 60n), {}))), -(2n ** 60n));
+  assert.is(decode(codec, Buffer.from('cf0000000100000000', 'hex')), 2 ** 32);
+});
+
+test('integral numbers beyond 32 bits are written as int64, so typed readers see integers, not floats', () => {
+  assert.is(hex(codec.encode({ ts: 1700000000123 }, {})), '81a27473d30000018bcfe5687b');
+  assert.is(hex(codec.encode([-3000000000, 2.5], {})), '92d3ffffffff4d2fa200cb4004000000000000');
+  assert.equal(decode(codec, Buffer.from(codec.encode({ ts: 1700000000123, n: [2 ** 40] }, {}))), { ts: 1700000000123, n: [2 ** 40] });
+});
+
+test('widening copies only what holds such a number, and leaves the event untouched', () => {
+  const event = { a: { b: 1 }, c: [1, 2 ** 33], d: new Date(0) };
+  const widened = widenIntegers(event) as typeof event;
+  assert.is(widened.a, event.a);
+  assert.is(widened.d, event.d);
+  assert.equal(widened.c, [1, 2n ** 33n]);
+  assert.equal(event.c, [1, 2 ** 33]);
+  const plain = { a: 1, b: ['x', 2.5] };
+  assert.is(widenIntegers(plain), plain);
+});
+
+test('undefined is written as nil, which any reader understands', () => {
+  assert.is(hex(codec.encode(undefined, {})), 'c0');
+  assert.equal(decode(codec, Buffer.from(codec.encode({ a: undefined }, {}))), { a: null });
+});
+
+test('an empty frame carries nothing', () => {
+  assert.is(decode(codec, Buffer.alloc(0)), undefined);
+});
+
+test('truncated data is an error saying the data ended early', () => {
+  assert.is(thrown(() => decode(codec, Buffer.from('92a5', 'hex'))), 'invalid MessagePack: Unexpected end of MessagePack data');
+});
+
+test('bytes after the value are an error', () => {
+  assert.is(thrown(() => decode(codec, Buffer.from('0102', 'hex'))), 'invalid MessagePack: Data read, but end of buffer not reached 1');
+});
+
+test('the never-used byte 0xc1 is an error', () => {
+  assert.is(thrown(() => decode(codec, Buffer.from('c1', 'hex'))), 'invalid MessagePack: byte 0xc1 is never used');
+});
+
+test('an unknown extension type is an error, not a silent value', () => {
+  assert.is(thrown(() => decode(codec, Buffer.from('d40100', 'hex'))), 'invalid MessagePack: Unknown extension 1');
+});
+
+test('a value MessagePack cannot hold is an encode error', () => {
+  assert.match(thrown(() => codec.encode(2n ** 70n, {})), /^cannot write as MessagePack: /);
+});
+
+test.run();

@@ -1,0 +1,25 @@
+import type { Codec, CodecDefinition } from '../../../src/runtime/codec-api.js';
+
+/** A codec with its config validated as the flow loader does it (`{}` when none is given). */
+export function codecOf<C>(def: CodecDefinition<C>, config?: unknown): Codec {
+  if (def.config === undefined) return def.create(undefined as C);
+  return def.create(def.config.parse(config ?? {}));
+}
+
+export const decode = (codec: Codec, input: string | Buffer): unknown => codec.decode(typeof input === 'string' ? Buffer.from(input) : input, {});
+
+/** The encoded frame as text (codecs may return a string or bytes). */
+export function encodeText(codec: Codec, value: unknown): string {
+  const frame = codec.encode(value, {});
+  return typeof frame === 'string' ? frame : frame.toString('utf8');
+}
+
+/** The message of what `fn` throws; fails when it does not throw. */
+export function thrown(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error('expected an error, but none was thrown');
+}
