@@ -8,6 +8,8 @@ export type { Processor, ProcessorDefinition, ProcessorOutput } from './runtime/
 export { defineOperator } from './runtime/operator-api.js';
 export type { OperatorContext, OperatorDefinition } from './runtime/operator-api.js';
 export { perEvent } from './operators/shared/per-event.js';
+export { jsonRpcOperator } from './operators/jsonrpc/operator.js';
+export { JsonRpcError, type Method, type MethodContext, type Methods } from './operators/jsonrpc/protocol.js';
 export { RuntimeError, isRuntimeError, type ErrorCode } from './runtime/errors.js';
 export type { TremoloEvent, Meta, Origin } from './runtime/event.js';
 export { createEvent, deriveEvent, aggregateEvent, mergeOrigins } from './runtime/event.js';

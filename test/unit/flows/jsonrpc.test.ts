@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { repoRoot } from '../../support/cli.js';
+import { TestClient } from '../../support/ws.js';
+
+const test = suite<{ flow?: TestFlow; client?: TestClient }>('jsonrpc', {});
+test.before(async (ctx) => {
+  ctx.flow = await startFlow(path.join(repoRoot, 'flows/jsonrpc.json5'), { args: { url: 'ws://127.0.0.1:0' } });
+  ctx.client = await TestClient.open(ctx.flow.address('rpc'));
+});
+test.after(async (ctx) => {
+  await ctx.client?.close();
+  await ctx.flow?.stop();
+});
+
+/** Sends a message and returns the parsed answer (or undefined when none comes within 100 ms). */
+async function call(ctx: { client?: TestClient }, message: string): Promise<unknown> {
+  const c = ctx.client!;
+  const before = c.messages.length;
+  c.send(message);
+  try {
+    await c.waitFor(before + 1, 1000);
+  } catch {
+    return undefined;
+  }
+  return JSON.parse(c.messages[before]!.data);
+}
+
+const conformance: [string, string, unknown][] = [
+  ['a valid call gets its result', '{"jsonrpc":"2.0","method":"auth","params":{"user":"admin","password":"admin"},"id":1}', { jsonrpc: '2.0', id: 1, result: { user: 'admin', authenticated: true } }],
+  ['a method error keeps its own code', '{"jsonrpc":"2.0","method":"auth","params":{"user":"admin","password":"nope"},"id":"a"}', { jsonrpc: '2.0', id: 'a', error: { code: -32002, message: 'wrong password', data: { user: 'admin' } } }],
+  ['a parse error is -32700 with a null id', '{"jsonrpc":"2.0","method":', { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } }],
+  ['an empty batch is -32600', '[]', { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Invalid Request' } }],
+  ['an invalid request is -32600', '{"jsonrpc":"1.0","method":"auth","id":2}', { jsonrpc: '2.0', id: 2, error: { code: -32600, message: 'Invalid Request' } }],
+  ['an unknown method is -32601', '{"jsonrpc":"2.0","method":"launch","id":3}', { jsonrpc: '2.0', id: 3, error: { code: -32601, message: 'Method not found', data: { method: 'launch' } } }],
+  ['invalid params are -32602 with the reasons', '{"jsonrpc":"2.0","method":"adduser","params":{"user":""},"id":4}', { jsonrpc: '2.0', id: 4, error: { code: -32602, message: 'Invalid params', data: ['user: Too small: expected string to have >=1 characters', 'password: Invalid input: expected string, received undefined'] } }],
+  [
+    'a batch gets an array of the answers to its calls, notifications left out, invalid members answered',
+    '[{"jsonrpc":"2.0","method":"adduser","params":{"user":"bob","password":"pw"},"id":10},{"jsonrpc":"2.0","method":"rmuser","params":{"user":"nobody"}},1,{"jsonrpc":"2.0","method":"users","id":11}]',
+    [
+      { jsonrpc: '2.0', id: 10, result: { user: 'bob' } },
+      { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Invalid Request' } },
+      { jsonrpc: '2.0', id: 11, result: ['admin', 'bob'] },
+    ],
+  ],
+];
+
+for (const [name, request, expected] of conformance) {
+  test(name, async (ctx) => {
+    assert.equal(await call(ctx, request), expected);
+  });
+}
+
+test('a notification gets no answer, and neither does a batch of notifications only', async (ctx) => {
+  const count = ctx.client!.messages.length;
+  ctx.client!.send('{"jsonrpc":"2.0","method":"users"}');
+  ctx.client!.send('[{"jsonrpc":"2.0","method":"users"},{"jsonrpc":"2.0","method":"nope"}]');
+  await sleep(100);
+  assert.is(ctx.client!.messages.length, count);
+});
+
+test('answers go to the connection that asked', async (ctx) => {
+  const other = await TestClient.open(ctx.flow!.address('rpc'));
+  try {
+    other.send('{"jsonrpc":"2.0","method":"users","id":"other"}');
+    assert.equal(JSON.parse((await other.waitFor(1))[0]!), { jsonrpc: '2.0', id: 'other', result: ['admin', 'bob'] });
+    const count = ctx.client!.messages.length;
+    await sleep(30);
+    assert.is(ctx.client!.messages.length, count);
+  } finally {
+    await other.close();
+  }
+});
+
+test.run();
