@@ -13,18 +13,13 @@ export function sortKeys(value: unknown): unknown {
   return value;
 }
 
-// Bytes have no JSON form; base64 text keeps them readable and lossless for a reader that knows.
-const replacer = (_key: string, v: unknown): unknown => {
-  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
-  if (v !== null && typeof v === 'object' && (v as { type?: unknown }).type === 'Buffer' && Array.isArray((v as { data?: unknown }).data)) {
-    return Buffer.from((v as { data: number[] }).data).toString('base64');
-  }
-  return v;
-};
+// JSON has no bigint: a safe one is written as a number, a bigger one as its decimal text.
+const replacer = (_key: string, v: unknown): unknown =>
+  typeof v === 'bigint' ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()) : v;
 
 export const json = defineCodec({
   name: 'json',
-  description: 'JSON text to values and back. `mode: sorted` writes keys in sorted order (stable output for tests).',
+  description: 'JSON text to values and back. `mode: sorted` writes keys in sorted order (stable output for tests). Bigints are written as numbers when safe, else as text; bytes as `{"type":"Buffer","data":[...]}`.',
   config: z.strictObject({
     mode: z.enum(['sorted', 'unsorted']).default('unsorted').describe('sorted: keys in code-point order at every level'),
   }),
@@ -45,15 +40,15 @@ export const json = defineCodec({
       },
       encode(value) {
         const v = sorted ? sortKeys(value) : value;
-        // The replacer halves JSON.stringify's speed, so it runs only for the rare values that
-        // need it: a bigint (stringify throws) or bytes (they show up as {"type":"Buffer"...}).
+        // A replacer halves JSON.stringify's speed, so it runs only when a bigint made the plain
+        // call throw. Bytes keep Node's form, {"type":"Buffer","data":[...]}, as json::encode does.
         let text: string | undefined;
         try {
           text = JSON.stringify(v);
         } catch (err) {
           if (!(err instanceof TypeError)) throw err;
+          text = JSON.stringify(v, replacer);
         }
-        if (text === undefined || text.includes('"type":"Buffer","data":[')) text = JSON.stringify(v, replacer);
         if (text === undefined) throw new Error(`a ${typeof value} has no JSON form`);
         return text;
       },
