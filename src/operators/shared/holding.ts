@@ -1,0 +1,56 @@
+import { Observable, type OperatorFunction } from 'rxjs';
+import { isRuntimeError, reason } from '../../runtime/errors.js';
+import type { TremoloEvent } from '../../runtime/event.js';
+import type { OperatorContext } from '../../runtime/operator-api.js';
+import { Timer } from './timer.js';
+
+/** What an operator that holds events (a batch, a window, a queue) does with its input. */
+export interface Holder {
+  next(event: TremoloEvent): void;
+  /** The input completed: hand over what is held (a graceful stop expects partial batches). */
+  flush?(): void;
+  /** Completed or unsubscribed: cancel every timer. */
+  stop?(): void;
+}
+
+export interface HolderIO {
+  /** Sends an event on the main output. */
+  emit(event: TremoloEvent): void;
+  /** A timer on `ctx.scheduler` whose callback reports a throw as a failure of the operator. */
+  timer(fire: () => void): Timer;
+}
+
+/**
+ * An RxJS operator around a `Holder`, made afresh for every subscription (the pipeline resubscribes
+ * an operator that failed, and it must start clean). A throw in `next` sends that event to `err`,
+ * as in `perEvent`, so `next` must check an event before it changes any state. A throw in a timer
+ * is a bug: it errors the Observable and the pipeline restarts the operator.
+ */
+export function holding(ctx: OperatorContext, start: (io: HolderIO) => Holder): OperatorFunction<TremoloEvent, TremoloEvent> {
+  return (source) =>
+    new Observable<TremoloEvent>((subscriber) => {
+      const io: HolderIO = {
+        emit: (event) => subscriber.next(event),
+        timer: (fire) => new Timer(ctx.scheduler, fire, (err) => subscriber.error(err)),
+      };
+      const holder = start(io);
+      const subscription = source.subscribe({
+        next(event) {
+          try {
+            holder.next(event);
+          } catch (err) {
+            ctx.error(event, isRuntimeError(err) ? err.code : 'ERR_OPERATOR_FAILED', reason(err));
+          }
+        },
+        error: (err) => subscriber.error(err),
+        complete() {
+          holder.flush?.();
+          subscriber.complete();
+        },
+      });
+      return () => {
+        subscription.unsubscribe();
+        holder.stop?.();
+      };
+    });
+}
