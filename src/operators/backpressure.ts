@@ -19,7 +19,7 @@ export const backpressure = defineOperator({
   outputs: () => ['out', 'overflow'],
   decouples: ({ method }) => method === 'discard',
   create({ method }, ctx) {
-    if (method === 'pause') return (source) => source;
+    if (method === 'pause') return perEvent(ctx, (event, emit) => emit(event));
     return perEvent(ctx, (event, emit) => {
       if (ctx.ready('out')) emit(event);
       else ctx.emit('overflow', event);

@@ -1,14 +1,17 @@
-import { asyncScheduler, EMPTY, retry, Subject, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { asyncScheduler, EMPTY, retry, Subject, type Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 import type { PipelineEndpoint, PipelineSpec } from '../flow/model.js';
 import { reason, type ErrorCode } from './errors.js';
 import { createEvent, type Origin, type TremoloEvent } from './event.js';
 import type { Logger } from './logger.js';
 import type { OperatorContext } from './operator-api.js';
+import { fuseStages, planPipeline } from './pipeline-plan.js';
+import { stageOf, type StageFactory } from '../operators/shared/stage.js';
 import { errorData } from './source-stream.js';
 import { connectWires, unfed } from './wire.js';
 
 /**
- * A pipeline instance: its operators as RxJS operators between Subjects, one Subject per port.
+ * A pipeline instance: RxJS Subjects for its ports, its operators composed into chains between
+ * them (see pipeline-plan.ts).
  * Operators report bad events through `ctx.error` (values on `err`), so an Observable error here is
  * a bug in an operator: it is logged and the operator is resubscribed, and the pipeline goes on.
  */
@@ -16,7 +19,6 @@ export class Pipeline {
   readonly alias: string;
   readonly inputs = new Map<string, Subject<TremoloEvent>>();
   readonly outputs = new Map<string, Subject<TremoloEvent>>();
-  readonly counters = { in: 0, out: 0, err: 0 };
   readonly #subscriptions: Subscription[] = [];
   readonly #nodeInputs = new Map<string, Subject<TremoloEvent>>();
   readonly #nodeOutputs = new Map<string, Map<string, Subject<TremoloEvent>>>();
@@ -39,10 +41,11 @@ export class Pipeline {
     for (const port of spec.outputs) this.outputs.set(port, new Subject());
     const err = this.outputs.get('err')!;
 
+    const plan = planPipeline(spec);
+    const operators = new Map<string, OperatorFunction<TremoloEvent, TremoloEvent>>();
     for (const node of spec.nodes) {
-      const input = new Subject<TremoloEvent>();
-      const outs = new Map(node.outputs.map((port) => [port, new Subject<TremoloEvent>()]));
-      this.#nodeInputs.set(node.name, input);
+      // Side ports get their Subjects now; a main output only when a chain does not carry it.
+      const outs = new Map(node.outputs.slice(1).map((port) => [port, new Subject<TremoloEvent>()]));
       this.#nodeOutputs.set(node.name, outs);
       const alias = `${spec.alias}/${node.name}`;
       const ctx: OperatorContext = {
@@ -53,37 +56,65 @@ export class Pipeline {
         emit: (port, event) => {
           const out = outs.get(port);
           if (out === undefined) {
-            this.#error(err, event, 'ERR_PORT_INVALID', `${alias}: emitted on undeclared port ${JSON.stringify(port)}; ports: ${[...outs.keys()].join(', ')}`);
+            this.#error(err, event, 'ERR_PORT_INVALID', `${alias}: emitted on undeclared port ${JSON.stringify(port)}; ports: ${node.outputs.slice(1).join(', ') || '(none)'}`);
           } else out.next(event);
         },
         error: (event, code, message) => this.#error(err, event, code, message.startsWith(alias) ? message : `${alias}: ${message}`),
         ready: (port) => this.#reachableOutputs(node.name, port).every(outputReady),
         streamEnds,
       };
-      const operator = node.def.create(node.config, ctx);
-      const main = outs.get(node.outputs[0]!)!;
+      operators.set(node.name, node.def.create(node.config, ctx));
+    }
+
+    for (const chain of plan.chains) {
+      const head = chain.nodes[0]!;
+      const tail = chain.nodes[chain.nodes.length - 1]!;
+      let input: Subject<TremoloEvent>;
+      if (chain.inputPort !== undefined) input = this.inputs.get(chain.inputPort)!;
+      else {
+        input = new Subject<TremoloEvent>();
+        this.#nodeInputs.set(head.name, input);
+      }
+      let target: Subject<TremoloEvent>;
+      if (chain.outputPort !== undefined) target = this.outputs.get(chain.outputPort)!;
+      else {
+        target = new Subject<TremoloEvent>();
+        this.#nodeOutputs.get(tail.name)!.set(tail.outputs[0]!, target);
+      }
+      const sides = chain.nodes.flatMap((n) => [...this.#nodeOutputs.get(n.name)!.entries()].filter(([p]) => p !== n.outputs[0]).map(([, s]) => s));
+      const names = chain.nodes.map((n) => `${n.name} (${n.def.name})`).join(' → ');
+      const restarted = (e: unknown): void => plog.error(`operator ${names} failed and was restarted: ${reason(e)}`);
+      const finish = (): void => {
+        for (const s of sides) s.complete();
+        target.complete();
+      };
+      const ops = chain.nodes.map((n) => operators.get(n.name)!);
+      const stages = ops.map(stageOf);
+      if (stages.every((f) => f !== undefined)) {
+        this.#subscriptions.push(fuseStages(stages as StageFactory[], input, target, finish, restarted));
+        continue;
+      }
+      const composed = ops.reduce<Observable<TremoloEvent>>((obs, op) => obs.pipe(op), input);
       this.#subscriptions.push(
-        input
+        composed
           .pipe(
-            operator,
             retry({
               delay: (e: unknown) => {
-                plog.error(`operator ${node.name} (${node.def.name}) failed and was restarted: ${reason(e)}`);
+                restarted(e);
                 return [0];
               },
             }),
           )
-          .subscribe({ next: (event) => main.next(event), complete: () => outs.forEach((s) => s.complete()) }),
+          .subscribe({ next: (event) => target.next(event), complete: finish }),
       );
     }
 
-    const wires = spec.links.map((l) => ({ from: this.#source(l.from), to: this.#target(l.to) }));
+    const wires = spec.links.flatMap((l, i) => (plan.fused.has(i) ? [] : [{ from: this.#source(l.from), to: this.#target(l.to) }]));
     this.#subscriptions.push(...connectWires(wires));
-    this.#orphans.push(...unfed([...this.#nodeInputs.values(), ...this.outputs.values()], wires));
-    for (const [port, subject] of this.outputs) {
-      this.#subscriptions.push(subject.subscribe(() => (port === 'err' ? this.counters.err++ : this.counters.out++)));
-    }
-    for (const subject of this.inputs.values()) this.#subscriptions.push(subject.subscribe(() => this.counters.in++));
+    // What nothing feeds (the `err` of a passthrough) is completed along with the inputs; a port a
+    // chain writes directly is fed by that chain.
+    const chained = new Set(plan.chains.flatMap((c) => (c.outputPort === undefined ? [] : [this.outputs.get(c.outputPort)!])));
+    this.#orphans.push(...unfed([...this.#nodeInputs.values(), ...this.outputs.values()], wires).filter((s) => !chained.has(s)));
   }
 
   /** The pipeline outputs an operator's port leads to, through any operators after it. */

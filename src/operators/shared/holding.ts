@@ -1,7 +1,8 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import { isRuntimeError, reason } from '../../runtime/errors.js';
 import type { TremoloEvent } from '../../runtime/event.js';
 import type { OperatorContext } from '../../runtime/operator-api.js';
+import { stageOperator } from './stage.js';
 import { Timer } from './timer.js';
 
 /** What an operator that holds events (a batch, a window, a queue) does with its input. */
@@ -27,30 +28,24 @@ export interface HolderIO {
  * is a bug: it errors the Observable and the pipeline restarts the operator.
  */
 export function holding(ctx: OperatorContext, start: (io: HolderIO) => Holder): OperatorFunction<TremoloEvent, TremoloEvent> {
-  return (source) =>
-    new Observable<TremoloEvent>((subscriber) => {
-      const io: HolderIO = {
-        emit: (event) => subscriber.next(event),
-        timer: (fire) => new Timer(ctx.scheduler, fire, (err) => subscriber.error(err)),
-      };
-      const holder = start(io);
-      const subscription = source.subscribe({
-        next(event) {
-          try {
-            holder.next(event);
-          } catch (err) {
-            ctx.error(event, isRuntimeError(err) ? err.code : 'ERR_OPERATOR_FAILED', reason(err));
-          }
-        },
-        error: (err) => subscriber.error(err),
-        complete() {
-          holder.flush?.();
-          subscriber.complete();
-        },
-      });
-      return () => {
-        subscription.unsubscribe();
-        holder.stop?.();
-      };
+  return stageOperator((io) => {
+    const holder = start({
+      emit: io.emit,
+      timer: (fire) => new Timer(ctx.scheduler, fire, io.fail),
     });
+    return {
+      next(event) {
+        try {
+          holder.next(event);
+        } catch (err) {
+          ctx.error(event, isRuntimeError(err) ? err.code : 'ERR_OPERATOR_FAILED', reason(err));
+        }
+      },
+      complete() {
+        holder.flush?.();
+        io.complete();
+      },
+      stop: () => holder.stop?.(),
+    };
+  });
 }

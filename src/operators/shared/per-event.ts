@@ -1,8 +1,9 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import type { EvalContext } from '../../expr/index.js';
 import { isRuntimeError, reason, RuntimeError } from '../../runtime/errors.js';
 import type { TremoloEvent } from '../../runtime/event.js';
 import type { OperatorContext } from '../../runtime/operator-api.js';
+import { stageOperator } from './stage.js';
 
 /**
  * An RxJS operator from a per-event function: `step(event, emit)` sends zero or more events on the
@@ -14,25 +15,20 @@ export function perEvent(
   step: (event: TremoloEvent, emit: (event: TremoloEvent) => void) => void,
   onComplete?: (emit: (event: TremoloEvent) => void) => void,
 ): OperatorFunction<TremoloEvent, TremoloEvent> {
-  return (source) =>
-    new Observable<TremoloEvent>((subscriber) => {
-      const emit = (event: TremoloEvent): void => subscriber.next(event);
-      const subscription = source.subscribe({
-        next(event) {
-          try {
-            step(event, emit);
-          } catch (err) {
-            ctx.error(event, isRuntimeError(err) ? err.code : 'ERR_OPERATOR_FAILED', reason(err));
-          }
-        },
-        error: (err) => subscriber.error(err),
-        complete() {
-          onComplete?.(emit);
-          subscriber.complete();
-        },
-      });
-      return () => subscription.unsubscribe();
-    });
+  return stageOperator((io) => ({
+    next(event) {
+      try {
+        step(event, io.emit);
+      } catch (err) {
+        ctx.error(event, isRuntimeError(err) ? err.code : 'ERR_OPERATOR_FAILED', reason(err));
+      }
+    },
+    complete() {
+      onComplete?.(io.emit);
+      io.complete();
+    },
+    stop() {},
+  }));
 }
 
 /** One reusable evaluation context per operator instance: no allocation per event. */
