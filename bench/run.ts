@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const SCENARIOS = ['codecs.ts'];
+const SCENARIOS = ['codecs.ts', 'pipeline.ts'];
 
 let failed = 0;
 for (const script of SCENARIOS) {
