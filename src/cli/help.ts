@@ -14,6 +14,7 @@ Commands
   validate   check flow files; print every problem with file:line:column; exit 1 if any
   schema     print the JSON Schema of flow files (for editors: "$schema" in a flow)
   test       run integration-test folders (Tremor's layout) and report each verdict
+  hash-password  print a users-file line (USER:scrypt hash) for the password read on stdin
   doc        print the reference of connectors, codecs, processors, operators and error codes
 
 Run "tremolo COMMAND --help" for a command's options.
@@ -77,4 +78,12 @@ Options
 
 Prints one line per test with its verdict and time, the failures with a diff, and a last line
 "N passed, N failed". Exit status 0 only when every test passed.
+`;
+
+export const HASH_PASSWORD_HELP = `Usage: tremolo hash-password [USER] < password
+
+Reads a password on stdin and prints its scrypt hash, or USER:hash, a line for the users file of a
+server's auth.basic. Passwords are never taken on the command line (other users could see them).
+
+  printf '%s' 's3cret' | tremolo hash-password ann >> users
 `;

@@ -8,6 +8,9 @@ import { reason } from '../runtime/errors.js';
 import type { Meta, TremoloEvent } from '../runtime/event.js';
 import { KeepaliveSchema, keepalive } from './shared/keepalive.js';
 import { applySocketOptions, reusePortSupported, SocketOptionsSchema } from './shared/socket-options.js';
+import type { Identity } from './shared/auth/authenticate.js';
+import { HandshakeGuard, HandshakeSchema, refuse } from './shared/handshake-guard.js';
+import { RateLimiter } from './shared/rate-limiter.js';
 import { serveStatic, StaticFilesSchema } from './shared/static-files.js';
 import { loadServerTls, ServerTlsSchema } from './shared/tls.js';
 import { drained, isBinaryEvent, sendFrames, WaterMarksSchema, type Outlet } from './shared/ws-send.js';
@@ -26,6 +29,15 @@ const Config = z
       .default(16 * 1024 * 1024)
       .describe('largest message accepted, in bytes; a bigger one closes the connection with 1009'),
     static: StaticFilesSchema.optional(),
+    ...HandshakeSchema,
+    rate_limit: z
+      .strictObject({
+        messages_per_s: z.number().positive().describe('messages per second a connection may send'),
+        burst: z.number().int().positive().optional().describe('messages it may send at once (default: messages_per_s)'),
+        action: z.enum(['close', 'drop']).default('close').describe('close the connection with 1008, or drop the excess (counted, reported on err once a second)'),
+      })
+      .optional()
+      .describe('per-connection limit on incoming messages'),
     ...KeepaliveSchema,
     ...WaterMarksSchema,
   })
@@ -35,6 +47,9 @@ const Config = z
     else if (url.secure === true && c.tls === undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: `wss:// needs tls: { cert, key }, received ${JSON.stringify(c.url)} without tls` });
     else if (url.secure === false && c.tls !== undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: `tls is configured but the url is ws://; write wss://, received ${JSON.stringify(c.url)}` });
     if (c.low_water_mark > c.high_water_mark) ctx.addIssue({ code: 'custom', path: ['low_water_mark'], message: `expected at most high_water_mark (${c.high_water_mark}), received ${c.low_water_mark}` });
+    if (c.auth?.mtls && (c.tls?.ca === undefined || c.tls.client_cert === 'none')) {
+      ctx.addIssue({ code: 'custom', path: ['auth', 'mtls'], message: 'mutual TLS needs tls.ca and tls.client_cert "request" or "require"' });
+    }
     if (c.socket_options.SO_REUSEPORT && !reusePortSupported) ctx.addIssue({ code: 'custom', path: ['socket_options', 'SO_REUSEPORT'], message: `SO_REUSEPORT needs Node.js >= 22.12, this is ${process.versions.node}` });
   });
 
@@ -51,7 +66,7 @@ export const wsServer = defineConnector({
   config: Config,
   codec: 'required',
   metadata:
-    '`meta.ws_server = { tls, peer: { host, port }, path, protocol, headers }`, plus `binary: true` for a binary frame. On `in`: `meta.ws_server.broadcast` (`true`: every connection; `"others"`: all but the ones the event came from), else `meta.ws_server.peer` picks the connection; `meta.ws_server.binary`, `meta.ws_client.binary` or Tremor\'s `meta.binary` send a binary frame.',
+    '`meta.ws_server = { tls, peer: { host, port }, path, protocol, headers, auth? }` (`auth = { method, user, claims? }` when authentication is configured), plus `binary: true` for a binary frame. On `in`: `meta.ws_server.broadcast` (`true`: every connection; `"others"`: all but the ones the event came from), else `meta.ws_server.peer` picks the connection; `meta.ws_server.binary`, `meta.ws_client.binary` or Tremor\'s `meta.binary` send a binary frame.',
   create(config, ctx) {
     const address = parseWsUrl(config.url) as Exclude<ReturnType<typeof parseWsUrl>, string>;
     const secure = config.tls !== undefined;
@@ -59,11 +74,12 @@ export const wsServer = defineConnector({
     const byPeer = new Map<string, Connection>();
     const wss = new WebSocketServer({ noServer: true, maxPayload: config.max_message_size, perMessageDeflate: false });
     let server: http.Server | undefined;
+    let guard: HandshakeGuard | undefined;
     let paused = false;
 
-    const accept = (ws: WebSocket, req: http.IncomingMessage, socket: Socket): void => {
+    const accept = (ws: WebSocket, req: http.IncomingMessage, socket: Socket, identity: Identity | undefined): void => {
       const peer = { host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
-      const inner = { tls: secure, peer, path: req.url ?? '/', protocol: ws.protocol, headers: req.headers };
+      const inner = { tls: secure, peer, path: req.url ?? '/', protocol: ws.protocol, headers: req.headers, ...(identity === undefined ? {} : { auth: identity }) };
       const meta = ctx.meta(inner);
       const stream = ctx.openStream(meta);
       const key = formatHostPort(peer.host, peer.port);
@@ -78,13 +94,33 @@ export const wsServer = defineConnector({
       };
       byStream.set(stream.id, conn);
       byPeer.set(key, conn);
-      ctx.log.debug(`connection ${key} opened (stream ${stream.id}, path ${inner.path})`);
+      guard!.opened(peer.host);
+      ctx.log.debug(`connection ${key} opened (stream ${stream.id}, path ${inner.path}${identity ? `, ${identity.method} user ${identity.user}` : ''})`);
       if (paused) ws.pause();
-      ws.on('message', (data: Buffer, isBinary: boolean) => stream.push(data, isBinary ? conn.binaryMeta : meta));
+      // A session lives as long as its credentials: a token that expires closes it.
+      const expiry = identity?.expires === undefined ? undefined : setTimeout(() => ws.close(1008, 'token expired'), Math.max(0, identity.expires * 1000 - Date.now()));
+      const limiter = config.rate_limit === undefined ? undefined : new RateLimiter(config.rate_limit.messages_per_s, config.rate_limit.burst);
+      let reported = -Infinity;
+      ws.on('message', (data: Buffer, isBinary: boolean) => {
+        if (limiter !== undefined && !limiter.take()) {
+          if (config.rate_limit!.action === 'close') {
+            ctx.log.info(`connection ${key} closed: over its rate limit of ${config.rate_limit!.messages_per_s} messages/s`);
+            ws.close(1008, 'rate limit exceeded');
+          } else if (performance.now() - reported >= 1000) {
+            // One report a second, with the count, however fast the excess comes.
+            reported = performance.now();
+            stream.error('ERR_RATE_LIMITED', `connection ${key} is over its rate limit of ${config.rate_limit!.messages_per_s} messages/s; ${limiter.dropped()} messages dropped so far`, data);
+          }
+          return;
+        }
+        stream.push(data, isBinary ? conn.binaryMeta : meta);
+      });
       ws.on('error', (err: Error & { code?: string }) => {
         stream.error('ERR_PROTOCOL', `connection ${key}: ${err.message}${err.code ? ` (${err.code})` : ''}`);
       });
       ws.on('close', (code: number) => {
+        clearTimeout(expiry);
+        guard!.closed(peer.host);
         conn.stopKeepalive();
         byStream.delete(stream.id);
         byPeer.delete(key);
@@ -124,7 +160,14 @@ export const wsServer = defineConnector({
     return {
       async start() {
         const tls = config.tls === undefined ? undefined : await loadServerTls(config.tls);
-        server = tls === undefined ? http.createServer() : https.createServer(tls);
+        guard = await HandshakeGuard.create(config);
+        // Slow or half-open handshakes are dropped: the HTTP request and the TLS handshake alike.
+        const limits = {
+          headersTimeout: config.handshake_timeout_ms,
+          requestTimeout: config.handshake_timeout_ms,
+          connectionsCheckingInterval: Math.min(1000, config.handshake_timeout_ms),
+        };
+        server = tls === undefined ? http.createServer(limits) : https.createServer({ ...tls, ...limits, handshakeTimeout: config.handshake_timeout_ms });
         server.on('connection', (socket: Socket) => applySocketOptions(socket, config.socket_options));
         // A failed TLS or HTTP handshake concerns that one client; the server goes on accepting.
         server.on('tlsClientError', (err: Error, socket: Socket) => {
@@ -146,7 +189,16 @@ export const wsServer = defineConnector({
         });
         server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
           socket.on('error', (err) => ctx.log.debug(`socket error before upgrade: ${err.message}`));
-          wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req, socket));
+          const from = formatHostPort(socket.remoteAddress ?? '', socket.remotePort ?? 0);
+          void guard!.admit(req).then((admission) => {
+            if (socket.destroyed) return;
+            if (!admission.ok) {
+              ctx.log.info(`handshake from ${from} refused with ${admission.status}: ${admission.reason}`);
+              refuse(socket, admission.status, admission.reason, admission.headers);
+              return;
+            }
+            wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req, socket, admission.identity));
+          });
         });
         await new Promise<void>((resolve, reject) => {
           server!.once('error', reject);

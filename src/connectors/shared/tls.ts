@@ -4,6 +4,11 @@ import { z } from 'zod';
 export const ServerTlsSchema = z.strictObject({
   cert: z.string().describe('PEM certificate chain file'),
   key: z.string().describe('PEM private key file'),
+  ca: z.string().optional().describe('PEM file of the CAs that sign client certificates (mutual TLS)'),
+  client_cert: z
+    .enum(['none', 'request', 'require'])
+    .default('none')
+    .describe('ask clients for a certificate signed by ca: not at all, optionally, or as a condition of the TLS handshake'),
 });
 export type ServerTls = z.output<typeof ServerTlsSchema>;
 
@@ -30,9 +35,14 @@ async function readPem(what: string, file: string): Promise<Buffer> {
   }
 }
 
-export async function loadServerTls(tls: ServerTls): Promise<{ cert: Buffer; key: Buffer }> {
-  const [cert, key] = await Promise.all([readPem('cert', tls.cert), readPem('key', tls.key)]);
-  return { cert, key };
+export async function loadServerTls(tls: ServerTls): Promise<{ cert: Buffer; key: Buffer; ca?: Buffer; requestCert: boolean; rejectUnauthorized: boolean }> {
+  const [cert, key, ca] = await Promise.all([
+    readPem('cert', tls.cert),
+    readPem('key', tls.key),
+    tls.ca === undefined ? undefined : readPem('ca', tls.ca),
+  ]);
+  const mode = tls.client_cert ?? 'none';
+  return { cert, key, ...(ca === undefined ? {} : { ca }), requestCert: mode !== 'none', rejectUnauthorized: mode === 'require' };
 }
 
 export interface ClientTlsOptions {

@@ -24,7 +24,7 @@ test('--help prints the usage and exits 0; no command prints it and exits 2', as
 });
 
 test('each command has its own --help', async () => {
-  for (const cmd of ['run', 'validate', 'schema', 'doc', 'test']) {
+  for (const cmd of ['run', 'validate', 'schema', 'doc', 'test', 'hash-password']) {
     const r = await runCli([cmd, '--help']);
     assert.is(r.code, 0);
     assert.match(r.stdout, new RegExp(`^Usage: tremolo ${cmd}`));
@@ -39,7 +39,7 @@ test('the installed bin prints the version', async () => {
 test('an unknown command or option is a usage error with exit 2', async () => {
   const cmd = await runCli(['launch']);
   assert.is(cmd.code, 2);
-  assert.is(cmd.stderr, 'tremolo: unknown command "launch"; commands: run, validate, schema, doc, test\n');
+  assert.is(cmd.stderr, 'tremolo: unknown command "launch"; commands: run, validate, schema, doc, test, hash-password\n');
   const opt = await runCli(['run', '--colour', 'x.json5']);
   assert.is(opt.code, 2);
   assert.is(opt.stderr, "tremolo run: Unknown option '--colour'\n");
@@ -118,6 +118,17 @@ test('run fails with exit 1 and the reason when a server cannot bind', async () 
     first.process.kill('SIGTERM');
     await first.done;
   }
+});
+
+test('hash-password prints a users-file line that the Basic check accepts', async () => {
+  const r = await runCli(['hash-password', 'ann'], { input: 's3cret\n' });
+  assert.is(r.code, 0);
+  const [user, hash] = r.stdout.trim().split(/:(.*)/s) as [string, string];
+  assert.is(user, 'ann');
+  assert.match(hash, /^\$scrypt\$N=16384,r=8,p=1\$/);
+  const { verifyPassword } = await import('../../../src/connectors/shared/auth/passwords.js');
+  assert.ok(await verifyPassword('s3cret', hash));
+  assert.not.ok(await verifyPassword('s3cret\n', hash));
 });
 
 test.run();

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+export const JwtSchema = z
+  .strictObject({
+    secret: z.string().min(1).optional().describe('shared secret of HS256/384/512 tokens (write ${env:NAME})'),
+    public_key: z.string().optional().describe('PEM public key file of RS*/ES* tokens'),
+    jwks_file: z.string().optional().describe('JSON Web Key Set file'),
+    issuer: z.union([z.string(), z.array(z.string())]).optional().describe('accepted `iss`'),
+    audience: z.union([z.string(), z.array(z.string())]).optional().describe('accepted `aud`'),
+    algorithms: z.array(z.string()).optional().describe('accepted algorithms (default: those of the key kind)'),
+    clock_tolerance_s: z.number().min(0).default(0).describe('leeway for exp and nbf'),
+  })
+  .refine((c) => [c.secret, c.public_key, c.jwks_file].filter((x) => x !== undefined).length === 1, {
+    error: 'expected exactly one of "secret", "public_key" or "jwks_file"',
+  });
+export type JwtConfig = z.output<typeof JwtSchema>;
+
+export const AuthSchema = z
+  .strictObject({
+    basic: z
+      .strictObject({
+        users_file: z.string().describe('name:hash lines (scrypt or bcrypt hashes; `tremolo hash-password` makes them)'),
+        realm: z.string().default('tremolo').describe('the realm named in WWW-Authenticate'),
+      })
+      .optional()
+      .describe('HTTP Basic authentication'),
+    jwt: JwtSchema.optional().describe('Bearer JWT, in Authorization or the access_token query parameter'),
+    mtls: z.boolean().default(false).describe('a client certificate signed by tls.ca authenticates (its subject CN is the user)'),
+  })
+  .refine((c) => c.basic !== undefined || c.jwt !== undefined || c.mtls, { error: 'expected at least one of basic, jwt or mtls' })
+  .describe('who may connect: checked at the handshake, before any event; a refusal is 401');
+export type AuthConfig = z.output<typeof AuthSchema>;
