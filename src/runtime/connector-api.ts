@@ -23,8 +23,11 @@ export interface SourceStream {
   readonly id: number;
   readonly origins: readonly Origin[];
   readonly meta: Meta;
-  /** Bytes through the preprocessors and the codec, out of the `out` port. */
-  push(data: Buffer, meta?: Meta): void;
+  /**
+   * Bytes through the preprocessors and the codec, out of the `out` port. Returns the first error
+   * this reported on `err` (a request/response connector answers it), or undefined.
+   */
+  push(data: Buffer, meta?: Meta): string | undefined;
   /** A structured value (no codec), out of `port` (default `out`). */
   pushValue(value: unknown, meta?: Meta, port?: string): void;
   /** A data error of this stream, out of the `err` port. */
@@ -43,6 +46,8 @@ export interface ConnectorContext {
   readonly signal: AbortSignal;
   /** True when the codec's output is binary (msgpack, binary): WebSocket sinks send binary frames. */
   readonly binaryOutput: boolean;
+  /** The mime types of this connector's own codec (the Content-Type of what it writes). */
+  readonly codecMimeTypes: readonly string[];
   /** `{ [kind]: inner }`: metadata namespaced by this connector's kind. */
   meta(inner: Record<string, unknown>): Meta;
   /**

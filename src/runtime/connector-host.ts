@@ -247,6 +247,7 @@ export class ConnectorHost implements StreamHost, Pausable {
       log: this.log,
       signal: this.#abort.signal,
       binaryOutput: this.spec.codec?.def.binary === true,
+      codecMimeTypes: this.spec.codec?.def.mimeTypes ?? [],
       meta: (inner) => ({ [kind]: inner }),
       linked: (port) => this.env.linked(this.alias, port),
       codecForMime: (mime) => this.#codecForMime(mime),

@@ -43,6 +43,9 @@ export class Stream implements SourceStream {
   readonly #outputs: ProcessorOutput[];
   readonly #head: ProcessorOutput;
   #ended = false;
+  /** While `push` runs: the first error it reported, which `push` returns. */
+  #pushing = false;
+  #firstError: string | undefined;
 
   constructor(
     host: StreamHost,
@@ -65,12 +68,16 @@ export class Stream implements SourceStream {
     this.#head = next;
   }
 
-  push(data: Buffer, meta: Meta = this.meta): void {
+  push(data: Buffer, meta: Meta = this.meta): string | undefined {
+    this.#firstError = undefined;
+    this.#pushing = true;
     try {
       this.#head.emit(data, meta);
     } catch (err) {
       this.error('ERR_PROCESSOR_FAILED', `${this.#host.alias}: ${reason(err)}`, data);
     }
+    this.#pushing = false;
+    return this.#firstError;
   }
 
   pushValue(value: unknown, meta: Meta = this.meta, port = 'out'): void {
@@ -79,6 +86,7 @@ export class Stream implements SourceStream {
 
   error(code: ErrorCode, message: string, data?: Buffer): void {
     const text = message.startsWith(`${this.#host.alias}: `) ? message : `${this.#host.alias}: ${message}`;
+    if (this.#pushing && this.#firstError === undefined) this.#firstError = text;
     this.#host.emit('err', createEvent(errorData(code, text, this.#host.alias, this.id, data), this.meta, this.origins));
   }
 
