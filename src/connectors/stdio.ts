@@ -23,7 +23,9 @@ export const stdio = defineConnector({
       stderr: [process.stderr, 1],
     };
     let stream: SourceStream | undefined;
-    const onData = (chunk: Buffer): void => stream?.push(chunk);
+    const onData = (chunk: Buffer): void => {
+      stream?.push(chunk);
+    };
     const onEnd = (): void => stream?.end();
     const holding = new Set<string>();
 
