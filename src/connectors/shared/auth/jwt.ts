@@ -1,5 +1,6 @@
+import { createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createLocalJWKSet, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyObject, type CryptoKey } from 'jose';
+import { createLocalJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyObject, type CryptoKey } from 'jose';
 import type { JwtConfig } from './schema.js';
 
 /** What a valid token says: its subject and all its claims. */
@@ -12,8 +13,24 @@ export interface TokenIdentity {
 
 export type TokenVerifier = (token: string) => Promise<TokenIdentity>;
 
-const pemAlgorithms = (pem: string): string[] =>
-  /BEGIN (RSA )?PUBLIC KEY/.test(pem) && !pem.includes('EC') ? ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'] : ['ES256', 'ES384', 'ES512'];
+/** The algorithms a public key can verify, from what the key is (not from guessing at its text). */
+function pemAlgorithms(pem: string): string[] {
+  const key = createPublicKey(pem);
+  switch (key.asymmetricKeyType) {
+    case 'rsa':
+      return ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
+    case 'rsa-pss':
+      return ['PS256', 'PS384', 'PS512'];
+    case 'ec': {
+      const curve = key.asymmetricKeyDetails?.namedCurve;
+      return [curve === 'secp384r1' ? 'ES384' : curve === 'secp521r1' ? 'ES512' : 'ES256'];
+    }
+    case 'ed25519':
+      return ['EdDSA'];
+    default:
+      throw new Error(`unsupported key type ${key.asymmetricKeyType}`);
+  }
+}
 
 /**
  * A verifier for Bearer tokens with `jose`: HS256/384/512 with a shared secret, RS, PS or ES with a public key
@@ -30,10 +47,13 @@ export async function jwtVerifier(config: JwtConfig): Promise<TokenVerifier> {
     const pem = await readFile(config.public_key, 'utf8').catch((err: Error) => {
       throw new Error(`cannot read jwt.public_key ${JSON.stringify(config.public_key)}: ${err.message}`);
     });
-    algorithms ??= pemAlgorithms(pem);
-    key = await importSPKI(pem, algorithms[0]!).catch((err: Error) => {
-      throw new Error(`jwt.public_key ${JSON.stringify(config.public_key)} is not a PEM public key: ${err.message}`);
-    });
+    try {
+      algorithms ??= pemAlgorithms(pem);
+      // A KeyObject, not a key imported for one algorithm: each token's own alg (among those allowed) verifies.
+      key = createPublicKey(pem);
+    } catch (err) {
+      throw new Error(`jwt.public_key ${JSON.stringify(config.public_key)} is not a PEM public key: ${(err as Error).message}`);
+    }
   } else {
     const text = await readFile(config.jwks_file!, 'utf8').catch((err: Error) => {
       throw new Error(`cannot read jwt.jwks_file ${JSON.stringify(config.jwks_file)}: ${err.message}`);
