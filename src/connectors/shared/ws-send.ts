@@ -2,10 +2,29 @@ import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
 import type WebSocket from 'ws';
 import { z } from 'zod';
+import type { Frame } from '../../runtime/codec-api.js';
 import type { ConnectorContext } from '../../runtime/connector-api.js';
 import type { TremoloEvent } from '../../runtime/event.js';
 
+export const SlowConsumerSchema = z
+  .strictObject({
+    policy: z
+      .enum(['pause', 'drop_oldest', 'drop_newest', 'close'])
+      .default('pause')
+      .describe('pause: hold the sources feeding the connection; drop_oldest / drop_newest: keep the sources going and drop frames for this connection; close: close it with 1008'),
+    max_buffered_bytes: z
+      .number()
+      .int()
+      .positive()
+      .default(16 * 1024 * 1024)
+      .describe('bytes one connection may have waiting at most, whatever the policy; beyond it frames are dropped (or the connection closed)'),
+  })
+  .default({ policy: 'pause', max_buffered_bytes: 16 * 1024 * 1024 })
+  .describe('what happens to a connection that reads slower than events arrive');
+export type SlowConsumer = z.output<typeof SlowConsumerSchema>;
+
 export const WaterMarksSchema = {
+  slow_consumer: SlowConsumerSchema,
   high_water_mark: z
     .number()
     .int()
@@ -38,36 +57,94 @@ export interface Outlet {
   readonly key: string;
   /** True while this connection holds its feeding sources paused. */
   holding: boolean;
+  /** drop_oldest: frames waiting in front of the socket, and their bytes. */
+  queue?: { frame: Frame; binary: boolean; bytes: number }[];
+  queuedBytes?: number;
+  /** Frames dropped for this connection, and when that was last reported. */
+  dropped?: number;
+  reportedAt?: number;
+}
+
+export interface OutletConfig {
+  readonly high_water_mark: number;
+  readonly low_water_mark: number;
+  readonly slow_consumer: SlowConsumer;
+}
+
+const frameBytes = (frame: Frame): number => (typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length);
+
+/** Counts a dropped frame and, at most once a second, says so on `err` with the count so far. */
+function dropped(outlet: Outlet, event: TremoloEvent, ctx: ConnectorContext, config: OutletConfig): void {
+  outlet.dropped = (outlet.dropped ?? 0) + 1;
+  const now = performance.now();
+  if (outlet.reportedAt !== undefined && now - outlet.reportedAt < 1000) return;
+  outlet.reportedAt = now;
+  const { policy, max_buffered_bytes: max } = config.slow_consumer;
+  ctx.fail(event, 'ERR_SLOW_CONSUMER', `${ctx.alias}: connection ${outlet.key} reads too slowly (${max} bytes waiting, policy ${policy}): ${outlet.dropped} frames dropped so far`);
+}
+
+/** drop_oldest: the socket drained below the high-water mark; send what waits in front of it. */
+function flushQueue(outlet: Outlet, config: OutletConfig): void {
+  const queue = outlet.queue!;
+  while (queue.length > 0 && outlet.ws.bufferedAmount <= config.high_water_mark && outlet.ws.readyState === outlet.ws.OPEN) {
+    const item = queue.shift()!;
+    outlet.queuedBytes! -= item.bytes;
+    outlet.ws.send(item.frame, { binary: item.binary });
+  }
+  if (queue.length > 0 && !outlet.socket.destroyed) outlet.socket.once('drain', () => flushQueue(outlet, config));
 }
 
 /**
  * Sends an event's frames on one connection. A text frame must be UTF-8 (the peer would otherwise
- * close the connection), so bytes that are not go to `err` and the connection stays up. Above the
- * high-water mark the event's origins are held until the socket drains below the low-water mark.
+ * close the connection), so bytes that are not go to `err` and the connection stays up. A
+ * connection that reads too slowly gets its policy: `pause` holds the event's origins above the
+ * high-water mark until the socket drains below the low-water mark; the drop policies keep the
+ * sources going and drop frames for this connection only; `close` closes it. Whatever the policy,
+ * no connection ever has more than `max_buffered_bytes` waiting.
  */
-export function sendFrames(
-  outlet: Outlet,
-  event: TremoloEvent,
-  stream: number,
-  binary: boolean,
-  ctx: ConnectorContext,
-  marks: { high_water_mark: number; low_water_mark: number },
-): void {
+export function sendFrames(outlet: Outlet, event: TremoloEvent, stream: number, binary: boolean, ctx: ConnectorContext, config: OutletConfig): void {
   const frames = ctx.serialize(event, stream);
   if (frames === undefined) return;
+  const { policy, max_buffered_bytes: max } = config.slow_consumer;
   for (const frame of frames) {
     if (!binary && typeof frame !== 'string' && !isUtf8(frame)) {
       ctx.fail(event, 'ERR_TEXT_NOT_UTF8', `${ctx.alias}: a text frame must be valid UTF-8; flag the event binary or use a binary codec`);
       return;
     }
+    if (policy === 'drop_oldest') {
+      if (outlet.queue === undefined) {
+        outlet.queue = [];
+        outlet.queuedBytes = 0;
+      }
+      if (outlet.queue.length > 0 || outlet.ws.bufferedAmount > config.high_water_mark) {
+        const bytes = frameBytes(frame);
+        if (outlet.queue.length === 0) outlet.socket.once('drain', () => flushQueue(outlet, config));
+        outlet.queue.push({ frame, binary, bytes });
+        outlet.queuedBytes! += bytes;
+        while (outlet.queuedBytes! + outlet.ws.bufferedAmount > max && outlet.queue.length > 0) {
+          outlet.queuedBytes! -= outlet.queue.shift()!.bytes;
+          dropped(outlet, event, ctx, config);
+        }
+        continue;
+      }
+    } else if (outlet.ws.bufferedAmount > max) {
+      if (policy === 'close') {
+        ctx.log.info(`connection ${outlet.key} closed: it reads too slowly (${outlet.ws.bufferedAmount} bytes waiting)`);
+        ctx.fail(event, 'ERR_SLOW_CONSUMER', `${ctx.alias}: connection ${outlet.key} reads too slowly (over ${max} bytes waiting); closed with 1008`);
+        outlet.ws.close(1008, 'slow consumer');
+        return;
+      }
+      dropped(outlet, event, ctx, config);
+      continue;
+    }
     outlet.ws.send(frame, { binary });
   }
-  if (outlet.ws.bufferedAmount > marks.high_water_mark) {
+  if (policy === 'pause' && outlet.ws.bufferedAmount > config.high_water_mark) {
     ctx.hold(outlet.key, event.origins);
     if (!outlet.holding) {
       outlet.holding = true;
       const check = (): void => {
-        if (outlet.ws.bufferedAmount > marks.low_water_mark && !outlet.socket.destroyed) return;
+        if (outlet.ws.bufferedAmount > config.low_water_mark && !outlet.socket.destroyed) return;
         outlet.socket.off('drain', check);
         outlet.socket.off('close', check);
         outlet.holding = false;
