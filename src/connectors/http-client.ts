@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import { z } from 'zod';
+import { defineConnector } from '../runtime/connector-api.js';
+import { reason, type ErrorCode } from '../runtime/errors.js';
+import type { TremoloEvent } from '../runtime/event.js';
+import { encodeBody, pushBody } from './shared/http-body.js';
+import { firstValue, headersFrom, HeadersSchema, isToken, type HeaderRecord } from './shared/http-headers.js';
+import { Slots } from './shared/http-slots.js';
+import { parseHttpUrl } from './shared/http-url.js';
+import { ClientTlsSchema, loadClientTls } from './shared/tls.js';
+
+const Config = z
+  .strictObject({
+    url: z.string().describe('http://host:port/path or https://...: where requests go; a relative meta.http_client.request.url resolves against it'),
+    method: z.string().default('POST').describe('the method of requests, case-insensitive (POST, as in Tremor)'),
+    headers: HeadersSchema.default({}).describe('headers of every request, a value or a list of values each'),
+    tls: ClientTlsSchema.optional().describe('true (system roots) or { cafile, domain, cert, key }; implied by https://'),
+    timeout_ms: z.number().int().positive().default(30_000).describe('a request without its whole response within this fails to err (ERR_TIMEOUT)'),
+    max_concurrency: z.number().int().positive().default(16).describe('requests in flight at once; the next ones wait in order'),
+    max_waiting: z.number().int().min(0).default(1000).describe('requests waiting for a free slot; past it a request fails to err (ERR_QUEUE_FULL)'),
+  })
+  .superRefine((c, ctx) => {
+    const url = parseHttpUrl(c.url);
+    if (typeof url === 'string') ctx.addIssue({ code: 'custom', path: ['url'], message: url });
+    else if (!url.secure && c.tls !== undefined && c.tls !== false) ctx.addIssue({ code: 'custom', path: ['url'], message: `tls is configured but the url is http://; write https://, received ${JSON.stringify(c.url)}` });
+    if (!isToken(c.method)) ctx.addIssue({ code: 'custom', path: ['method'], message: `expected an HTTP method such as GET or POST, received ${JSON.stringify(c.method)}` });
+    const headers = headersFrom(c.headers, 'headers');
+    if (typeof headers === 'string') ctx.addIssue({ code: 'custom', path: ['headers'], message: headers });
+  });
+
+/** The request as sent, for `meta.http_client.request`. */
+interface Sent {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: HeaderRecord;
+}
+
+interface Job {
+  readonly event: TremoloEvent;
+  readonly url: URL;
+  readonly sent: Sent;
+  readonly body: Buffer | undefined;
+  readonly correlation: unknown;
+}
+
+const BODILESS = new Set(['GET', 'HEAD']);
+
+export const httpClient = defineConnector({
+  kind: 'http_client',
+  description:
+    'An HTTP(S) client. Each event reaching `in` is a request, its data the body (encoded by the codec claiming its Content-Type, else by the connector codec with its postprocessors; GET and HEAD send none). Each response is an event on `out`, its body decoded by the codec claiming its Content-Type, else by the connector codec with its preprocessors (an empty body is null), carrying the origins of the request event so that it routes back to where the request came from. Every status is a response; a request that fails (refused, timed out) goes to `err`. At most `max_concurrency` requests are in flight; the next wait in order.',
+  config: Config,
+  codec: { optional: 'json' },
+  metadata:
+    '`meta.http_client = { request: { method, url, headers }, response: { status, headers }, correlation }` on responses: the request as sent, and `correlation` copied from the request event (a fresh id when it has none); `err` events of failed requests carry `request` and `correlation`. On `in`: `meta.http_client.request = { method, url, headers }` overrides the method, the url (absolute, or relative to `url`) and headers (merged over `headers`) of one request; `meta.http_client.correlation` is copied to its response.',
+  create(config, ctx) {
+    const method = config.method.toUpperCase();
+    const defaults = headersFrom(config.headers, 'headers') as HeaderRecord;
+    const inFlight = new Map<http.ClientRequest, Job>();
+    const httpAgent = new http.Agent({ keepAlive: true, maxSockets: config.max_concurrency });
+    let httpsAgent: https.Agent | undefined;
+    let nextBody = 0;
+    let stopping = false;
+
+    const reject = (event: TremoloEvent, why: string): void => ctx.fail(event, 'ERR_WRITE_FAILED', `${ctx.alias}: ${why}; request not sent`);
+
+    /** The request an event stands for, or undefined when it cannot be made (the event went to err). */
+    const prepare = (event: TremoloEvent): Job | undefined => {
+      const own = event.meta.http_client as { request?: unknown; correlation?: unknown } | undefined;
+      const over = own?.request ?? {};
+      if (typeof over !== 'object' || over === null || Array.isArray(over)) {
+        reject(event, `meta.http_client.request must be a record { method, url, headers }, received ${JSON.stringify(over)}`);
+        return undefined;
+      }
+      const given = over as { method?: unknown; url?: unknown; headers?: unknown };
+      const verb = given.method ?? method;
+      if (typeof verb !== 'string' || !isToken(verb)) {
+        reject(event, `meta.http_client.request.method must be an HTTP method such as GET or POST, received ${JSON.stringify(verb)}`);
+        return undefined;
+      }
+      let url: URL;
+      try {
+        if (given.url !== undefined && typeof given.url !== 'string') throw new Error();
+        url = new URL(given.url ?? config.url, config.url);
+      } catch {
+        reject(event, `meta.http_client.request.url must be a url, absolute or relative to ${config.url}, received ${JSON.stringify(given.url)}`);
+        return undefined;
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        reject(event, `meta.http_client.request.url must be http:// or https://, received ${JSON.stringify(given.url)}`);
+        return undefined;
+      }
+      const extra = headersFrom(given.headers, 'meta.http_client.request.headers');
+      if (typeof extra === 'string') {
+        reject(event, extra);
+        return undefined;
+      }
+      const headers: HeaderRecord = { ...defaults, ...extra };
+      const upper = verb.toUpperCase();
+      let body: Buffer | undefined;
+      if (!BODILESS.has(upper)) {
+        const encoded = encodeBody(ctx, event, nextBody++, firstValue(headers, 'content-type'));
+        if (encoded === undefined) return undefined;
+        body = encoded.body;
+        headers['content-length'] = String(body.length);
+      }
+      const correlation = own?.correlation !== undefined ? own.correlation : randomUUID();
+      return { event, url, sent: { method: upper, url: url.href, headers }, body, correlation };
+    };
+
+    const failed = (job: Job, code: ErrorCode, why: string): void => {
+      job.event.settle?.fail(why);
+      const stream = ctx.openStream(ctx.meta({ request: job.sent, correlation: job.correlation }), job.event.origins);
+      stream.error(code, `${job.sent.method} ${job.sent.url} failed: ${why}`);
+      stream.end();
+    };
+
+    const responded = (job: Job, res: http.IncomingMessage, body: Buffer): void => {
+      job.event.settle?.ack();
+      const response = { status: res.statusCode ?? 0, headers: { ...res.headers } };
+      const stream = ctx.openStream(ctx.meta({ request: job.sent, response, correlation: job.correlation }), job.event.origins);
+      pushBody(ctx, stream, body, firstValue(res.headers, 'content-type'), `the response to ${job.sent.method} ${job.sent.url}`);
+      stream.end();
+    };
+
+    const send = (job: Job, done: () => void): void => {
+      const secure = job.url.protocol === 'https:';
+      let req: http.ClientRequest;
+      try {
+        req = (secure ? https : http).request(job.url, { method: job.sent.method, headers: job.sent.headers, agent: secure ? httpsAgent : httpAgent });
+      } catch (err) {
+        // Node refuses some headers only here (characters outside Latin-1).
+        done();
+        failed(job, 'ERR_WRITE_FAILED', reason(err));
+        return;
+      }
+      inFlight.set(req, job);
+      let over = false;
+      /** Whether the outcome is still to be reported: once, and not after stop (stop reports it). */
+      const settle = (): boolean => {
+        if (over) return false;
+        over = true;
+        clearTimeout(timer);
+        inFlight.delete(req);
+        done();
+        return !stopping;
+      };
+      const timer = setTimeout(() => {
+        if (settle()) failed(job, 'ERR_TIMEOUT', `no response within ${config.timeout_ms} ms (timeout_ms)`);
+        req.destroy();
+      }, config.timeout_ms);
+      req.on('error', (err: Error) => {
+        if (settle()) failed(job, 'ERR_WRITE_FAILED', reason(err));
+      });
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', (err: Error) => {
+          if (settle()) failed(job, 'ERR_WRITE_FAILED', `the response broke off: ${reason(err)}`);
+        });
+        res.on('end', () => {
+          if (settle()) responded(job, res, Buffer.concat(chunks));
+        });
+      });
+      req.end(job.body);
+    };
+
+    // Requests waiting for a slot hold the streams they came from, so a fast producer is paused
+    // instead of filling the queue; the last one leaving the queue lets them go.
+    const slots = new Slots<Job>(config.max_concurrency, config.max_waiting, send, () => ctx.release('requests'));
+
+    return {
+      async start() {
+        const tls = config.tls === undefined || config.tls === false ? {} : ((await loadClientTls(config.tls)) ?? {});
+        httpsAgent = new https.Agent({ keepAlive: true, maxSockets: config.max_concurrency, ...tls });
+      },
+      write(event) {
+        const job = prepare(event);
+        if (job === undefined) return;
+        const placed = slots.submit(job);
+        if (placed === 'queued') ctx.hold('requests', event.origins);
+        else if (placed === 'full') {
+          ctx.fail(event, 'ERR_QUEUE_FULL', `${ctx.alias}: ${slots.active} requests in flight and ${slots.waiting} waiting (max_waiting); request not sent`);
+        }
+      },
+      async flush() {
+        await slots.idle();
+      },
+      stop() {
+        stopping = true;
+        for (const job of slots.drain()) ctx.fail(job.event, 'ERR_STOPPED', `${ctx.alias}: stopped before the request was sent`);
+        for (const [req, job] of inFlight) {
+          ctx.fail(job.event, 'ERR_STOPPED', `${ctx.alias}: stopped before the response to ${job.sent.method} ${job.sent.url}`);
+          req.destroy();
+        }
+        httpAgent.destroy();
+        httpsAgent?.destroy();
+      },
+    };
+  },
+});
+
+export type HttpClientConfig = z.output<typeof Config>;
