@@ -12,6 +12,7 @@ import type { Identity } from './shared/auth/authenticate.js';
 import { HandshakeGuard, HandshakeSchema, refuse } from './shared/handshake-guard.js';
 import { RateLimiter } from './shared/rate-limiter.js';
 import { serveStatic, StaticFilesSchema } from './shared/static-files.js';
+import { resolveTarget, UpstreamSchema, type Target } from './shared/upstream-targets.js';
 import { loadServerTls, ServerTlsSchema } from './shared/tls.js';
 import { drained, isBinaryEvent, sendFrames, WaterMarksSchema, type Outlet } from './shared/ws-send.js';
 import { formatHostPort, parseWsUrl } from './shared/ws-url.js';
@@ -29,6 +30,11 @@ const Config = z
       .default(16 * 1024 * 1024)
       .describe('largest message accepted, in bytes; a bigger one closes the connection with 1009'),
     static: StaticFilesSchema.optional(),
+    upstream: UpstreamSchema.optional(),
+    text_when_utf8: z
+      .boolean()
+      .default(false)
+      .describe('send text frames for bytes that are valid UTF-8 and binary frames for the rest (a gateway relaying a byte stream)'),
     ...HandshakeSchema,
     rate_limit: z
       .strictObject({
@@ -77,9 +83,17 @@ export const wsServer = defineConnector({
     let guard: HandshakeGuard | undefined;
     let paused = false;
 
-    const accept = (ws: WebSocket, req: http.IncomingMessage, socket: Socket, identity: Identity | undefined): void => {
+    const accept = (ws: WebSocket, req: http.IncomingMessage, socket: Socket, identity: Identity | undefined, target: Target | undefined): void => {
       const peer = { host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
-      const inner = { tls: secure, peer, path: req.url ?? '/', protocol: ws.protocol, headers: req.headers, ...(identity === undefined ? {} : { auth: identity }) };
+      const inner = {
+        tls: secure,
+        peer,
+        path: req.url ?? '/',
+        protocol: ws.protocol,
+        headers: req.headers,
+        ...(identity === undefined ? {} : { auth: identity }),
+        ...(target === undefined ? {} : { target }),
+      };
       const meta = ctx.meta(inner);
       const stream = ctx.openStream(meta);
       const key = formatHostPort(peer.host, peer.port);
@@ -197,7 +211,13 @@ export const wsServer = defineConnector({
               refuse(socket, admission.status, admission.reason, admission.headers);
               return;
             }
-            wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req, socket, admission.identity));
+            const target = config.upstream === undefined ? undefined : resolveTarget(config.upstream, req);
+            if (typeof target === 'string') {
+              ctx.log.info(`handshake from ${from} refused with 403: ${target}`);
+              refuse(socket, 403, target);
+              return;
+            }
+            wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req, socket, admission.identity, target));
           });
         });
         await new Promise<void>((resolve, reject) => {
@@ -218,7 +238,7 @@ export const wsServer = defineConnector({
           return;
         }
         const binary = isBinaryEvent(event, ctx);
-        for (const conn of targets) sendFrames(conn, event, conn.stream.id, binary, ctx, config);
+        for (const conn of targets) sendFrames(conn, event, conn.stream.id, binary, ctx, config, config.text_when_utf8);
       },
       pause(stream) {
         if (stream === undefined) {

@@ -102,11 +102,21 @@ function flushQueue(outlet: Outlet, config: OutletConfig): void {
  * sources going and drop frames for this connection only; `close` closes it. Whatever the policy,
  * no connection ever has more than `max_buffered_bytes` waiting.
  */
-export function sendFrames(outlet: Outlet, event: TremoloEvent, stream: number, binary: boolean, ctx: ConnectorContext, config: OutletConfig): void {
+export function sendFrames(
+  outlet: Outlet,
+  event: TremoloEvent,
+  stream: number,
+  asBinary: boolean,
+  ctx: ConnectorContext,
+  config: OutletConfig,
+  /** Text for bytes that are UTF-8, binary for the rest, whatever the event says (a gateway). */
+  textWhenUtf8 = false,
+): void {
   const frames = ctx.serialize(event, stream);
   if (frames === undefined) return;
   const { policy, max_buffered_bytes: max } = config.slow_consumer;
   for (const frame of frames) {
+    const binary = textWhenUtf8 ? typeof frame !== 'string' && !isUtf8(frame) : asBinary;
     if (!binary && typeof frame !== 'string' && !isUtf8(frame)) {
       ctx.fail(event, 'ERR_TEXT_NOT_UTF8', `${ctx.alias}: a text frame must be valid UTF-8; flag the event binary or use a binary codec`);
       return;
