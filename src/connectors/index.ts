@@ -1,10 +1,34 @@
 import { exit } from './exit.js';
 import { file } from './file.js';
+import { httpClient } from './http-client.js';
+import { httpServer } from './http-server.js';
 import { metronome } from './metronome.js';
 import { nullConnector } from './null.js';
 import { stdio } from './stdio.js';
+import { tcpClient } from './tcp-client.js';
+import { tcpServer } from './tcp-server.js';
+import { udpClient } from './udp-client.js';
+import { udpServer } from './udp-server.js';
+import { unixSocketClient } from './unix-socket-client.js';
+import { unixSocketServer } from './unix-socket-server.js';
 import { wsClient } from './ws-client.js';
 import { wsServer } from './ws-server.js';
 
 /** The built-in connector kinds. A new connector is one file plus one line here. */
-export const builtinConnectors = [wsServer, wsClient, stdio, file, metronome, exit, nullConnector];
+export const builtinConnectors = [
+  wsServer,
+  wsClient,
+  tcpServer,
+  tcpClient,
+  unixSocketServer,
+  unixSocketClient,
+  udpServer,
+  udpClient,
+  httpServer,
+  httpClient,
+  stdio,
+  file,
+  metronome,
+  exit,
+  nullConnector,
+];

@@ -5,12 +5,13 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { defineConnector, type SourceStream } from '../runtime/connector-api.js';
 import { reason } from '../runtime/errors.js';
-import type { Meta, TremoloEvent } from '../runtime/event.js';
+import type { Meta } from '../runtime/event.js';
 import { KeepaliveSchema, keepalive } from './shared/keepalive.js';
 import { applySocketOptions, reusePortSupported, SocketOptionsSchema } from './shared/socket-options.js';
 import type { Identity } from './shared/auth/authenticate.js';
 import { HandshakeGuard, HandshakeSchema, refuse } from './shared/handshake-guard.js';
 import { RateLimiter } from './shared/rate-limiter.js';
+import { hostPortPeers, routeReply, type ReplyRoutes } from './shared/reply-routing.js';
 import { serveStatic, StaticFilesSchema } from './shared/static-files.js';
 import { resolveTarget, UpstreamSchema, type Target } from './shared/upstream-targets.js';
 import { loadServerTls, ServerTlsSchema } from './shared/tls.js';
@@ -145,31 +146,7 @@ export const wsServer = defineConnector({
       });
     };
 
-    const route = (event: TremoloEvent): Connection[] | string => {
-      const own = event.meta.ws_server as { peer?: { host?: unknown; port?: unknown }; broadcast?: unknown } | undefined;
-      if (own?.broadcast === true) return [...byStream.values()];
-      if (own?.broadcast === 'others') {
-        const sender = new Set(event.origins.filter((o) => o.connector === ctx.id).map((o) => o.stream));
-        return [...byStream.values()].filter((c) => !sender.has(c.stream.id));
-      }
-      const peer = own?.peer;
-      if (peer !== undefined && typeof peer.host === 'string' && typeof peer.port === 'number') {
-        const conn = byPeer.get(formatHostPort(peer.host, peer.port));
-        if (conn !== undefined) return [conn];
-      }
-      const targets: Connection[] = [];
-      let mine = 0;
-      for (const origin of event.origins) {
-        if (origin.connector !== ctx.id) continue;
-        mine++;
-        const conn = byStream.get(origin.stream);
-        if (conn !== undefined) targets.push(conn);
-      }
-      if (targets.length > 0) return targets;
-      if (peer !== undefined) return `no open connection from ${formatHostPort(String(peer.host), Number(peer.port))} (meta.ws_server.peer)`;
-      if (mine > 0) return `the connection${mine > 1 ? 's' : ''} it came from ${mine > 1 ? 'are' : 'is'} closed`;
-      return 'it carries no meta.ws_server.peer and came from no connection of this server';
-    };
+    const routes: ReplyRoutes<Connection> = { connector: ctx.id, kind: 'ws_server', byStream, ...hostPortPeers(byPeer) };
 
     return {
       async start() {
@@ -232,7 +209,7 @@ export const wsServer = defineConnector({
         ctx.listening(`${secure ? 'wss' : 'ws'}://${formatHostPort(address.host, bound.port)}`);
       },
       write(event) {
-        const targets = route(event);
+        const targets = routeReply(event, routes);
         if (typeof targets === 'string') {
           ctx.fail(event, 'ERR_ROUTE_NO_TARGET', `${ctx.alias}: no connection to send to: ${targets}`);
           return;

@@ -57,6 +57,8 @@ export class ConnectorHost implements StreamHost, Pausable {
   readonly #connectivity: Connectivity | undefined;
   #nextStream = 0;
   readonly #mimeCodecs = new Map<string, Codec | undefined>();
+  /** Streams opened on behalf of other streams' origins, for flow control. */
+  readonly #standingFor = new Map<number, readonly Origin[]>();
   #address: string | undefined;
   #stopped = false;
 
@@ -222,7 +224,18 @@ export class ConnectorHost implements StreamHost, Pausable {
   }
 
   streamEnded(stream: number): void {
+    for (const origin of this.#standingFor.get(stream) ?? []) this.env.flowControl.removeStandIn(origin, this.id, stream);
+    this.#standingFor.delete(stream);
     this.env.streamEnded({ connector: this.id, stream });
+  }
+
+  #openStream(meta: Meta, origins: readonly Origin[] | undefined): SourceStream {
+    const stream = new Stream(this, this.#nextStream++, meta, origins);
+    if (origins !== undefined) {
+      this.#standingFor.set(stream.id, origins);
+      for (const origin of origins) this.env.flowControl.addStandIn(origin, this.id, stream.id);
+    }
+    return stream;
   }
 
   fail(event: TremoloEvent, code: ErrorCode, message: string): void {
@@ -251,7 +264,7 @@ export class ConnectorHost implements StreamHost, Pausable {
       meta: (inner) => ({ [kind]: inner }),
       linked: (port) => this.env.linked(this.alias, port),
       codecForMime: (mime) => this.#codecForMime(mime),
-      openStream: (meta: Meta, origins?: readonly Origin[]): SourceStream => new Stream(this, this.#nextStream++, meta, origins),
+      openStream: (meta: Meta, origins?: readonly Origin[]): SourceStream => this.#openStream(meta, origins),
       serialize: (event, stream): Frame[] | undefined => this.#serializer.serialize(event, stream),
       endSinkStream: (stream) => this.#serializer.end(stream),
       fail: (event, code, message) => this.#fail(event, code, message),

@@ -21,6 +21,8 @@ export class FlowControl {
   readonly #counts = new Map<string, number>();
   readonly #origins = new Map<string, Origin>();
   readonly #holding = new Map<number, number>();
+  /** origin → the streams answering on its behalf (a gateway's upstream for one browser). */
+  readonly #standIns = new Map<string, Set<string>>();
   /** How many times an origin was paused, for status and tests. */
   pauses = 0;
 
@@ -47,6 +49,7 @@ export class FlowControl {
       if (count === 1) {
         this.pauses++;
         this.hosts(origin.connector)?.pauseStream(origin.stream);
+        for (const standIn of this.#standIns.get(key) ?? []) this.#each(standIn, (h, s) => h.pauseStream(s));
       }
     }
   }
@@ -69,7 +72,35 @@ export class FlowControl {
       const origin = this.#origins.get(key)!;
       this.#origins.delete(key);
       this.hosts(origin.connector)?.resumeStream(origin.stream);
+      for (const standIn of this.#standIns.get(key) ?? []) this.#each(standIn, (h, s) => h.resumeStream(s));
     }
+  }
+
+  /**
+   * A stream whose events carry another stream's origins (a per-stream client answering for a
+   * browser) stands in for it: pressure on the origin pauses the stand-in too, since it is what
+   * produces the events. Until `removeStandIn`.
+   */
+  addStandIn(origin: Origin, connector: number, stream: number): void {
+    const key = `${origin.connector}:${origin.stream}`;
+    let set = this.#standIns.get(key);
+    if (set === undefined) this.#standIns.set(key, (set = new Set()));
+    set.add(`${connector}:${stream}`);
+    if (this.#counts.has(key)) this.hosts(connector)?.pauseStream(stream);
+  }
+
+  removeStandIn(origin: Origin, connector: number, stream: number): void {
+    const key = `${origin.connector}:${origin.stream}`;
+    const set = this.#standIns.get(key);
+    if (set === undefined) return;
+    set.delete(`${connector}:${stream}`);
+    if (set.size === 0) this.#standIns.delete(key);
+  }
+
+  #each(standIn: string, act: (host: Pausable, stream: number) => void): void {
+    const [connector, stream] = standIn.split(':').map(Number) as [number, number];
+    const host = this.hosts(connector);
+    if (host !== undefined) act(host, stream);
   }
 
   /** Whether a sink connector has any target over its high-water mark. */

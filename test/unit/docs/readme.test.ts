@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fillReference, referenceSections } from '../../../src/flow/reference.js';
 import { ERROR_CODES } from '../../../src/runtime/errors.js';
+import { builtins } from '../../../src/runtime/registries.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
@@ -22,7 +23,7 @@ test('every error code has its row in the README', () => {
 });
 
 test('every built-in connector kind has its section in the README', () => {
-  for (const kind of ['ws_server', 'ws_client', 'stdio', 'file', 'metronome', 'exit', 'null']) assert.match(readme, `#### \`${kind}\``);
+  for (const kind of builtins().connectors.names()) assert.match(readme, `#### \`${kind}\``);
 });
 
 test.run();

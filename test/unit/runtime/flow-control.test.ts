@@ -37,6 +37,20 @@ test('a sink decoupled from a source by the graph never pauses it', () => {
   assert.ok(fc.isHolding(3));
 });
 
+test('a stream answering on behalf of an origin is paused and resumed with it', () => {
+  const calls: string[] = [];
+  const fc = new FlowControl((c) => ({ pauseStream: (s) => calls.push(`pause ${c}:${s}`), resumeStream: (s) => calls.push(`resume ${c}:${s}`) }));
+  const browser = { connector: 1, stream: 4 };
+  fc.addStandIn(browser, 2, 9); // the upstream answering for that browser
+  fc.hold(1, 'conn', [browser]);
+  assert.equal(calls, ['pause 1:4', 'pause 2:9']);
+  fc.addStandIn(browser, 3, 1); // one opened while the origin is held starts paused
+  assert.equal(calls.at(-1), 'pause 3:1');
+  fc.removeStandIn(browser, 3, 1);
+  fc.release(1, 'conn');
+  assert.equal(calls.slice(3), ['resume 1:4', 'resume 2:9']);
+});
+
 test('a client that stops reading its echoes pauses only its own connection, and gets everything once it reads again', async () => {
   const flow = await startFlow(echoFlow({ codec: 'binary', preprocessors: [], postprocessors: [], config: { high_water_mark: 64 * 1024, low_water_mark: 16 * 1024 } }));
   const slow = await TestClient.open(flow.address('server'));

@@ -1,0 +1,124 @@
+import type { Socket } from 'node:net';
+import { z } from 'zod';
+import type { ConnectorContext, SourceStream } from '../../runtime/connector-api.js';
+import type { TremoloEvent } from '../../runtime/event.js';
+
+export interface WaterMarks {
+  readonly high_water_mark: number;
+  readonly low_water_mark: number;
+}
+
+/**
+ * Flow control of a stream socket, as ws_server's marks. Its slow-consumer policies (drop, close)
+ * are not offered here: a socket that reads slowly always holds the sources feeding it.
+ */
+export const WaterMarksSchema = {
+  high_water_mark: z
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024)
+    .describe('bytes buffered for one connection above which the sources feeding it are paused'),
+  low_water_mark: z
+    .number()
+    .int()
+    .min(0)
+    .default(256 * 1024)
+    .describe('bytes buffered below which they resume'),
+};
+
+/** Tremor's read buffer size, with its default. */
+export const BufSizeSchema = z
+  .number()
+  .int()
+  .positive()
+  .default(8192)
+  .describe('bytes per read (Tremor’s read buffer): a larger read reaches the preprocessors in pieces of at most this many bytes');
+
+/**
+ * One stream socket (TCP, TLS or UNIX) as a sink target. The write callback is built once per
+ * socket, so a write allocates nothing; it only does work while the socket holds its sources.
+ */
+export interface SocketOutlet {
+  readonly socket: Socket;
+  /** The flow-control key of this connection. */
+  readonly key: string;
+  /** True while this connection holds its feeding sources paused. */
+  holding: boolean;
+  /** Passed to every write: releases the sources once the buffer is back under the low-water mark. */
+  readonly flushed: () => void;
+}
+
+export function socketOutlet(socket: Socket, key: string, ctx: ConnectorContext, marks: WaterMarks): SocketOutlet {
+  const outlet: SocketOutlet = {
+    socket,
+    key,
+    holding: false,
+    // Node calls a write's callback once that chunk is handed to the kernel, with writableLength
+    // already reduced: the exact moment the buffer may cross the low-water mark. 'drain' would
+    // only say when it is empty, and only after a write returned false.
+    flushed: () => {
+      if (outlet.holding && (socket.writableLength <= marks.low_water_mark || socket.destroyed)) release(outlet, ctx);
+    },
+  };
+  socket.once('close', () => release(outlet, ctx));
+  return outlet;
+}
+
+function release(outlet: SocketOutlet, ctx: ConnectorContext): void {
+  if (!outlet.holding) return;
+  outlet.holding = false;
+  ctx.release(outlet.key);
+}
+
+/**
+ * Writes an event's frames (codec, then this stream's postprocessors) to one socket. Above the
+ * high-water mark the event's origins are held until the socket drains below the low-water mark.
+ */
+export function writeFrames(outlet: SocketOutlet, event: TremoloEvent, stream: number, ctx: ConnectorContext, marks: WaterMarks): void {
+  if (!outlet.socket.writable) {
+    ctx.fail(event, 'ERR_WRITE_FAILED', `${ctx.alias}: connection ${outlet.key} is closing; event not sent`);
+    return;
+  }
+  const frames = ctx.serialize(event, stream);
+  if (frames === undefined) return;
+  for (const frame of frames) outlet.socket.write(frame, outlet.flushed);
+  if (outlet.socket.writableLength > marks.high_water_mark) {
+    ctx.hold(outlet.key, event.origins);
+    outlet.holding = true;
+  }
+}
+
+/** Resolves once everything written to the socket has been handed to the kernel (or it closed). */
+export function socketDrained(socket: Socket): Promise<void> {
+  if (socket.writableLength === 0 || !socket.writable) return Promise.resolve();
+  return new Promise((resolve) => {
+    // Callbacks run in write order: an empty write's comes after every earlier chunk's.
+    socket.write('', () => resolve());
+    socket.once('close', () => resolve());
+  });
+}
+
+/**
+ * Reads a socket into a source stream, at most `bufSize` bytes per chunk through the preprocessors,
+ * as Tremor's fixed read buffer gives them. Slices share the read's memory: nothing is copied.
+ */
+export function readInto(socket: Socket, stream: SourceStream, bufSize: number): void {
+  socket.on('data', (data: Buffer) => {
+    if (data.length <= bufSize) stream.push(data);
+    else for (let at = 0; at < data.length; at += bufSize) stream.push(data.subarray(at, at + bufSize));
+  });
+}
+
+/** Ends a socket gracefully (what was written goes out first), destroying it if the peer lingers. */
+export function endSocket(socket: Socket, graceMs = 1000): Promise<void> {
+  if (socket.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => socket.destroy(), graceMs).unref();
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.end();
+  });
+}

@@ -1,0 +1,84 @@
+import net, { type AddressInfo, type Server, type Socket } from 'node:net';
+import tls from 'node:tls';
+import { z } from 'zod';
+import { defineConnector } from '../runtime/connector-api.js';
+import { reason } from '../runtime/errors.js';
+import { hostPortPeers } from './shared/reply-routing.js';
+import { SocketConnections } from './shared/socket-connections.js';
+import { applySocketOptions, reusePortSupported, SocketOptionsSchema } from './shared/socket-options.js';
+import { BufSizeSchema, WaterMarksSchema } from './shared/socket-io.js';
+import { listen } from './shared/socket-listen.js';
+import { parseHostPort, type HostPort } from './shared/socket-url.js';
+import { loadServerTls, ServerTlsSchema } from './shared/tls.js';
+import { formatHostPort } from './shared/ws-url.js';
+
+const Config = z
+  .strictObject({
+    url: z.string().describe('host:port or tcp://host:port to listen on; port 0 picks a free port'),
+    backlog: z.number().int().positive().default(128).describe('pending connections not yet accepted'),
+    socket_options: SocketOptionsSchema,
+    buf_size: BufSizeSchema,
+    tls: ServerTlsSchema.optional().describe('{ cert, key } files: every connection is TLS'),
+    ...WaterMarksSchema,
+  })
+  .superRefine((c, ctx) => {
+    const url = parseHostPort(c.url, 'tcp');
+    if (typeof url === 'string') ctx.addIssue({ code: 'custom', path: ['url'], message: url });
+    if (c.low_water_mark > c.high_water_mark) ctx.addIssue({ code: 'custom', path: ['low_water_mark'], message: `expected at most high_water_mark (${c.high_water_mark}), received ${c.low_water_mark}` });
+    if (c.socket_options.SO_REUSEPORT && !reusePortSupported) ctx.addIssue({ code: 'custom', path: ['socket_options', 'SO_REUSEPORT'], message: `SO_REUSEPORT needs Node.js >= 22.12, this is ${process.versions.node}` });
+  });
+
+export const tcpServer = defineConnector({
+  kind: 'tcp_server',
+  description:
+    'A TCP server, optionally TLS. Each connection is a stream; an event sent to `in` goes back to the connection named by `meta.tcp_server.peer`, else to every connection among its origins, else to `err`. A failed TLS handshake or a client error never stops it accepting others.',
+  config: Config,
+  codec: 'required',
+  metadata: '`meta.tcp_server = { tls, peer: { host, port } }`. On `in`: `meta.tcp_server.broadcast` (`true`: every connection; `"others"`: all but the ones the event came from), else `meta.tcp_server.peer` picks the connection.',
+  create(config, ctx) {
+    const address = parseHostPort(config.url, 'tcp') as HostPort;
+    const secure = config.tls !== undefined;
+    const connections = new SocketConnections(ctx, config, hostPortPeers);
+    let server: Server | undefined;
+
+    const accept = (socket: Socket): void => {
+      const peer = { host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
+      connections.accept(socket, { tls: secure, peer }, formatHostPort(peer.host, peer.port));
+    };
+
+    return {
+      async start() {
+        if (config.tls === undefined) {
+          server = net.createServer(accept);
+        } else {
+          server = tls.createServer(await loadServerTls(config.tls));
+          server.on('secureConnection', accept);
+          // A failed handshake concerns that one client; the server goes on accepting.
+          server.on('tlsClientError', (err: Error, socket: Socket) => {
+            ctx.log.debug(`TLS handshake from ${socket.remoteAddress}:${socket.remotePort} failed: ${err.message}`);
+            socket.destroy();
+          });
+        }
+        server.on('connection', (socket: Socket) => applySocketOptions(socket, config.socket_options));
+        await listen(server, { host: address.host, port: address.port, backlog: config.backlog, reusePort: config.socket_options.SO_REUSEPORT });
+        server.on('error', (err) => ctx.log.error(`server error: ${reason(err)}`));
+        const bound = server.address() as AddressInfo;
+        ctx.listening(`tcp://${formatHostPort(address.host, bound.port)}`);
+      },
+      write: (event) => connections.write(event),
+      pause: (stream) => connections.pause(stream),
+      resume: (stream) => connections.resume(stream),
+      closeStream: (stream, why) => connections.closeStream(stream, why),
+      quiesce() {
+        server?.close();
+      },
+      flush: () => connections.flush(),
+      async stop() {
+        await connections.stop();
+        await new Promise<void>((resolve) => (server?.listening ? server.close(() => resolve()) : resolve()));
+      },
+    };
+  },
+});
+
+export type TcpServerConfig = z.output<typeof Config>;
