@@ -13,7 +13,7 @@ import { formatHostPort } from './shared/ws-url.js';
 
 const Config = z
   .strictObject({
-    url: z.string().describe('host:port or tcp://host:port to connect to'),
+    url: z.string().optional().describe('host:port or tcp://host:port to connect to (with per_stream, the default when an event names none)'),
     socket_options: SocketOptionsSchema,
     buf_size: BufSizeSchema,
     tls: ClientTlsSchema.optional().describe('true (system roots, the url host as the name) or { cafile, domain, cert, key }'),
@@ -22,10 +22,14 @@ const Config = z
     ...PerStreamSchema,
   })
   .superRefine((c, ctx) => {
+    if (c.low_water_mark > c.high_water_mark) ctx.addIssue({ code: 'custom', path: ['low_water_mark'], message: `expected at most high_water_mark (${c.high_water_mark}), received ${c.low_water_mark}` });
+    if (c.url === undefined) {
+      if (!c.per_stream) ctx.addIssue({ code: 'custom', path: ['url'], message: 'missing; expected host:port (only per_stream clients may take it from each event)' });
+      return;
+    }
     const url = parseHostPort(c.url, 'tcp');
     if (typeof url === 'string') ctx.addIssue({ code: 'custom', path: ['url'], message: url });
     else if (url.port === 0) ctx.addIssue({ code: 'custom', path: ['url'], message: `expected a port other than 0 to connect to, received ${JSON.stringify(c.url)}` });
-    if (c.low_water_mark > c.high_water_mark) ctx.addIssue({ code: 'custom', path: ['low_water_mark'], message: `expected at most high_water_mark (${c.high_water_mark}), received ${c.low_water_mark}` });
   });
 
 export const tcpClient = defineConnector({
@@ -37,7 +41,7 @@ export const tcpClient = defineConnector({
   metadata:
     '`meta.tcp_client = { tls, peer: { host, port } }`. On `in`, with `per_stream`: `meta.tcp_client.url` (host:port) picks the upstream of the stream the event comes from, read from the event that opens it.',
   create(config, ctx) {
-    const configured = parseHostPort(config.url, 'tcp') as HostPort;
+    const configured = config.url === undefined ? undefined : (parseHostPort(config.url, 'tcp') as HostPort);
     const secure = config.tls !== undefined && config.tls !== false;
     let tls: ClientTlsOptions | undefined;
 
@@ -51,21 +55,21 @@ export const tcpClient = defineConnector({
     };
 
     if (config.per_stream) {
-      const fixed = target(configured);
+      const fixed = configured === undefined ? undefined : target(configured);
       return {
         start,
         ...perStreamClient(ctx, {
           config,
           target(event) {
             const url = (event.meta.tcp_client as { url?: unknown } | undefined)?.url;
-            if (url === undefined) return fixed;
+            if (url === undefined) return fixed ?? 'no meta.tcp_client.url, and no url configured';
             const address = typeof url === 'string' ? parseHostPort(url, 'tcp') : `expected a string, received ${quote(url)}`;
             return typeof address === 'string' ? `meta.tcp_client.url: ${address}` : target(address);
           },
         }),
       };
     }
-    return { start, ...socketClient(ctx, { config, target: target(configured) }) };
+    return { start, ...socketClient(ctx, { config, target: target(configured!) }) };
   },
 });
 

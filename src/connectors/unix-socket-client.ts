@@ -12,12 +12,13 @@ const CONNECT_TIMEOUT_MS = 10_000;
 
 const Config = z
   .strictObject({
-    path: z.string().min(1).describe('the socket file to connect to'),
+    path: z.string().min(1).optional().describe('the socket file to connect to (with per_stream, the default when an event names none)'),
     buf_size: BufSizeSchema,
     ...WaterMarksSchema,
     ...PerStreamSchema,
   })
   .superRefine((c, ctx) => {
+    if (c.path === undefined && !c.per_stream) ctx.addIssue({ code: 'custom', path: ['path'], message: 'missing; expected the socket file (only per_stream clients may take it from each event)' });
     if (c.low_water_mark > c.high_water_mark) ctx.addIssue({ code: 'custom', path: ['low_water_mark'], message: `expected at most high_water_mark (${c.high_water_mark}), received ${c.low_water_mark}` });
   });
 
@@ -35,7 +36,7 @@ export const unixSocketClient = defineConnector({
       dial: (signal) => dialUnix(path, { timeoutMs: CONNECT_TIMEOUT_MS, signal }),
       inner: () => ({ path }),
     });
-    const fixed = target(config.path);
+    const fixed = config.path === undefined ? undefined : target(config.path);
 
     if (config.per_stream) {
       return {
@@ -43,14 +44,14 @@ export const unixSocketClient = defineConnector({
           config,
           target(event) {
             const path = (event.meta.unix_socket_client as { path?: unknown } | undefined)?.path;
-            if (path === undefined) return fixed;
+            if (path === undefined) return fixed ?? 'no meta.unix_socket_client.path, and no path configured';
             if (typeof path !== 'string' || path === '') return `meta.unix_socket_client.path: expected a non-empty string, received ${quote(path)}`;
             return target(path);
           },
         }),
       };
     }
-    return socketClient(ctx, { config, target: fixed });
+    return socketClient(ctx, { config, target: fixed! });
   },
 });
 

@@ -32,6 +32,10 @@ const Config = z
       .describe('largest message accepted, in bytes; a bigger one closes the connection with 1009'),
     static: StaticFilesSchema.optional(),
     upstream: UpstreamSchema.optional(),
+    open_event: z
+      .boolean()
+      .default(false)
+      .describe('emit an empty frame when a connection opens, so that a gateway opens its upstream at once (with the binary codec)'),
     text_when_utf8: z
       .boolean()
       .default(false)
@@ -130,6 +134,7 @@ export const wsServer = defineConnector({
         }
         stream.push(data, isBinary ? conn.binaryMeta : meta);
       });
+      if (config.open_event) stream.push(Buffer.alloc(0));
       ws.on('error', (err: Error & { code?: string }) => {
         stream.error('ERR_PROTOCOL', `connection ${key}: ${err.message}${err.code ? ` (${err.code})` : ''}`);
       });
