@@ -18,8 +18,8 @@ export const claimed = (ctx: ConnectorContext, mime: string | undefined): mime i
 
 /**
  * A body as the next event of `stream`. Empty is `null`, as in Tremor (a GET has no body, and the
- * pipeline still sees the request). Returns the reason when a claiming codec refused the body; the
- * stream has then emitted an `err` event with an excerpt, its message starting with `what`.
+ * pipeline still sees the request). Returns the reason when the codec (a claiming one, or the
+ * connector's own) refused the body; the stream has then emitted an `err` event with an excerpt.
  */
 export function pushBody(ctx: ConnectorContext, stream: SourceStream, body: Buffer, contentType: string | undefined, what: string): string | undefined {
   if (body.length === 0) {
@@ -28,8 +28,8 @@ export function pushBody(ctx: ConnectorContext, stream: SourceStream, body: Buff
   }
   const codec = contentType === undefined ? undefined : ctx.codecForMime(contentType);
   if (codec === undefined) {
-    stream.push(body);
-    return undefined;
+    // The connector's own codec and preprocessors: what they refuse is answered too.
+    return stream.push(body);
   }
   let value: unknown;
   try {
@@ -71,5 +71,8 @@ export function encodeBody(ctx: ConnectorContext, event: TremoloEvent, key: numb
   const frames = ctx.serialize(event, key);
   const rest = ctx.endSinkStream(key);
   if (frames === undefined) return undefined;
-  return { body: Buffer.concat([...frames, ...rest].map(toBuffer)), contentType: undefined };
+  // The connector's own codec names the Content-Type when it claims a mime type (json does).
+  const own = ctx.codecMimeTypes[0];
+  const contentType = own !== undefined && own.startsWith('text/') ? `${own}; charset=utf-8` : own;
+  return { body: Buffer.concat([...frames, ...rest].map(toBuffer)), contentType };
 }

@@ -103,7 +103,7 @@ test('a body is decoded by the codec its Content-Type names, else by the connect
   }
 });
 
-test('without a codec configured, a body no codec claims is read as JSON (the default)', async (ctx) => {
+test('without a codec configured, a body no codec claims is read as JSON (the default), and answers are labelled so', async (ctx) => {
   ctx.flow = await start(serverFlow());
   const reply = httpRequest(ctx.flow.address('server'), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '{"a":[1,2]}' });
   const event = await ctx.flow.next('server', 'out');
@@ -111,7 +111,16 @@ test('without a codec configured, a body no codec claims is read as JSON (the de
   answer(ctx.flow, { ok: 1 }, {}, event.origins);
   const r = await reply;
   assert.is(r.body, '{"ok":1}');
-  assert.is(r.headers['content-type'], undefined);
+  assert.is(r.headers['content-type'], 'application/json');
+});
+
+test('a body the connector’s own codec refuses is answered 400 at once, with the reason', async (ctx) => {
+  ctx.flow = await start(serverFlow());
+  const r = await httpRequest(ctx.flow.address('server'), { method: 'POST', headers: { 'content-type': 'application/x-unknown' }, body: '{"a":' });
+  assert.is(r.status, 400);
+  assert.match(r.body, /invalid JSON/);
+  const err = await ctx.flow.next('server', 'err');
+  assert.is((err.data as { code: string }).code, 'ERR_CODEC_DECODE');
 });
 
 test('the response is written in the type it declares, else one the request Accepts, else the request type, else by the connector codec', async (ctx) => {
@@ -121,7 +130,7 @@ test('the response is written in the type it declares, else one the request Acce
     [{ 'content-type': 'text/plain' }, { http_server: { response: { headers: { 'content-type': 'application/json' } } } }, 'application/json', '{"n":"hi"}'],
     [{ 'content-type': 'text/plain', accept: 'application/xml, application/json;q=0.9, text/plain;q=0.5' }, {}, 'application/json', '{"n":"hi"}'],
     [{ 'content-type': 'application/json', accept: '*/*' }, {}, 'application/json', '{"n":"hi"}'],
-    [{ 'content-type': 'application/x-unknown' }, {}, undefined, '{"n":"hi"}'],
+    [{ 'content-type': 'application/x-unknown' }, {}, 'text/plain; charset=utf-8', '{"n":"hi"}'],
   ];
   for (const [headers, meta, type, body] of cases) {
     const reply = httpRequest(base, { method: 'POST', headers, body: '{"q":1}' });
