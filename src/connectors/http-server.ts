@@ -12,6 +12,8 @@ import { RequestBook } from './shared/http-requests.js';
 import { parseHttpUrl, type HttpAddress } from './shared/http-url.js';
 import { loadServerTls, ServerTlsSchema } from './shared/tls.js';
 import { formatHostPort } from './shared/ws-url.js';
+import type { Identity } from './shared/auth/authenticate.js';
+import { HandshakeGuard, HandshakeSchema } from './shared/handshake-guard.js';
 
 const Config = z
   .strictObject({
@@ -30,6 +32,8 @@ const Config = z
       .positive()
       .default(10_000)
       .describe('a request not answered this long after its body was read is answered 504'),
+    auth: HandshakeSchema.auth,
+    allowed_origins: HandshakeSchema.allowed_origins,
   })
   .superRefine((c, ctx) => {
     const url = parseHttpUrl(c.url);
@@ -56,7 +60,7 @@ export const httpServer = defineConnector({
   config: Config,
   codec: { optional: 'json' },
   metadata:
-    '`meta.http_server = { request: { method, url, path, query, headers, protocol, peer: { host, port } }, request_id }` (`protocol` is the HTTP version, e.g. `HTTP/1.1`; `query` the raw query string). On `in`: the event answers the request named by `meta.http_server.request_id`, else every waiting request of this server among its origins, else it goes to `err`; `meta.http_server.response = { status, headers }` sets the status (default 200) and headers.',
+    '`meta.http_server = { request: { method, url, path, query, headers, protocol, peer: { host, port } }, request_id, auth? }` (`auth = { method, user, claims? }` with authentication) (`protocol` is the HTTP version, e.g. `HTTP/1.1`; `query` the raw query string). On `in`: the event answers the request named by `meta.http_server.request_id`, else every waiting request of this server among its origins, else it goes to `err`; `meta.http_server.response = { status, headers }` sets the status (default 200) and headers.',
   create(config, ctx) {
     const address = parseHttpUrl(config.url) as HttpAddress;
     const scheme = address.secure ? 'https' : 'http';
@@ -99,7 +103,26 @@ export const httpServer = defineConnector({
       }
     };
 
-    const accept = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    let guard: HandshakeGuard | undefined;
+    /** Credentials and Origin first, before the request becomes an event. */
+    const admit = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+      if (guard === undefined) {
+        accept(req, res, undefined);
+        return;
+      }
+      void guard.admit(req).then((a) => {
+        if (a.ok) {
+          accept(req, res, a.identity);
+          return;
+        }
+        ctx.log.info(`request ${req.method} ${req.url} from ${req.socket.remoteAddress} refused with ${a.status}: ${a.reason}`);
+        const body = `${a.status} ${http.STATUS_CODES[a.status]}: ${a.reason}\n`;
+        res.writeHead(a.status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), ...a.headers });
+        res.end(body);
+      });
+    };
+
+    const accept = (req: http.IncomingMessage, res: http.ServerResponse, identity: Identity | undefined): void => {
       if (stopping) {
         res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
         res.end('503 Service Unavailable: the server is stopping\n');
@@ -123,7 +146,7 @@ export const httpServer = defineConnector({
         protocol: `HTTP/${req.httpVersion}`,
         peer: { host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
       };
-      const stream = ctx.openStream(ctx.meta({ request, request_id: id }));
+      const stream = ctx.openStream(ctx.meta({ request, request_id: id, ...(identity === undefined ? {} : { auth: identity }) }));
       const p: Pending = { id, stream, req, res, line: `${method} ${target.pathname}`, timer: undefined };
       book.add(p);
       res.on('close', () => {
@@ -196,8 +219,11 @@ export const httpServer = defineConnector({
     return {
       async start() {
         const tls = config.tls === undefined ? undefined : await loadServerTls(config.tls);
+        if (config.auth !== undefined || config.allowed_origins !== undefined) {
+          guard = await HandshakeGuard.create({ auth: config.auth, allowed_origins: config.allowed_origins, max_connections: Number.POSITIVE_INFINITY });
+        }
         server = tls === undefined ? http.createServer() : https.createServer(tls);
-        server.on('request', accept);
+        server.on('request', admit);
         // A broken request or TLS handshake concerns that one client; the server goes on.
         server.on('tlsClientError', (err: Error, socket: Socket) => {
           ctx.log.debug(`TLS handshake from ${socket.remoteAddress}:${socket.remotePort} failed: ${err.message}`);

@@ -348,4 +348,27 @@ test('config errors name the option and what was expected', async () => {
   assert.equal(await problems({ url: 'http://127.0.0.1:0', max_body_size: 0 }), ['flow.json5:7:26: connectors.server.config.max_body_size: expected a number > 0, received 0']);
 });
 
+test('with auth, a request without good credentials is answered 401 and never becomes an event; a good one carries its identity', async (ctx) => {
+  const { hashPassword } = await import('../../../src/connectors/shared/auth/passwords.js');
+  const users = tmpDir();
+  try {
+    const file = users.write('users', `ann:${await hashPassword('pw')}\n`);
+    ctx.flow = await start(serverFlow({ auth: { basic: { users_file: file } }, allowed_origins: ['https://ok.example'] }));
+    const base = ctx.flow.address('server');
+    const refused = await httpRequest(base, { method: 'GET' });
+    assert.is(refused.status, 401);
+    assert.is(refused.headers['www-authenticate'], 'Basic realm="tremolo", charset="UTF-8"');
+    const badOrigin = await httpRequest(base, { method: 'GET', headers: { origin: 'https://evil.example', authorization: `Basic ${Buffer.from('ann:pw').toString('base64')}` } });
+    assert.is(badOrigin.status, 403);
+    await ctx.flow.expectNone('server', 'out', 20);
+    const reply = httpRequest(base, { method: 'GET', headers: { authorization: `Basic ${Buffer.from('ann:pw').toString('base64')}` } });
+    const event = await ctx.flow.next('server', 'out');
+    assert.equal((event.meta.http_server as { auth: unknown }).auth, { method: 'basic', user: 'ann' });
+    answer(ctx.flow, 'ok', {}, event.origins);
+    assert.is((await reply).status, 200);
+  } finally {
+    users.cleanup();
+  }
+});
+
 test.run();
