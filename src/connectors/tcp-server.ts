@@ -28,13 +28,21 @@ const Config = z
     if (c.socket_options.SO_REUSEPORT && !reusePortSupported) ctx.addIssue({ code: 'custom', path: ['socket_options', 'SO_REUSEPORT'], message: `SO_REUSEPORT needs Node.js >= 22.12, this is ${process.versions.node}` });
   });
 
+/** A TLS client certificate that the CA vouched for is an identity, as ws_server's mutual TLS. */
+function clientIdentity(socket: Socket): { auth?: { method: 'mtls'; user: string | undefined } } {
+  const t = socket as tls.TLSSocket;
+  if (t.encrypted !== true || t.authorized !== true) return {};
+  const cn = t.getPeerCertificate().subject?.CN;
+  return { auth: { method: 'mtls', user: Array.isArray(cn) ? cn[0] : cn } };
+}
+
 export const tcpServer = defineConnector({
   kind: 'tcp_server',
   description:
     'A TCP server, optionally TLS. Each connection is a stream; an event sent to `in` goes back to the connection named by `meta.tcp_server.peer`, else to every connection among its origins, else to `err`. A failed TLS handshake or a client error never stops it accepting others.',
   config: Config,
   codec: 'required',
-  metadata: '`meta.tcp_server = { tls, peer: { host, port } }`. On `in`: `meta.tcp_server.broadcast` (`true`: every connection; `"others"`: all but the ones the event came from), else `meta.tcp_server.peer` picks the connection.',
+  metadata: '`meta.tcp_server = { tls, peer: { host, port }, auth? }` (`auth = { method: "mtls", user }` for a client certificate signed by `tls.ca`, with `tls.client_cert` "request" or "require"). On `in`: `meta.tcp_server.broadcast` (`true`: every connection; `"others"`: all but the ones the event came from), else `meta.tcp_server.peer` picks the connection.',
   create(config, ctx) {
     const address = parseHostPort(config.url, 'tcp') as HostPort;
     const secure = config.tls !== undefined;
@@ -43,7 +51,7 @@ export const tcpServer = defineConnector({
 
     const accept = (socket: Socket): void => {
       const peer = { host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
-      connections.accept(socket, { tls: secure, peer }, formatHostPort(peer.host, peer.port));
+      connections.accept(socket, { tls: secure, peer, ...clientIdentity(socket) }, formatHostPort(peer.host, peer.port));
     };
 
     return {

@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { aggregateEvent, createEvent } from '../../../src/runtime/event.js';
 import { startFlow, type TestFlow } from '../../../src/testing/index.js';
-import { makeCertificate } from '../../support/certs.js';
+import { makeCa, makeCertificate, makeClientCert } from '../../support/certs.js';
 import { serverEchoFlow } from '../../support/socket-flows.js';
 import { TestSocket, until } from '../../support/sockets.js';
 import { tmpDir } from '../../support/tmp.js';
@@ -155,6 +155,17 @@ test('over TLS each client gets its own echoes, meta says tls, and a failed hand
   assert.equal(await a.waitLines(1), ['{"secure":true}']);
   const event = ctx.flow.seen('server', 'out')[0]!;
   assert.equal(event.meta.tcp_server, { tls: true, peer: { host: '127.0.0.1', port: a.localPort } });
+});
+
+test('with a client certificate signed by tls.ca, the connection carries its identity', async (ctx) => {
+  const ca = makeCa(tmp.dir);
+  const client = makeClientCert(tmp.dir, ca, 'hank');
+  ctx.flow = await startFlow(echo({ tls: { ...cert, ca: ca.cert, client_cert: 'require' } }));
+  const a = await open(ctx, { tls: { ca: [readFileSync(cert.cert)], servername: 'localhost', cert: readFileSync(client.cert), key: readFileSync(client.key) } });
+  a.send('{"who":"hank"}\n');
+  assert.equal(await a.waitLines(1), ['{"who":"hank"}']);
+  const event = ctx.flow.seen('server', 'out')[0]!;
+  assert.equal((event.meta.tcp_server as { auth: unknown }).auth, { method: 'mtls', user: 'hank' });
 });
 
 test('buf_size cuts reads into pieces of at most that many bytes before the preprocessors', async (ctx) => {
