@@ -196,9 +196,10 @@ export class ConnectorHost implements StreamHost, Pausable {
     this.counters.queued = 0;
   }
 
+  /** An event this sink could not deliver: on `err` with the reason and the event itself, so nothing is lost silently. */
   #fail(event: TremoloEvent, code: ErrorCode, message: string): void {
     event.settle?.fail(message);
-    this.emit('err', createEvent(errorData(code, message, this.alias), event.meta, event.origins));
+    this.emit('err', createEvent({ ...errorData(code, message, this.alias), event: event.data }, event.meta, event.origins));
   }
 
   // ---- source side -----------------------------------------------------------------------------

@@ -198,6 +198,7 @@ test('past max_waiting a request fails to err with ERR_QUEUE_FULL', async (ctx) 
     error: 'client: 1 requests in flight and 1 waiting (max_waiting); request not sent',
     code: 'ERR_QUEUE_FULL',
     connector: 'client',
+    event: { n: 2 },
   });
   (await ctx.peer.waitRequests(1))[0]!.respond(200);
   (await ctx.peer.waitRequests(2))[1]!.respond(200);
@@ -219,18 +220,21 @@ test('a request override that cannot be sent goes to err and the next request is
     error: 'client: meta.http_client.request.method must be an HTTP method such as GET or POST, received "GE T"; request not sent',
     code: 'ERR_WRITE_FAILED',
     connector: 'client',
+    event: {},
   });
   request(ctx.flow, {}, { http_client: { request: { url: 'ftp://example.com/' } } });
   assert.equal((await ctx.flow.next('client', 'err')).data, {
     error: 'client: meta.http_client.request.url must be http:// or https://, received "ftp://example.com/"; request not sent',
     code: 'ERR_WRITE_FAILED',
     connector: 'client',
+    event: {},
   });
   request(ctx.flow, {}, { http_client: { request: { headers: { 'x-bad': 'a\r\nb' } } } });
   assert.equal((await ctx.flow.next('client', 'err')).data, {
     error: 'client: meta.http_client.request.headers.x-bad must not contain a line break; request not sent',
     code: 'ERR_WRITE_FAILED',
     connector: 'client',
+    event: {},
   });
   // Node itself refuses a value outside Latin-1; the request fails and frees its slot.
   request(ctx.flow, {}, { http_client: { request: { headers: { 'x-snow': '\u2603' } } } });

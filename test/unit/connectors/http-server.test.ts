@@ -211,6 +211,7 @@ test('a request nobody answers within response_timeout_ms gets 504 and goes to e
     error: `server: no request to answer: request ${id} was not answered within 100 ms and got 504`,
     code: 'ERR_ROUTE_NO_TARGET',
     connector: 'server',
+    event: 'too late',
   });
 });
 
@@ -232,6 +233,7 @@ test('an answer to a request whose client went away goes to err with that reason
     error: `server: no request to answer: the client of request ${metaOf(event).request_id} went away before the answer`,
     code: 'ERR_ROUTE_NO_TARGET',
     connector: 'server',
+    event: { late: true },
   });
 });
 
@@ -242,11 +244,11 @@ test('a second answer to a request goes to err: it was already answered', async 
   const id = metaOf(event).request_id;
   answer(ctx.flow, 'first', {}, event.origins);
   assert.is((await reply).body, '"first"');
-  const expected = { error: `server: no request to answer: request ${id} was already answered (200)`, code: 'ERR_ROUTE_NO_TARGET', connector: 'server' };
+  const expected = (event: string) => ({ error: `server: no request to answer: request ${id} was already answered (200)`, code: 'ERR_ROUTE_NO_TARGET', connector: 'server', event });
   answer(ctx.flow, 'second', {}, event.origins);
-  assert.equal((await ctx.flow.next('server', 'err')).data, expected);
+  assert.equal((await ctx.flow.next('server', 'err')).data, expected('second'));
   answer(ctx.flow, 'third', { http_server: { request_id: id } });
-  assert.equal((await ctx.flow.next('server', 'err')).data, expected);
+  assert.equal((await ctx.flow.next('server', 'err')).data, expected('third'));
 });
 
 test('an event for no request of this server goes to err, naming why', async (ctx) => {
@@ -256,12 +258,14 @@ test('an event for no request of this server goes to err, naming why', async (ct
     error: 'server: no request to answer: it carries no meta.http_server.request_id and came from no request of this server',
     code: 'ERR_ROUTE_NO_TARGET',
     connector: 'server',
+    event: 'orphan',
   });
   answer(ctx.flow, 'unknown', { http_server: { request_id: 'nope' } });
   assert.equal((await ctx.flow.next('server', 'err')).data, {
     error: 'server: no request to answer: no request "nope" (meta.http_server.request_id) is known',
     code: 'ERR_ROUTE_NO_TARGET',
     connector: 'server',
+    event: 'unknown',
   });
 });
 
@@ -292,6 +296,7 @@ test('an invalid response status is answered 500 and goes to err', async (ctx) =
     error: `server: meta.http_server.response.status must be an integer from 200 to 599, received 99; request ${metaOf(event).request_id} answered 500`,
     code: 'ERR_WRITE_FAILED',
     connector: 'server',
+    event: 'x',
   });
 });
 

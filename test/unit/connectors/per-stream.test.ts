@@ -135,7 +135,7 @@ test('an upstream that cannot be reached fails the event to err and closes the W
   a.send(Buffer.from('anyone?'), true);
   assert.equal(await a.waitClosed(), { code: 1000, reason: 'upstream unreachable' });
   const err = await ctx.flow.next('gateway', 'err');
-  assert.equal(err.data, { error: `gateway: cannot connect to ${missing}: connect ENOENT ${missing}; event not sent`, code: 'ERR_NOT_CONNECTED', connector: 'gateway' });
+  assert.equal(err.data, { error: `gateway: cannot connect to ${missing}: connect ENOENT ${missing}; event not sent`, code: 'ERR_NOT_CONNECTED', connector: 'gateway', event: Buffer.from('anyone?') });
   assert.equal(err.origins, [{ connector: ctx.flow.flow.connector('ws').id, stream: 0 }]);
 });
 
@@ -168,12 +168,14 @@ test('an event with no origin, or a bad meta.unix_socket_client.path, goes to er
     error: 'gateway: per_stream needs the stream an event came from, and this one has no origin; event not sent',
     code: 'ERR_ROUTE_NO_TARGET',
     connector: 'gateway',
+    event: Buffer.from('orphan'),
   });
   ctx.flow.flow.port('gateway', 'in', 'in').next(createEvent(Buffer.from('x'), { unix_socket_client: { path: 42 } }, [{ connector: 999, stream: 1 }]));
   assert.equal((await ctx.flow.next('gateway', 'err')).data, {
     error: 'gateway: meta.unix_socket_client.path: expected a non-empty string, received 42; event not sent',
     code: 'ERR_ROUTE_NO_TARGET',
     connector: 'gateway',
+    event: Buffer.from('x'),
   });
 });
 
@@ -195,6 +197,7 @@ test('tcp_client per_stream over TLS: events wait in order while the upstream co
     error: 'gateway: the upstream connection for stream 999:7 is still connecting and 2 events wait for it already (max_pending); event not sent',
     code: 'ERR_QUEUE_FULL',
     connector: 'gateway',
+    event: 'three ',
   });
   gate.open();
   await upstream.waitText('one two ');

@@ -108,6 +108,7 @@ test('with no client connected an event fails to err naming why, and the next cl
     error: 'server: no connection to send to: it carries no meta.tcp_server.peer and came from no connection of this server',
     code: 'ERR_ROUTE_NO_TARGET',
     connector: 'server',
+    event: { lonely: true },
   });
   const a = await open(ctx);
   a.send('{"after":1}\n');

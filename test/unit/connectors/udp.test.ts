@@ -44,6 +44,7 @@ test('udp_server: an event without meta.udp_server.peer fails to err naming why'
     error: 'server: no peer to send to: the event carries no meta.udp_server.peer { host, port }',
     code: 'ERR_ROUTE_NO_TARGET',
     connector: 'server',
+    event: 'nowhere',
   });
 });
 

@@ -71,6 +71,7 @@ test('unix_socket_server: an event with no connection to go to fails to err nami
     error: 'server: no connection to send to: it carries no meta.unix_socket_server.peer and came from no connection of this server',
     code: 'ERR_ROUTE_NO_TARGET',
     connector: 'server',
+    event: { lonely: true },
   });
   ctx.flow.send('server', 'in', { x: 1 }, { unix_socket_server: { peer: 7 } });
   assert.is(errorOf(await ctx.flow.next('server', 'err')), 'server: no connection to send to: no open connection with peer id 7 (meta.unix_socket_server.peer)');
@@ -170,7 +171,7 @@ test('unix_socket_client: a missing socket file fails the attempt with the reaso
   ctx.flow = await startFlow(clientFlow('unix_socket_client', { path: at }, { reconnect: 'none' }), { log });
   ctx.flow.send('client', 'in', { never: 1 });
   const err = await ctx.flow.next('client', 'err');
-  assert.equal(err.data, { error: 'client: not connected (gave up reconnecting); event not sent', code: 'ERR_NOT_CONNECTED', connector: 'client' });
+  assert.equal(err.data, { error: 'client: not connected (gave up reconnecting); event not sent', code: 'ERR_NOT_CONNECTED', connector: 'client', event: { never: 1 } });
   assert.ok(log.lines.some((l) => l.endsWith(`ERROR [inline/client] connect failed (connect ENOENT ${at}); reconnect is "none"`)), log.lines.join('\n'));
 });
 

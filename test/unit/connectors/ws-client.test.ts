@@ -106,10 +106,11 @@ test('while disconnected events wait in a bounded queue; past the bound they go 
   const errors = await ctx.flow.collect('client', 'err', 2);
   assert.equal(
     errors.map((e) => e.data),
-    [4, 5].map(() => ({
+    [4, 5].map((n) => ({
       error: 'client: disconnected and the send queue is full (queue.max_events = 3); event not sent',
       code: 'ERR_QUEUE_FULL',
       connector: 'client',
+      event: { n },
     })),
   );
   ctx.peer = await PeerServer.start(port);

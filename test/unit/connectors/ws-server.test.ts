@@ -80,6 +80,7 @@ test('an event with neither a peer nor an origin of this server fails to err, na
     error: 'server: no connection to send to: it carries no meta.ws_server.peer and came from no connection of this server',
     code: 'ERR_ROUTE_NO_TARGET',
     connector: 'server',
+    event: { orphan: true },
   });
 });
 
@@ -151,6 +152,7 @@ test('a text event whose bytes are not UTF-8 goes to err and the connection stay
     error: 'server: a text frame must be valid UTF-8; flag the event binary or use a binary codec',
     code: 'ERR_TEXT_NOT_UTF8',
     connector: 'server',
+    event: Buffer.from([0xff, 0xfe]),
   });
   ctx.flow.flow.port('server', 'in', 'in').next(createEvent('fine', {}, event.origins));
   assert.equal(await a.waitFor(1), ['fine']);
