@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { packageRoot } from '../flow/modules.js';
 import { isRuntimeError } from '../runtime/errors.js';
 import { MAIN_HELP } from './help.js';
+import { convert } from './convert.js';
 import { doc } from './doc.js';
 import { hashPasswordCommand } from './hash-password.js';
 import { run } from './run.js';
@@ -9,7 +10,7 @@ import { schema } from './schema.js';
 import { test } from './test.js';
 import { validate } from './validate.js';
 
-const COMMANDS: Record<string, (argv: readonly string[]) => number | Promise<number>> = { run, validate, schema, doc, test, 'hash-password': hashPasswordCommand };
+const COMMANDS: Record<string, (argv: readonly string[]) => number | Promise<number>> = { run, validate, convert, schema, doc, test, 'hash-password': hashPasswordCommand };
 
 export const version = (): string =>
   (JSON.parse(readFileSync(`${packageRoot}/package.json`, 'utf8')) as { version: string }).version;

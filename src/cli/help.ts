@@ -3,6 +3,7 @@ export const MAIN_HELP = `tremolo: run stream-processing flows of WebSocket, soc
 Usage
   tremolo run FLOW... [--arg NAME=VALUE]... [--log-level LEVEL] [--drain-timeout MS]
   tremolo validate FLOW...
+  tremolo convert FILE.troy
   tremolo schema
   tremolo doc [SECTION...]
   tremolo test [integration] [DIR] [-i TAG]... [-e TAG]... [-t SECS] [-j N] [--report FILE] [--junit FILE]
@@ -12,6 +13,7 @@ Usage
 Commands
   run        deploy the flows and run until an exit connector, SIGINT or SIGTERM stops them
   validate   check flow files; print every problem with file:line:column; exit 1 if any
+  convert    print the JSON5 flow a Tremor .troy file loads as
   schema     print the JSON Schema of flow files (for editors: "$schema" in a flow)
   test       run integration-test folders (Tremor's layout) and report each verdict
   hash-password  print a users-file line (USER:scrypt hash) for the password read on stdin
@@ -28,6 +30,10 @@ then connections close. A second signal exits at once.
 
 Options
   --arg NAME=VALUE     override a flow arg (repeatable); VALUE is JSON5 where it parses, else text
+  --map-address FROM=TO
+                       in connector configs, write the host:port TO wherever FROM is written
+                       (repeatable; also TREMOLO_ADDRESS_MAP=FROM=TO,...): run a flow with fixed
+                       addresses elsewhere without editing it
   --log-level LEVEL    error | warn | info (default) | debug | trace; logs go to stderr
   --drain-timeout MS   how long a graceful stop waits for sinks (default 5000)
   -h, --help           this text
@@ -42,6 +48,17 @@ export const VALIDATE_HELP = `Usage: tremolo validate FLOW... [--arg NAME=VALUE]
 
 Loads each flow without running it and prints every problem as FILE:LINE:COLUMN: PATH: MESSAGE.
 Exit status 0 when all flows are valid, 1 otherwise.
+`;
+
+export const CONVERT_HELP = `Usage: tremolo convert FILE.troy
+
+Prints the JSON5 flow that a Tremor deployment file (.troy) loads as: its connectors, its
+pipelines (Trickle compiled to tremolo's operators) and its links, with args and settings computed
+as Tremor computes them when it deploys. Save it as a .json5 flow to move over for good.
+
+Problems of the .troy text (syntax, or a construct tremolo does not support yet) are printed as
+FILE:LINE:COLUMN: MESSAGE instead, with exit status 1. Problems the flow loader finds in the
+converted flow are printed after it, placed in the .troy file, also with exit status 1.
 `;
 
 export const SCHEMA_HELP = `Usage: tremolo schema

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseAddressMap, type AddressMap } from '../flow/address-map.js';
 import { parseArgOption } from '../flow/args.js';
 import { RuntimeError } from '../runtime/errors.js';
 import { LOG_LEVELS, type LogLevel } from '../runtime/logger.js';
@@ -47,4 +48,12 @@ export function portResolver(env: NodeJS.ProcessEnv = process.env): (name: strin
     throw new RuntimeError('ERR_USAGE', `TREMOLO_PORTS must be a JSON record of ports, received ${JSON.stringify(env.TREMOLO_PORTS)}`);
   }
   return (name) => ports[name];
+}
+
+/** `--map-address FROM=TO` (repeatable) and the TREMOLO_ADDRESS_MAP environment variable, together. */
+export function addressMapOf(values: readonly string[] | undefined, env: NodeJS.ProcessEnv = process.env): AddressMap {
+  return {
+    ...parseAddressMap(env.TREMOLO_ADDRESS_MAP, 'TREMOLO_ADDRESS_MAP'),
+    ...parseAddressMap((values ?? []).join(','), '--map-address'),
+  };
 }

@@ -1,11 +1,12 @@
 import { createLogger } from '../runtime/logger.js';
 import { Runtime } from '../runtime/runtime.js';
 import { RUN_HELP } from './help.js';
-import { argsOf, logLevelOf, parse, portResolver, positiveInt } from './options.js';
+import { addressMapOf, argsOf, logLevelOf, parse, portResolver, positiveInt } from './options.js';
 
 export async function run(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     arg: { type: 'string', multiple: true },
+    'map-address': { type: 'string', multiple: true },
     'log-level': { type: 'string' },
     'drain-timeout': { type: 'string' },
   });
@@ -21,6 +22,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const runtime = await Runtime.start(positionals, {
     args: argsOf(values.arg as string[] | undefined),
     resolvers: { port: portResolver() },
+    addressMap: addressMapOf(values['map-address'] as string[] | undefined),
     log,
     drainTimeoutMs: positiveInt('--drain-timeout', values['drain-timeout'] as string | undefined, 5000),
   });

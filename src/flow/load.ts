@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { childRegistries, type Registries } from '../runtime/registries.js';
 import { envResolver, inFile, substitute, type Scope } from './args.js';
+import type { AddressMap } from './address-map.js';
 import { resolveLinks } from './links.js';
 import type { ConnectorSpec, FlowModel, PipelineSpec } from './model.js';
 import { ModuleLoader, type LoadedFile } from './modules.js';
@@ -17,6 +18,8 @@ export interface LoadOptions {
   /** Registries to extend; the built-ins by default. Code modules of the flow go into a child. */
   readonly registries?: Registries;
   readonly id?: string;
+  /** Addresses in connector configs to replace (FROM host:port → TO host:port). */
+  readonly addressMap?: AddressMap;
   /** An override of an arg the flow does not declare: an error (default), or ignored (several flows share one command line). */
   readonly undeclaredArgs?: 'error' | 'ignore';
 }
@@ -44,7 +47,7 @@ function build(file: LoadedFile, options: LoadOptions, regs: Registries, problem
   const connectors = new Map<string, ConnectorSpec>();
   const pipelines = new Map<string, PipelineSpec>();
   for (const alias of Object.keys(file.parsed.connectors ?? {})) {
-    const spec = resolveConnector(alias, file, scope, regs, problems);
+    const spec = resolveConnector(alias, file, scope, regs, problems, options.addressMap);
     if (spec) connectors.set(alias, spec);
   }
   for (const alias of Object.keys(file.parsed.pipelines ?? {})) {

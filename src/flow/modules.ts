@@ -5,6 +5,7 @@ import { reason } from '../runtime/errors.js';
 import { registerDefinition, type Registries } from '../runtime/registries.js';
 import type { Problems } from './problems.js';
 import { parseText, readFlowFile, type ParsedFile } from './source.js';
+import { isTroyFile, parseTroyText, readTroyFile, type TroyOptions } from './troy/load-troy.js';
 
 /**
  * `use` entries: JSON5 modules of connector and pipeline definitions, and code modules (.ts, .js or
@@ -117,13 +118,21 @@ export class ModuleLoader {
 
   /** A flow given as text (an in-memory flow); `absolute` places it for relative `use` and messages. */
   loadText(text: string, absolute: string): Promise<LoadedFile | undefined> {
-    const pending = this.#withUses(parseText(text, absolute, this.problems), []);
+    // A .troy flow is compiled to the object a JSON5 flow parses to; from there both load alike.
+    const parsed = isTroyFile(absolute) ? parseTroyText(text, absolute, this.problems, this.#troy()) : Promise.resolve(parseText(text, absolute, this.problems));
+    const pending = parsed.then((p) => this.#withUses(p, []));
     this.#cache.set(absolute, pending);
     return pending;
   }
 
   async #load(absolute: string, chain: readonly string[]): Promise<LoadedFile | undefined> {
-    return this.#withUses(await readFlowFile(absolute, this.problems), chain);
+    const parsed = isTroyFile(absolute) ? await readTroyFile(absolute, this.problems, this.#troy()) : await readFlowFile(absolute, this.problems);
+    return this.#withUses(parsed, chain);
+  }
+
+  /** Tremor module paths (`use integration;`) resolve along TREMOR_PATH, then along the same search path as `use`. */
+  #troy(): TroyOptions {
+    return { env: this.env, registries: this.regs, searchPath: (dir) => searchPath(dir, this.env) };
   }
 
   async #withUses(parsed: ParsedFile | undefined, chain: readonly string[]): Promise<LoadedFile | undefined> {

@@ -7,6 +7,7 @@ import type { Registries } from '../runtime/registries.js';
 import type { Scope } from './args.js';
 import { resolveChain } from './definitions.js';
 import { mergeLayers, type Merged } from './layers.js';
+import { applyAddressMap, type AddressMap } from './address-map.js';
 import type { PathKey } from './locate.js';
 import type { Configured, ConnectorSpec } from './model.js';
 import type { LoadedFile } from './modules.js';
@@ -90,6 +91,7 @@ export function resolveConnector(
   flowScope: Scope,
   regs: Registries,
   problems: Problems,
+  addressMap: AddressMap = {},
 ): ConnectorSpec | undefined {
   const instance = { entry: file.parsed.connectors![alias] as Record<string, unknown>, file, path: ['connectors', alias] };
   const chain = resolveChain('connectors', instance, flowScope, problems);
@@ -104,7 +106,7 @@ export function resolveConnector(
     merged.report(problems, 'ERR_KIND_UNKNOWN', ['type'], regs.connectors.unknownMessage(kind));
     return undefined;
   }
-  const config = check(def.config, entry.config ?? {}, ['config'], merged, problems);
+  const config = check(def.config, applyAddressMap(entry.config ?? {}, addressMap), ['config'], merged, problems);
 
   let codec: Configured<CodecDefinition<any>> | undefined;
   const named = entry.codec as NamedConfig | undefined;

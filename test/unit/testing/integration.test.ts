@@ -14,7 +14,7 @@ const tmp = tmpDir();
 test.after(() => tmp.cleanup());
 
 test('the failing fixture fails with a line diff of expected against actual, and a missing text', async () => {
-  const [result] = await runSuite(fixtures, { timeoutMs: 20_000 });
+  const [result] = await runSuite(path.join(fixtures, 'failing'), { timeoutMs: 20_000 });
   assert.is(result!.name, 'failing');
   assert.is(result!.passed, false);
   assert.equal(result!.failures, [
@@ -23,20 +23,23 @@ test('the failing fixture fails with a line diff of expected against actual, and
   ]);
 });
 
-test('tests are found by walking the folder; the folder name is a tag; includes and excludes filter', () => {
-  assert.equal(selectTests(integration).map((t) => t.name), ['echo-routing', 'ws', 'ws-tls']);
-  assert.equal(selectTests(integration).find((t) => t.name === 'ws-tls')!.tags, ['ws-tls', 'ws', 'tls', 'tremor']);
-  assert.equal(selectTests(integration, { includes: ['tls'] }).map((t) => t.name), ['ws-tls']);
-  assert.equal(selectTests(integration, { includes: ['ws'], excludes: ['tremor'] }).map((t) => t.name), ['echo-routing']);
+test('tests are found by walking the folder (lib and asset folders are not tests); the folder name is a tag; includes and excludes filter', () => {
+  const tree = path.join(fixtures, 'tree');
+  assert.equal(selectTests(tree).map((t) => t.name), ['alpha', 'group/beta']);
+  assert.equal(selectTests(tree).map((t) => t.tags), [['alpha', 'fast', 'x'], ['beta', 'slow']]);
+  assert.equal(selectTests(tree, { includes: ['slow'] }).map((t) => t.name), ['group/beta']);
+  assert.equal(selectTests(tree, { includes: ['alpha', 'beta'], excludes: ['x'] }).map((t) => t.name), ['group/beta']);
+  assert.ok(selectTests(integration).length >= 3);
 });
 
 test('the CLI prints a verdict per test, the diff, and "N passed, N failed"; it exits 1; reports are written', async () => {
   const report = path.join(tmp.dir, 'report.json');
   const junit = path.join(tmp.dir, 'junit.xml');
-  const r = await runCli(['test', 'integration', fixtures, '--report', report, '--junit', junit], { timeoutMs: 30_000 });
+  const failing = path.join(fixtures, 'failing');
+  const r = await runCli(['test', 'integration', failing, '--report', report, '--junit', junit], { timeoutMs: 30_000 });
   assert.is(r.code, 1);
   const lines = r.stdout.trimEnd().split('\n');
-  assert.is(lines[0], `running 1 test from ${fixtures}`);
+  assert.is(lines[0], `running 1 test from ${failing}`);
   assert.match(lines[1]!, /^\[1\/1\] FAIL failing \(\d+\.\d s\)$/);
   assert.is(lines.at(-1), '0 passed, 1 failed');
   assert.match(r.stdout, /  - \{"n":2\}\n {6}\+ \{"n":4\}/);
