@@ -28,7 +28,9 @@ const files = (args.length > 0 ? args.map((a) => path.resolve(a)) : [root]).flat
 // The integration folders run through `tremolo test` itself, as users run theirs; their tests
 // count one by one in the total.
 const integration = path.join(root, 'integration');
-const suites = args.length === 0 || args.some((a) => path.resolve(a) === integration || path.resolve(a) === root) ? [integration] : [];
+const chaos = path.join(root, 'chaos');
+const asked = (dir: string): boolean => args.length === 0 || args.some((a) => path.resolve(a) === dir || path.resolve(a) === root);
+const suites = [integration, chaos].filter(asked);
 
 interface Result {
   file: string;
@@ -44,7 +46,12 @@ const strip = (s: string): string => s.replace(/\u001b\[[0-9;]*m/g, '');
 function runFile(file: string): Promise<Result> {
   const started = performance.now();
   const suite = suites.includes(file);
-  const argv = suite ? ['--import', 'tsx', path.join(root, '../src/cli/bin.ts'), 'test', 'integration', file, '--jobs', '2'] : ['--import', 'tsx', file];
+  const argv =
+    file === chaos
+      ? ['--expose-gc', '--import', 'tsx', path.join(chaos, 'run.ts')]
+      : suite
+        ? ['--import', 'tsx', path.join(root, '../src/cli/bin.ts'), 'test', 'integration', file, '--jobs', '2']
+        : ['--import', 'tsx', file];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, argv, {
       env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },

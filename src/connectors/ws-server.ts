@@ -167,11 +167,11 @@ export const wsServer = defineConnector({
         server.on('connection', (socket: Socket) => applySocketOptions(socket, config.socket_options));
         // A failed TLS or HTTP handshake concerns that one client; the server goes on accepting.
         server.on('tlsClientError', (err: Error, socket: Socket) => {
-          ctx.log.debug(`TLS handshake from ${socket.remoteAddress}:${socket.remotePort} failed: ${err.message}`);
+          ctx.log.info(`TLS handshake from ${socket.remoteAddress}:${socket.remotePort} failed: ${err.message}`);
           socket.destroy();
         });
         server.on('clientError', (err: Error, socket: Socket) => {
-          ctx.log.debug(`bad request from ${socket.remoteAddress}:${socket.remotePort}: ${err.message}`);
+          ctx.log.info(`bad request from ${socket.remoteAddress}:${socket.remotePort}: ${err.message}`);
           if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
           else socket.destroy();
         });
