@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { packageRoot } from '../flow/modules.js';
 import { isRuntimeError } from '../runtime/errors.js';
 import { MAIN_HELP } from './help.js';
 import { convert } from './convert.js';
@@ -9,11 +7,9 @@ import { run } from './run.js';
 import { schema } from './schema.js';
 import { test } from './test.js';
 import { validate } from './validate.js';
+import { version } from './version.js';
 
 const COMMANDS: Record<string, (argv: readonly string[]) => number | Promise<number>> = { run, validate, convert, schema, doc, test, 'hash-password': hashPasswordCommand };
-
-export const version = (): string =>
-  (JSON.parse(readFileSync(`${packageRoot}/package.json`, 'utf8')) as { version: string }).version;
 
 /** The `tremolo` command. Sets `process.exitCode` rather than exiting, so callers can embed it. */
 export async function main(argv: readonly string[]): Promise<number> {

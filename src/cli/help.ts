@@ -1,7 +1,7 @@
 export const MAIN_HELP = `tremolo: run stream-processing flows of WebSocket, socket, file and timer connectors
 
 Usage
-  tremolo run FLOW... [--arg NAME=VALUE]... [--log-level LEVEL] [--drain-timeout MS]
+  tremolo run FLOW... [--arg NAME=VALUE]... [--api [HOST:]PORT] [--status] [--watch] [--log-level LEVEL]
   tremolo validate FLOW...
   tremolo convert FILE.troy
   tremolo schema
@@ -36,6 +36,13 @@ Options
                        addresses elsewhere without editing it
   --log-level LEVEL    error | warn | info (default) | debug | trace; logs go to stderr
   --drain-timeout MS   how long a graceful stop waits for sinks (default 5000)
+  --api [HOST:]PORT    serve the status API and /metrics (loopback unless HOST is given):
+                       GET /v1/version, /v1/status, /v1/flows[/ID[/connectors[/ALIAS]]],
+                       PATCH those with {"status":"paused"|"running"}, GET /metrics (Prometheus)
+  --status             a live table of connectors on stderr (redrawn on a terminal, else every 10 s)
+  --watch              reload when a flow file or a module it uses changes: the new version is
+                       checked first, then swapped in; connectors that did not change keep their
+                       connections; a version with problems is refused and the running one stays
   -h, --help           this text
 
 Exit status: the code an exit connector asked for; 0 after a signal; 1 when a flow cannot load or start.

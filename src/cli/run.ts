@@ -1,7 +1,19 @@
+import { ApiServer } from '../ops/api.js';
+import { StatusTable } from '../ops/status-table.js';
+import { Watcher } from '../ops/watch.js';
+import { RuntimeError } from '../runtime/errors.js';
 import { createLogger } from '../runtime/logger.js';
-import { Runtime } from '../runtime/runtime.js';
+import { Runtime, type RunOptions } from '../runtime/runtime.js';
 import { RUN_HELP } from './help.js';
 import { addressMapOf, argsOf, logLevelOf, parse, portResolver, positiveInt } from './options.js';
+import { version } from './version.js';
+
+/** `--api PORT` or `--api HOST:PORT` (loopback unless a host is given). */
+function apiAddress(value: string): { host: string; port: number } {
+  const m = /^(?:(\[[^\]]+\]|[^:]+):)?(\d+)$/.exec(value);
+  if (m === null) throw new RuntimeError('ERR_USAGE', `--api expects PORT or HOST:PORT, received ${JSON.stringify(value)}`);
+  return { host: (m[1] ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1'), port: Number(m[2]) };
+}
 
 export async function run(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -9,6 +21,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     'map-address': { type: 'string', multiple: true },
     'log-level': { type: 'string' },
     'drain-timeout': { type: 'string' },
+    api: { type: 'string' },
+    status: { type: 'boolean' },
+    watch: { type: 'boolean' },
   });
   if (values.help) {
     process.stdout.write(RUN_HELP);
@@ -19,13 +34,20 @@ export async function run(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const log = createLogger(logLevelOf(values['log-level'] as string | undefined));
-  const runtime = await Runtime.start(positionals, {
+  const api = typeof values.api === 'string' ? apiAddress(values.api) : undefined;
+  const options: RunOptions = {
     args: argsOf(values.arg as string[] | undefined),
     resolvers: { port: portResolver() },
     addressMap: addressMapOf(values['map-address'] as string[] | undefined),
     log,
     drainTimeoutMs: positiveInt('--drain-timeout', values['drain-timeout'] as string | undefined, 5000),
-  });
+  };
+  const runtime = await Runtime.start(positionals, options);
+  const server = api === undefined ? undefined : new ApiServer(() => runtime.flows, { ...api, version: version(), log });
+  await server?.start();
+  const stopTable = values.status === true ? new StatusTable(() => runtime.flows).start() : undefined;
+  const watcher = values.watch === true ? new Watcher(runtime, positionals, options, log) : undefined;
+  watcher?.start();
 
   let signals = 0;
   const stopped = new Promise<number>((resolve) => {
@@ -42,7 +64,10 @@ export async function run(argv: readonly string[]): Promise<number> {
     process.on('SIGTERM', onSignal);
   });
   const code = await Promise.race([runtime.exited, stopped]);
+  watcher?.stop();
+  stopTable?.();
   await runtime.stop();
+  await server?.stop();
   // Whatever a connector forgot to close must not keep a stopped runtime alive.
   setTimeout(() => process.exit(code), 1000).unref();
   return code;

@@ -246,6 +246,7 @@ export const httpServer = defineConnector({
         boundHost = formatHostPort(address.host, (server.address() as AddressInfo).port);
         ctx.listening(`${scheme}://${boundHost}`);
       },
+      status: () => ({ waiting: book.size }),
       write(event) {
         const requestId = (event.meta.http_server as { request_id?: unknown } | undefined)?.request_id;
         const targets = book.route(requestId, event.origins, ctx.id);

@@ -2,6 +2,7 @@ import { exit } from './exit.js';
 import { file } from './file.js';
 import { httpClient } from './http-client.js';
 import { httpServer } from './http-server.js';
+import { metrics } from './metrics.js';
 import { metronome } from './metronome.js';
 import { nullConnector } from './null.js';
 import { stdio } from './stdio.js';
@@ -29,6 +30,7 @@ export const builtinConnectors = [
   stdio,
   file,
   metronome,
+  metrics,
   exit,
   nullConnector,
 ];

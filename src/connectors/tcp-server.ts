@@ -73,6 +73,7 @@ export const tcpServer = defineConnector({
         const bound = server.address() as AddressInfo;
         ctx.listening(`tcp://${formatHostPort(address.host, bound.port)}`);
       },
+      status: () => ({ connections: connections.size }),
       write: (event) => connections.write(event),
       pause: (stream) => connections.pause(stream),
       resume: (stream) => connections.resume(stream),

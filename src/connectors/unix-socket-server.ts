@@ -52,6 +52,7 @@ export const unixSocketServer = defineConnector({
         server.on('error', (err) => ctx.log.error(`server error: ${reason(err)}`));
         ctx.listening(config.path);
       },
+      status: () => ({ connections: connections.size }),
       write: (event) => connections.write(event),
       pause: (stream) => connections.pause(stream),
       resume: (stream) => connections.resume(stream),

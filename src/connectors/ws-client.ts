@@ -112,6 +112,7 @@ export const wsClient = defineConnector({
           });
         });
       },
+      status: () => ({ connected: current !== undefined }),
       write(event) {
         if (current === undefined || current.ws.readyState !== WebSocket.OPEN) {
           ctx.fail(event, 'ERR_NOT_CONNECTED', `${ctx.alias}: not connected to ${config.url}`);

@@ -234,6 +234,7 @@ export const wsServer = defineConnector({
           for (const conn of byStream.values()) conn.ws.resume();
         } else if (!paused) byStream.get(stream)?.ws.resume();
       },
+      status: () => ({ connections: byStream.size }),
       closeStream(stream, why) {
         const conn = byStream.get(stream);
         if (conn === undefined) return;

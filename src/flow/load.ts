@@ -73,6 +73,7 @@ function build(file: LoadedFile, options: LoadOptions, regs: Registries, problem
     pipelines: [...pipelines.values()],
     links,
     registries: regs,
+    files: [],
   };
 }
 
@@ -85,7 +86,7 @@ export async function checkFlow(file: string, options: LoadOptions & { text?: st
   const loaded = await (options.text === undefined ? loader.load(absolute) : loader.loadText(options.text, absolute));
   // Checking goes on past the first problems, so that all of them are reported at once.
   const model = loaded === undefined ? undefined : build(loaded, options, regs, problems);
-  return model === undefined || !problems.empty ? { problems: problems.list } : { model, problems: [] };
+  return model === undefined || !problems.empty ? { problems: problems.list } : { model: { ...model, files: loader.files() }, problems: [] };
 }
 
 /** Loads and validates a flow file; throws one error listing every problem (file:line:col: path: message). */

@@ -17,6 +17,8 @@ export interface FlowModel {
   readonly pipelines: readonly PipelineSpec[];
   readonly links: readonly LinkSpec[];
   readonly registries: Registries;
+  /** Every file the flow was loaded from: itself and the modules it uses. */
+  readonly files: readonly string[];
 }
 
 export interface Configured<D> {

@@ -106,6 +106,11 @@ export class ModuleLoader {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
+  /** Every file read so far: the flow, its JSON5 and .troy modules, its code modules (what --watch watches). */
+  files(): string[] {
+    return [...new Set([...this.#cache.keys(), ...this.#codeLoaded])];
+  }
+
   /** Reads a flow or module file and, recursively, the modules it uses. */
   load(absolute: string, chain: readonly string[] = []): Promise<LoadedFile | undefined> {
     let pending = this.#cache.get(absolute);

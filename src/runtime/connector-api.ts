@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { ErrorCode } from './errors.js';
 import type { Codec, Frame } from './codec-api.js';
 import type { Meta, Origin, TremoloEvent } from './event.js';
+import type { FlowStatus } from './flow.js';
 import type { Logger } from './logger.js';
 
 /** Whether a connector reads and writes through a codec, or produces structured events itself. */
@@ -86,6 +87,8 @@ export interface ConnectorContext {
    * closes the WebSocket connection it served). Ignored when the stream is already gone.
    */
   closeOrigin(origin: Origin, reason: string): void;
+  /** The status of the flow this connector runs in: every connector's counts (the `metrics` connector reports them). */
+  flowStatus(): FlowStatus;
 }
 
 /** Every hook is optional, as in Tremor's connector trait. */
@@ -111,6 +114,8 @@ export interface ConnectorInstance {
   originEnded?(origin: Origin): void;
   /** Close one of this connector's own streams, at another connector's request. */
   closeStream?(stream: number, reason: string): void;
+  /** What `tremolo` shows of this connector: `{ connections: 3 }`, `{ connected: true }`... */
+  status?(): Readonly<Record<string, unknown>>;
   /** Graceful stop: resolve once written data has been handed over. The host bounds the wait. */
   flush?(): Promise<void>;
   /** Stop accepting and reading (sources quiesce). Called before `stop`. */

@@ -9,6 +9,7 @@ import { createEvent, type Meta, type Origin, type TremoloEvent } from './event.
 import type { FlowControl, Pausable } from './flow-control.js';
 import type { Logger } from './logger.js';
 import type { Processor } from './processor-api.js';
+import type { FlowStatus } from './flow.js';
 import type { Registries } from './registries.js';
 import { Backoff } from './reconnect.js';
 import { SinkSerializer } from './sink-serializer.js';
@@ -27,6 +28,10 @@ export interface HostEnvironment {
   closeOrigin(origin: Origin, reason: string): void;
   /** The codecs of the flow, for `codecForMime`. */
   readonly codecs: Registries['codecs'];
+  /** When metrics are on: called for every event a sink is given (latency from ingest). */
+  observe?: ((host: ConnectorHost, event: TremoloEvent) => void) | undefined;
+  /** The status of the whole flow (the `metrics` connector reports it). */
+  flowStatus(): FlowStatus;
 }
 
 export interface ConnectorCounters {
@@ -48,6 +53,10 @@ export class ConnectorHost implements StreamHost, Pausable {
   readonly outputs = new Map<string, Subject<TremoloEvent>>();
   readonly inputs = new Map<string, Subject<TremoloEvent>>();
   readonly counters: ConnectorCounters = { in: 0, out: 0, err: 0, queued: 0 };
+  /** Events through each port, in and out, for the status API and metrics. */
+  readonly portCounts = new Map<string, number>();
+  /** Paused by an operator (the API), not by flow control. */
+  paused = false;
   readonly log: Logger;
   readonly instance: ConnectorInstance;
   readonly #ctx: ConnectorContext;
@@ -148,6 +157,38 @@ export class ConnectorHost implements StreamHost, Pausable {
     for (const subject of this.outputs.values()) subject.complete();
   }
 
+  /** Stop producing altogether (the status API's PATCH), until `resume`. */
+  pause(): void {
+    this.paused = true;
+    this.instance.pause?.();
+    this.log.info('paused');
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.instance.resume?.();
+    this.log.info('resumed');
+  }
+
+  status(): Record<string, unknown> {
+    const ports: Record<string, Record<string, number>> = { in: {}, out: {} };
+    for (const [key, n] of this.portCounts) {
+      const [dir, port] = key.split('/') as ['in' | 'out', string];
+      ports[dir]![port] = n;
+    }
+    return {
+      alias: this.alias,
+      kind: this.kind,
+      state: this.paused ? 'paused' : 'running',
+      connectivity: this.connectivity,
+      ...(this.#address === undefined ? {} : { address: this.#address }),
+      ports,
+      queued: this.#queue.length,
+      reconnect_attempts: this.attemptTimes.length,
+      ...(this.instance.status?.() ?? {}),
+    };
+  }
+
   pauseStream(stream: number): void {
     this.instance.pause?.(stream);
   }
@@ -160,6 +201,8 @@ export class ConnectorHost implements StreamHost, Pausable {
 
   write(event: TremoloEvent, port: string): void {
     this.counters.in++;
+    this.portCounts.set(`in/${port}`, (this.portCounts.get(`in/${port}`) ?? 0) + 1);
+    this.env.observe?.(this, event);
     const c = this.#connectivity;
     if (c !== undefined && !c.connected) {
       if (c.state === 'failed' || this.#stopped) {
@@ -213,6 +256,7 @@ export class ConnectorHost implements StreamHost, Pausable {
         this.log.warn(String((event.data as { error?: unknown }).error ?? JSON.stringify(event.data)));
       }
     } else this.counters.out++;
+    this.portCounts.set(`out/${port}`, (this.portCounts.get(`out/${port}`) ?? 0) + 1);
     subject?.next(event);
   }
 
@@ -278,6 +322,7 @@ export class ConnectorHost implements StreamHost, Pausable {
       },
       exit: (code) => this.env.exit(code),
       closeOrigin: (origin, why) => this.env.closeOrigin(origin, why),
+      flowStatus: () => this.env.flowStatus(),
     };
   }
 }

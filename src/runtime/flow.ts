@@ -1,6 +1,6 @@
 import { asyncScheduler, Subject, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
-import type { FlowModel } from '../flow/model.js';
-import { ConnectorHost } from './connector-host.js';
+import type { ConnectorSpec, FlowModel } from '../flow/model.js';
+import { ConnectorHost, type HostEnvironment } from './connector-host.js';
 import { reason, RuntimeError } from './errors.js';
 import type { Origin, TremoloEvent } from './event.js';
 import { FlowControl } from './flow-control.js';
@@ -18,9 +18,30 @@ export interface FlowOptions {
   readonly beforeRun?: (flow: Flow) => void;
 }
 
-export type FlowState = 'deploying' | 'running' | 'stopping' | 'stopped' | 'failed';
+export type FlowState = 'deploying' | 'running' | 'paused' | 'stopping' | 'stopped' | 'failed';
+
+/** What the status API and the metrics connector see of a flow. */
+export interface FlowStatus {
+  readonly id: string;
+  readonly state: FlowState;
+  readonly connectors: readonly (Record<string, unknown> & { alias: string; metrics_interval_s?: number })[];
+  readonly pipelines: readonly { alias: string; ports: Record<string, Record<string, number>> }[];
+}
 
 let nextConnectorId = 1;
+
+/** What makes two connector definitions the same (a config holds plain data only). */
+const specKey = (c: ConnectorSpec): string =>
+  JSON.stringify([
+    c.def.kind,
+    c.config,
+    c.codec?.def.name,
+    c.codec?.config,
+    c.preprocessors.map((p) => [p.def.name, p.config]),
+    c.postprocessors.map((p) => [p.def.name, p.config]),
+    c.reconnect,
+    c.queue,
+  ]);
 
 /**
  * A deployed flow: connector hosts and pipelines wired port to port with RxJS Subjects. Deploying
@@ -40,14 +61,22 @@ export class Flow {
   readonly #byId = new Map<number, ConnectorHost>();
   readonly #linked = new Set<string>();
   readonly #subscriptions: Subscription[] = [];
+  #pipelineCounts: Map<string, number> | undefined;
+  /** Set by whoever watches latencies (metrics): called for every event a sink is given. */
+  observe: ((host: ConnectorHost, event: TremoloEvent) => void) | undefined;
   readonly #drainTimeoutMs: number;
   #coupled = new Set<string>();
   readonly #streamEnds = new Subject<Origin>();
 
-  private constructor(
-    readonly model: FlowModel,
-    options: FlowOptions,
-  ) {
+  #model: FlowModel;
+  readonly #env: HostEnvironment;
+  readonly #scheduler: SchedulerLike;
+  /** Subscriptions of the links between instances (replaced when the flow is reconfigured). */
+  #wires: Subscription[] = [];
+  #wireControl = { completing: true };
+
+  private constructor(model: FlowModel, options: FlowOptions) {
+    this.#model = model;
     this.id = model.id;
     this.log = (options.log ?? createLogger()).child(model.id);
     this.#drainTimeoutMs = options.drainTimeoutMs ?? 5000;
@@ -56,11 +85,9 @@ export class Flow {
       (id) => this.#byId.get(id),
       (source, sink) => this.#coupled.has(`${source}:${sink}`),
     );
-    for (const link of model.links) {
-      this.#linked.add(`${link.from.node}/${link.from.port}`);
-      this.#linked.add(`${link.to.node}/${link.to.port}`);
-    }
-    const env = {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the env's getter needs the flow
+    const flow = this;
+    const env: HostEnvironment = {
       log: this.log,
       flowControl: this.flowControl,
       linked: (alias: string, port: string) => this.#linked.has(`${alias}/${port}`),
@@ -74,24 +101,89 @@ export class Flow {
         this.#streamEnds.next(origin);
       },
       closeOrigin: (origin: Origin, why: string) => this.#byId.get(origin.connector)?.instance.closeStream?.(origin.stream, why),
-      codecs: model.registries.codecs,
+      get codecs() {
+        return flow.model.registries.codecs;
+      },
+      flowStatus: () => this.status(),
+      // A getter: with metrics off a sink reads one undefined property per event, nothing more.
+      get observe() {
+        return flow.observe;
+      },
     };
-    for (const spec of model.connectors) {
-      const host = new ConnectorHost(nextConnectorId++, spec, env);
-      this.connectors.set(spec.alias, host);
-      this.#byId.set(host.id, host);
+    this.#env = env;
+    this.#scheduler = options.scheduler ?? asyncScheduler;
+    for (const spec of model.connectors) this.#addHost(spec);
+    this.#build();
+  }
+
+  get model(): FlowModel {
+    return this.#model;
+  }
+
+  #addHost(spec: ConnectorSpec): ConnectorHost {
+    const host = new ConnectorHost(nextConnectorId++, spec, this.#env);
+    this.connectors.set(spec.alias, host);
+    this.#byId.set(host.id, host);
+    return host;
+  }
+
+  /** Pipelines and links from the model, around the connector hosts that exist. */
+  #build(): void {
+    const model = this.#model;
+    this.#linked.clear();
+    for (const link of model.links) {
+      this.#linked.add(`${link.from.node}/${link.from.port}`);
+      this.#linked.add(`${link.to.node}/${link.to.port}`);
     }
-    const scheduler = options.scheduler ?? asyncScheduler;
     for (const spec of model.pipelines) {
       const ready = (port: string): boolean => this.#outputReady(spec.alias, port);
-      this.pipelines.set(spec.alias, new Pipeline(spec, this.log, scheduler, ready, this.#streamEnds));
+      this.pipelines.set(spec.alias, new Pipeline(spec, this.log, this.#scheduler, ready, this.#streamEnds));
     }
     this.#coupled = this.#couplings();
     const wires: Wire<TremoloEvent>[] = model.links.map((link) => ({
       from: this.#port(link.from.node, link.from.port, 'out'),
       to: this.#port(link.to.node, link.to.port, 'in'),
     }));
-    this.#subscriptions.push(...connectWires(wires));
+    this.#wireControl = { completing: true };
+    this.#wires = connectWires(wires, this.#wireControl);
+  }
+
+  /**
+   * Swaps in a new version of the flow (tremolo run --watch): connectors whose definition did not
+   * change keep running, with their connections and listening sockets; the others are stopped
+   * (drained) and replaced; pipelines are rebuilt after the old ones hand over what they hold
+   * (window and batch state starts afresh); links are rewired.
+   */
+  async reconfigure(model: FlowModel): Promise<{ kept: string[]; replaced: string[] }> {
+    const same = (a: ConnectorSpec, b: ConnectorSpec): boolean => specKey(a) === specKey(b);
+    const kept: string[] = [];
+    const gone: ConnectorHost[] = [];
+    for (const [alias, host] of this.connectors) {
+      const next = model.connectors.find((c) => c.alias === alias);
+      if (next !== undefined && same(host.spec, next)) kept.push(alias);
+      else gone.push(host);
+    }
+    // The old pipelines hand over what they hold, but their end must not end the connectors kept.
+    this.#wireControl.completing = false;
+    for (const pipeline of this.pipelines.values()) pipeline.complete();
+    for (const s of this.#wires) s.unsubscribe();
+    for (const pipeline of this.pipelines.values()) pipeline.dispose();
+    this.pipelines.clear();
+    await Promise.allSettled(gone.map(async (h) => {
+      await h.quiesce();
+      await h.flush();
+      await h.stop();
+      this.connectors.delete(h.alias);
+      this.#byId.delete(h.id);
+    }));
+    this.#model = model;
+    const added = model.connectors.filter((c) => !kept.includes(c.alias)).map((spec) => this.#addHost(spec));
+    this.#build();
+    await Promise.all(added.map((h) => h.start()));
+    for (const h of added) h.run();
+    const replaced = added.map((h) => h.alias);
+    this.log.info(`reconfigured: ${kept.length} connectors kept (${kept.join(', ') || 'none'}), ${replaced.length} started (${replaced.join(', ') || 'none'}), ${this.pipelines.size} pipelines rebuilt`);
+    return { kept, replaced };
   }
 
   /** Creates the instances, wires them, starts every connector, then lets them run. */
@@ -113,6 +205,62 @@ export class Flow {
 
   get state(): FlowState {
     return this.#state;
+  }
+
+  /** Also starts counting pipeline ports: whoever asks once for the status will ask again. */
+  status(): FlowStatus {
+    this.countPipelines();
+    return {
+      id: this.id,
+      state: this.#state,
+      connectors: [...this.connectors.values()].map((h) => ({
+        ...h.status(),
+        alias: h.alias,
+        ...(h.spec.metricsIntervalS === undefined ? {} : { metrics_interval_s: h.spec.metricsIntervalS }),
+      })),
+      pipelines: [...this.pipelines.keys()].map((alias) => ({ alias, ports: this.#pipelinePorts(alias) })),
+    };
+  }
+
+  /** Pauses every source of the flow (the status API's PATCH); sinks still take what is in flight. */
+  pause(): void {
+    if (this.#state !== 'running') return;
+    for (const host of this.connectors.values()) host.pause();
+    this.#state = 'paused';
+  }
+
+  resume(): void {
+    if (this.#state !== 'paused') return;
+    for (const host of this.connectors.values()) host.resume();
+    this.#state = 'running';
+  }
+
+  /**
+   * Counts events through every pipeline port from now on (metrics and status ask for it; a flow
+   * that nobody watches pays nothing per event for it).
+   */
+  countPipelines(): void {
+    if (this.#pipelineCounts !== undefined) return;
+    const counts = new Map<string, number>();
+    this.#pipelineCounts = counts;
+    for (const [alias, p] of this.pipelines) {
+      for (const [dir, ports] of [['in', p.inputs], ['out', p.outputs]] as const) {
+        for (const [port, subject] of ports) {
+          const key = `${alias}/${dir}/${port}`;
+          counts.set(key, 0);
+          this.#subscriptions.push(subject.subscribe(() => counts.set(key, counts.get(key)! + 1)));
+        }
+      }
+    }
+  }
+
+  #pipelinePorts(alias: string): Record<string, Record<string, number>> {
+    const out: Record<string, Record<string, number>> = { in: {}, out: {} };
+    for (const [key, n] of this.#pipelineCounts ?? []) {
+      const [a, dir, port] = key.split('/') as [string, 'in' | 'out', string];
+      if (a === alias) out[dir]![port] = n;
+    }
+    return out;
   }
 
   /** The bound address of a server connector, e.g. `ws://127.0.0.1:41234`. */
@@ -160,7 +308,7 @@ export class Flow {
     if (drained === 'timeout') this.log.warn(`drain timed out after ${this.#drainTimeoutMs} ms; closing with data still buffered`);
     const results = await Promise.allSettled(hosts.map((h) => h.stop()));
     for (const r of results) if (r.status === 'rejected') this.log.warn(`stop: ${reason(r.reason)}`);
-    for (const s of this.#subscriptions) s.unsubscribe();
+    for (const s of [...this.#subscriptions, ...this.#wires]) s.unsubscribe();
     for (const pipeline of this.pipelines.values()) pipeline.dispose();
     if (this.#state !== 'failed') this.#state = 'stopped';
     this.log.info('stopped');

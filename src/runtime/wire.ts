@@ -9,13 +9,18 @@ export interface Wire<T> {
  * Links Subjects so that data and completion flow alike: a target completes once every wire into
  * it has completed, which lets a graceful stop flush batches and windows on its way to the sinks.
  */
-export function connectWires<T>(wires: readonly Wire<T>[]): Subscription[] {
+export function connectWires<T>(
+  wires: readonly Wire<T>[],
+  /** Completion passes on while this says so; a flow being reconfigured turns it off. */
+  control: { completing: boolean } = { completing: true },
+): Subscription[] {
   const pending = new Map<Subject<T>, number>();
   for (const { to } of wires) pending.set(to, (pending.get(to) ?? 0) + 1);
   return wires.map(({ from, to }) =>
     from.subscribe({
       next: (value) => to.next(value),
       complete: () => {
+        if (!control.completing) return;
         const left = (pending.get(to) ?? 1) - 1;
         pending.set(to, left);
         if (left === 0) to.complete();

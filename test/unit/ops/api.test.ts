@@ -1,0 +1,102 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ApiServer } from '../../../src/ops/api.js';
+import { memoryLogger } from '../../../src/runtime/logger.js';
+import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { echoFlow } from '../../support/flows.js';
+import { TestClient } from '../../support/ws.js';
+
+const test = suite<{ flow?: TestFlow; api?: ApiServer; base?: string }>('status API', {});
+test.before.each(async (ctx) => {
+  ctx.flow = await startFlow(echoFlow());
+  ctx.api = new ApiServer(() => [ctx.flow!.flow], { port: 0, version: '9.9.9', log: memoryLogger() });
+  ctx.base = await ctx.api.start();
+});
+test.after.each(async (ctx) => {
+  await ctx.api?.stop();
+  await ctx.flow?.stop();
+});
+
+const get = async (ctx: { base?: string }, path: string): Promise<[number, unknown]> => {
+  const res = await fetch(`${ctx.base}${path}`);
+  return [res.status, await res.json()];
+};
+const patch = async (ctx: { base?: string }, path: string, body: unknown): Promise<[number, unknown]> => {
+  const res = await fetch(`${ctx.base}${path}`, { method: 'PATCH', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  return [res.status, await res.json()];
+};
+
+test('it binds loopback, and answers version, status and the list of flows', async (ctx) => {
+  assert.match(ctx.base!, /^http:\/\/127\.0\.0\.1:\d+$/);
+  assert.equal(await get(ctx, '/v1/version'), [200, { version: '9.9.9' }]);
+  assert.equal(await get(ctx, '/v1/status'), [200, { status: 'ok', flows: [{ id: 'inline', state: 'running' }] }]);
+  assert.equal(await get(ctx, '/v1/flows'), [200, [{ id: 'inline', state: 'running', connectors: 1, pipelines: 1 }]]);
+});
+
+test('a connector shows its state, connectivity, counts per port and connections', async (ctx) => {
+  const c = await TestClient.open(ctx.flow!.address('server'));
+  c.send('{"a":1}\n{"b":2}');
+  await c.waitFor(2);
+  const [status, body] = await get(ctx, '/v1/flows/inline/connectors/server');
+  assert.is(status, 200);
+  const s = body as { state: string; connectivity: string; connections: number; ports: { in: Record<string, number>; out: Record<string, number> }; address: string };
+  assert.equal([s.state, s.connectivity, s.connections], ['running', 'server', 1]);
+  assert.equal(s.ports, { in: { in: 2 }, out: { out: 2 } });
+  assert.match(s.address, /^ws:\/\/127\.0\.0\.1:\d+$/);
+  const [, all] = await get(ctx, '/v1/flows/inline/connectors');
+  assert.is((all as unknown[]).length, 1);
+  await c.close();
+});
+
+test('PATCH pauses and resumes a flow; a paused flow makes /v1/status 503', async (ctx) => {
+  const [s1, paused] = await patch(ctx, '/v1/flows/inline', { status: 'paused' });
+  assert.is(s1, 200);
+  assert.is((paused as { state: string }).state, 'paused');
+  assert.equal((await get(ctx, '/v1/status'))[0], 503);
+  await patch(ctx, '/v1/flows/inline', { status: 'running' });
+  assert.equal((await get(ctx, '/v1/status'))[0], 200);
+  const [, connector] = await patch(ctx, '/v1/flows/inline/connectors/server', { status: 'paused' });
+  assert.is((connector as { state: string }).state, 'paused');
+  const [bad, error] = await patch(ctx, '/v1/flows/inline', { status: 'sleepy' });
+  assert.is(bad, 400);
+  assert.equal(error, { error: 'expected { "status": "paused" } or { "status": "running" }, received {"status":"sleepy"}' });
+});
+
+test('unknown flows, connectors and routes are 404', async (ctx) => {
+  assert.equal(await get(ctx, '/v1/flows/nope'), [404, { error: 'flow "nope" not found' }]);
+  assert.equal(await get(ctx, '/v1/flows/inline/connectors/nope'), [404, { error: 'connector "nope" of flow "inline" not found' }]);
+  assert.equal((await get(ctx, '/v2'))[0], 404);
+});
+
+/** Prometheus text exposition: `name{labels} value` lines, `# HELP` and `# TYPE` lines. */
+function parseProm(text: string): Map<string, number> {
+  const samples = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{[^}]*\})?) (\S+)$/.exec(line);
+    assert.ok(m !== null, `not a Prometheus sample line: ${line}`);
+    samples.set(m![1]!, Number(m![2]));
+  }
+  return samples;
+}
+
+test('/metrics is Prometheus text with events per connector and port, connections, pipeline counts and latency', async (ctx) => {
+  const c = await TestClient.open(ctx.flow!.address('server'));
+  c.send('{"a":1}');
+  await c.waitFor(1);
+  const res = await fetch(`${ctx.base}/metrics`);
+  assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+  const samples = parseProm(await res.text());
+  assert.is(samples.get('tremolo_connector_events_total{flow="inline",connector="server",port="in",direction="in"}'), 1);
+  assert.is(samples.get('tremolo_connector_events_total{flow="inline",connector="server",port="out",direction="out"}'), 1);
+  assert.is(samples.get('tremolo_connections{flow="inline",connector="server"}'), 1);
+  c.send('{"b":2}');
+  await c.waitFor(2);
+  const again = parseProm(await (await fetch(`${ctx.base}/metrics`)).text());
+  assert.is(again.get('tremolo_pipeline_events_total{flow="inline",pipeline="echo",port="in",direction="in"}'), 2);
+  assert.is(again.get('tremolo_event_latency_seconds_count{flow="inline",connector="server"}'), 2);
+  assert.ok(again.get('tremolo_event_latency_seconds_sum{flow="inline",connector="server"}')! > 0);
+  await c.close();
+});
+
+test.run();
