@@ -14,7 +14,7 @@ import { RateLimiter } from './shared/rate-limiter.js';
 import { hostPortPeers, routeReply, type ReplyRoutes } from './shared/reply-routing.js';
 import { serveStatic, StaticFilesSchema } from './shared/static-files.js';
 import { resolveTarget, UpstreamSchema, type Target } from './shared/upstream-targets.js';
-import { loadServerTls, ServerTlsSchema } from './shared/tls.js';
+import { loadServerTls, ServerTlsSchema, type ServerTls } from './shared/tls.js';
 import { drained, isBinaryEvent, sendFrames, WaterMarksSchema, type Outlet } from './shared/ws-send.js';
 import { formatHostPort, parseWsUrl } from './shared/ws-url.js';
 
@@ -23,7 +23,14 @@ const Config = z
     url: z.string().describe('ws://host:port, wss://host:port or host:port to listen on; port 0 picks a free port'),
     backlog: z.number().int().positive().default(128).describe('pending connections not yet accepted'),
     socket_options: SocketOptionsSchema,
-    tls: ServerTlsSchema.optional().describe('{ cert, key } files: serve wss://'),
+    tls: ServerTlsSchema.extend({
+      optional: z
+        .boolean()
+        .default(false)
+        .describe('serve wss:// only when cert and key are both non-empty (as from an unset ${env:NAME:-}); with one of them only, warn and serve ws://, as ThingsDB does; write the url host:port'),
+    })
+      .optional()
+      .describe('{ cert, key } files: serve wss://'),
     max_message_size: z
       .number()
       .int()
@@ -55,6 +62,7 @@ const Config = z
   .superRefine((c, ctx) => {
     const url = parseWsUrl(c.url);
     if (typeof url === 'string') ctx.addIssue({ code: 'custom', path: ['url'], message: url });
+    else if (c.tls?.optional === true && url.secure !== undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: `with tls.optional, write host:port (whether it is wss:// follows from the files), received ${JSON.stringify(c.url)}` });
     else if (url.secure === true && c.tls === undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: `wss:// needs tls: { cert, key }, received ${JSON.stringify(c.url)} without tls` });
     else if (url.secure === false && c.tls !== undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: `tls is configured but the url is ws://; write wss://, received ${JSON.stringify(c.url)}` });
     if (c.low_water_mark > c.high_water_mark) ctx.addIssue({ code: 'custom', path: ['low_water_mark'], message: `expected at most high_water_mark (${c.high_water_mark}), received ${c.low_water_mark}` });
@@ -80,7 +88,8 @@ export const wsServer = defineConnector({
     '`meta.ws_server = { tls, peer: { host, port }, path, protocol, headers, auth? }` (`auth = { method, user, claims? }` when authentication is configured), plus `binary: true` for a binary frame. On `in`: `meta.ws_server.broadcast` (`true`: every connection; `"others"`: all but the ones the event came from), else `meta.ws_server.peer` picks the connection; `meta.ws_server.binary`, `meta.ws_client.binary` or Tremor\'s `meta.binary` send a binary frame.',
   create(config, ctx) {
     const address = parseWsUrl(config.url) as Exclude<ReturnType<typeof parseWsUrl>, string>;
-    const secure = config.tls !== undefined;
+    const tlsConfig = effectiveTls(config.tls, ctx.log);
+    const secure = tlsConfig !== undefined;
     const byStream = new Map<number, Connection>();
     const byPeer = new Map<string, Connection>();
     const wss = new WebSocketServer({ noServer: true, maxPayload: config.max_message_size, perMessageDeflate: false });
@@ -155,7 +164,7 @@ export const wsServer = defineConnector({
 
     return {
       async start() {
-        const tls = config.tls === undefined ? undefined : await loadServerTls(config.tls);
+        const tls = tlsConfig === undefined ? undefined : await loadServerTls(tlsConfig);
         guard = await HandshakeGuard.create(config);
         // Slow or half-open handshakes are dropped: the HTTP request and the TLS handshake alike.
         const limits = {
@@ -267,3 +276,12 @@ export const wsServer = defineConnector({
 });
 
 export type WsServerConfig = z.output<typeof Config>;
+
+/** The TLS settings in force: with `optional`, only when both files are named (ThingsDB's rule). */
+function effectiveTls(tls: WsServerConfig['tls'], log: { warn(message: string): void }): ServerTls | undefined {
+  if (tls === undefined || !tls.optional) return tls;
+  if (tls.cert !== '' && tls.key !== '') return tls;
+  if (tls.cert !== '') log.warn('tls: a certificate file but no private key file; serving plain ws://');
+  else if (tls.key !== '') log.warn('tls: a private key file but no certificate file; serving plain ws://');
+  return undefined;
+}

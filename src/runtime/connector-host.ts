@@ -8,6 +8,7 @@ import { reason, RuntimeError, type ErrorCode } from './errors.js';
 import { createEvent, type Meta, type Origin, type TremoloEvent } from './event.js';
 import type { FlowControl, Pausable } from './flow-control.js';
 import type { Logger } from './logger.js';
+import type { StreamStart } from './operator-api.js';
 import type { Processor } from './processor-api.js';
 import type { FlowStatus } from './flow.js';
 import type { Registries } from './registries.js';
@@ -24,6 +25,8 @@ export interface HostEnvironment {
   listening(alias: string, address: string): void;
   /** A stream of this connector ended: every connector of the flow hears of it. */
   streamEnded(origin: Origin): void;
+  /** A stream of this connector opened: operators hear of it (`ctx.streamStarts`). */
+  streamStarted?(start: StreamStart): void;
   /** Route a close request to the connector that owns `origin`. */
   closeOrigin(origin: Origin, reason: string): void;
   /** The codecs of the flow, for `codecForMime`. */
@@ -276,6 +279,7 @@ export class ConnectorHost implements StreamHost, Pausable {
 
   #openStream(meta: Meta, origins: readonly Origin[] | undefined): SourceStream {
     const stream = new Stream(this, this.#nextStream++, meta, origins);
+    this.env.streamStarted?.({ origin: { connector: this.id, stream: stream.id }, connector: this.alias, meta });
     if (origins !== undefined) {
       this.#standingFor.set(stream.id, origins);
       for (const origin of origins) this.env.flowControl.addStandIn(origin, this.id, stream.id);

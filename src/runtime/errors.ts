@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   ERR_PROTOCOL: "a peer broke the WebSocket protocol (the connection is closed)",
   ERR_BIND_FAILED: "a connector could not start (a port in use, a certificate missing)",
   ERR_OPERATOR_FAILED: "a pipeline operator threw on an event",
+  ERR_REMOTE: "a remote service answered a request with an error (its own code and message are in the event)",
   ERR_SLOW_CONSUMER: "a connection reads slower than events arrive, past its max_buffered_bytes",
   ERR_RATE_LIMITED: "a connection sent more than its rate limit allows; the excess is dropped",
   ERR_STOPPED: "the flow stopped before an event could be sent",

@@ -5,6 +5,7 @@ import { reason, RuntimeError } from './errors.js';
 import type { Origin, TremoloEvent } from './event.js';
 import { FlowControl } from './flow-control.js';
 import { createLogger, type Logger } from './logger.js';
+import type { StreamStart } from './operator-api.js';
 import { Pipeline } from './pipeline.js';
 import { connectWires, type Wire } from './wire.js';
 
@@ -67,6 +68,7 @@ export class Flow {
   readonly #drainTimeoutMs: number;
   #coupled = new Set<string>();
   readonly #streamEnds = new Subject<Origin>();
+  readonly #streamStarts = new Subject<StreamStart>();
 
   #model: FlowModel;
   readonly #env: HostEnvironment;
@@ -100,7 +102,8 @@ export class Flow {
         for (const host of this.connectors.values()) host.instance.originEnded?.(origin);
         this.#streamEnds.next(origin);
       },
-      closeOrigin: (origin: Origin, why: string) => this.#byId.get(origin.connector)?.instance.closeStream?.(origin.stream, why),
+      streamStarted: (start: StreamStart) => this.#streamStarts.next(start),
+      closeOrigin: (origin: Origin, why: string) => this.#closeOrigin(origin, why),
       get codecs() {
         return flow.model.registries.codecs;
       },
@@ -120,6 +123,10 @@ export class Flow {
     return this.#model;
   }
 
+  #closeOrigin(origin: Origin, why: string): void {
+    this.#byId.get(origin.connector)?.instance.closeStream?.(origin.stream, why);
+  }
+
   #addHost(spec: ConnectorSpec): ConnectorHost {
     const host = new ConnectorHost(nextConnectorId++, spec, this.#env);
     this.connectors.set(spec.alias, host);
@@ -137,7 +144,8 @@ export class Flow {
     }
     for (const spec of model.pipelines) {
       const ready = (port: string): boolean => this.#outputReady(spec.alias, port);
-      this.pipelines.set(spec.alias, new Pipeline(spec, this.log, this.#scheduler, ready, this.#streamEnds));
+      const close = (origin: Origin, why: string): void => this.#closeOrigin(origin, why);
+      this.pipelines.set(spec.alias, new Pipeline(spec, this.log, this.#scheduler, ready, this.#streamEnds, this.#streamStarts, close));
     }
     this.#coupled = this.#couplings();
     const wires: Wire<TremoloEvent>[] = model.links.map((link) => ({

@@ -2,8 +2,18 @@ import { brand } from './brand.js';
 import type { Observable, OperatorFunction, SchedulerLike } from 'rxjs';
 import type { z } from 'zod';
 import type { ErrorCode } from './errors.js';
-import type { Origin, TremoloEvent } from './event.js';
+import type { Meta, Origin, TremoloEvent } from './event.js';
 import type { Logger } from './logger.js';
+
+/** A stream of the flow that opened: a connection accepted or made, a file opened. */
+export interface StreamStart {
+  /** The stream, as it appears in its events' origins and later in `streamEnds`. */
+  readonly origin: Origin;
+  /** The alias of the connector that opened it. */
+  readonly connector: string;
+  /** Its metadata, as its events carry it (`meta.ws_client = { tls, peer }`...). */
+  readonly meta: Meta;
+}
 
 export interface OperatorContext {
   /** `pipeline/node`, for messages. */
@@ -23,6 +33,17 @@ export interface OperatorContext {
   ready(port: string): boolean;
   /** Every stream of the flow that ends (a connection closed): per-connection state can be dropped. */
   readonly streamEnds?: Observable<Origin>;
+  /**
+   * Every stream of the flow that opens, told synchronously as it opens: a client connector's new
+   * connection is announced before the connector counts as connected, so what an operator emits
+   * from here toward it (a login) waits in the connector's queue and goes out once connected.
+   */
+  readonly streamStarts?: Observable<StreamStart>;
+  /**
+   * Ask the connector that owns `origin` to close that stream (a protocol operator closes a
+   * connection that broke the protocol). Ignored when the stream is already gone.
+   */
+  closeOrigin?(origin: Origin, reason: string): void;
 }
 
 export interface OperatorDefinition<C = unknown> {

@@ -3,7 +3,7 @@ import type { PipelineEndpoint, PipelineSpec } from '../flow/model.js';
 import { reason, type ErrorCode } from './errors.js';
 import { createEvent, type Origin, type TremoloEvent } from './event.js';
 import type { Logger } from './logger.js';
-import type { OperatorContext } from './operator-api.js';
+import type { OperatorContext, StreamStart } from './operator-api.js';
 import { fuseStages, planPipeline } from './pipeline-plan.js';
 import { stageOf, type StageFactory } from '../operators/shared/stage.js';
 import { errorData } from './source-stream.js';
@@ -34,6 +34,10 @@ export class Pipeline {
     outputReady: (port: string) => boolean = () => true,
     /** The ends of the flow's streams. */
     streamEnds: Observable<Origin> = EMPTY,
+    /** The flow's streams as they open. */
+    streamStarts: Observable<StreamStart> = EMPTY,
+    /** Asks the connector that owns a stream to close it. */
+    closeOrigin: (origin: Origin, reason: string) => void = () => {},
   ) {
     this.alias = spec.alias;
     const plog = log.child(spec.alias);
@@ -62,6 +66,8 @@ export class Pipeline {
         error: (event, code, message) => this.#error(err, event, code, message.startsWith(alias) ? message : `${alias}: ${message}`),
         ready: (port) => this.#reachableOutputs(node.name, port).every(outputReady),
         streamEnds,
+        streamStarts,
+        closeOrigin,
       };
       operators.set(node.name, node.def.create(node.config, ctx));
     }

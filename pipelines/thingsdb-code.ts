@@ -1,0 +1,290 @@
+/**
+ * A small part of ThingsDB's query language, enough for the example collection to answer real
+ * queries: statements separated by `;` (the value of the last one is the answer), literals (int,
+ * float, 'str' or "str" with doubled quotes inside, true, false, nil, [lists], {things}), variables
+ * (the request's `vars`, procedure arguments, `x = ...`), properties of the collection's root and of
+ * things (`.name`, `.a.b`, `.name = ...`), `+ - * / %` (int / int is an int, truncated, as in
+ * ThingsDB), comparisons, `!`, `&&`, `||` and parentheses. Errors carry ThingsDB's codes. JavaScript
+ * has one number type, so a float with no fraction comes back as an int.
+ */
+import { ErrorCode, ThingsdbError } from './thingsdb-protocol.js';
+
+export type Value = null | boolean | number | string | Value[] | Thing;
+export interface Thing {
+  [key: string]: Value;
+}
+
+export interface CodeScope {
+  /** The collection's root thing; undefined in the @thingsdb and @node scopes. */
+  readonly root: Thing | undefined;
+  readonly vars: Record<string, Value>;
+}
+
+type Eval = (scope: CodeScope) => Value;
+interface Node {
+  readonly get: Eval;
+  /** Present when the node can be assigned to (a variable or a property). */
+  readonly set?: (scope: CodeScope, value: Value) => void;
+}
+interface Token {
+  readonly kind: 'num' | 'str' | 'name' | 'op' | 'end';
+  readonly text: string;
+  readonly value?: number | string;
+  readonly at: number;
+}
+
+const OPS = ['==', '!=', '<=', '>=', '&&', '||', '.', '=', '<', '>', '+', '-', '*', '/', '%', '!', '(', ')', '[', ']', '{', '}', ',', ':', ';'];
+
+export function typeName(v: Value): string {
+  if (v === null) return 'nil';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'string') return 'str';
+  return Array.isArray(v) ? 'list' : 'thing';
+}
+
+const truthy = (v: Value): boolean =>
+  v !== null && v !== false && v !== 0 && v !== '' && !(Array.isArray(v) && v.length === 0) && !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0);
+
+function tokenize(code: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < code.length) {
+    const c = code[i]!;
+    if (/\s/.test(c)) i++;
+    else if (code.startsWith('//', i)) while (i < code.length && code[i] !== '\n') i++;
+    else if (/[0-9]/.test(c)) {
+      const m = /^[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(code.slice(i))![0];
+      tokens.push({ kind: 'num', text: m, value: Number(m), at: i });
+      i += m.length;
+    } else if (c === "'" || c === '"') {
+      let text = '';
+      let j = i + 1;
+      for (;;) {
+        if (j >= code.length) throw syntax(code, i, 'unterminated string');
+        if (code[j] === c && code[j + 1] === c) (text += c), (j += 2);
+        else if (code[j] === c) break;
+        else text += code[j++];
+      }
+      tokens.push({ kind: 'str', text: code.slice(i, j + 1), value: text, at: i });
+      i = j + 1;
+    } else if (/[A-Za-z_]/.test(c)) {
+      const m = /^[A-Za-z_][0-9A-Za-z_]*/.exec(code.slice(i))![0];
+      tokens.push({ kind: 'name', text: m, at: i });
+      i += m.length;
+    } else {
+      const op = OPS.find((o) => code.startsWith(o, i));
+      if (op === undefined) throw syntax(code, i, `unexpected character \`${c}\``);
+      tokens.push({ kind: 'op', text: op, at: i });
+      i += op.length;
+    }
+  }
+  tokens.push({ kind: 'end', text: '', at: code.length });
+  return tokens;
+}
+
+function syntax(code: string, at: number, what: string): ThingsdbError {
+  const before = code.slice(0, at).split('\n');
+  return new ThingsdbError(ErrorCode.SYNTAX_ERROR, `error at line ${before.length}, position ${before.at(-1)!.length}, ${what}`);
+}
+
+const typeError = (op: string, a: Value, b: Value): ThingsdbError =>
+  new ThingsdbError(ErrorCode.TYPE_ERROR, `\`${op}\` not supported between \`${typeName(a)}\` and \`${typeName(b)}\``);
+
+function checked(n: number): number {
+  if (Number.isInteger(n) && !Number.isSafeInteger(n)) throw new ThingsdbError(ErrorCode.OVERFLOW, 'integer overflow');
+  return n;
+}
+
+function arithmetic(op: string, a: Value, b: Value): Value {
+  if (op === '+' && typeof a === 'string' && typeof b === 'string') return a + b;
+  if (typeof a !== 'number' || typeof b !== 'number') throw typeError(op, a, b);
+  switch (op) {
+    case '+':
+      return checked(a + b);
+    case '-':
+      return checked(a - b);
+    case '*':
+      return checked(a * b);
+    default: {
+      if (op === '%' && (!Number.isInteger(a) || !Number.isInteger(b))) throw typeError(op, a, b);
+      if (b === 0) throw new ThingsdbError(ErrorCode.ZERO_DIV, 'division or modulo by zero');
+      if (op === '%') return a % b;
+      return Number.isInteger(a) && Number.isInteger(b) ? Math.trunc(a / b) : a / b;
+    }
+  }
+}
+
+function compare(op: string, a: Value, b: Value): boolean {
+  if (op === '==' || op === '!=') return (JSON.stringify(a) === JSON.stringify(b)) === (op === '==');
+  if (!((typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string'))) throw typeError(op, a, b);
+  return op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b;
+}
+
+function property(owner: Value, name: string): Value {
+  if (owner === null || typeof owner !== 'object' || Array.isArray(owner)) throw new ThingsdbError(ErrorCode.TYPE_ERROR, `type \`${typeName(owner)}\` has no properties`);
+  if (!Object.hasOwn(owner, name)) throw new ThingsdbError(ErrorCode.LOOKUP_ERROR, `thing has no property \`${name}\``);
+  return owner[name]!;
+}
+
+/** A property as data, even `__proto__`: a query must not reach the objects' prototypes. */
+function define(owner: Record<string, Value>, name: string, value: Value): void {
+  Object.defineProperty(owner, name, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function rootOf(scope: CodeScope): Thing {
+  if (scope.root === undefined) throw new ThingsdbError(ErrorCode.LOOKUP_ERROR, 'this scope has no root thing; properties need a collection scope');
+  return scope.root;
+}
+
+/** Parses the whole of `code`, then runs it in `scope`. */
+export function runCode(code: string, scope: CodeScope): Value {
+  const tokens = tokenize(code);
+  let pos = 0;
+  const peek = (): Token => tokens[pos]!;
+  const is = (text: string): boolean => peek().kind === 'op' && peek().text === text;
+  const fail = (t: Token = peek()): never => {
+    throw syntax(code, t.at, t.kind === 'end' ? 'unexpected end of query' : `unexpected \`${t.text}\``);
+  };
+  const expect = (text: string): void => {
+    if (!is(text)) fail();
+    pos++;
+  };
+
+  const list = <T>(close: string, item: () => T): T[] => {
+    const items: T[] = [];
+    while (!is(close)) {
+      items.push(item());
+      if (!is(close)) expect(',');
+    }
+    pos++;
+    return items;
+  };
+
+  const primary = (): Node => {
+    const t = tokens[pos++]!;
+    if (t.kind === 'num' || t.kind === 'str') return { get: () => t.value! };
+    if (t.kind === 'name') {
+      if (t.text === 'true' || t.text === 'false') return { get: () => t.text === 'true' };
+      if (t.text === 'nil') return { get: () => null };
+      return {
+        get: (s) => {
+          if (!Object.hasOwn(s.vars, t.text)) throw new ThingsdbError(ErrorCode.LOOKUP_ERROR, `variable \`${t.text}\` is undefined`);
+          return s.vars[t.text]!;
+        },
+        set: (s, v) => define(s.vars, t.text, v),
+      };
+    }
+    if (t.kind === 'op' && t.text === '(') {
+      const inner = expression();
+      expect(')');
+      return { get: inner };
+    }
+    if (t.kind === 'op' && t.text === '[') {
+      const items = list(']', expression);
+      return { get: (s) => items.map((e) => e(s)) };
+    }
+    if (t.kind === 'op' && t.text === '{') {
+      const fields = list('}', () => {
+        const key = tokens[pos++]!;
+        if (key.kind !== 'name' && key.kind !== 'str') fail(key);
+        expect(':');
+        return [String(key.value ?? key.text), expression()] as const;
+      });
+      return { get: (s) => Object.fromEntries(fields.map(([k, e]) => [k, e(s)])) as Thing };
+    }
+    if (t.kind === 'op' && t.text === '.') {
+      pos--;
+      return { get: rootOf };
+    }
+    return fail(t);
+  };
+
+  const postfix = (): Node => {
+    let node = primary();
+    while (is('.')) {
+      pos++;
+      const name = tokens[pos++]!;
+      if (name.kind !== 'name') fail(name);
+      const owner = node.get;
+      node = {
+        get: (s) => property(owner(s), name.text),
+        set: (s, v) => {
+          const thing = owner(s);
+          if (thing === null || typeof thing !== 'object' || Array.isArray(thing)) throw new ThingsdbError(ErrorCode.TYPE_ERROR, `type \`${typeName(thing)}\` has no properties`);
+          define(thing, name.text, v);
+        },
+      };
+    }
+    return node;
+  };
+
+  const unary = (): Eval => {
+    if (is('-') || is('!')) {
+      const op = tokens[pos++]!.text;
+      const operand = unary();
+      return (s) => {
+        const v = operand(s);
+        if (op === '!') return !truthy(v);
+        if (typeof v !== 'number') throw new ThingsdbError(ErrorCode.TYPE_ERROR, `\`-\` not supported by type \`${typeName(v)}\``);
+        return -v;
+      };
+    }
+    return postfix().get;
+  };
+
+  const binary = (ops: readonly string[], next: () => Eval, apply: (op: string, a: Value, b: Value) => Value, once = false): (() => Eval) => () => {
+    let left = next();
+    while (ops.some(is)) {
+      const op = tokens[pos++]!.text;
+      const [l, r] = [left, next()];
+      left = (s) => apply(op, l(s), r(s));
+      if (once) break;
+    }
+    return left;
+  };
+  const product = binary(['*', '/', '%'], unary, arithmetic);
+  const sum = binary(['+', '-'], product, arithmetic);
+  const comparison = binary(['==', '!=', '<', '<=', '>', '>='], sum, compare, true);
+  const logical = (op: string, next: () => Eval): (() => Eval) => () => {
+    let left = next();
+    while (is(op)) {
+      pos++;
+      const [l, r] = [left, next()];
+      left = op === '&&' ? (s) => truthy(l(s)) && truthy(r(s)) : (s) => truthy(l(s)) || truthy(r(s));
+    }
+    return left;
+  };
+  const conjunction = logical('&&', comparison);
+  const disjunction = logical('||', conjunction);
+
+  function expression(): Eval {
+    const start = pos;
+    const target = is('.') || peek().kind === 'name' ? postfix() : undefined;
+    if (target?.set !== undefined && is('=')) {
+      pos++;
+      const value = expression();
+      const set = target.set;
+      return (s) => {
+        const v = value(s);
+        set(s, v);
+        return v;
+      };
+    }
+    pos = start;
+    return disjunction();
+  }
+
+  const statements: Eval[] = [];
+  while (peek().kind !== 'end') {
+    if (is(';')) {
+      pos++;
+      continue;
+    }
+    statements.push(expression());
+    if (peek().kind !== 'end') expect(';');
+  }
+  let result: Value = null;
+  for (const statement of statements) result = statement(scope);
+  return result;
+}

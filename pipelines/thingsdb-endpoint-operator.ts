@@ -1,0 +1,89 @@
+/**
+ * The `thingsdb_endpoint` operator: a ThingsDB node's WebSocket endpoint behind a ws_server (codec
+ * `binary`, postprocessor `thingsdb`). Each message in is one package; answers and room events go
+ * out of `out` to the connections they are for; QUERY and RUN go out of `query` as
+ * `{query, scope, vars?}` / `{run, scope, args}` with `meta.thingsdb = {id, type, user}`, for a
+ * pipeline that answers them (the example: thingsdb_collection, then thingsdb_answer).
+ * Loaded with `use: ['thingsdb-endpoint']` (pipelines/thingsdb-endpoint.ts).
+ */
+import { Observable } from 'rxjs';
+import { z } from 'zod';
+import { defineOperator, type OperatorContext, type Origin, type TremoloEvent } from 'tremolo';
+import { Credentials } from './thingsdb-credentials.js';
+import { EndpointNode } from './thingsdb-node.js';
+import { Rooms } from './thingsdb-rooms.js';
+import { collectionOf, parseScope } from './thingsdb-scope.js';
+
+/** `ctx.closeOrigin` arrived with the API this operator asked for; older runtimes lack it. */
+type Context = OperatorContext & { closeOrigin?(origin: Origin, reason: string): void };
+
+const RoomSeed = z
+  .strictObject({
+    scope: z.string().describe('the collection scope, e.g. //stuff'),
+    id: z.number().int().min(1).optional().describe('its id (default: the next free one)'),
+    name: z.string().min(1).optional().describe('its name, for JOIN and LEAVE by name'),
+  })
+  .refine((s) => s.id !== undefined || s.name !== undefined, { message: 'a room needs an id, a name or both' });
+
+const Config = z.strictObject({
+  users: z
+    .record(z.string(), z.string())
+    .nullish()
+    .describe('user → password in plain text; default { admin: "pass" } (a fresh ThingsDB node) unless users_file is given'),
+  users_file: z.string().nullish().describe('a file of name:hash lines (scrypt or bcrypt, as `tremolo hash-password` writes them)'),
+  tokens: z.record(z.string(), z.string()).nullish().describe('token → user, for AUTH with a token'),
+  collections: z.array(z.string()).default(['stuff']).describe('the collections that exist (a fresh node has `stuff`)'),
+  rooms: z.array(RoomSeed).default([]).describe('rooms that exist from the start; others are made when a JOIN names them'),
+  node_id: z.number().int().min(0).max(63).default(0).describe('the id in ON_NODE_STATUS'),
+  max_size: z
+    .number()
+    .int()
+    .min(0)
+    .max(0x40000000)
+    .default(16 * 1024 * 1024)
+    .describe('largest package payload in bytes (ThingsDB allows 1 GiB); a larger one closes the connection'),
+});
+
+export default defineOperator({
+  name: 'thingsdb_endpoint',
+  description: 'A ThingsDB node’s WebSocket endpoint: AUTH, PING, rooms (JOIN, LEAVE, EMIT, EMIT_PEER) per connection; QUERY and RUN out of `query`.',
+  config: Config,
+  outputs: () => ['out', 'query'],
+  create(config, context) {
+    const ctx = context as Context;
+    const close = ctx.closeOrigin?.bind(ctx);
+    if (close === undefined) throw new Error('thingsdb_endpoint needs ctx.closeOrigin, to close a connection that sends a malformed package');
+    const credentials = new Credentials(config);
+    const collections = new Set(config.collections);
+    const seeds = config.rooms.map((seed) => ({ collection: collectionOf(parseScope(seed.scope), collections), id: seed.id, name: seed.name }));
+    return (source) =>
+      new Observable<TremoloEvent>((subscriber) => {
+        const node = new EndpointNode(
+          { id: config.node_id, maxSize: config.max_size, collections },
+          credentials,
+          new Rooms(seeds),
+          { send: (event) => subscriber.next(event), query: (event) => ctx.emit('query', event), close },
+          ctx.log,
+        );
+        const ends = ctx.streamEnds?.subscribe((origin) => node.closed(origin));
+        const input = source.subscribe({
+          next(event) {
+            try {
+              node.receive(event);
+            } catch (err) {
+              ctx.error(event, 'ERR_OPERATOR_FAILED', err instanceof Error ? err.message : String(err));
+            }
+          },
+          error: (err: unknown) => subscriber.error(err),
+          complete() {
+            node.shutdown();
+            subscriber.complete();
+          },
+        });
+        return () => {
+          input.unsubscribe();
+          ends?.unsubscribe();
+        };
+      });
+  },
+});

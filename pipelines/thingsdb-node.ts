@@ -1,0 +1,224 @@
+/**
+ * What a ThingsDB node does with the packages of its WebSocket clients, per connection: PING is
+ * answered whoever asks, AUTH authenticates the connection, every other request before it gets
+ * -56, JOIN / LEAVE / EMIT / EMIT_PEER keep the rooms (across connections), QUERY and RUN are handed
+ * on (the pipeline behind `query` answers them), a malformed package closes the connection and a
+ * package of an unknown type gets no answer. The orders are ThingsDB's: ON_ROOM_JOIN after the JOIN
+ * response, ON_ROOM_LEAVE before the LEAVE response, ON_ROOM_EMIT before the EMIT's OK.
+ */
+import { createEvent, type Logger, type Meta, type Origin, type TremoloEvent } from 'tremolo';
+import type { Credentials } from './thingsdb-credentials.js';
+import { decodePayload, encodePayload, ErrorCode, EVENT_ID, packageMeta, PackageType as T, readPackage, ThingsdbError, type Package } from './thingsdb-protocol.js';
+import type { Room, Rooms } from './thingsdb-rooms.js';
+import { collectionOf, requestScope } from './thingsdb-scope.js';
+
+interface Connection {
+  readonly key: string;
+  readonly origin: Origin;
+  user: string | undefined;
+  /** A malformed package was seen: nothing more of it is read. */
+  closing: boolean;
+  /** Packages that came while an AUTH was being checked, handled after it in order. */
+  waiting: { readonly pkg: Package; readonly event: TremoloEvent }[] | undefined;
+}
+
+export interface NodeOutputs {
+  /** A package to connections: data is the payload, meta.thingsdb the header, origins the targets. */
+  send(event: TremoloEvent): void;
+  /** A QUERY or RUN for the pipeline that answers them. */
+  query(event: TremoloEvent): void;
+  close(origin: Origin, reason: string): void;
+}
+
+export interface NodeSettings {
+  readonly id: number;
+  readonly maxSize: number;
+  readonly collections: ReadonlySet<string>;
+}
+
+const REQUIRES_AUTH: ReadonlySet<number> = new Set([T.REQ_QUERY, T.REQ_RUN, T.REQ_JOIN, T.REQ_LEAVE, T.REQ_EMIT, T.REQ_EMIT_PEER]);
+const keyOf = (o: Origin): string => `${o.connector}:${o.stream}`;
+// Read through a call: the compiler would otherwise keep `waiting` narrowed across #handle.
+const waitingOf = (conn: Connection): Connection['waiting'] => conn.waiting;
+const badData = (message: string): ThingsdbError => new ThingsdbError(ErrorCode.BAD_DATA, message);
+
+export class EndpointNode {
+  readonly #connections = new Map<string, Connection>();
+
+  constructor(
+    private readonly settings: NodeSettings,
+    private readonly credentials: Credentials,
+    private readonly rooms: Rooms,
+    private readonly out: NodeOutputs,
+    private readonly log: Logger,
+  ) {}
+
+  /** One WebSocket message from a client connection. */
+  receive(event: TremoloEvent): void {
+    const origin = event.origins[0];
+    if (origin === undefined || !Buffer.isBuffer(event.data)) throw new Error('expected the bytes of a WebSocket message from a connection (codec binary)');
+    const key = keyOf(origin);
+    let conn = this.#connections.get(key);
+    if (conn === undefined) {
+      conn = { key, origin, user: undefined, closing: false, waiting: undefined };
+      this.#connections.set(key, conn);
+    }
+    if (conn.closing) return;
+    const pkg = readPackage(event.data, this.settings.maxSize);
+    if (typeof pkg === 'string') {
+      conn.closing = true;
+      conn.waiting = undefined;
+      this.log.info(`${pkg}, closing connection ${key}`);
+      this.out.close(origin, pkg);
+      return;
+    }
+    if (conn.waiting !== undefined) conn.waiting.push({ pkg, event });
+    else this.#handle(conn, pkg, event);
+  }
+
+  /** A connection closed: it leaves its rooms and its state goes. */
+  closed(origin: Origin): void {
+    const key = keyOf(origin);
+    if (!this.#connections.delete(key)) return;
+    this.rooms.forget(key);
+  }
+
+  /** The flow is stopping: authenticated clients hear that the node shuts down, as from ThingsDB. */
+  shutdown(): void {
+    const origins = [...this.#connections.values()].filter((c) => c.user !== undefined && !c.closing).map((c) => c.origin);
+    if (origins.length > 0) this.#event(origins, T.ON_NODE_STATUS, { id: this.settings.id, status: 'SHUTTING_DOWN' });
+  }
+
+  #handle(conn: Connection, pkg: Package, event: TremoloEvent): void {
+    try {
+      if (REQUIRES_AUTH.has(pkg.type) && conn.user === undefined) throw new ThingsdbError(ErrorCode.AUTH_ERROR, 'connection is not authenticated');
+      switch (pkg.type) {
+        case T.REQ_PING:
+          return this.#reply(conn, pkg.id, T.RES_PONG);
+        case T.REQ_AUTH:
+          return this.#auth(conn, pkg);
+        case T.REQ_QUERY:
+        case T.REQ_RUN:
+          return this.#query(conn, pkg, event);
+        case T.REQ_JOIN:
+          return this.#join(conn, pkg);
+        case T.REQ_LEAVE:
+          return this.#leave(conn, pkg);
+        case T.REQ_EMIT:
+        case T.REQ_EMIT_PEER:
+          return this.#emit(conn, pkg);
+        default:
+          this.log.debug(`unexpected package type ${pkg.type} from ${conn.key}; no answer`);
+      }
+    } catch (err) {
+      if (!(err instanceof ThingsdbError)) throw err;
+      this.#reply(conn, pkg.id, T.RES_ERROR, err.payload);
+    }
+  }
+
+  #auth(conn: Connection, pkg: Package): void {
+    const user = this.credentials.authenticate(this.#payload(pkg));
+    if (typeof user === 'string') {
+      conn.user = user;
+      return this.#reply(conn, pkg.id, T.RES_OK);
+    }
+    conn.waiting = [];
+    user.then(
+      (name) => {
+        conn.user = name;
+        this.#reply(conn, pkg.id, T.RES_OK);
+      },
+      (err: unknown) => this.#reply(conn, pkg.id, T.RES_ERROR, err instanceof ThingsdbError ? err.payload : { error_code: ErrorCode.INTERNAL, error_msg: String(err) }),
+    )
+      .then(() => this.#resume(conn))
+      .catch((err: unknown) => this.log.error(`connection ${conn.key}: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
+  /** The packages that waited for an AUTH, in order; another AUTH among them makes the rest wait again. */
+  #resume(conn: Connection): void {
+    const waiting = conn.waiting ?? [];
+    conn.waiting = undefined;
+    while (waiting.length > 0 && !conn.closing) {
+      const again = waitingOf(conn);
+      if (again !== undefined) {
+        again.push(...waiting);
+        return;
+      }
+      const next = waiting.shift()!;
+      this.#handle(conn, next.pkg, next.event);
+    }
+  }
+
+  #query(conn: Connection, pkg: Package, event: TremoloEvent): void {
+    const { scope, text, items } = requestScope(this.#payload(pkg));
+    if (scope.kind === 'collection' || scope.kind === 'collection_id') collectionOf(scope, this.settings.collections);
+    const [what, extra] = items;
+    const isQuery = pkg.type === T.REQ_QUERY;
+    if (typeof what !== 'string' || items.length > 2) throw badData(`invalid ${isQuery ? 'query' : 'run'} request`);
+    if (isQuery && extra !== undefined && (typeof extra !== 'object' || extra === null || Array.isArray(extra))) throw badData('expecting the variables of a query as a map');
+    if (!isQuery && extra !== undefined && (typeof extra !== 'object' || extra === null)) throw badData('expecting the arguments of a procedure as an array or a map');
+    const data = isQuery ? { query: what, scope: text, ...(extra === undefined ? {} : { vars: extra }) } : { run: what, scope: text, args: extra ?? [] };
+    const meta: Meta = { ...event.meta, thingsdb: { id: pkg.id, type: pkg.type, user: conn.user } };
+    this.out.query(createEvent(data, meta, [conn.origin], event.ingestNs));
+  }
+
+  /** The rooms a JOIN or LEAVE names, in its order; names are made into rooms when `create`. */
+  #named(pkg: Package, verb: string, create: boolean): { collection: string; rooms: (Room | undefined)[] } {
+    const { scope, items } = requestScope(this.#payload(pkg));
+    const collection = collectionOf(scope, this.settings.collections);
+    const rooms = items.map((item) => {
+      if (typeof item === 'string') return this.rooms.byName(collection, item, create);
+      if (typeof item === 'number' && Number.isSafeInteger(item) && item >= 0) return this.rooms.byId(collection, item);
+      throw badData(`${verb} request only accepts integer room id's or string room names`);
+    });
+    return { collection, rooms };
+  }
+
+  #join(conn: Connection, pkg: Package): void {
+    const { rooms } = this.#named(pkg, 'join', true);
+    const joined = rooms.filter((room): room is Room => room !== undefined && this.rooms.join(room, conn.key));
+    this.#reply(conn, pkg.id, T.RES_DATA, rooms.map((room) => room?.id ?? null));
+    for (const room of joined) this.#event([conn.origin], T.ON_ROOM_JOIN, { id: room.id });
+  }
+
+  #leave(conn: Connection, pkg: Package): void {
+    const { rooms } = this.#named(pkg, 'leave', false);
+    for (const room of rooms) if (room !== undefined && this.rooms.leave(room, conn.key)) this.#event([conn.origin], T.ON_ROOM_LEAVE, { id: room.id });
+    this.#reply(conn, pkg.id, T.RES_DATA, rooms.map((room) => room?.id ?? null));
+  }
+
+  #emit(conn: Connection, pkg: Package): void {
+    const payload = this.#payload(pkg);
+    const { scope, items } = requestScope(payload);
+    const collection = collectionOf(scope, this.settings.collections);
+    const [id, name, ...args] = items;
+    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0 || typeof name !== 'string') throw badData('invalid emit request');
+    const room = this.rooms.byId(collection, id);
+    if (room === undefined) throw new ThingsdbError(ErrorCode.LOOKUP_ERROR, `collection \`${collection}\` has no \`room\` with id ${id}`);
+    const peer = pkg.type === T.REQ_EMIT_PEER;
+    const origins = [...room.listeners].filter((key) => !(peer && key === conn.key)).flatMap((key) => {
+      const listener = this.#connections.get(key);
+      return listener === undefined || listener.closing ? [] : [listener.origin];
+    });
+    if (origins.length > 0) this.#event(origins, T.ON_ROOM_EMIT, { id: room.id, event: name, args });
+    this.#reply(conn, pkg.id, T.RES_OK);
+  }
+
+  #payload(pkg: Package): unknown {
+    try {
+      return decodePayload(pkg.payload);
+    } catch {
+      throw badData('the payload is not MessagePack');
+    }
+  }
+
+  #reply(conn: Connection, id: number, type: number, value?: unknown): void {
+    if (conn.closing) return;
+    this.out.send(createEvent(encodePayload(value), packageMeta(id, type), [conn.origin]));
+  }
+
+  /** One event to each of `origins`: the ws_server writes it to every connection among them. */
+  #event(origins: readonly Origin[], type: number, value: unknown): void {
+    this.out.send(createEvent(encodePayload(value), packageMeta(EVENT_ID, type), origins));
+  }
+}

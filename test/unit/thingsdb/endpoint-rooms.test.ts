@@ -1,0 +1,111 @@
+import path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { repoRoot } from '../../support/cli.js';
+import { pkg, WireClient, type Received } from '../../support/thingsdb-wire.js';
+
+const test = suite<{ flow?: TestFlow; url?: string }>('thingsdb endpoint: rooms', {});
+test.before(async (ctx) => {
+  ctx.flow = await startFlow(path.join(repoRoot, 'flows/thingsdb-endpoint.json5'), { args: { port: 0, rooms: [{ scope: '//stuff', id: 17 }] } });
+  ctx.url = ctx.flow.address('ws');
+});
+test.after(async (ctx) => {
+  await ctx.flow?.stop();
+});
+
+/** `n` connections, logged in; closed after `body`. */
+async function withClients(ctx: { url?: string }, n: number, body: (...c: WireClient[]) => Promise<void>): Promise<void> {
+  const clients = await Promise.all(Array.from({ length: n }, () => WireClient.open(ctx.url!)));
+  try {
+    for (const c of clients) assert.equal(await c.ask(1, 33, ['admin', 'pass']), { id: 1, type: 17, value: undefined });
+    await body(...clients);
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+  }
+}
+
+/** Joins `room` and returns its id, checking the answer and then the ON_ROOM_JOIN. */
+async function join(c: WireClient, room: string | number): Promise<number> {
+  const answer = await c.ask(2, 38, ['//stuff', room]);
+  const id = (answer.value as number[])[0]!;
+  assert.equal(answer, { id: 2, type: 18, value: [id] });
+  assert.equal(await c.next(), { id: 0xffff, type: 6, value: { id } });
+  return id;
+}
+
+/** Nothing more came to `c` before the answer to a PING sent now. */
+const nothingElse = async (c: WireClient): Promise<void> => assert.equal(await c.ask(9, 32), { id: 9, type: 16, value: undefined });
+
+test('a room named in a JOIN is made the first time; joining it by name again, from another connection, gives the same id', (ctx) =>
+  withClients(ctx, 2, async (a, b) => {
+    const id = await join(a, 'lobby');
+    assert.is(await join(b, 'lobby'), id);
+    assert.is(await join(a, 'kitchen'), id + 1);
+  }));
+
+test('joining a room twice answers its id again and sends no second ON_ROOM_JOIN', (ctx) =>
+  withClients(ctx, 1, async (a) => {
+    await join(a, 17);
+    const answer = await a.ask(3, 38, ['//stuff', 17, 'hall']);
+    const hall = (answer.value as number[])[1]!;
+    assert.equal(answer, { id: 3, type: 18, value: [17, hall] });
+    assert.equal(await a.next(), { id: 0xffff, type: 6, value: { id: hall } });
+    await nothingElse(a);
+  }));
+
+test('EMIT reaches every connection in the room, the sender too, before the sender gets OK; others hear nothing', (ctx) =>
+  withClients(ctx, 3, async (a, b, outside) => {
+    const id = await join(a, 'emits');
+    await join(b, 'emits');
+    a.send(pkg(4, 40, ['//stuff', id, 'msg', 1, 'two']));
+    const event = { id: 0xffff, type: 8, value: { id, event: 'msg', args: [1, 'two'] } };
+    assert.equal(await a.next(), event);
+    assert.equal(await a.next(), { id: 4, type: 17, value: undefined });
+    assert.equal(await b.next(), event);
+    await nothingElse(outside);
+  }));
+
+test('EMIT_PEER reaches every connection in the room but the sender', (ctx) =>
+  withClients(ctx, 2, async (a, b) => {
+    const id = await join(a, 'peers');
+    await join(b, 'peers');
+    assert.equal(await a.ask(5, 41, ['//stuff', id, 'psst']), { id: 5, type: 17, value: undefined });
+    assert.equal(await b.next(), { id: 0xffff, type: 8, value: { id, event: 'psst', args: [] } });
+    await nothingElse(a);
+  }));
+
+test('LEAVE sends ON_ROOM_LEAVE before its answer, and the room’s events no longer reach that connection', (ctx) =>
+  withClients(ctx, 2, async (a, b) => {
+    const id = await join(a, 'leaving');
+    await join(b, 'leaving');
+    b.send(pkg(6, 39, ['//stuff', 'leaving']));
+    assert.equal(await b.next(), { id: 0xffff, type: 7, value: { id } });
+    assert.equal(await b.next(), { id: 6, type: 18, value: [id] });
+    a.send(pkg(7, 40, ['//stuff', id, 'after']));
+    assert.equal((await a.next()).type, 8);
+    assert.equal(await a.next(), { id: 7, type: 17, value: undefined });
+    await nothingElse(b);
+  }));
+
+test('leaving a room not joined answers its id and sends no ON_ROOM_LEAVE; a room that does not exist is nil, and no name is made', (ctx) =>
+  withClients(ctx, 1, async (a) => {
+    assert.equal(await a.ask(8, 39, ['//stuff', 17, 'nowhere', 999]), { id: 8, type: 18, value: [17, null, null] });
+    assert.equal(await a.ask(8, 39, ['//stuff', 'nowhere']), { id: 8, type: 18, value: [null] });
+  }));
+
+const refusals: [string, [number, unknown[]], Received['value']][] = [
+  ['an EMIT to a room that does not exist gets -54', [40, ['//stuff', 456, 'x']], { error_code: -54, error_msg: 'collection `stuff` has no `room` with id 456' }],
+  ['an EMIT naming its room by name gets -53', [40, ['//stuff', 'lobby', 'x']], { error_code: -53, error_msg: 'invalid emit request' }],
+  ['an EMIT without an event name gets -53', [41, ['//stuff', 17]], { error_code: -53, error_msg: 'invalid emit request' }],
+  ['a JOIN of something but ids and names gets -53', [38, ['//stuff', 1.5]], { error_code: -53, error_msg: "join request only accepts integer room id's or string room names" }],
+  ['a LEAVE of something but ids and names gets -53', [39, ['//stuff', [1]]], { error_code: -53, error_msg: "leave request only accepts integer room id's or string room names" }],
+  ['a JOIN in the @thingsdb scope gets -53', [38, ['@thingsdb', 17]], { error_code: -53, error_msg: 'expecting a `collection` scope' }],
+  ['a JOIN in a collection that does not exist gets -54', [38, ['//nope', 17]], { error_code: -54, error_msg: 'collection `nope` not found' }],
+  ['a JOIN with a scope that is not one gets -60', [38, ['stuff', 17]], { error_code: -60, error_msg: 'invalid scope; scopes must start with a `@` or `/` but got `stuff` instead' }],
+];
+for (const [name, [type, request], expected] of refusals) {
+  test(name, (ctx) => withClients(ctx, 1, async (a) => assert.equal(await a.ask(3, type, request), { id: 3, type: 19, value: expected })));
+}
+
+test.run();
