@@ -2,6 +2,7 @@ import { exit } from './exit.js';
 import { file } from './file.js';
 import { httpClient } from './http-client.js';
 import { httpServer } from './http-server.js';
+import { kv } from './kv.js';
 import { metrics } from './metrics.js';
 import { metronome } from './metronome.js';
 import { nullConnector } from './null.js';
@@ -29,6 +30,7 @@ export const builtinConnectors = [
   httpClient,
   stdio,
   file,
+  kv,
   metronome,
   metrics,
   exit,
