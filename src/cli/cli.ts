@@ -3,13 +3,14 @@ import { MAIN_HELP } from './help.js';
 import { convert } from './convert.js';
 import { doc } from './doc.js';
 import { hashPasswordCommand } from './hash-password.js';
+import { newCommand } from './new.js';
 import { run } from './run.js';
 import { schema } from './schema.js';
 import { test } from './test.js';
 import { validate } from './validate.js';
 import { version } from './version.js';
 
-const COMMANDS: Record<string, (argv: readonly string[]) => number | Promise<number>> = { run, validate, convert, schema, doc, test, 'hash-password': hashPasswordCommand };
+const COMMANDS: Record<string, (argv: readonly string[]) => number | Promise<number>> = { run, validate, convert, schema, doc, test, 'hash-password': hashPasswordCommand, new: newCommand };
 
 /** The `tremolo` command. Sets `process.exitCode` rather than exiting, so callers can embed it. */
 export async function main(argv: readonly string[]): Promise<number> {

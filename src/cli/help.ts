@@ -4,8 +4,9 @@ Usage
   tremolo run FLOW... [--arg NAME=VALUE]... [--api [HOST:]PORT] [--status] [--watch] [--log-level LEVEL]
   tremolo validate FLOW...
   tremolo convert FILE.troy
-  tremolo schema
-  tremolo doc [SECTION...]
+  tremolo schema [--use MODULE]...
+  tremolo doc [SECTION...] [--use MODULE]... [--update FILE]
+  tremolo new flow|connector|codec|processor|operator NAME [--dir DIR]
   tremolo test [integration] [DIR] [-i TAG]... [-e TAG]... [-t SECS] [-j N] [--report FILE] [--junit FILE]
   tremolo --help | -h
   tremolo --version | -v
@@ -18,6 +19,7 @@ Commands
   test       run integration-test folders (Tremor's layout) and report each verdict
   hash-password  print a users-file line (USER:scrypt hash) for the password read on stdin
   doc        print the reference of connectors, codecs, processors, operators and error codes
+  new        write a flow, connector, codec, processor or operator with a test that passes
 
 Run "tremolo COMMAND --help" for a command's options.
 `;
@@ -68,18 +70,25 @@ FILE:LINE:COLUMN: MESSAGE instead, with exit status 1. Problems the flow loader 
 converted flow are printed after it, placed in the .troy file, also with exit status 1.
 `;
 
-export const SCHEMA_HELP = `Usage: tremolo schema
+export const SCHEMA_HELP = `Usage: tremolo schema [--use MODULE]...
 
 Prints the JSON Schema of flow files, derived from the schemas that validate them, including the
 config of every connector kind, codec, processor and operator. Point "$schema" at it in a flow.
+
+  --use MODULE    also describe the kinds of a code module (repeatable): an npm package name, a
+                  file (./connectors/my-counter.ts) or a name on the search path, resolved from
+                  the working directory as a flow there resolves its "use"
 `;
 
-export const DOC_HELP = `Usage: tremolo doc [SECTION...] [--update FILE]
+export const DOC_HELP = `Usage: tremolo doc [SECTION...] [--use MODULE]... [--update FILE]
 
 Prints the reference (Markdown) of every connector kind, codec, processor and operator with their
 config, defaults and ports, and of the error codes, from the same schemas that validate flows.
 Sections: connectors, codecs, processors, operators, errors (default: all).
 
+  --use MODULE    also document the kinds of a code module (repeatable): an npm package name, a
+                  file (./connectors/my-counter.ts) or a name on the search path, resolved from
+                  the working directory as a flow there resolves its "use"
   --update FILE   rewrite the text between <!-- reference:SECTION --> and <!-- /reference:SECTION -->
                   markers in FILE (the README keeps its reference this way)
 `;
@@ -110,4 +119,26 @@ Reads a password on stdin and prints its scrypt hash, or USER:hash, a line for t
 server's auth.basic. Passwords are never taken on the command line (other users could see them).
 
   printf '%s' 's3cret' | tremolo hash-password ann >> users
+`;
+
+export const NEW_HELP = `Usage: tremolo new flow|connector|codec|processor|operator NAME [--dir DIR]
+
+Writes a starting point and its test (test/NAME.test.ts, uvu), which passes as written:
+  flow        flows/NAME.json5       an HTTP service: $schema, args, a connector, a pipeline, links
+  connector   connectors/NAME.ts     defineConnector: zod config, metadata, ports, lifecycle hooks
+  codec       connectors/NAME.ts     defineCodec: decode and encode
+  processor   connectors/NAME.ts     defineProcessor: pre and post, with per-stream state
+  operator    pipelines/NAME.ts      defineOperator with perEvent
+
+NAME is lowercase letters and digits, words joined by "_" or "-". Files are kebab-case
+(my-counter.ts); connector kinds and operators are snake_case (my_counter), codecs and
+processors kebab-case (my-counter), as the built-ins are. A built-in name, or a file that exists
+already, is refused with exit status 2, and nothing is written.
+
+Options
+  --dir DIR    the project folder to write into (default: the working directory)
+  -h, --help   this text
+
+The code imports 'tremolo' and 'zod', the tests 'tremolo/testing' and 'uvu'; run a test with
+node --import tsx test/NAME.test.ts (npm install tremolo zod && npm install -D uvu tsx).
 `;

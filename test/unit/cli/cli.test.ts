@@ -24,7 +24,7 @@ test('--help prints the usage and exits 0; no command prints it and exits 2', as
 });
 
 test('each command has its own --help', async () => {
-  for (const cmd of ['run', 'validate', 'convert', 'schema', 'doc', 'test', 'hash-password']) {
+  for (const cmd of ['run', 'validate', 'convert', 'schema', 'doc', 'test', 'hash-password', 'new']) {
     const r = await runCli([cmd, '--help']);
     assert.is(r.code, 0);
     assert.match(r.stdout, new RegExp(`^Usage: tremolo ${cmd}`));
@@ -39,7 +39,7 @@ test('the installed bin prints the version', async () => {
 test('an unknown command or option is a usage error with exit 2', async () => {
   const cmd = await runCli(['launch']);
   assert.is(cmd.code, 2);
-  assert.is(cmd.stderr, 'tremolo: unknown command "launch"; commands: run, validate, convert, schema, doc, test, hash-password\n');
+  assert.is(cmd.stderr, 'tremolo: unknown command "launch"; commands: run, validate, convert, schema, doc, test, hash-password, new\n');
   const opt = await runCli(['run', '--colour', 'x.json5']);
   assert.is(opt.code, 2);
   assert.is(opt.stderr, "tremolo run: Unknown option '--colour'\n");
