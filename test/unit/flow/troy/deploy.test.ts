@@ -222,7 +222,6 @@ deploy flow main;`,
   );
   assert.equal(fixed, [
     'problems.troy:9:56: unknown arg "path" for integration::read_file; known: file',
-    'problems.troy:10:27: `tremor::connectors::metrics` is not supported yet: tremolo has no metrics connector',
     'problems.troy:7:5: unknown connector setting "codex"; known: codec, preprocessors, postprocessors, config, reconnect, metrics_interval_s',
     'problems.troy:12:27: unknown connector definition "integration::nope"; integration has: read_file, write_file, exit',
     'problems.troy:13:26: unknown pipeline definition "missing"; define it first (define pipeline missing ...), or name one of a used module as MODULE::missing',
