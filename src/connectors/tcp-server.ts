@@ -50,7 +50,7 @@ export const tcpServer = defineConnector({
     let server: Server | undefined;
 
     const accept = (socket: Socket): void => {
-      const peer = { host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
+      const peer = Object.freeze({ host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 });
       connections.accept(socket, { tls: secure, peer, ...clientIdentity(socket) }, formatHostPort(peer.host, peer.port));
     };
 

@@ -98,7 +98,7 @@ export const wsServer = defineConnector({
     let paused = false;
 
     const accept = (ws: WebSocket, req: http.IncomingMessage, socket: Socket, identity: Identity | undefined, target: Target | undefined): void => {
-      const peer = { host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
+      const peer = Object.freeze({ host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 });
       const inner = {
         tls: secure,
         peer,

@@ -54,11 +54,21 @@ export function routeReply<C extends { readonly stream: { readonly id: number } 
 
 /** `{ host, port }` peers (ws_server, tcp_server), looked up in a map keyed by `formatHostPort`. */
 export function hostPortPeers<C extends { readonly stream: { readonly id: number } }>(byKey: ReadonlyMap<string, C>): Pick<ReplyRoutes<C>, 'byPeer' | 'describePeer'> {
+  // Every event of a connection carries the same peer object, so its key is built once per
+  // connection instead of once per event (it showed in the echo profile); a peer object is never
+  // changed after the server makes it, and a copy made by a pipeline just misses the cache.
+  const keys = new WeakMap<object, string>();
   return {
     byPeer(peer) {
       const p = peer as { host?: unknown; port?: unknown } | null;
-      if (p === null || typeof p !== 'object' || typeof p.host !== 'string' || typeof p.port !== 'number') return undefined;
-      return byKey.get(formatHostPort(p.host, p.port));
+      if (p === null || typeof p !== 'object') return undefined;
+      let key = keys.get(p);
+      if (key === undefined) {
+        if (typeof p.host !== 'string' || typeof p.port !== 'number') return undefined;
+        key = formatHostPort(p.host, p.port);
+        if (Object.isFrozen(p)) keys.set(p, key);
+      }
+      return byKey.get(key);
     },
     describePeer(peer) {
       const p = (peer ?? {}) as { host?: unknown; port?: unknown };

@@ -125,8 +125,13 @@ export async function runTest(test: TestCase, options: RunTestOptions): Promise<
     let watcher: ReturnType<typeof watch> | undefined;
     if (assertSpec.end === 'complete') {
       // Stop the flows the moment their output is complete, rather than after a guessed delay.
+      // Once only: file-change events keep coming while the flow drains, and a second SIGTERM
+      // means "exit at once without draining" (status 130), which is not what a complete run is.
+      let stopping = false;
       const check = (): void => {
-        if (outputsComplete(dir, assertSpec, { status: null, stdout, stderr })) flow.kill('SIGTERM');
+        if (stopping || !outputsComplete(dir, assertSpec, { status: null, stdout, stderr })) return;
+        stopping = true;
+        flow.kill('SIGTERM');
       };
       watcher = watch(dir, check);
       flow.stdout!.on('data', check);

@@ -24,11 +24,12 @@ test('--help prints the usage and exits 0; no command prints it and exits 2', as
 });
 
 test('each command has its own --help', async () => {
-  for (const cmd of ['run', 'validate', 'convert', 'schema', 'doc', 'test', 'hash-password', 'new']) {
-    const r = await runCli([cmd, '--help']);
-    assert.is(r.code, 0);
-    assert.match(r.stdout, new RegExp(`^Usage: tremolo ${cmd}`));
-  }
+  const commands = ['run', 'validate', 'convert', 'schema', 'doc', 'test', 'hash-password', 'new'];
+  const results = await Promise.all(commands.map((cmd) => runCli([cmd, '--help'])));
+  commands.forEach((cmd, i) => {
+    assert.is(results[i]!.code, 0, cmd);
+    assert.match(results[i]!.stdout, new RegExp(`^Usage: tremolo ${cmd}`));
+  });
 });
 
 test('the installed bin prints the version', async () => {
