@@ -42,7 +42,7 @@ export function startCli(args: readonly string[], options: { cwd?: string; timeo
     stderr += d;
     listeners.forEach((l) => l());
   });
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   const done = new Promise<CliResult>((resolve) =>
     child.on('close', (code) => {
       clearTimeout(timer);
