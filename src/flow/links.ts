@@ -1,4 +1,4 @@
-import { inPorts, outPorts } from '../runtime/connector-api.js';
+import { inPorts, outPorts, type ConnectorDefinition } from '../runtime/connector-api.js';
 import { findCycle } from './cycles.js';
 import type { ConnectorSpec, LinkSpec, PipelineSpec } from './model.js';
 import type { Problems, SourceFile } from './problems.js';
@@ -16,6 +16,8 @@ export function resolveLinks(
   problems: Problems,
   /** Aliases declared but not resolved (their problems are reported): links to them are skipped quietly. */
   failed: ReadonlySet<string> = new Set(),
+  /** The kinds of failed connectors whose type is known: their ports are checked all the same. */
+  failedKinds: ReadonlyMap<string, ConnectorDefinition> = new Map(),
 ): LinkSpec[] {
   const out: LinkSpec[] = [];
   const aliases = () => [...connectors.keys(), ...pipelines.keys(), ...failed].sort().join(', ');
@@ -26,7 +28,7 @@ export function resolveLinks(
       const node = slash < 0 ? text : text.slice(0, slash);
       const port = slash < 0 ? (side === 0 ? 'out' : 'in') : text.slice(slash + 1);
       const at = ['links', i, side];
-      const c = connectors.get(node);
+      const c: { readonly def: ConnectorDefinition } | undefined = connectors.get(node) ?? (failedKinds.has(node) ? { def: failedKinds.get(node)! } : undefined);
       const p = pipelines.get(node);
       if (c === undefined && p === undefined) {
         if (failed.has(node) || source.broken?.has(node)) return undefined;
@@ -40,7 +42,7 @@ export function resolveLinks(
         problems.add('ERR_PORT_INVALID', source, at, `${what} has no ${dir} port ${JSON.stringify(port)}; ${dir} ports: ${ports.join(', ') || '(none)'}`);
         return undefined;
       }
-      return { node, port };
+      return failed.has(node) ? undefined : { node, port };
     });
     const [from, to] = ends;
     if (from !== undefined && to !== undefined) out.push({ from, to });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { childRegistries, type Registries } from '../runtime/registries.js';
+import type { ConnectorDefinition } from '../runtime/connector-api.js';
 import { envResolver, inFile, substitute, type Scope } from './args.js';
 import type { AddressMap } from './address-map.js';
 import { resolveLinks } from './links.js';
@@ -63,7 +64,15 @@ function build(file: LoadedFile, options: LoadOptions, regs: Registries, problem
   ) as [string, string][];
   const declared = [...Object.keys(file.parsed.connectors ?? {}), ...Object.keys(file.parsed.pipelines ?? {})];
   const failed = new Set(declared.filter((a) => !connectors.has(a) && !pipelines.has(a)));
-  const links = resolveLinks(rawLinks, connectors, pipelines, file, problems, failed);
+  // A connector whose config is wrong still has the ports of its kind, so its links are checked
+  // too: every problem of the file shows at once, not one round of fixes at a time.
+  const failedKinds = new Map<string, ConnectorDefinition>();
+  for (const alias of failed) {
+    const type = (file.parsed.connectors?.[alias] as { type?: unknown } | undefined)?.type;
+    const def = typeof type === 'string' ? regs.connectors.find(type) : undefined;
+    if (def !== undefined) failedKinds.set(alias, def);
+  }
+  const links = resolveLinks(rawLinks, connectors, pipelines, file, problems, failed, failedKinds);
   if (!problems.empty) return undefined;
   return {
     id: options.id ?? flowIdOf(file.file),

@@ -148,6 +148,23 @@ test('structured connectors refuse a codec, and codec connectors require one', a
   ]);
 });
 
+test('a connector with a bad config still has its links checked, so every problem shows at once', async () => {
+  const problems = await problemsOf(
+    'both.json5',
+    `{
+  connectors: {
+    a: { type: 'metronome', config: { interval_ms: -1 } },
+    b: { type: 'null' },
+  },
+  links: [['a/zzz', 'b'], ['a', 'b']],
+}`,
+  );
+  assert.equal(problems, [
+    'both.json5:3:52: connectors.a.config.interval_ms: expected a number > 0, received -1',
+    'both.json5:6:12: links[0][0]: connector "a" (metronome) has no output port "zzz"; output ports: out, err',
+  ]);
+});
+
 test('a link to an input port the connector does not have lists its ports', async () => {
   const problems = await problemsOf(
     'ports.json5',
