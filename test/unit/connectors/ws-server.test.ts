@@ -35,6 +35,19 @@ test('each client gets its own echoes, one document per line, and nothing of the
   assert.is(c.messages.length, 1);
 });
 
+test('a line left unfinished when a client closes is flushed as its last event', async (ctx) => {
+  ctx.flow = await startFlow(echoFlow({ preprocessors: ['separate'] }));
+  const a = await open(ctx);
+  a.send('{"a":1}\n{"b"');
+  a.send(':2}');
+  assert.equal((await ctx.flow.next('server', 'out')).data, { a: 1 });
+  await ctx.flow.expectNone('server', 'out', 50);
+  await a.close();
+  const last = await ctx.flow.next('server', 'out');
+  assert.equal(last.data, { b: 2 });
+  assert.equal(last.origins, ctx.flow.seen('server', 'out')[0]!.origins);
+});
+
 test('received events carry tls, peer, path and headers under meta.ws_server', async (ctx) => {
   ctx.flow = await startFlow(echoFlow());
   const url = ctx.flow.address('server');
