@@ -10,6 +10,9 @@ import { KeepaliveSchema, keepalive } from './shared/keepalive.js';
 import { applySocketOptions, reusePortSupported, SocketOptionsSchema } from './shared/socket-options.js';
 import type { Identity } from './shared/auth/authenticate.js';
 import { HandshakeGuard, HandshakeSchema, refuse } from './shared/handshake-guard.js';
+import { SubscriptionsSchema } from './shared/control-messages.js';
+import { SessionExpiry } from './shared/jwt-refresh.js';
+import { ServerSubscriptions } from './shared/subscriptions-server.js';
 import { RateLimiter } from './shared/rate-limiter.js';
 import { hostPortPeers, routeReply, type ReplyRoutes } from './shared/reply-routing.js';
 import { serveStatic, StaticFilesSchema } from './shared/static-files.js';
@@ -37,6 +40,11 @@ const Config = z
       .positive()
       .default(16 * 1024 * 1024)
       .describe('largest message accepted, in bytes; a bigger one closes the connection with 1009'),
+    paths: z
+      .array(z.string().startsWith('/'))
+      .min(1)
+      .optional()
+      .describe('the request paths (without the query) a WebSocket may connect to, e.g. ["/ws/2"]; other paths are refused with 404 (default: any path)'),
     static: StaticFilesSchema.optional(),
     upstream: UpstreamSchema.optional(),
     open_event: z
@@ -56,6 +64,7 @@ const Config = z
       })
       .optional()
       .describe('per-connection limit on incoming messages'),
+    subscriptions: SubscriptionsSchema,
     ...KeepaliveSchema,
     ...WaterMarksSchema,
   })
@@ -74,8 +83,12 @@ const Config = z
 
 interface Connection extends Outlet {
   readonly stream: SourceStream;
-  readonly binaryMeta: Meta;
+  binaryMeta: Meta;
   readonly stopKeepalive: () => void;
+  identity: Identity | undefined;
+  readonly expiry: SessionExpiry;
+  /** A refreshed token: the session lives until it expires, and its events carry it in `auth`. */
+  reauthenticate(identity: Identity): void;
 }
 
 export const wsServer = defineConnector({
@@ -85,7 +98,7 @@ export const wsServer = defineConnector({
   config: Config,
   codec: 'required',
   metadata:
-    '`meta.ws_server = { tls, peer: { host, port }, path, protocol, headers, auth? }` (`auth = { method, user, claims? }` when authentication is configured), plus `binary: true` for a binary frame. On `in`: `meta.ws_server.broadcast` (`true`: every connection; `"others"`: all but the ones the event came from), else `meta.ws_server.peer` picks the connection; `meta.ws_server.binary`, `meta.ws_client.binary` or Tremor\'s `meta.binary` send a binary frame.',
+    '`meta.ws_server = { tls, peer: { host, port }, path, protocol, headers, auth? }` (`auth = { method, user, claims? }` when authentication is configured), plus `binary: true` for a binary frame. On `in`: `meta.ws_server.broadcast` (`true`: every connection; `"others"`: all but the ones the event came from), else `meta.ws_server.peer` picks the connection; `meta.ws_server.binary`, `meta.ws_client.binary` or Tremor\'s `meta.binary` send a binary frame. With `subscriptions`, `meta.ws_server.topic` sends the event to the connections subscribed to that topic instead (with `namespace`, `subject`, `extra_source`, `placeholders` and `skip_origins`, see subscriptions).',
   create(config, ctx) {
     const address = parseWsUrl(config.url) as Exclude<ReturnType<typeof parseWsUrl>, string>;
     const tlsConfig = effectiveTls(config.tls, ctx.log);
@@ -96,6 +109,7 @@ export const wsServer = defineConnector({
     let server: http.Server | undefined;
     let guard: HandshakeGuard | undefined;
     let paused = false;
+    const subscriptions = config.subscriptions === undefined ? undefined : new ServerSubscriptions<Connection>(config.subscriptions, ctx.id, () => guard?.verifyToken, ctx.log);
 
     const accept = (ws: WebSocket, req: http.IncomingMessage, socket: Socket, identity: Identity | undefined, target: Target | undefined): void => {
       const peer = Object.freeze({ host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 });
@@ -108,7 +122,7 @@ export const wsServer = defineConnector({
         ...(identity === undefined ? {} : { auth: identity }),
         ...(target === undefined ? {} : { target }),
       };
-      const meta = ctx.meta(inner);
+      let meta = ctx.meta(inner);
       const stream = ctx.openStream(meta);
       const key = formatHostPort(peer.host, peer.port);
       const conn: Connection = {
@@ -119,14 +133,21 @@ export const wsServer = defineConnector({
         stream,
         binaryMeta: ctx.meta({ ...inner, binary: true }),
         stopKeepalive: keepalive(ws, config, (why) => ctx.log.info(`connection ${key} dead: ${why}`)),
+        identity,
+        // A session lives as long as its credentials: a token that expires closes it.
+        expiry: new SessionExpiry(identity?.expires, () => ws.close(1008, 'token expired')),
+        reauthenticate(fresh) {
+          conn.identity = fresh;
+          conn.expiry.move(fresh.expires);
+          meta = ctx.meta({ ...inner, auth: fresh });
+          conn.binaryMeta = ctx.meta({ ...inner, auth: fresh, binary: true });
+        },
       };
       byStream.set(stream.id, conn);
       byPeer.set(key, conn);
       guard!.opened(peer.host);
       ctx.log.debug(`connection ${key} opened (stream ${stream.id}, path ${inner.path}${identity ? `, ${identity.method} user ${identity.user}` : ''})`);
       if (paused) ws.pause();
-      // A session lives as long as its credentials: a token that expires closes it.
-      const expiry = identity?.expires === undefined ? undefined : setTimeout(() => ws.close(1008, 'token expired'), Math.max(0, identity.expires * 1000 - Date.now()));
       const limiter = config.rate_limit === undefined ? undefined : new RateLimiter(config.rate_limit.messages_per_s, config.rate_limit.burst);
       let reported = -Infinity;
       ws.on('message', (data: Buffer, isBinary: boolean) => {
@@ -141,6 +162,7 @@ export const wsServer = defineConnector({
           }
           return;
         }
+        if (subscriptions !== undefined && !isBinary && subscriptions.receive(conn, data)) return;
         stream.push(data, isBinary ? conn.binaryMeta : meta);
       });
       if (config.open_event) stream.push(Buffer.alloc(0));
@@ -148,7 +170,8 @@ export const wsServer = defineConnector({
         stream.error('ERR_PROTOCOL', `connection ${key}: ${err.message}${err.code ? ` (${err.code})` : ''}`);
       });
       ws.on('close', (code: number) => {
-        clearTimeout(expiry);
+        conn.expiry.clear();
+        subscriptions?.closed(conn);
         guard!.closed(peer.host);
         conn.stopKeepalive();
         byStream.delete(stream.id);
@@ -195,6 +218,14 @@ export const wsServer = defineConnector({
         server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
           socket.on('error', (err) => ctx.log.debug(`socket error before upgrade: ${err.message}`));
           const from = formatHostPort(socket.remoteAddress ?? '', socket.remotePort ?? 0);
+          if (config.paths !== undefined) {
+            const path = (req.url ?? '/').split('?', 1)[0]!;
+            if (!config.paths.includes(path)) {
+              ctx.log.info(`handshake from ${from} refused with 404: path ${JSON.stringify(path)}`);
+              refuse(socket, 404, `no WebSocket at ${JSON.stringify(path)}; expected ${config.paths.map((p) => JSON.stringify(p)).join(' or ')}`);
+              return;
+            }
+          }
           void guard!.admit(req).then((admission) => {
             if (socket.destroyed) return;
             if (!admission.ok) {
@@ -223,6 +254,14 @@ export const wsServer = defineConnector({
         ctx.listening(`${secure ? 'wss' : 'ws'}://${formatHostPort(address.host, bound.port)}`);
       },
       write(event) {
+        if (subscriptions !== undefined) {
+          const deliveries = subscriptions.publish(event);
+          if (deliveries !== undefined) {
+            const binary = isBinaryEvent(event, ctx);
+            for (const d of deliveries) sendFrames(d.conn, d.event, d.conn.stream.id, binary, ctx, config, config.text_when_utf8);
+            return;
+          }
+        }
         const targets = routeReply(event, routes);
         if (typeof targets === 'string') {
           ctx.fail(event, 'ERR_ROUTE_NO_TARGET', `${ctx.alias}: no connection to send to: ${targets}`);
