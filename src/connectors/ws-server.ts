@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { defineConnector, type SourceStream } from '../runtime/connector-api.js';
 import { reason } from '../runtime/errors.js';
 import type { Meta } from '../runtime/event.js';
-import { KeepaliveSchema, keepalive } from './shared/keepalive.js';
+import { KeepaliveSchema, KeepaliveSweep } from './shared/keepalive.js';
 import { applySocketOptions, reusePortSupported, SocketOptionsSchema } from './shared/socket-options.js';
 import type { Identity } from './shared/auth/authenticate.js';
 import { HandshakeGuard, HandshakeSchema, refuse } from './shared/handshake-guard.js';
@@ -83,7 +83,8 @@ const Config = z
 
 interface Connection extends Outlet {
   readonly stream: SourceStream;
-  binaryMeta: Meta;
+  /** Made on the first binary frame: most connections never send one. */
+  binaryMeta: Meta | undefined;
   readonly stopKeepalive: () => void;
   identity: Identity | undefined;
   readonly expiry: SessionExpiry;
@@ -109,6 +110,7 @@ export const wsServer = defineConnector({
     let server: http.Server | undefined;
     let guard: HandshakeGuard | undefined;
     let paused = false;
+    const sweep = new KeepaliveSweep(config);
     const subscriptions = config.subscriptions === undefined ? undefined : new ServerSubscriptions<Connection>(config.subscriptions, ctx.id, () => guard?.verifyToken, ctx.log);
 
     const accept = (ws: WebSocket, req: http.IncomingMessage, socket: Socket, identity: Identity | undefined, target: Target | undefined): void => {
@@ -131,8 +133,8 @@ export const wsServer = defineConnector({
         key,
         holding: false,
         stream,
-        binaryMeta: ctx.meta({ ...inner, binary: true }),
-        stopKeepalive: keepalive(ws, config, (why) => ctx.log.info(`connection ${key} dead: ${why}`)),
+        binaryMeta: undefined,
+        stopKeepalive: sweep.watch(ws, (why) => ctx.log.info(`connection ${key} dead: ${why}`)),
         identity,
         // A session lives as long as its credentials: a token that expires closes it.
         expiry: new SessionExpiry(identity?.expires, () => ws.close(1008, 'token expired')),
@@ -140,7 +142,7 @@ export const wsServer = defineConnector({
           conn.identity = fresh;
           conn.expiry.move(fresh.expires);
           meta = ctx.meta({ ...inner, auth: fresh });
-          conn.binaryMeta = ctx.meta({ ...inner, auth: fresh, binary: true });
+          conn.binaryMeta = undefined;
         },
       };
       byStream.set(stream.id, conn);
@@ -163,7 +165,7 @@ export const wsServer = defineConnector({
           return;
         }
         if (subscriptions !== undefined && !isBinary && subscriptions.receive(conn, data)) return;
-        stream.push(data, isBinary ? conn.binaryMeta : meta);
+        stream.push(data, isBinary ? (conn.binaryMeta ??= ctx.meta({ ...(meta.ws_server as object), binary: true })) : meta);
       });
       if (config.open_event) stream.push(Buffer.alloc(0));
       ws.on('error', (err: Error & { code?: string }) => {
@@ -306,6 +308,7 @@ export const wsServer = defineConnector({
             }),
         );
         await Promise.all(closing);
+        sweep.stop();
         wss.close();
         server?.closeAllConnections?.();
         await new Promise<void>((resolve) => (server?.listening ? server.close(() => resolve()) : resolve()));

@@ -37,3 +37,72 @@ export function keepalive(
     ws.off('pong', onPong);
   };
 }
+
+interface Watched {
+  /** When the unanswered ping went out; undefined while none is outstanding. */
+  pingedAt: number | undefined;
+  lastPing: number;
+  readonly dead: (why: string) => void;
+}
+
+/**
+ * Keepalive for a server's many connections from one timer instead of one interval (and two
+ * closures) per connection: idle connections are a server's bulk, and a timer each showed in the
+ * memory per connection. Each connection is pinged every `ping_interval_ms` and terminated when
+ * its pong is `pong_timeout_ms` late, checked at a granularity of the shorter of the two.
+ */
+export class KeepaliveSweep {
+  readonly #watched = new Map<WebSocket, Watched>();
+  readonly #interval: number;
+  readonly #timeout: number;
+  #timer: NodeJS.Timeout | undefined;
+  // One listener for every connection: `this` is the socket that got the pong.
+  readonly #onPong: (this: WebSocket) => void;
+
+  constructor({ ping_interval_ms, pong_timeout_ms }: { ping_interval_ms: number; pong_timeout_ms: number }) {
+    this.#interval = ping_interval_ms;
+    this.#timeout = pong_timeout_ms;
+    const watched = this.#watched;
+    this.#onPong = function (this: WebSocket) {
+      const w = watched.get(this);
+      if (w !== undefined) w.pingedAt = undefined;
+    };
+  }
+
+  /** Watches a connection; returns the function that stops watching it. */
+  watch(ws: WebSocket, dead: (why: string) => void): () => void {
+    if (this.#interval === 0) return () => {};
+    this.#watched.set(ws, { pingedAt: undefined, lastPing: performance.now(), dead });
+    ws.on('pong', this.#onPong);
+    if (this.#timer === undefined) {
+      this.#timer = setInterval(() => this.#sweep(), Math.min(this.#interval, this.#timeout));
+      this.#timer.unref();
+    }
+    return () => {
+      ws.off('pong', this.#onPong);
+      this.#watched.delete(ws);
+      if (this.#watched.size === 0) this.stop();
+    };
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #sweep(): void {
+    const now = performance.now();
+    for (const [ws, w] of this.#watched) {
+      if (w.pingedAt !== undefined) {
+        if (now - w.pingedAt < this.#timeout) continue;
+        this.#watched.delete(ws);
+        ws.off('pong', this.#onPong);
+        w.dead(`no pong within ${this.#timeout} ms`);
+        ws.terminate();
+      } else if (now - w.lastPing >= this.#interval && ws.readyState === ws.OPEN) {
+        w.pingedAt = w.lastPing = now;
+        ws.ping();
+      }
+    }
+  }
+}

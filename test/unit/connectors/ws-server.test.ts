@@ -48,6 +48,42 @@ test('a line left unfinished when a client closes is flushed as its last event',
   assert.equal(last.origins, ctx.flow.seen('server', 'out')[0]!.origins);
 });
 
+test('keepalive terminates a connection that stops answering pings and keeps the ones that answer', async (ctx) => {
+  ctx.flow = await startFlow(echoFlow({ config: { ping_interval_ms: 40, pong_timeout_ms: 80 } }));
+  const url = ctx.flow.address('server');
+  const mute = new WebSocket(url, { autoPong: false });
+  const alive = new WebSocket(url);
+  let pings = 0;
+  mute.on('ping', () => pings++);
+  await Promise.all([mute, alive].map((ws) => new Promise((resolve) => ws.once('open', resolve))));
+  try {
+    const closed = await Promise.race([new Promise<number>((resolve) => mute.once('close', (code) => resolve(code))), sleep(5000).then(() => -1)]);
+    // Terminated, not closed: a half-open peer would never answer a close frame either.
+    assert.is(closed, 1006);
+    assert.ok(pings >= 1, `pinged ${pings} times`);
+    await sleep(300);
+    assert.is(alive.readyState, WebSocket.OPEN);
+    alive.send('{"still":"here"}');
+    assert.equal((await ctx.flow.next('server', 'out')).data, { still: 'here' });
+  } finally {
+    mute.terminate();
+    alive.close();
+  }
+});
+
+test('binary frames of a connection share one metadata object, text frames another', async (ctx) => {
+  ctx.flow = await startFlow(echoFlow({ codec: 'binary', preprocessors: [], postprocessors: [] }));
+  const c = await open(ctx);
+  c.send(Buffer.from([1]), true);
+  c.send(Buffer.from([2]), true);
+  c.send('text');
+  const [a, b, t] = await ctx.flow.collect('server', 'out', 3);
+  assert.is((a!.meta.ws_server as { binary?: boolean }).binary, true);
+  assert.is(a!.meta, b!.meta);
+  assert.is((t!.meta.ws_server as { binary?: boolean }).binary, undefined);
+  assert.equal((t!.meta.ws_server as { peer: unknown }).peer, (a!.meta.ws_server as { peer: unknown }).peer);
+});
+
 test('received events carry tls, peer, path and headers under meta.ws_server', async (ctx) => {
   ctx.flow = await startFlow(echoFlow());
   const url = ctx.flow.address('server');
