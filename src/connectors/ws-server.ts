@@ -217,8 +217,11 @@ export const wsServer = defineConnector({
           res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket', connection: 'close' });
           res.end('426 Upgrade Required: this is a WebSocket endpoint\n');
         });
+        // Defined out here: a closure made inside the upgrade handler would share its scope, and so
+        // keep the upgrade request and its head alive for as long as the socket lives.
+        const earlyError = (err: Error): void => ctx.log.debug(`socket error before upgrade: ${err.message}`);
         server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
-          socket.on('error', (err) => ctx.log.debug(`socket error before upgrade: ${err.message}`));
+          socket.on('error', earlyError);
           const from = formatHostPort(socket.remoteAddress ?? '', socket.remotePort ?? 0);
           if (config.paths !== undefined) {
             const path = (req.url ?? '/').split('?', 1)[0]!;
