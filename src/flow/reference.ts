@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { inPorts, outPorts } from '../runtime/connector-api.js';
 import { ERROR_CODES } from '../runtime/errors.js';
+import type { OperatorDefinition } from '../runtime/operator-api.js';
 import { builtins, type Registries } from '../runtime/registries.js';
 
 /**
@@ -98,10 +99,28 @@ export function processorReference(regs: Registries = builtins()): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * An operator's output ports as its default config gives them; an operator whose ports come from
+ * its config (route, roundrobin) says so instead of listing a guess.
+ */
+function operatorPorts(def: OperatorDefinition): string {
+  const list = (ports: readonly string[]): string => ports.map((p) => `\`${p}\``).join(', ');
+  if (def.outputs === undefined) return 'Output ports: `out`.';
+  const defaults = def.config.safeParse({});
+  let ports: unknown;
+  try {
+    // An operator with required options may still have fixed ports: ask with an empty config.
+    ports = def.outputs(defaults.success ? defaults.data : ({} as never));
+  } catch {
+    ports = undefined;
+  }
+  return Array.isArray(ports) ? `Output ports: ${list(ports as string[])}.` : 'Output ports: named by its config.';
+}
+
 export function operatorReference(regs: Registries = builtins()): string {
   return regs.operators
     .values()
-    .map((def) => `#### \`${def.name}\`\n\n${def.description}\n\n${table(configRows(def.config))}`)
+    .map((def) => `#### \`${def.name}\`\n\n${def.description}\n\n${operatorPorts(def)}\n\n${table(configRows(def.config))}`)
     .join('\n');
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fillReference, referenceSections } from '../../../src/flow/reference.js';
+import { fillReference, operatorReference, referenceSections } from '../../../src/flow/reference.js';
 import { ERROR_CODES } from '../../../src/runtime/errors.js';
 import { builtins } from '../../../src/runtime/registries.js';
 
@@ -24,6 +24,14 @@ test('every error code has its row in the README', () => {
 
 test('every built-in connector kind has its section in the README', () => {
   for (const kind of builtins().connectors.names()) assert.match(readme, `#### \`${kind}\``);
+});
+
+test('the operator reference lists output ports, or says the config names them', () => {
+  const ref = operatorReference();
+  const section = (name: string): string => ref.slice(ref.indexOf(`#### \`${name}\``)).split('\n#### ')[0]!;
+  assert.match(section('dedupe'), 'Output ports: `out`, `duplicate`.');
+  assert.match(section('filter'), 'Output ports: `out`.');
+  assert.match(section('route'), 'Output ports: named by its config.');
 });
 
 test.run();
