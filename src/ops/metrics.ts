@@ -80,6 +80,23 @@ export class Metrics {
         }
       },
     });
+    new client.Counter({
+      name: 'tremolo_errors_total',
+      help: 'Events sent to an err port: data a connector could not decode or deliver, events an operator failed on.',
+      labelNames: ['flow', 'instance', 'type'],
+      registers: reg,
+      collect() {
+        this.reset();
+        for (const flow of flows()) {
+          const status = flow.status();
+          for (const c of status.connectors) {
+            const n = (c.ports as Record<'out', Record<string, number>>).out.err ?? 0;
+            this.inc({ flow: flow.id, instance: c.alias, type: 'connector' }, n);
+          }
+          for (const p of status.pipelines) this.inc({ flow: flow.id, instance: p.alias, type: 'pipeline' }, p.ports.out?.err ?? 0);
+        }
+      },
+    });
     this.#latency = new client.Histogram({
       name: 'tremolo_event_latency_seconds',
       help: 'Time from an event’s ingestion to a sink taking it.',

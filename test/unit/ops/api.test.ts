@@ -80,7 +80,7 @@ function parseProm(text: string): Map<string, number> {
   return samples;
 }
 
-test('/metrics is Prometheus text with events per connector and port, connections, pipeline counts and latency', async (ctx) => {
+test('/metrics is Prometheus text with events per connector and port, connections, pipeline counts, errors and latency', async (ctx) => {
   const c = await TestClient.open(ctx.flow!.address('server'));
   c.send('{"a":1}');
   await c.waitFor(1);
@@ -96,6 +96,12 @@ test('/metrics is Prometheus text with events per connector and port, connection
   assert.is(again.get('tremolo_pipeline_events_total{flow="inline",pipeline="echo",port="in",direction="in"}'), 2);
   assert.is(again.get('tremolo_event_latency_seconds_count{flow="inline",connector="server"}'), 2);
   assert.ok(again.get('tremolo_event_latency_seconds_sum{flow="inline",connector="server"}')! > 0);
+  assert.is(again.get('tremolo_errors_total{flow="inline",instance="server",type="connector"}'), 0);
+  c.send('{"bad json');
+  await ctx.flow!.next('server', 'err');
+  const third = parseProm(await (await fetch(`${ctx.base}/metrics`)).text());
+  assert.is(third.get('tremolo_errors_total{flow="inline",instance="server",type="connector"}'), 1);
+  assert.is(third.get('tremolo_errors_total{flow="inline",instance="echo",type="pipeline"}'), 0);
   await c.close();
 });
 
