@@ -85,9 +85,9 @@ interface Connection extends Outlet {
   readonly stream: SourceStream;
   /** Made on the first binary frame: most connections never send one. */
   binaryMeta: Meta | undefined;
-  readonly stopKeepalive: () => void;
   identity: Identity | undefined;
-  readonly expiry: SessionExpiry;
+  /** Only for a session whose credentials expire (a JWT); most connections have none. */
+  expiry: SessionExpiry | undefined;
   /** A refreshed token: the session lives until it expires, and its events carry it in `auth`. */
   reauthenticate(identity: Identity): void;
 }
@@ -110,7 +110,7 @@ export const wsServer = defineConnector({
     let server: http.Server | undefined;
     let guard: HandshakeGuard | undefined;
     let paused = false;
-    const sweep = new KeepaliveSweep(config);
+    const sweep = new KeepaliveSweep(config, (key, why) => ctx.log.info(`connection ${key} dead: ${why}`));
     const subscriptions = config.subscriptions === undefined ? undefined : new ServerSubscriptions<Connection>(config.subscriptions, ctx.id, () => guard?.verifyToken, ctx.log);
 
     const accept = (ws: WebSocket, req: http.IncomingMessage, socket: Socket, identity: Identity | undefined, target: Target | undefined): void => {
@@ -134,18 +134,19 @@ export const wsServer = defineConnector({
         holding: false,
         stream,
         binaryMeta: undefined,
-        stopKeepalive: sweep.watch(ws, (why) => ctx.log.info(`connection ${key} dead: ${why}`)),
         identity,
         // A session lives as long as its credentials: a token that expires closes it.
-        expiry: new SessionExpiry(identity?.expires, () => ws.close(1008, 'token expired')),
+        expiry: identity?.expires === undefined ? undefined : expiring(ws, identity.expires),
         reauthenticate(fresh) {
           conn.identity = fresh;
-          conn.expiry.move(fresh.expires);
+          if (conn.expiry === undefined) conn.expiry = fresh.expires === undefined ? undefined : expiring(ws, fresh.expires);
+          else conn.expiry.move(fresh.expires);
           meta = ctx.meta({ ...inner, auth: fresh });
           conn.binaryMeta = undefined;
         },
       };
       byStream.set(stream.id, conn);
+      sweep.watch(ws, key);
       byPeer.set(key, conn);
       guard!.opened(peer.host);
       ctx.log.debug(`connection ${key} opened (stream ${stream.id}, path ${inner.path}${identity ? `, ${identity.method} user ${identity.user}` : ''})`);
@@ -172,10 +173,10 @@ export const wsServer = defineConnector({
         stream.error('ERR_PROTOCOL', `connection ${key}: ${err.message}${err.code ? ` (${err.code})` : ''}`);
       });
       ws.on('close', (code: number) => {
-        conn.expiry.clear();
+        conn.expiry?.clear();
         subscriptions?.closed(conn);
         guard!.closed(peer.host);
-        conn.stopKeepalive();
+        sweep.unwatch(ws);
         byStream.delete(stream.id);
         byPeer.delete(key);
         stream.end();
@@ -321,6 +322,9 @@ export const wsServer = defineConnector({
 });
 
 export type WsServerConfig = z.output<typeof Config>;
+
+/** A session that closes when its token expires (made outside `accept`, so as not to share its scope). */
+const expiring = (ws: WebSocket, expires: number): SessionExpiry => new SessionExpiry(expires, () => ws.close(1008, 'token expired'));
 
 /** The TLS settings in force: with `optional`, only when both files are named (ThingsDB's rule). */
 function effectiveTls(tls: WsServerConfig['tls'], log: { warn(message: string): void }): ServerTls | undefined {

@@ -42,7 +42,7 @@ interface Watched {
   /** When the unanswered ping went out; undefined while none is outstanding. */
   pingedAt: number | undefined;
   lastPing: number;
-  readonly dead: (why: string) => void;
+  readonly key: string;
 }
 
 /**
@@ -59,7 +59,10 @@ export class KeepaliveSweep {
   // One listener for every connection: `this` is the socket that got the pong.
   readonly #onPong: (this: WebSocket) => void;
 
-  constructor({ ping_interval_ms, pong_timeout_ms }: { ping_interval_ms: number; pong_timeout_ms: number }) {
+  constructor(
+    { ping_interval_ms, pong_timeout_ms }: { ping_interval_ms: number; pong_timeout_ms: number },
+    private readonly dead: (key: string, why: string) => void,
+  ) {
     this.#interval = ping_interval_ms;
     this.#timeout = pong_timeout_ms;
     const watched = this.#watched;
@@ -69,20 +72,21 @@ export class KeepaliveSweep {
     };
   }
 
-  /** Watches a connection; returns the function that stops watching it. */
-  watch(ws: WebSocket, dead: (why: string) => void): () => void {
-    if (this.#interval === 0) return () => {};
-    this.#watched.set(ws, { pingedAt: undefined, lastPing: performance.now(), dead });
+  /** Watches a connection, named `key` in what `dead` is told. */
+  watch(ws: WebSocket, key: string): void {
+    if (this.#interval === 0) return;
+    this.#watched.set(ws, { pingedAt: undefined, lastPing: performance.now(), key });
     ws.on('pong', this.#onPong);
     if (this.#timer === undefined) {
       this.#timer = setInterval(() => this.#sweep(), Math.min(this.#interval, this.#timeout));
       this.#timer.unref();
     }
-    return () => {
-      ws.off('pong', this.#onPong);
-      this.#watched.delete(ws);
-      if (this.#watched.size === 0) this.stop();
-    };
+  }
+
+  unwatch(ws: WebSocket): void {
+    if (!this.#watched.delete(ws)) return;
+    ws.off('pong', this.#onPong);
+    if (this.#watched.size === 0) this.stop();
   }
 
   stop(): void {
@@ -97,7 +101,7 @@ export class KeepaliveSweep {
         if (now - w.pingedAt < this.#timeout) continue;
         this.#watched.delete(ws);
         ws.off('pong', this.#onPong);
-        w.dead(`no pong within ${this.#timeout} ms`);
+        this.dead(w.key, `no pong within ${this.#timeout} ms`);
         ws.terminate();
       } else if (now - w.lastPing >= this.#interval && ws.readyState === ws.OPEN) {
         w.pingedAt = w.lastPing = now;
