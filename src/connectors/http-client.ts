@@ -11,7 +11,42 @@ import { Slots } from './shared/http-slots.js';
 import { parseHttpUrl } from './shared/http-url.js';
 import { ClientTlsSchema, loadClientTls } from './shared/tls.js';
 
-const Config = z
+/**
+ * Tremor's http_client spellings, accepted so that a Tremor config loads as it is: `concurrency`
+ * for `max_concurrency`, `timeout` in nanoseconds for `timeout_ms`, and `auth: { basic: { username,
+ * password } }` (or "none") for an Authorization header. Giving both spellings of one option is an
+ * error rather than a silent choice.
+ */
+function fromTremor(raw: unknown, ctx: z.RefinementCtx): unknown {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const c = { ...(raw as Record<string, unknown>) };
+  const rename = (tremor: string, ours: string, convert: (v: unknown) => unknown = (v) => v): void => {
+    if (!(tremor in c)) return;
+    if (ours in c) ctx.addIssue({ code: 'custom', path: [tremor], message: `${tremor} (Tremor's spelling) and ${ours} both given; keep one` });
+    c[ours] = convert(c[tremor]);
+    delete c[tremor];
+  };
+  rename('concurrency', 'max_concurrency');
+  rename('timeout', 'timeout_ms', (ns) => (typeof ns === 'number' && ns > 0 ? Math.max(1, Math.round(ns / 1e6)) : ns));
+  if ('auth' in c) {
+    const auth = c.auth;
+    delete c.auth;
+    const basic = (auth as { basic?: { username?: unknown; password?: unknown } } | null)?.basic;
+    if (auth === 'none') {
+      // Tremor's default: no header.
+    } else if (basic !== undefined && typeof basic.username === 'string' && typeof basic.password === 'string') {
+      const headers = { ...((c.headers as Record<string, unknown> | undefined) ?? {}) };
+      if (Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) ctx.addIssue({ code: 'custom', path: ['auth'], message: 'auth and an authorization header both given; keep one' });
+      headers.authorization = `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString('base64')}`;
+      c.headers = headers;
+    } else {
+      ctx.addIssue({ code: 'custom', path: ['auth'], message: `expected "none" or { basic: { username, password } } (gcp is not supported), received ${JSON.stringify(auth)}` });
+    }
+  }
+  return c;
+}
+
+const Config = z.preprocess(fromTremor, z
   .strictObject({
     url: z.string().describe('http://host:port/path or https://...: where requests go; a relative meta.http_client.request.url resolves against it'),
     method: z.string().default('POST').describe('the method of requests, case-insensitive (POST, as in Tremor)'),
@@ -28,7 +63,7 @@ const Config = z
     if (!isToken(c.method)) ctx.addIssue({ code: 'custom', path: ['method'], message: `expected an HTTP method such as GET or POST, received ${JSON.stringify(c.method)}` });
     const headers = headersFrom(c.headers, 'headers');
     if (typeof headers === 'string') ctx.addIssue({ code: 'custom', path: ['headers'], message: headers });
-  });
+  }));
 
 /** The request as sent, for `meta.http_client.request`. */
 interface Sent {
@@ -50,7 +85,7 @@ const BODILESS = new Set(['GET', 'HEAD']);
 export const httpClient = defineConnector({
   kind: 'http_client',
   description:
-    'An HTTP(S) client. Each event reaching `in` is a request, its data the body (encoded by the codec claiming its Content-Type, else by the connector codec with its postprocessors; GET and HEAD send none). Each response is an event on `out`, its body decoded by the codec claiming its Content-Type, else by the connector codec with its preprocessors (an empty body is null), carrying the origins of the request event so that it routes back to where the request came from. Every status is a response; a request that fails (refused, timed out) goes to `err`. At most `max_concurrency` requests are in flight; the next wait in order.',
+    'An HTTP(S) client. Each event reaching `in` is a request, its data the body (encoded by the codec claiming its Content-Type, else by the connector codec with its postprocessors; GET and HEAD send none). Each response is an event on `out`, its body decoded by the codec claiming its Content-Type, else by the connector codec with its preprocessors (an empty body is null), carrying the origins of the request event so that it routes back to where the request came from. Every status is a response; a request that fails (refused, timed out) goes to `err`. At most `max_concurrency` requests are in flight; the next wait in order. Tremor\'s spellings are accepted: `concurrency`, `timeout` (nanoseconds) and `auth: { basic: { username, password } }` (an Authorization header).',
   config: Config,
   codec: { optional: 'json' },
   metadata:

@@ -282,4 +282,21 @@ test('config errors name the option and what was expected', async () => {
   ]);
 });
 
+test("Tremor's spellings load as they are: concurrency, timeout in nanoseconds and auth basic", async (ctx) => {
+  ctx.peer = await HttpPeer.start();
+  ctx.flow = await start(clientFlow({ url: `${ctx.peer.url}/t`, concurrency: 2, timeout: 5_000_000_000, auth: { basic: { username: 'snot', password: 'badger' } } }));
+  ctx.flow.send('client', 'in', { a: 1 });
+  const [req] = await ctx.peer.waitRequests(1);
+  assert.is(req!.headers.authorization, `Basic ${Buffer.from('snot:badger').toString('base64')}`);
+  await ctx.flow.next('client', 'out');
+  const problems = async (config: Record<string, unknown>): Promise<string[]> =>
+    (await checkFlowObject(clientFlow(config), { registries: httpRegistries(), file: path.resolve('flow.json5') })).problems.map(formatProblem);
+  assert.equal(await problems({ url: 'http://example.com', concurrency: 2, max_concurrency: 3 }), [
+    "flow.json5:7:24: connectors.client.config.concurrency: concurrency (Tremor's spelling) and max_concurrency both given; keep one",
+  ]);
+  assert.equal(await problems({ url: 'http://example.com', auth: 'gcp' }), [
+    'flow.json5:7:17: connectors.client.config.auth: expected "none" or { basic: { username, password } } (gcp is not supported), received "gcp"',
+  ]);
+});
+
 test.run();
