@@ -5,21 +5,27 @@ import { formatProblem } from '../flow/problems.js';
 import { RuntimeError } from '../runtime/errors.js';
 import { builtins, type Registries } from '../runtime/registries.js';
 import { SCHEMA_HELP } from './help.js';
+import { installedKindPackages } from './installed-kinds.js';
 import { parse } from './options.js';
 
 /**
- * The registries a command sees with `--use MODULE` (repeatable): the built-ins and the kinds of
- * those modules (npm packages, files, names on the search path). They are loaded as the `use` of a
+ * The registries a command sees: the built-ins, the kinds of the packages the project in the
+ * working directory depends on that carry the `tremolo-kinds` keyword, and those of `--use MODULE`
+ * (repeatable: npm packages, files, names on the search path). They are loaded as the `use` of a
  * flow in the working directory, by the same loader, so what `schema` and `doc` describe is what a
  * flow there would load. Undefined, with every problem printed, when a module cannot be loaded.
  */
-export async function registriesWith(modules: readonly string[], command: string): Promise<Registries | undefined> {
+export async function registriesWith(named: readonly string[], command: string): Promise<Registries | undefined> {
+  // The project's installed packages of kinds come first, so that editors and the reference see
+  // them without --use; a package named both ways is loaded once.
+  const modules = [...new Set([...installedKindPackages(process.cwd()), ...named])];
   if (modules.length === 0) return builtins();
   const { model, problems } = await checkFlow(path.join(process.cwd(), '--use'), { text: JSON.stringify({ use: modules }) });
   for (const p of problems) {
     const index = /^use\[(\d+)\]$/.exec(p.path)?.[1];
     const module = index === undefined ? undefined : modules[Number(index)];
-    process.stderr.write(`tremolo ${command}: ${module === undefined ? formatProblem(p) : `--use ${module}: ${p.message}`}\n`);
+    const how = module === undefined ? '' : named.includes(module) ? `--use ${module}: ` : `installed package ${module}: `;
+    process.stderr.write(`tremolo ${command}: ${module === undefined ? formatProblem(p) : `${how}${p.message}`}\n`);
   }
   return model?.registries;
 }

@@ -158,6 +158,8 @@ Metadata: \`meta.countdown = { from }\` on every event.
 
 Lets the \`n\`th event through to \`out\`, then the 2\`n\`th, and so on (counted per operator); the others go to \`skipped\`.
 
+Output ports: \`out\`, \`skipped\`.
+
 | option | type | required | default | description |
 |---|---|---|---|---|
 | \`n\` | integer | yes |  | let one event in n through |
@@ -165,6 +167,17 @@ Lets the \`n\`th event through to \`out\`, then the 2\`n\`th, and so on (counted
     r.stdout,
   );
   assert.match(r.stdout, /^#### `ws_server`$/m);
+});
+
+test('the kinds of installed packages marked tremolo-kinds are in doc and schema without --use', async () => {
+  const [docs, schema] = await Promise.all([runCli(['doc', 'connectors'], { cwd: project.dir, env }), runCli(['schema'], { cwd: project.dir, env })]);
+  assert.is(docs.code, 0, docs.stderr);
+  assert.match(docs.stdout, /^#### `countdown`$/m);
+  assert.is(schema.code, 0, schema.stderr);
+  assert.match(schema.stdout, /"const": "countdown"/);
+  // Outside the project (no dependency on it) only the built-ins are described.
+  const elsewhere = await runCli(['doc', 'connectors'], { cwd: repoRoot, env });
+  assert.not.match(elsewhere.stdout, /^#### `countdown`$/m);
 });
 
 test('a module --use cannot load is named with the reason, and nothing is printed (exit 1)', async () => {
