@@ -54,7 +54,7 @@ export function startCli(args: readonly string[], options: { cwd?: string; timeo
     done,
     stdout: () => stdout,
     stderr: () => stderr,
-    waitForLog(pattern, timeoutMs = 10_000) {
+    waitForLog(pattern, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {
         const check = (): boolean => {
           const m = pattern.exec(stderr);
