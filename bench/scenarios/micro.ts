@@ -17,7 +17,7 @@ export interface MicroResult {
 export async function runMicro(quick: boolean, print: (line: string) => void): Promise<MicroResult[]> {
   const env: Record<string, string> = quick ? { BENCH_ROUNDS: '3', BENCH_EVENTS: '300000' } : {};
   const results: MicroResult[] = [];
-  for (const script of ['codecs.ts', 'pipeline.ts']) {
+  for (const script of ['codecs.ts', 'pipeline.ts', 'scenarios/transactions.ts']) {
     print(`-- bench/${script}`);
     const child = startScript(script, script, [], CORES?.load, env);
     // Bounded: either finishes in well under two minutes on this kind of machine.

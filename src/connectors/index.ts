@@ -13,6 +13,7 @@ import { udpClient } from './udp-client.js';
 import { udpServer } from './udp-server.js';
 import { unixSocketClient } from './unix-socket-client.js';
 import { unixSocketServer } from './unix-socket-server.js';
+import { wal } from './wal.js';
 import { wsClient } from './ws-client.js';
 import { wsServer } from './ws-server.js';
 
@@ -30,6 +31,7 @@ export const builtinConnectors = [
   httpClient,
   stdio,
   file,
+  wal,
   kv,
   metronome,
   metrics,

@@ -133,6 +133,8 @@ export const kv = defineConnector({
     };
 
     return {
+      // Each command's event is settled by kv itself: with a file, once its change is on disk.
+      confirmsDelivery: true,
       async start() {
         if (config.path === undefined) return;
         log = await KvLog.open(

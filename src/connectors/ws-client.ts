@@ -44,12 +44,20 @@ export const wsClient = defineConnector({
     const url = parseWsUrl(config.url) as Exclude<ReturnType<typeof parseWsUrl>, string>;
     const secure = url.secure === true;
     let tls: ClientTlsOptions | undefined;
-    let current: (Outlet & { stream: SourceStream; stopKeepalive: () => void }) | undefined;
+    let current: (Outlet & { stream: SourceStream; stopKeepalive: () => void; lost: boolean }) | undefined;
     let paused = false;
     let stopping = false;
     let connecting: WebSocket | undefined;
 
+    /** The host hears of a lost connection once, at the first sign: a close frame, or the close. */
+    const lose = (conn: { lost: boolean }, why: string): void => {
+      if (conn.lost || stopping) return;
+      conn.lost = true;
+      ctx.connectionLost(why);
+    };
+
     return {
+      confirmsDelivery: true,
       async start() {
         if (secure) tls = (await loadClientTls(config.tls ?? true)) ?? {};
       },
@@ -95,6 +103,7 @@ export const wsClient = defineConnector({
               holding: false,
               stream,
               stopKeepalive: keepalive(ws, config, (why) => ctx.log.info(`server ${key} dead: ${why}`)),
+              lost: false,
             };
             current = conn;
             if (paused) ws.pause();
@@ -105,7 +114,7 @@ export const wsClient = defineConnector({
               ctx.endSinkStream(stream.id);
               if (conn.holding) ctx.release(conn.key);
               if (current === conn) current = undefined;
-              if (!stopping) ctx.connectionLost(`closed with ${code}${why.length > 0 ? ` ${why.toString()}` : ''}`);
+              lose(conn, `closed with ${code}${why.length > 0 ? ` ${why.toString()}` : ''}`);
             });
             ctx.log.debug(`connected to ${config.url} (${key})`);
             resolve();
@@ -115,7 +124,10 @@ export const wsClient = defineConnector({
       status: () => ({ connected: current !== undefined }),
       write(event) {
         if (current === undefined || current.ws.readyState !== WebSocket.OPEN) {
-          ctx.fail(event, 'ERR_NOT_CONNECTED', `${ctx.alias}: not connected to ${config.url}`);
+          // The server's close frame has arrived and the socket's close not yet: the event waits
+          // for the next connection, with those after it.
+          if (current !== undefined) lose(current, 'the server is closing the connection');
+          ctx.requeue(event);
           return;
         }
         sendFrames(current, event, current.stream.id, isBinaryEvent(event, ctx), ctx, config);

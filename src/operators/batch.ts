@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emptyMeta } from '../runtime/event.js';
+import { dispatched, emptyMeta } from '../runtime/event.js';
 import { defineOperator } from '../runtime/operator-api.js';
 import { Contributors } from './shared/contributors.js';
 import { holding } from './shared/holding.js';
@@ -27,7 +27,7 @@ export const batch = defineOperator({
         const data = items;
         items = [];
         due.cancel();
-        emit(from.build(data, emptyMeta()));
+        dispatched(from.build(data, emptyMeta()), emit);
       };
       const due = timer(send);
       return {

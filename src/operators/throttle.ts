@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TremoloEvent } from '../runtime/event.js';
+import { dispatched, type TremoloEvent } from '../runtime/event.js';
 import { defineOperator } from '../runtime/operator-api.js';
 import { Fifo } from './shared/fifo.js';
 import { holding } from './shared/holding.js';
@@ -27,24 +27,26 @@ export const throttle = defineOperator({
       const waiting = new Fifo<TremoloEvent>();
       const release = timer(() => {
         const now = clock.now();
-        while (waiting.length > 0 && bucket.take(now)) emit(waiting.shift()!);
+        while (waiting.length > 0 && bucket.take(now)) dispatched(waiting.shift()!, emit);
         if (waiting.length > 0) release.arm(bucket.waitMs(now));
       });
       return {
         next(event) {
           if (waiting.length === 0 && bucket.take(clock.now())) emit(event);
           else if (waiting.length < maxQueue) {
+            // A transactional event waits here after its dispatch ended: held until it leaves.
+            event.settle?.hold?.();
             waiting.push(event);
             if (!release.armed) release.arm(bucket.waitMs(clock.now()));
           } else ctx.emit('overflow', event);
         },
         flush() {
           release.cancel();
-          while (waiting.length > 0) emit(waiting.shift()!);
+          while (waiting.length > 0) dispatched(waiting.shift()!, emit);
         },
         stop() {
           release.cancel();
-          waiting.clear();
+          while (waiting.length > 0) waiting.shift()!.settle?.fail(`${ctx.alias}: stopped while the event waited`);
         },
       };
     });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { EvalContext } from '../expr/index.js';
 import { isRuntimeError, quote, reason, RuntimeError } from '../runtime/errors.js';
-import type { Meta } from '../runtime/event.js';
+import { dispatched, type Meta } from '../runtime/event.js';
 import { defineOperator } from '../runtime/operator-api.js';
 import { aggregates } from './aggregates/parse.js';
 import { AggregatePlan, type AggregateState } from './aggregates/plan.js';
@@ -91,7 +91,7 @@ export const window = defineOperator({
         group.count = 0;
         group.aggregates.reset();
         if (select === undefined) {
-          emit(group.from.build(record, meta));
+          dispatched(group.from.build(record, meta), emit);
           return;
         }
         let data: unknown;
@@ -104,7 +104,7 @@ export const window = defineOperator({
           ctx.error(group.from.build(record, meta), isRuntimeError(err) ? err.code : 'ERR_OPERATOR_FAILED', `select ${JSON.stringify(select.source)}: ${reason(err)}`);
           return;
         }
-        emit(group.from.build(data, meta));
+        dispatched(group.from.build(data, meta), emit);
       };
 
       /** Time windows: the tick at `boundary` (or the input's end) closes every group's window. */

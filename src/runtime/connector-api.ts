@@ -2,7 +2,7 @@ import { brand } from './brand.js';
 import type { z } from 'zod';
 import type { ErrorCode } from './errors.js';
 import type { Codec, Frame } from './codec-api.js';
-import type { Meta, Origin, TremoloEvent } from './event.js';
+import type { Meta, Origin, Outcome, TremoloEvent } from './event.js';
 import type { FlowStatus } from './flow.js';
 import type { Logger } from './logger.js';
 
@@ -19,6 +19,14 @@ export interface ConnectorPorts {
 /**
  * One stream of a source: a connection, a file, stdin. Its preprocessor state lives with it, and the
  * origins and metadata are built once, not per event.
+ *
+ * Transactions (at-least-once delivery): a source that can redeliver what it sent (a `wal`, a file
+ * that remembers its position) passes an `Outcome` with what it pushes. Every event made of that
+ * push is then transactional: the outcome's `ack` is called once every sink the events reached has
+ * handed them over (and when a pipeline dropped them, or nothing took them on), its `fail` as soon
+ * as one sink failed one, or one was routed to a pipeline's `err` or to a port nothing is linked
+ * to. Exactly one of the two, once, possibly before `push` returns. Without an outcome nothing is
+ * tracked and nothing is allocated.
  */
 export interface SourceStream {
   readonly id: number;
@@ -28,9 +36,9 @@ export interface SourceStream {
    * Bytes through the preprocessors and the codec, out of the `out` port. Returns the first error
    * this reported on `err` (a request/response connector answers it), or undefined.
    */
-  push(data: Buffer, meta?: Meta): string | undefined;
-  /** A structured value (no codec), out of `port` (default `out`). */
-  pushValue(value: unknown, meta?: Meta, port?: string): void;
+  push(data: Buffer, meta?: Meta, outcome?: Outcome): string | undefined;
+  /** A structured value (no codec), out of `port` (default `out`); transactional with an `outcome`. */
+  pushValue(value: unknown, meta?: Meta, port?: string, outcome?: Outcome): void;
   /** A data error of this stream, out of the `err` port. */
   error(code: ErrorCode, message: string, data?: Buffer): void;
   /** The stream ended: flush its preprocessors and forget its state. Idempotent. */
@@ -70,8 +78,22 @@ export interface ConnectorContext {
   serialize(event: TremoloEvent, stream: number): Frame[] | undefined;
   /** Sink side: the target stream is gone; its postprocessors' remaining output, if any. */
   endSinkStream(stream: number): Frame[];
-  /** Sink side: the event could not be delivered; it goes to `err` with the reason. */
+  /** Sink side: the event could not be delivered; it goes to `err` with the reason (and fails it, when transactional). */
   fail(event: TremoloEvent, code: ErrorCode, message: string): void;
+  /**
+   * Sink side, for a connector with `confirmsDelivery`: a transactional event given to `write` is
+   * safely handed over (acked), or, with `failure`, was not (failed, so its source redelivers it;
+   * nothing goes to `err`, use `fail` for that). Call it once per event; ignored for an event that
+   * is not transactional, so a connector may call it for every event or check `event.settle`.
+   */
+  delivered(event: TremoloEvent, failure?: string): void;
+  /**
+   * Client side, from `write`: the connection is going away (the peer's close arrived, the socket's
+   * close has not yet): the host keeps the event, after any it already holds, and gives it to the
+   * next connection; call `connectionLost` first. Fails it (on `err`) when the host gave up or its
+   * queue is full.
+   */
+  requeue(event: TremoloEvent, port?: string): void;
   /** Sink side: `target` is over its high-water mark; pause these origins until `release(target)`. */
   hold(target: string, origins: readonly Origin[]): void;
   release(target: string): void;
@@ -102,8 +124,18 @@ export interface ConnectorInstance {
   run?(): void;
   /** Clients: establish the connection; reject to fail the attempt. Retried per `reconnect`. */
   connect?(attempt: number): Promise<void>;
-  /** Sink side: deliver one event arriving on `port`. */
+  /**
+   * Sink side: deliver one event arriving on `port`. A transactional event (`event.settle` set) is
+   * acked by the host when `write` returns without having failed it ("accepted by the connector"),
+   * unless the connector sets `confirmsDelivery` and reports each itself with `ctx.delivered`.
+   */
   write?(event: TremoloEvent, port: string): void;
+  /**
+   * True when this connector calls `ctx.delivered` (or `ctx.fail`) for every transactional event
+   * it is given, once the event is safely handed over (a socket took the bytes, a file write was
+   * flushed, a log fsync'd it): acks then mean more than "accepted".
+   */
+  readonly confirmsDelivery?: boolean;
   /** Flow control: stop producing on one stream, or on all when `stream` is undefined. */
   pause?(stream?: number): void;
   resume?(stream?: number): void;

@@ -5,7 +5,7 @@ import type { Codec, Frame } from './codec-api.js';
 import { inPorts, outPorts, type ConnectorContext, type ConnectorInstance, type SourceStream } from './connector-api.js';
 import { Connectivity, type ConnectivityState } from './connectivity.js';
 import { reason, RuntimeError, type ErrorCode } from './errors.js';
-import { createEvent, type Meta, type Origin, type TremoloEvent } from './event.js';
+import { createEvent, Receipt, withReceipt, type Meta, type Origin, type TremoloEvent } from './event.js';
 import type { FlowControl, Pausable } from './flow-control.js';
 import type { Logger } from './logger.js';
 import type { StreamStart } from './operator-api.js';
@@ -73,6 +73,9 @@ export class ConnectorHost implements StreamHost, Pausable {
   readonly #standingFor = new Map<number, readonly Origin[]>();
   #address: string | undefined;
   #stopped = false;
+  readonly #confirms: boolean;
+  /** The event the connector gave back (`ctx.requeue`) during its `write`: kept, so not acked. */
+  #requeued: TremoloEvent | undefined;
 
   constructor(
     readonly id: number,
@@ -89,6 +92,7 @@ export class ConnectorHost implements StreamHost, Pausable {
     this.#queue = new BoundedQueue(spec.queue.max_events);
     this.#ctx = this.#createContext();
     this.instance = spec.def.create(spec.config, this.#ctx);
+    this.#confirms = this.instance.confirmsDelivery === true;
     if (this.instance.connect !== undefined) {
       const connect = this.instance.connect.bind(this.instance);
       this.#connectivity = new Connectivity(this.log, new Backoff(spec.reconnect), {
@@ -202,10 +206,13 @@ export class ConnectorHost implements StreamHost, Pausable {
 
   // ---- sink side -------------------------------------------------------------------------------
 
-  write(event: TremoloEvent, port: string): void {
+  write(given: TremoloEvent, port: string): void {
+    let event = given;
     this.counters.in++;
     this.portCounts.set(`in/${port}`, (this.portCounts.get(`in/${port}`) ?? 0) + 1);
     this.env.observe?.(this, event);
+    // This sink is one more party the event waits for, from now until it is written or failed.
+    if (event.settle !== undefined) event = withReceipt(event, new Receipt(event.settle));
     const c = this.#connectivity;
     if (c !== undefined && !c.connected) {
       if (c.state === 'failed' || this.#stopped) {
@@ -220,6 +227,10 @@ export class ConnectorHost implements StreamHost, Pausable {
   }
 
   #deliver(event: TremoloEvent, port: string): void {
+    if (event.settle !== undefined) {
+      this.#deliverTransactional(event, port);
+      return;
+    }
     try {
       this.instance.write?.(event, port);
     } catch (err) {
@@ -227,13 +238,49 @@ export class ConnectorHost implements StreamHost, Pausable {
     }
   }
 
+  /** A connector that does not confirm deliveries itself has its events acked once `write` accepted them. */
+  #deliverTransactional(event: TremoloEvent, port: string): void {
+    try {
+      this.instance.write?.(event, port);
+    } catch (err) {
+      this.#fail(event, 'ERR_WRITE_FAILED', `${this.alias}: write failed: ${reason(err)}`);
+      return;
+    }
+    if (!this.#confirms && this.#requeued !== event) event.settle!.ack();
+    this.#requeued = undefined;
+  }
+
+  /** `ctx.requeue`: a client whose connection is going away keeps the event for the next one. */
+  #requeue(event: TremoloEvent, port: string): void {
+    this.#requeued = event;
+    const c = this.#connectivity;
+    if (c === undefined || c.state === 'failed' || this.#stopped) {
+      this.#fail(event, 'ERR_NOT_CONNECTED', `${this.alias}: not connected; event not sent`);
+    } else if (!this.#queue.push([event, port])) {
+      this.#fail(event, 'ERR_QUEUE_FULL', `${this.alias}: disconnected and the send queue is full (queue.max_events = ${this.#queue.capacity}); event not sent`);
+    }
+    this.counters.queued = this.#queue.length;
+  }
+
+  /** `ctx.delivered`: the receipt settles once, so a report after the host's own ack changes nothing. */
+  #delivered(event: TremoloEvent, failure: string | undefined): void {
+    const settle = event.settle;
+    if (settle === undefined) return;
+    if (failure !== undefined) settle.fail(failure);
+    else settle.ack();
+  }
+
   #connected(): void {
     this.log.info('connected');
-    // Events held while disconnected go first, in order; a drop part-way keeps the rest held.
-    while (this.#queue.length > 0 && this.#connectivity!.connected) {
-      const [event, port] = this.#queue.shift()!;
+    // Events held while disconnected go first, in order; a drop part-way keeps the rest held, behind
+    // any the connector gave back, so the order stays that of arrival.
+    const held = this.#queue.drain();
+    let i = 0;
+    while (i < held.length && this.#connectivity!.connected) {
+      const [event, port] = held[i++]!;
       this.#deliver(event, port);
     }
+    for (; i < held.length; i++) this.#queue.push(held[i]!);
     this.counters.queued = this.#queue.length;
   }
 
@@ -260,6 +307,11 @@ export class ConnectorHost implements StreamHost, Pausable {
       }
     } else this.counters.out++;
     this.portCounts.set(`out/${port}`, (this.portCounts.get(`out/${port}`) ?? 0) + 1);
+    // A transactional event nothing will take on would be acked by its dispatch: it is lost, so fail it.
+    if (event.settle !== undefined && !this.env.linked(this.alias, port)) {
+      event.settle.fail(`${this.alias}: event sent out of port ${JSON.stringify(port)}, which nothing is linked to`);
+      return;
+    }
     subject?.next(event);
   }
 
@@ -317,6 +369,8 @@ export class ConnectorHost implements StreamHost, Pausable {
       serialize: (event, stream): Frame[] | undefined => this.#serializer.serialize(event, stream),
       endSinkStream: (stream) => this.#serializer.end(stream),
       fail: (event, code, message) => this.#fail(event, code, message),
+      delivered: (event, failure) => this.#delivered(event, failure),
+      requeue: (event, port = 'in') => this.#requeue(event, port),
       hold: (target: string, origins: readonly Origin[]) => this.env.flowControl.hold(this.id, target, origins),
       release: (target: string) => this.env.flowControl.release(this.id, target),
       connectionLost: (why) => this.#connectivity?.lost(why),

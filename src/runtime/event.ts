@@ -8,12 +8,59 @@ export interface Origin {
 export type Meta = Readonly<Record<string, unknown>>;
 
 /**
- * Reserved for acknowledgements (issue 14): a source that can redeliver attaches one; sinks settle it.
- * Absent on every event of a source that does not ask for it, so the common path pays nothing.
+ * What a source that can redeliver is told about one of its events: `ack` once every sink it reached
+ * has handed it over (or a pipeline dropped it), `fail` once, as soon as one sink failed it or it
+ * was routed to `err` or to nothing. Exactly one of the two is called, exactly once.
  */
-export interface Settlement {
+export interface Outcome {
   ack(): void;
   fail(reason: string): void;
+}
+
+/**
+ * The settlement of a transactional event, counted (Tremor's contraflow): every party that takes
+ * the event on (a sink given it, an operator holding it for an aggregate) calls `hold` first and
+ * later `ack` or `fail`. Absent on the events of sources that do not ask for it, so the common path
+ * pays one `undefined` check.
+ */
+export interface Settlement {
+  /** One more party will settle this event; absent on a settlement only one party settles. */
+  hold?(): void;
+  /** One party is done with it; the last one acks the event. */
+  ack(): void;
+  /** The event failed; reported to the source at once, and later acks are ignored. */
+  fail(reason: string): void;
+}
+
+/**
+ * Starts with one hold, the dispatch: the source releases it (`ack`) once the event has run through
+ * every pipeline synchronously, so an event nothing took on (a filter dropped it) is acked then.
+ */
+export class Transaction implements Settlement {
+  #pending = 1;
+  #done = false;
+
+  constructor(readonly outcome: Outcome) {}
+
+  get settled(): boolean {
+    return this.#done;
+  }
+
+  hold(): void {
+    if (!this.#done) this.#pending++;
+  }
+
+  ack(): void {
+    if (this.#done || --this.#pending > 0) return;
+    this.#done = true;
+    this.outcome.ack();
+  }
+
+  fail(reason: string): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.outcome.fail(reason);
+  }
 }
 
 export interface TremoloEvent<T = unknown> {
@@ -43,8 +90,42 @@ export function createEvent<T>(
   meta: Meta,
   origins: readonly Origin[],
   ingestNs: bigint = nowNs(),
+  settle: Settlement | undefined = undefined,
 ): TremoloEvent<T> {
-  return { data, meta, origins, ingestNs, id: nextId++, settle: undefined };
+  return { data, meta, origins, ingestNs, id: nextId++, settle };
+}
+
+/**
+ * One sink's share of a transactional event: it holds the event for that sink, and settles it once
+ * whatever the sink does (a sink that fails an event and then returns, or reports twice, counts once).
+ */
+export class Receipt implements Settlement {
+  #done = false;
+
+  constructor(readonly parent: Settlement) {
+    parent.hold?.();
+  }
+
+  get settled(): boolean {
+    return this.#done;
+  }
+
+  ack(): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.parent.ack();
+  }
+
+  fail(reason: string): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.parent.fail(reason);
+  }
+}
+
+/** The event as one sink sees it: the same, with that sink's receipt as its settlement. */
+export function withReceipt<T>(event: TremoloEvent<T>, receipt: Receipt): TremoloEvent<T> {
+  return { data: event.data, meta: event.meta, origins: event.origins, ingestNs: event.ingestNs, id: event.id, settle: receipt };
 }
 
 /** A new event from an existing one: same origins and ingest time, new data and/or meta. */
@@ -78,15 +159,25 @@ export function earliestIngest(events: Iterable<TremoloEvent>): bigint {
   return min ?? nowNs();
 }
 
-/** An aggregate made of several events: it keeps all their origins and settles all of them. */
+/**
+ * An aggregate made of several events: it keeps all their origins and settles all of them. The
+ * parts were held by whoever kept them (`Contributors`); the aggregate's own transaction starts with
+ * its dispatch hold, which the emitter releases after sending it (`dispatched`).
+ */
 export function aggregateEvent<T>(data: T, parts: readonly TremoloEvent[], meta: Meta = EMPTY_META): TremoloEvent<T> {
   const settles = parts.map((p) => p.settle).filter((s): s is Settlement => s !== undefined);
   const settle: Settlement | undefined =
     settles.length === 0
       ? undefined
-      : {
+      : new Transaction({
           ack: () => settles.forEach((s) => s.ack()),
           fail: (why) => settles.forEach((s) => s.fail(why)),
-        };
+        });
   return { data, meta, origins: mergeOrigins(parts), ingestNs: earliestIngest(parts), id: nextId++, settle };
+}
+
+/** Sends an event made here (an aggregate) and releases its dispatch hold: what nothing took on is acked. */
+export function dispatched(event: TremoloEvent, send: (event: TremoloEvent) => void): void {
+  send(event);
+  event.settle?.ack();
 }

@@ -154,6 +154,13 @@ export class Flow {
     }));
     this.#wireControl = { completing: true };
     this.#wires = connectWires(wires, this.#wireControl);
+    // A transactional event leaving a pipeline port that leads nowhere is lost: its source must know.
+    for (const [alias, pipeline] of this.pipelines) {
+      for (const [port, subject] of pipeline.outputs) {
+        if (port === 'err' || this.#linked.has(`${alias}/${port}`)) continue;
+        this.#wires.push(subject.subscribe((e) => e.settle?.fail(`${alias}: event sent out of port ${JSON.stringify(port)}, which nothing is linked to`)));
+      }
+    }
   }
 
   /**

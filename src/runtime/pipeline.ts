@@ -185,6 +185,7 @@ export class Pipeline {
   }
 
   #error(err: Subject<TremoloEvent>, event: TremoloEvent, code: ErrorCode, message: string): void {
+    event.settle?.fail(message);
     err.next(createEvent({ ...errorData(code, message, this.alias), event: event.data }, event.meta, event.origins, event.ingestNs));
   }
 

@@ -1,7 +1,7 @@
 import type { Codec } from './codec-api.js';
 import type { SourceStream } from './connector-api.js';
 import { reason, type ErrorCode } from './errors.js';
-import { createEvent, type Meta, type Origin, type TremoloEvent } from './event.js';
+import { createEvent, Transaction, type Meta, type Origin, type Outcome, type TremoloEvent } from './event.js';
 import { excerpt } from './excerpt.js';
 import type { Processor, ProcessorOutput } from './processor-api.js';
 
@@ -46,6 +46,8 @@ export class Stream implements SourceStream {
   /** While `push` runs: the first error it reported, which `push` returns. */
   #pushing = false;
   #firstError: string | undefined;
+  /** While a transactional `push` runs: the transaction its events share. */
+  #tx: Transaction | undefined;
 
   constructor(
     host: StreamHost,
@@ -68,20 +70,32 @@ export class Stream implements SourceStream {
     this.#head = next;
   }
 
-  push(data: Buffer, meta: Meta = this.meta): string | undefined {
+  push(data: Buffer, meta: Meta = this.meta, outcome?: Outcome): string | undefined {
     this.#firstError = undefined;
     this.#pushing = true;
+    const tx = outcome === undefined ? undefined : new Transaction(outcome);
+    this.#tx = tx;
     try {
       this.#head.emit(data, meta);
     } catch (err) {
       this.error('ERR_PROCESSOR_FAILED', `${this.#host.alias}: ${reason(err)}`, data);
     }
     this.#pushing = false;
+    if (tx !== undefined) {
+      this.#tx = undefined;
+      tx.ack();
+    }
     return this.#firstError;
   }
 
-  pushValue(value: unknown, meta: Meta = this.meta, port = 'out'): void {
-    this.#host.emit(port, createEvent(value, meta, this.origins));
+  pushValue(value: unknown, meta: Meta = this.meta, port = 'out', outcome?: Outcome): void {
+    if (outcome === undefined) {
+      this.#host.emit(port, createEvent(value, meta, this.origins));
+      return;
+    }
+    const tx = new Transaction(outcome);
+    this.#host.emit(port, createEvent(value, meta, this.origins, undefined, tx));
+    tx.ack();
   }
 
   error(code: ErrorCode, message: string, data?: Buffer): void {
@@ -116,6 +130,6 @@ export class Stream implements SourceStream {
         return;
       }
     }
-    if (value !== undefined) this.#host.emit('out', createEvent(value, meta, this.origins));
+    if (value !== undefined) this.#host.emit('out', createEvent(value, meta, this.origins, undefined, this.#tx));
   }
 }

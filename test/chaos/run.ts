@@ -3,13 +3,14 @@
  * faults, and counts what was sent, delivered and reported. Prints a table and, as the last line,
  * "N passed, N failed" (one per scenario). Run with node --expose-gc (the leak check needs it).
  */
+import { atLeastOnce } from './at-least-once.js';
 import { cycles } from './cycles.js';
 import { fuzz } from './fuzz.js';
 import { hostile } from './hostile.js';
 import { restarts } from './restarts.js';
 import type { Scenario, ScenarioResult } from './scenario.js';
 
-const scenarios: Scenario[] = [restarts, cycles, hostile, fuzz];
+const scenarios: Scenario[] = [restarts, atLeastOnce, cycles, hostile, fuzz];
 const only = process.argv.slice(2);
 const rows: [string, ScenarioResult | undefined, string[]][] = [];
 
@@ -29,7 +30,7 @@ for (const s of scenarios.filter((x) => only.length === 0 || only.some((o) => x.
   for (const p of problems) process.stdout.write(`    ${p}\n`);
 }
 
-const head = ['scenario', 'load held', 'faults injected', 'sent', 'delivered', 'reported', 'verdict'];
+const head = ['scenario', 'load held', 'faults injected', 'sent', 'delivered', 'reported', 'duplicates', 'verdict'];
 const table = rows.map(([name, r, problems]) => [
   name,
   r?.load ?? '',
@@ -37,6 +38,7 @@ const table = rows.map(([name, r, problems]) => [
   String(r?.sent ?? ''),
   String(r?.delivered ?? ''),
   String(r?.reported ?? ''),
+  String(r?.duplicates ?? ''),
   problems.length === 0 ? 'pass' : 'FAIL',
 ]);
 const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));

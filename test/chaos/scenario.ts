@@ -8,6 +8,8 @@ export interface ScenarioResult {
   readonly delivered: number;
   /** Events that did not arrive but were reported on an err port (not lost silently). */
   readonly reported: number;
+  /** Events delivered more than once (at-least-once scenarios). */
+  readonly duplicates?: number;
   /** Empty when the scenario passed; else what went wrong. */
   readonly problems: readonly string[];
 }

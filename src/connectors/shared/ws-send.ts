@@ -58,7 +58,7 @@ export interface Outlet {
   /** True while this connection holds its feeding sources paused. */
   holding: boolean;
   /** drop_oldest: frames waiting in front of the socket, and their bytes. */
-  queue?: { frame: Frame; binary: boolean; bytes: number }[];
+  queue?: { frame: Frame; binary: boolean; bytes: number; done: SendDone | undefined }[];
   queuedBytes?: number;
   /** Frames dropped for this connection, and when that was last reported. */
   dropped?: number;
@@ -69,6 +69,13 @@ export interface OutletConfig {
   readonly high_water_mark: number;
   readonly low_water_mark: number;
   readonly slow_consumer: SlowConsumer;
+}
+
+/** The `ws` send callback of a transactional event's last frame: its bytes were taken by the socket, or not. */
+type SendDone = (err?: Error) => void;
+
+function sendDone(event: TremoloEvent, ctx: ConnectorContext): SendDone {
+  return (err) => ctx.delivered(event, err === undefined || err === null ? undefined : `${ctx.alias}: not sent: ${err.message}`);
 }
 
 const frameBytes = (frame: Frame): number => (typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length);
@@ -89,7 +96,7 @@ function flushQueue(outlet: Outlet, config: OutletConfig): void {
   while (queue.length > 0 && outlet.ws.bufferedAmount <= config.high_water_mark && outlet.ws.readyState === outlet.ws.OPEN) {
     const item = queue.shift()!;
     outlet.queuedBytes! -= item.bytes;
-    outlet.ws.send(item.frame, { binary: item.binary });
+    outlet.ws.send(item.frame, { binary: item.binary }, item.done);
   }
   if (queue.length > 0 && !outlet.socket.destroyed) outlet.socket.once('drain', () => flushQueue(outlet, config));
 }
@@ -115,7 +122,15 @@ export function sendFrames(
   const frames = ctx.serialize(event, stream);
   if (frames === undefined) return;
   const { policy, max_buffered_bytes: max } = config.slow_consumer;
-  for (const frame of frames) {
+  // Only a transactional event pays for a callback, on its last frame (ws calls them in order).
+  let done: SendDone | undefined;
+  if (event.settle !== undefined) {
+    if (frames.length === 0) ctx.delivered(event);
+    else done = sendDone(event, ctx);
+  }
+  const last = frames.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const frame = frames[i]!;
     const binary = textWhenUtf8 ? typeof frame !== 'string' && !isUtf8(frame) : asBinary;
     if (!binary && typeof frame !== 'string' && !isUtf8(frame)) {
       ctx.fail(event, 'ERR_TEXT_NOT_UTF8', `${ctx.alias}: a text frame must be valid UTF-8; flag the event binary or use a binary codec`);
@@ -129,10 +144,12 @@ export function sendFrames(
       if (outlet.queue.length > 0 || outlet.ws.bufferedAmount > config.high_water_mark) {
         const bytes = frameBytes(frame);
         if (outlet.queue.length === 0) outlet.socket.once('drain', () => flushQueue(outlet, config));
-        outlet.queue.push({ frame, binary, bytes });
+        outlet.queue.push({ frame, binary, bytes, done: i === last ? done : undefined });
         outlet.queuedBytes! += bytes;
         while (outlet.queuedBytes! + outlet.ws.bufferedAmount > max && outlet.queue.length > 0) {
-          outlet.queuedBytes! -= outlet.queue.shift()!.bytes;
+          const gone = outlet.queue.shift()!;
+          outlet.queuedBytes! -= gone.bytes;
+          gone.done?.(new Error(`dropped for connection ${outlet.key}, which reads too slowly`));
           dropped(outlet, event, ctx, config);
         }
         continue;
@@ -144,10 +161,12 @@ export function sendFrames(
         outlet.ws.close(1008, 'slow consumer');
         return;
       }
+      if (event.settle !== undefined) ctx.delivered(event, `${ctx.alias}: dropped for connection ${outlet.key}, which reads too slowly`);
       dropped(outlet, event, ctx, config);
       continue;
     }
-    outlet.ws.send(frame, { binary });
+    if (i === last && done !== undefined) outlet.ws.send(frame, { binary }, done);
+    else outlet.ws.send(frame, { binary });
   }
   if (policy === 'pause' && outlet.ws.bufferedAmount > config.high_water_mark) {
     ctx.hold(outlet.key, event.origins);

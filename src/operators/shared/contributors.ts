@@ -30,7 +30,7 @@ export class Contributors {
     if (event.origins !== this.#lastKnown || event.settle !== undefined) this.#add(event);
   }
 
-  /** The aggregate event of what was added; then empty again. */
+  /** The aggregate event of what was added; then empty again. Send it with `dispatched`, which settles its parts. */
   build<T>(data: T, meta: Meta): TremoloEvent<T> {
     const earliest = this.#earliest;
     // Every origin of the earliest event is already among the parts when it was not kept, so
@@ -58,6 +58,8 @@ export class Contributors {
       return;
     }
     if (this.#earliest === undefined || event.ingestNs < this.#earliest.ingestNs) this.#earliest = event;
+    // Kept until the aggregate settles: the dispatch that brought it here must not ack it.
+    if (settle) event.settle!.hold?.();
     if (settle || this.#bringsNew(origins)) {
       this.#parts.push(event);
       if (this.#knownFew.length < FEW) this.#knownFew.push(origins);

@@ -189,7 +189,7 @@ test('a definition from a module takes args with defaults, overridden by the ins
   tmp.write('lib.json5', `{ connectors: { out: { type: 'file', args: { file: 'a.log', mode: 'append' }, codec: 'string', config: { path: '\${args.file}', mode: '\${args.mode}' } } } }`);
   const file = tmp.write('uses-lib.json5', `{ use: ['./lib.json5'], connectors: { o: { from: 'lib::out', args: { file: 'b.log' } } } }`);
   const model = await loadFlow(file);
-  assert.equal(model.connectors[0]!.config, { path: 'b.log', mode: 'append', chunk_size: 8192 });
+  assert.equal(model.connectors[0]!.config, { path: 'b.log', mode: 'append', chunk_size: 8192, transactional: false });
 });
 
 test('a problem inside a definition is reported in the module file that holds it', async () => {

@@ -1,0 +1,71 @@
+/**
+ * Connectors for the tests of transactions: `tx_source` pushes what a test gives it as
+ * transactional events and records each outcome; `tx_sink` records what it is given and, with
+ * `confirm: true`, settles each event only when the test says so. Tests reach the instances through
+ * `probes`, keyed by alias.
+ */
+import { z } from 'zod';
+import { defineConnector, type ConnectorContext, type SourceStream } from '../../../src/runtime/connector-api.js';
+import type { TremoloEvent } from '../../../src/runtime/event.js';
+
+export interface SourceProbe {
+  /** Pushes `value` as a transactional event; its outcome lands in `outcomes` as "ack VALUE" or "fail VALUE: why". */
+  send(value: unknown): void;
+  /** Pushes `value` without an outcome. */
+  sendPlain(value: unknown): void;
+  readonly outcomes: string[];
+}
+
+export interface SinkProbe {
+  readonly ctx: ConnectorContext;
+  readonly given: TremoloEvent[];
+}
+
+// On globalThis: the flow loader imports this module anew, and the test must see its instances.
+const shared = globalThis as { txProbes?: { sources: Map<string, SourceProbe>; sinks: Map<string, SinkProbe> } };
+shared.txProbes ??= { sources: new Map(), sinks: new Map() };
+export const sources = shared.txProbes.sources;
+export const sinks = shared.txProbes.sinks;
+
+export const txSource = defineConnector({
+  kind: 'tx_source',
+  description: 'test source of transactional events',
+  config: z.strictObject({}),
+  codec: 'structured',
+  create(_config, ctx) {
+    let stream: SourceStream | undefined;
+    const outcomes: string[] = [];
+    sources.set(ctx.alias, {
+      outcomes,
+      send(value) {
+        stream!.pushValue(value, undefined, 'out', {
+          ack: () => void outcomes.push(`ack ${JSON.stringify(value)}`),
+          fail: (why) => void outcomes.push(`fail ${JSON.stringify(value)}: ${why}`),
+        });
+      },
+      sendPlain: (value) => stream!.pushValue(value),
+    });
+    return {
+      run() {
+        stream = ctx.openStream(ctx.meta({}));
+      },
+    };
+  },
+});
+
+export const txSink = defineConnector({
+  kind: 'tx_sink',
+  description: 'test sink that settles when told',
+  config: z.strictObject({ confirm: z.boolean().default(false) }),
+  codec: 'structured',
+  create(config, ctx) {
+    const given: TremoloEvent[] = [];
+    sinks.set(ctx.alias, { ctx, given });
+    return {
+      confirmsDelivery: config.confirm,
+      write(event) {
+        given.push(event);
+      },
+    };
+  },
+});
