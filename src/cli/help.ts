@@ -1,13 +1,15 @@
 export const MAIN_HELP = `tremolo: run stream-processing flows of WebSocket, socket, file and timer connectors
 
 Usage
-  tremolo run FLOW... [--arg NAME=VALUE]... [--api [HOST:]PORT] [--status] [--watch] [--log-level LEVEL]
+  tremolo run FLOW... [--arg NAME=VALUE]... [--api [HOST:]PORT] [--status] [--watch] [--workers N|auto]
+              [--map-address FROM=TO]... [--drain-timeout MS] [--log-level LEVEL]
   tremolo validate FLOW...
   tremolo convert FILE.troy
   tremolo schema [--use MODULE]...
   tremolo doc [SECTION...] [--use MODULE]... [--update FILE]
   tremolo new flow|connector|codec|processor|operator NAME [--dir DIR]
   tremolo test [integration] [DIR] [-i TAG]... [-e TAG]... [-t SECS] [-j N] [--report FILE] [--junit FILE]
+  tremolo hash-password USER
   tremolo --help | -h
   tremolo --version | -v
 
@@ -45,6 +47,11 @@ Options
   --watch              reload when a flow file or a module it uses changes: the new version is
                        checked first, then swapped in; connectors that did not change keep their
                        connections; a version with problems is refused and the running one stays
+  --workers N|auto     run N worker processes (auto: one per core; default 1) that share the
+                       listening ports, port 0 included; a worker that dies is restarted with a
+                       growing wait and logged; SIGTERM or SIGINT stops them all gracefully.
+                       Each worker has its own connections, windows, kv state and rate limits;
+                       it finds its number (1..N) in the environment variable TREMOLO_WORKER
   -h, --help           this text
 
 Exit status: the code an exit connector asked for; 0 after a signal; 1 when a flow cannot load or start.
@@ -78,6 +85,9 @@ config of every connector kind, codec, processor and operator. Point "$schema" a
   --use MODULE    also describe the kinds of a code module (repeatable): an npm package name, a
                   file (./connectors/my-counter.ts) or a name on the search path, resolved from
                   the working directory as a flow there resolves its "use"
+
+The kinds of the packages the project in the working directory depends on (package.json) that
+carry the keyword "tremolo-kinds" are described without --use.
 `;
 
 export const DOC_HELP = `Usage: tremolo doc [SECTION...] [--use MODULE]... [--update FILE]
@@ -88,7 +98,8 @@ Sections: connectors, codecs, processors, operators, errors (default: all).
 
   --use MODULE    also document the kinds of a code module (repeatable): an npm package name, a
                   file (./connectors/my-counter.ts) or a name on the search path, resolved from
-                  the working directory as a flow there resolves its "use"
+                  the working directory as a flow there resolves its "use"; the project's installed
+                  packages marked "tremolo-kinds" are documented without it
   --update FILE   rewrite the text between <!-- reference:SECTION --> and <!-- /reference:SECTION -->
                   markers in FILE (the README keeps its reference this way)
 `;

@@ -3,10 +3,11 @@ import { StatusTable } from '../ops/status-table.js';
 import { Watcher } from '../ops/watch.js';
 import { RuntimeError } from '../runtime/errors.js';
 import { createLogger } from '../runtime/logger.js';
-import { Runtime, type RunOptions } from '../runtime/runtime.js';
+import { loadAll, Runtime, type RunOptions } from '../runtime/runtime.js';
 import { RUN_HELP } from './help.js';
 import { addressMapOf, argsOf, logLevelOf, parse, portResolver, positiveInt } from './options.js';
 import { version } from './version.js';
+import { isWorker, reportExit, reportReady, supervise, workerCount } from './workers.js';
 
 /** `--api PORT` or `--api HOST:PORT` (loopback unless a host is given). */
 function apiAddress(value: string): { host: string; port: number } {
@@ -24,6 +25,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     api: { type: 'string' },
     status: { type: 'boolean' },
     watch: { type: 'boolean' },
+    workers: { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(RUN_HELP);
@@ -42,7 +44,14 @@ export async function run(argv: readonly string[]): Promise<number> {
     log,
     drainTimeoutMs: positiveInt('--drain-timeout', values['drain-timeout'] as string | undefined, 5000),
   };
+  const workers = workerCount(values.workers as string | undefined);
+  if (workers > 1 && !isWorker()) {
+    // Checked once here, so a flow with problems is reported once and no worker is started.
+    await loadAll(positionals, options);
+    return supervise({ count: workers, log, stopTimeoutMs: options.drainTimeoutMs! + 5000 });
+  }
   const runtime = await Runtime.start(positionals, options);
+  reportReady();
   const server = api === undefined ? undefined : new ApiServer(() => runtime.flows, { ...api, version: version(), log });
   await server?.start();
   const stopTable = values.status === true ? new StatusTable(() => runtime.flows).start() : undefined;
@@ -60,10 +69,19 @@ export async function run(argv: readonly string[]): Promise<number> {
       log.info(`${signal}: stopping (send it again to exit at once)`);
       resolve(0);
     };
-    process.on('SIGINT', onSignal);
+    if (isWorker()) {
+      // The primary decides when a worker stops: a terminal's Ctrl-C reaches the whole process
+      // group, and the primary's SIGTERM that follows would otherwise count as a second signal.
+      process.on('SIGINT', () => {});
+      process.on('disconnect', () => onSignal('SIGTERM'));
+    } else process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
-  const code = await Promise.race([runtime.exited, stopped]);
+  const exited = runtime.exited.then((c) => {
+    if (signals === 0) reportExit(c);
+    return c;
+  });
+  const code = await Promise.race([exited, stopped]);
   watcher?.stop();
   stopTable?.();
   await runtime.stop();

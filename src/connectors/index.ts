@@ -5,6 +5,8 @@ import { httpServer } from './http-server.js';
 import { kv } from './kv.js';
 import { metrics } from './metrics.js';
 import { metronome } from './metronome.js';
+import { natsPublisher } from './nats-publisher.js';
+import { natsSubscriber } from './nats-subscriber.js';
 import { nullConnector } from './null.js';
 import { stdio } from './stdio.js';
 import { tcpClient } from './tcp-client.js';
@@ -29,6 +31,8 @@ export const builtinConnectors = [
   udpClient,
   httpServer,
   httpClient,
+  natsPublisher,
+  natsSubscriber,
   stdio,
   file,
   wal,

@@ -1,0 +1,24 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RunningCli } from '../../support/cli.js';
+import { TestClient } from '../../support/ws.js';
+
+/** What the --workers tests share: a client that asks once, the primary's "ready" lines, a bounded wait. */
+export const ask = async (ctx: { clients: TestClient[] }, url: string): Promise<string> => {
+  const c = await TestClient.open(url, {}, 5000);
+  ctx.clients.push(c);
+  c.send('who?');
+  const [answer] = await c.waitFor(1, 5000);
+  return answer!;
+};
+
+/** Every `worker N (pid P) ready` line so far, as [N, P]. */
+export const ready = (cli: RunningCli): [number, number][] => [...cli.stderr().matchAll(/worker (\d+) \(pid (\d+)\) ready/g)].map((m) => [Number(m[1]), Number(m[2])]);
+
+export async function until(condition: () => boolean, what: string, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
