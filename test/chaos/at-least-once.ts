@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { repoRoot, startCli, type RunningCli } from '../support/cli.js';
+import { startCli, type RunningCli } from '../support/cli.js';
 import { tmpDir } from '../support/tmp.js';
 import type { Scenario } from './scenario.js';
 
@@ -80,7 +80,6 @@ export const atLeastOnce: Scenario = {
     const flow = tmp.write(
       'flow.json5',
       JSON.stringify({
-        use: [`./${path.relative(tmp.dir, path.join(repoRoot, 'src/connectors/wal.ts'))}`.replace(/^\.\/\.\./, '..')],
         connectors: {
           numbers: { type: 'file', codec: 'json', preprocessors: ['separate'], config: { path: numbers, mode: 'read', transactional: true, chunk_size: 4096 } },
           log: { type: 'wal', config: { dir: path.join(tmp.dir, 'log'), max_bytes: 4 * 1024 * 1024 } },
