@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { defineConnector, type SourceStream } from '../runtime/connector-api.js';
 import { reason } from '../runtime/errors.js';
 import type { Meta, Outcome, TremoloEvent } from '../runtime/event.js';
-import { encodeRecord } from './shared/wal-record.js';
-import { WalSegments } from './shared/wal-segments.js';
+import { encodeRecord } from '../runtime/wal-record.js';
+import { WalSegments } from '../runtime/wal-segments.js';
 import { WalQueue, type WalEntry } from './shared/wal-queue.js';
 
 const MiB = 1024 * 1024;

@@ -34,7 +34,7 @@ export interface ConnectorSpec {
   readonly preprocessors: readonly Configured<ProcessorDefinition<any>>[];
   readonly postprocessors: readonly Configured<ProcessorDefinition<any>>[];
   readonly reconnect: ReconnectConfig;
-  readonly queue: { readonly max_events: number };
+  readonly queue: { readonly max_events: number; readonly persist?: string | undefined };
   readonly metricsIntervalS: number | undefined;
 }
 

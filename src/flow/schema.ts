@@ -28,6 +28,11 @@ export const QueueSchema = z.strictObject({
     .min(0)
     .default(1000)
     .describe('events held while a client is disconnected; more go to the err port'),
+  persist: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('a folder: events held while disconnected are written there (a write-ahead log) and survive a restart of tremolo'),
 });
 
 const ArgsSchema = z.record(z.string(), z.unknown()).describe('arguments with their default values');

@@ -1,6 +1,7 @@
 import { Subject } from 'rxjs';
 import type { ConnectorSpec } from '../flow/model.js';
 import { BoundedQueue } from './bounded-queue.js';
+import { PersistentQueue } from './persistent-queue.js';
 import type { Codec, Frame } from './codec-api.js';
 import { inPorts, outPorts, type ConnectorContext, type ConnectorInstance, type SourceStream } from './connector-api.js';
 import { Connectivity, type ConnectivityState } from './connectivity.js';
@@ -65,7 +66,7 @@ export class ConnectorHost implements StreamHost, Pausable {
   readonly #ctx: ConnectorContext;
   readonly #serializer: SinkSerializer;
   readonly #abort = new AbortController();
-  readonly #queue: BoundedQueue<[TremoloEvent, string]>;
+  readonly #queue: BoundedQueue<[TremoloEvent, string]> | PersistentQueue;
   readonly #connectivity: Connectivity | undefined;
   #nextStream = 0;
   readonly #mimeCodecs = new Map<string, Codec | undefined>();
@@ -89,7 +90,7 @@ export class ConnectorHost implements StreamHost, Pausable {
     for (const port of outPorts(spec.def)) this.outputs.set(port, new Subject());
     for (const port of inPorts(spec.def)) this.inputs.set(port, new Subject());
     this.#serializer = new SinkSerializer(this);
-    this.#queue = new BoundedQueue(spec.queue.max_events);
+    this.#queue = spec.queue.persist === undefined ? new BoundedQueue(spec.queue.max_events) : new PersistentQueue(spec.queue.persist, spec.queue.max_events, this.log);
     this.#ctx = this.#createContext();
     this.instance = spec.def.create(spec.config, this.#ctx);
     this.#confirms = this.instance.confirmsDelivery === true;
@@ -130,6 +131,11 @@ export class ConnectorHost implements StreamHost, Pausable {
   async start(): Promise<void> {
     for (const [port, subject] of this.inputs) subject.subscribe((event) => this.write(event, port));
     try {
+      if (this.#queue instanceof PersistentQueue) {
+        const restored = this.#queue.open();
+        if (restored > 0) this.log.info(`${restored} events kept in ${this.#queue.dir} by the last run go first`);
+        this.counters.queued = this.#queue.length;
+      }
       await this.instance.start?.();
     } catch (err) {
       throw new RuntimeError('ERR_BIND_FAILED', `${this.alias}: cannot start ${this.kind}: ${reason(err)}`, { alias: this.alias, cause: err });
@@ -160,7 +166,12 @@ export class ConnectorHost implements StreamHost, Pausable {
     } catch (err) {
       this.log.warn(`error while stopping: ${reason(err)}`);
     }
-    for (const [event] of this.#queue.drain()) this.#fail(event, 'ERR_STOPPED', `${this.alias}: stopped before the connection came back; event not sent`);
+    if (this.#queue instanceof PersistentQueue) {
+      const kept = this.#queue.close();
+      if (kept > 0) this.log.info(`stopped before the connection came back: ${kept} events kept in ${this.#queue.dir} for the next run`);
+    } else {
+      for (const [event] of this.#queue.drain()) this.#fail(event, 'ERR_STOPPED', `${this.alias}: stopped before the connection came back; event not sent`);
+    }
     for (const subject of this.outputs.values()) subject.complete();
   }
 
@@ -217,9 +228,7 @@ export class ConnectorHost implements StreamHost, Pausable {
     if (c !== undefined && !c.connected) {
       if (c.state === 'failed' || this.#stopped) {
         this.#fail(event, 'ERR_NOT_CONNECTED', `${this.alias}: not connected (gave up reconnecting); event not sent`);
-      } else if (!this.#queue.push([event, port])) {
-        this.#fail(event, 'ERR_QUEUE_FULL', `${this.alias}: disconnected and the send queue is full (queue.max_events = ${this.#queue.capacity}); event not sent`);
-      }
+      } else this.#enqueue(event, port);
       this.counters.queued = this.#queue.length;
       return;
     }
@@ -256,10 +265,14 @@ export class ConnectorHost implements StreamHost, Pausable {
     const c = this.#connectivity;
     if (c === undefined || c.state === 'failed' || this.#stopped) {
       this.#fail(event, 'ERR_NOT_CONNECTED', `${this.alias}: not connected; event not sent`);
-    } else if (!this.#queue.push([event, port])) {
-      this.#fail(event, 'ERR_QUEUE_FULL', `${this.alias}: disconnected and the send queue is full (queue.max_events = ${this.#queue.capacity}); event not sent`);
-    }
+    } else this.#enqueue(event, port);
     this.counters.queued = this.#queue.length;
+  }
+
+  #enqueue(event: TremoloEvent, port: string): void {
+    const queued = this.#queue.push([event, port]);
+    if (queued === false) this.#fail(event, 'ERR_QUEUE_FULL', `${this.alias}: disconnected and the send queue is full (queue.max_events = ${this.#queue.capacity}); event not sent`);
+    else if (typeof queued === 'string') this.#fail(event, 'ERR_WRITE_FAILED', `${this.alias}: disconnected, and the event ${queued}; event not sent`);
   }
 
   /** `ctx.delivered`: the receipt settles once, so a report after the host's own ack changes nothing. */
@@ -285,7 +298,10 @@ export class ConnectorHost implements StreamHost, Pausable {
   }
 
   #gaveUp(_why: string): void {
-    for (const [event] of this.#queue.drain()) this.#fail(event, 'ERR_NOT_CONNECTED', `${this.alias}: not connected (gave up reconnecting); event not sent`);
+    const held = this.#queue.drain();
+    for (const [event] of held) this.#fail(event, 'ERR_NOT_CONNECTED', `${this.alias}: not connected (gave up reconnecting); event not sent`);
+    // Reported on err: not sent again by the next run.
+    if (this.#queue instanceof PersistentQueue) this.#queue.release(held);
     this.counters.queued = 0;
   }
 

@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import type { Meta } from '../../runtime/event.js';
+import type { Meta } from './event.js';
 
 /**
  * One record of a write-ahead log segment: `length` (u32 LE, of the body), `crc32` (u32 LE, of the

@@ -1,7 +1,7 @@
 import { closeSync, fdatasync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
-import type { Logger } from '../../runtime/logger.js';
+import type { Logger } from './logger.js';
 import { scanRecords, type WalRecord } from './wal-record.js';
 
 interface Segment {
