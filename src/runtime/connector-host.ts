@@ -58,7 +58,8 @@ export class ConnectorHost implements StreamHost, Pausable {
   readonly inputs = new Map<string, Subject<TremoloEvent>>();
   readonly counters: ConnectorCounters = { in: 0, out: 0, err: 0, queued: 0 };
   /** Events through each port, in and out, for the status API and metrics. */
-  readonly portCounts = new Map<string, number>();
+  // Counts per port, as objects found by the port name: no key string is built per event.
+  readonly #portCounts = { in: new Map<string, { n: number }>(), out: new Map<string, { n: number }>() };
   /** Paused by an operator (the API), not by flow control. */
   paused = false;
   readonly log: Logger;
@@ -190,10 +191,7 @@ export class ConnectorHost implements StreamHost, Pausable {
 
   status(): Record<string, unknown> {
     const ports: Record<string, Record<string, number>> = { in: {}, out: {} };
-    for (const [key, n] of this.portCounts) {
-      const [dir, port] = key.split('/') as ['in' | 'out', string];
-      ports[dir]![port] = n;
-    }
+    for (const dir of ['in', 'out'] as const) for (const [port, count] of this.#portCounts[dir]) ports[dir]![port] = count.n;
     return {
       alias: this.alias,
       kind: this.kind,
@@ -220,7 +218,7 @@ export class ConnectorHost implements StreamHost, Pausable {
   write(given: TremoloEvent, port: string): void {
     let event = given;
     this.counters.in++;
-    this.portCounts.set(`in/${port}`, (this.portCounts.get(`in/${port}`) ?? 0) + 1);
+    countPort(this.#portCounts.in, port);
     this.env.observe?.(this, event);
     // This sink is one more party the event waits for, from now until it is written or failed.
     if (event.settle !== undefined) event = withReceipt(event, new Receipt(event.settle));
@@ -322,7 +320,7 @@ export class ConnectorHost implements StreamHost, Pausable {
         this.log.warn(String((event.data as { error?: unknown }).error ?? JSON.stringify(event.data)));
       }
     } else this.counters.out++;
-    this.portCounts.set(`out/${port}`, (this.portCounts.get(`out/${port}`) ?? 0) + 1);
+    countPort(this.#portCounts.out, port);
     // A transactional event nothing will take on would be acked by its dispatch: it is lost, so fail it.
     if (event.settle !== undefined && !this.env.linked(this.alias, port)) {
       event.settle.fail(`${this.alias}: event sent out of port ${JSON.stringify(port)}, which nothing is linked to`);
@@ -399,4 +397,10 @@ export class ConnectorHost implements StreamHost, Pausable {
       flowStatus: () => this.env.flowStatus(),
     };
   }
+}
+
+function countPort(counts: Map<string, { n: number }>, port: string): void {
+  const count = counts.get(port);
+  if (count !== undefined) count.n++;
+  else counts.set(port, { n: 1 });
 }
