@@ -1,43 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startCli, type RunningCli } from '../../support/cli.js';
-import { TestClient } from '../../support/ws.js';
+import { instance as startInstance, instancesSuite, join, type Ctx } from './instances.js';
 import { NatsServer } from './nats-server.js';
 
-interface Ctx {
-  nats?: NatsServer;
-  instances: RunningCli[];
-  clients: TestClient[];
-}
-const test = suite<Ctx>('chat without the nats arg', { instances: [], clients: [] });
-test.after.each(async (ctx) => {
-  await Promise.all(ctx.clients.splice(0).map((c) => c.close()));
-  for (const i of ctx.instances.splice(0)) {
-    i.process.kill('SIGTERM');
-    await i.done;
-  }
-  await ctx.nats?.stop();
-});
+const test = instancesSuite('chat without the nats arg');
 
-/** `tremolo run flows/chat.json5 --arg nats=...` on a free port; resolves with its URL once both bus connectors are up. */
-async function instance(ctx: Ctx, nats: string | undefined): Promise<string> {
-  const args = ['run', 'flows/chat.json5', '--arg', 'url=ws://127.0.0.1:0', ...(nats === undefined ? [] : ['--arg', `nats=${nats}`])];
-  const cli = startCli(args, { timeoutMs: 60_000 });
-  ctx.instances.push(cli);
-  const [, url] = await cli.waitForLog(/listening on (ws:\/\/127\.0\.0\.1:\d+)/, 45_000);
-  if (nats !== undefined) {
-    await cli.waitForLog(/bus_in\] connected/, 45_000);
-    await cli.waitForLog(/bus_out\] connected/, 45_000);
-  }
-  return url!;
-}
-
-const join = async (ctx: Ctx, url: string): Promise<TestClient> => {
-  const c = await TestClient.open(url);
-  ctx.clients.push(c);
-  return c;
-};
+const instance = (ctx: Ctx, nats: string | undefined): Promise<string> => startInstance(ctx, 'flows/chat.json5', nats);
 
 test('without the nats arg an instance is a room of its own, as before', async (ctx) => {
   ctx.nats = await NatsServer.start();

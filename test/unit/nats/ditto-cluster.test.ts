@@ -1,46 +1,18 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startCli, type RunningCli } from '../../support/cli.js';
-import { TestClient } from '../../support/ws.js';
+import type { TestClient } from '../../support/ws.js';
 import { basic } from '../ditto/ditto-session.js';
+import { instance, instancesSuite, join, type Ctx } from './instances.js';
 import { NatsServer } from './nats-server.js';
 
-interface Ctx {
-  nats?: NatsServer;
-  instances: RunningCli[];
-  clients: TestClient[];
-}
-const test = suite<Ctx>('Ditto across instances through NATS', { instances: [], clients: [] });
-test.after.each(async (ctx) => {
-  await Promise.all(ctx.clients.splice(0).map((c) => c.close()));
-  for (const i of ctx.instances.splice(0)) {
-    i.process.kill('SIGTERM');
-    await i.done;
-  }
-  await ctx.nats?.stop();
-});
+const test = instancesSuite('Ditto across instances through NATS');
 
-/** `tremolo run flows/ditto.json5 --arg nats=...` on a free port; its URL once both bus connectors are up. */
-async function instance(ctx: Ctx, nats: string): Promise<string> {
-  const cli = startCli(['run', 'flows/ditto.json5', '--arg', 'url=ws://127.0.0.1:0', '--arg', `nats=${nats}`], { timeoutMs: 60_000 });
-  ctx.instances.push(cli);
-  const [, url] = await cli.waitForLog(/listening on (ws:\/\/127\.0\.0\.1:\d+)/, 45_000);
-  await cli.waitForLog(/bus_in\] connected/, 45_000);
-  await cli.waitForLog(/bus_out\] connected/, 45_000);
-  return url!;
-}
-
-const session = async (ctx: Ctx, url: string): Promise<TestClient> => {
-  const c = await TestClient.open(`${url}/ws/2`, { headers: { authorization: basic('ditto', 'ditto') } });
-  ctx.clients.push(c);
-  return c;
-};
+const session = (ctx: Ctx, url: string) => join(ctx, `${url}/ws/2`, { headers: { authorization: basic('ditto', 'ditto') } });
 const command = (thing: string, action: string, path: string, value: unknown, correlation: string): string =>
   JSON.stringify({ topic: `${thing.replace(':', '/')}/things/twin/commands/${action}`, headers: { 'correlation-id': correlation }, path, value });
 
 test('a twin event made on one instance reaches the subscribers of another, with their namespace and filter applied, and none twice', async (ctx) => {
   ctx.nats = await NatsServer.start();
-  const [a, b] = await Promise.all([instance(ctx, ctx.nats.url), instance(ctx, ctx.nats.url)]);
+  const [a, b] = await Promise.all([instance(ctx, 'flows/ditto.json5', ctx.nats.url), instance(ctx, 'flows/ditto.json5', ctx.nats.url)]);
   const maker = await session(ctx, a);
   const local = await session(ctx, a);
   const filtered = await session(ctx, b);
