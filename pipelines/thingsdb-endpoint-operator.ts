@@ -8,9 +8,9 @@
  */
 import { Observable } from 'rxjs';
 import { z } from 'zod';
-import { defineOperator, type OperatorContext, type Origin, type TremoloEvent } from 'tremolo';
+import { createEvent, defineOperator, type OperatorContext, type Origin, type TremoloEvent } from 'tremolo';
 import { Credentials } from './thingsdb-credentials.js';
-import { EndpointNode } from './thingsdb-node.js';
+import { EndpointNode, type RoomEmit } from './thingsdb-node.js';
 import { Rooms } from './thingsdb-rooms.js';
 import { collectionOf, parseScope } from './thingsdb-scope.js';
 
@@ -44,11 +44,20 @@ const Config = z.strictObject({
     .describe('largest package payload in bytes (ThingsDB allows 1 GiB); a larger one closes the connection'),
 });
 
+/** A room event from the bus, checked: a malformed one is an error of this event, not a crash. */
+function roomEmit(data: unknown): RoomEmit {
+  const e = data as Partial<RoomEmit> | null;
+  if (e === null || typeof e !== 'object' || typeof e.collection !== 'string' || (typeof e.room !== 'string' && typeof e.room !== 'number') || typeof e.event !== 'string' || !Array.isArray(e.args)) {
+    throw new Error('a room event from the bus must be { collection, room, event, args }');
+  }
+  return e as RoomEmit;
+}
+
 export default defineOperator({
   name: 'thingsdb_endpoint',
-  description: 'A ThingsDB node’s WebSocket endpoint: AUTH, PING, rooms (JOIN, LEAVE, EMIT, EMIT_PEER) per connection; QUERY and RUN out of `query`.',
+  description: 'A ThingsDB node’s WebSocket endpoint: AUTH, PING, rooms (JOIN, LEAVE, EMIT, EMIT_PEER) per connection; QUERY and RUN out of `query`; room events for other instances out of `bus`, and theirs in from a nats_subscriber.',
   config: Config,
-  outputs: () => ['out', 'query'],
+  outputs: () => ['out', 'query', 'bus'],
   create(config, context) {
     const ctx = context as Context;
     const close = ctx.closeOrigin?.bind(ctx);
@@ -62,14 +71,21 @@ export default defineOperator({
           { id: config.node_id, maxSize: config.max_size, collections },
           credentials,
           new Rooms(seeds),
-          { send: (event) => subscriber.next(event), query: (event) => ctx.emit('query', event), close },
+          {
+            send: (event) => subscriber.next(event),
+            query: (event) => ctx.emit('query', event),
+            close,
+            bus: (emit) => ctx.emit('bus', createEvent(emit, {}, [])),
+          },
           ctx.log,
         );
         const ends = ctx.streamEnds?.subscribe((origin) => node.closed(origin));
         const input = source.subscribe({
           next(event) {
             try {
-              node.receive(event);
+              // From the bus (another instance's room event), not from a connection.
+              if (event.meta.nats !== undefined) node.fromBus(roomEmit(event.data));
+              else node.receive(event);
             } catch (err) {
               ctx.error(event, 'ERR_OPERATOR_FAILED', err instanceof Error ? err.message : String(err));
             }

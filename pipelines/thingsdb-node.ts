@@ -28,6 +28,16 @@ export interface NodeOutputs {
   /** A QUERY or RUN for the pipeline that answers them. */
   query(event: TremoloEvent): void;
   close(origin: Origin, reason: string): void;
+  /** A room event for the other instances of a deployment (their connections in the same room). */
+  bus?(emit: RoomEmit): void;
+}
+
+/** A room event as it crosses instances: rooms are found by name where they have one (ids differ). */
+export interface RoomEmit {
+  readonly collection: string;
+  readonly room: string | number;
+  readonly event: string;
+  readonly args: readonly unknown[];
 }
 
 export interface NodeSettings {
@@ -201,7 +211,19 @@ export class EndpointNode {
       return listener === undefined || listener.closing ? [] : [listener.origin];
     });
     if (origins.length > 0) this.#event(origins, T.ON_ROOM_EMIT, { id: room.id, event: name, args });
+    this.out.bus?.({ collection, room: room.name ?? room.id, event: name, args });
     this.#reply(conn, pkg.id, T.RES_OK);
+  }
+
+  /** A room event another instance published: to this instance's connections in that room. */
+  fromBus(emit: RoomEmit): void {
+    const room = typeof emit.room === 'string' ? this.rooms.byName(emit.collection, emit.room, false) : this.rooms.byId(emit.collection, emit.room);
+    if (room === undefined) return;
+    const origins = [...room.listeners].flatMap((key) => {
+      const listener = this.#connections.get(key);
+      return listener === undefined || listener.closing ? [] : [listener.origin];
+    });
+    if (origins.length > 0) this.#event(origins, T.ON_ROOM_EMIT, { id: room.id, event: emit.event, args: emit.args });
   }
 
   #payload(pkg: Package): unknown {

@@ -25,11 +25,12 @@ export function instancesSuite(name: string): Test<Ctx> {
 }
 
 /**
- * `tremolo run FLOW --arg nats=...` (no nats arg when `nats` is undefined) on a free port; resolves
+ * `tremolo run FLOW --arg nats=...` (no nats arg when `nats` is undefined) on a free port (the args
+ * `free` say how: `url=ws://127.0.0.1:0` by default); resolves
  * with its URL once it listens and, with a bus, once both bus connectors are up.
  */
-export async function instance(ctx: Ctx, flow: string, nats: string | undefined): Promise<string> {
-  const args = ['run', flow, '--arg', 'url=ws://127.0.0.1:0', ...(nats === undefined ? [] : ['--arg', `nats=${nats}`])];
+export async function instance(ctx: Ctx, flow: string, nats: string | undefined, free: readonly string[] = ['url=ws://127.0.0.1:0']): Promise<string> {
+  const args = ['run', flow, ...free.flatMap((a) => ['--arg', a]), ...(nats === undefined ? [] : ['--arg', `nats=${nats}`])];
   const cli = startCli(args, { timeoutMs: 60_000 });
   ctx.instances.push(cli);
   const [, url] = await cli.waitForLog(/listening on (ws:\/\/127\.0\.0\.1:\d+)/, 45_000);
