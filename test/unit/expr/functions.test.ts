@@ -279,7 +279,10 @@ test('now gives wall-clock nanoseconds and now_ms milliseconds', () => {
   const ms = run('now_ms()') as number;
   const after = Date.now();
   assert.ok(ms >= before && ms <= after);
-  assert.ok(ns >= (before - 1) * 1e6 && ns <= (after + 1) * 1e6, `${ns} within [${before}, ${after}] ms`);
+  // now() is the monotonic clock anchored to the wall clock once per process (no Date per event),
+  // so it may drift from Date.now() by the rate difference of the two clocks: a few ms on a VM.
+  const slackMs = 50;
+  assert.ok(ns >= (before - slackMs) * 1e6 && ns <= (after + slackMs) * 1e6, `${ns} within [${before}, ${after}] ms ± ${slackMs}`);
 });
 
 test('now is read at every evaluation, never folded', () => {
