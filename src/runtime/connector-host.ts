@@ -234,26 +234,14 @@ export class ConnectorHost implements StreamHost, Pausable {
   }
 
   #deliver(event: TremoloEvent, port: string): void {
-    if (event.settle !== undefined) {
-      this.#deliverTransactional(event, port);
-      return;
-    }
-    try {
-      this.instance.write?.(event, port);
-    } catch (err) {
-      this.#fail(event, 'ERR_WRITE_FAILED', `${this.alias}: write failed: ${reason(err)}`);
-    }
-  }
-
-  /** A connector that does not confirm deliveries itself has its events acked once `write` accepted them. */
-  #deliverTransactional(event: TremoloEvent, port: string): void {
     try {
       this.instance.write?.(event, port);
     } catch (err) {
       this.#fail(event, 'ERR_WRITE_FAILED', `${this.alias}: write failed: ${reason(err)}`);
       return;
     }
-    if (!this.#confirms && this.#requeued !== event) event.settle!.ack();
+    // A connector that does not confirm deliveries itself has its events acked once `write` accepted them.
+    if (event.settle !== undefined && !this.#confirms && this.#requeued !== event) event.settle.ack();
     this.#requeued = undefined;
   }
 
