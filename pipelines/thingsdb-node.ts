@@ -205,11 +205,7 @@ export class EndpointNode {
     if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0 || typeof name !== 'string') throw badData('invalid emit request');
     const room = this.rooms.byId(collection, id);
     if (room === undefined) throw new ThingsdbError(ErrorCode.LOOKUP_ERROR, `collection \`${collection}\` has no \`room\` with id ${id}`);
-    const peer = pkg.type === T.REQ_EMIT_PEER;
-    const origins = [...room.listeners].filter((key) => !(peer && key === conn.key)).flatMap((key) => {
-      const listener = this.#connections.get(key);
-      return listener === undefined || listener.closing ? [] : [listener.origin];
-    });
+    const origins = this.#listening(room, pkg.type === T.REQ_EMIT_PEER ? conn.key : undefined);
     if (origins.length > 0) this.#event(origins, T.ON_ROOM_EMIT, { id: room.id, event: name, args });
     this.out.bus?.({ collection, room: room.name ?? room.id, event: name, args });
     this.#reply(conn, pkg.id, T.RES_OK);
@@ -219,11 +215,16 @@ export class EndpointNode {
   fromBus(emit: RoomEmit): void {
     const room = typeof emit.room === 'string' ? this.rooms.byName(emit.collection, emit.room, false) : this.rooms.byId(emit.collection, emit.room);
     if (room === undefined) return;
-    const origins = [...room.listeners].flatMap((key) => {
-      const listener = this.#connections.get(key);
+    const origins = this.#listening(room);
+    if (origins.length > 0) this.#event(origins, T.ON_ROOM_EMIT, { id: room.id, event: emit.event, args: emit.args });
+  }
+
+  /** The open connections in a room, but `except`. */
+  #listening(room: Room, except?: string): Origin[] {
+    return [...room.listeners].flatMap((key) => {
+      const listener = key === except ? undefined : this.#connections.get(key);
       return listener === undefined || listener.closing ? [] : [listener.origin];
     });
-    if (origins.length > 0) this.#event(origins, T.ON_ROOM_EMIT, { id: room.id, event: emit.event, args: emit.args });
   }
 
   #payload(pkg: Package): unknown {
