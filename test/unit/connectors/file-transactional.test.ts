@@ -6,16 +6,10 @@ import * as assert from 'uvu/assert';
 import { startFlow } from '../../../src/testing/index.js';
 import { tmpDir } from '../../support/tmp.js';
 import { sinks, sources } from '../runtime/tx-connectors.js';
+import { until } from '../../support/sockets.js';
 
 const flowFile = path.join(import.meta.dirname, 'file-transactional.flow.json5');
 
-async function until(what: string, ok: () => boolean, ms = 2000): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!ok()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(2);
-  }
-}
 
 const reader = (file: string) => ({
   use: ['../runtime/tx-connectors.ts'],
@@ -32,7 +26,7 @@ test('transactional read mode keeps the acknowledged position, and a restart goe
     const file = tmp.write('lines.txt', 'one\ntwo\nthree\nfour\n');
     let flow = await startFlow(reader(file), { file: flowFile });
     try {
-      await until('4 lines', () => sinks.get('out')!.given.length === 4);
+      await until(() => sinks.get('out')!.given.length === 4, () => '4 lines');
       const s = sinks.get('out')!;
       assert.equal(s.given.map((e) => e.data), ['one', 'two', 'three', 'four']);
       s.ctx.delivered(s.given[0]!);
@@ -46,7 +40,7 @@ test('transactional read mode keeps the acknowledged position, and a restart goe
     assert.is(readFileSync(`${file}.position`, 'utf8'), '14\n', 'one, two and three are acked');
     flow = await startFlow(reader(file), { file: flowFile });
     try {
-      await until('the rest', () => sinks.get('out')!.given.length === 1);
+      await until(() => sinks.get('out')!.given.length === 1, () => 'the rest');
       await sleep(30);
       assert.equal(sinks.get('out')!.given.map((e) => e.data), ['four']);
     } finally {
@@ -63,7 +57,7 @@ test('a line split across reads is sent whole, and a last line without a newline
     const file = tmp.write('lines.txt', 'alpha\nbeta');
     const flow = await startFlow(reader(file), { file: flowFile });
     try {
-      await until('2 lines', () => sinks.get('out')!.given.length === 2);
+      await until(() => sinks.get('out')!.given.length === 2, () => '2 lines');
       assert.equal(sinks.get('out')!.given.map((e) => e.data), ['alpha', 'beta']);
     } finally {
       await flow.stop();
@@ -92,7 +86,7 @@ test('a file sink acks a transactional event once its write is done', async () =
       const { send, outcomes } = sources.get('src')!;
       send({ a: 1 });
       assert.equal(outcomes, [], 'not before the write is done');
-      await until('ack', () => outcomes.length === 1);
+      await until(() => outcomes.length === 1, () => 'ack');
       assert.equal(outcomes, ['ack {"a":1}']);
       assert.is(readFileSync(file, 'utf8'), '{"a":1}\n');
     } finally {

@@ -7,6 +7,7 @@ import { memoryLogger } from '../../../src/runtime/logger.js';
 import { startFlow, type TestFlow } from '../../../src/testing/index.js';
 import { tmpDir } from '../../support/tmp.js';
 import { sinks, sources } from '../runtime/tx-connectors.js';
+import { until } from '../../support/sockets.js';
 
 const file = path.join(import.meta.dirname, 'wal.flow.json5');
 
@@ -22,13 +23,6 @@ function walFlow(dir: string, wal: Record<string, unknown> = {}): object {
   };
 }
 
-async function until(what: string, ok: () => boolean, ms = 2000): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!ok()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(2);
-  }
-}
 
 const ackAll = (alias = 'out'): void => {
   const s = sinks.get(alias)!;
@@ -51,9 +45,9 @@ test('events leave in order once on disk, and the upstream is acked only after t
       const { send, outcomes } = sources.get('src')!;
       for (let i = 1; i <= 5; i++) send(i);
       assert.equal(outcomes, [], 'not acked before the fsync');
-      await until('5 events out', () => sinks.get('out')!.given.length === 5);
+      await until(() => sinks.get('out')!.given.length === 5, () => '5 events out');
       assert.equal(sinks.get('out')!.given.map((e) => e.data), [1, 2, 3, 4, 5]);
-      await until('upstream acks', () => outcomes.length === 5);
+      await until(() => outcomes.length === 5, () => 'upstream acks');
       assert.equal(outcomes, ['ack 1', 'ack 2', 'ack 3', 'ack 4', 'ack 5']);
     });
   } finally {
@@ -66,17 +60,17 @@ test('what was not acknowledged is sent again, in order, after a restart; what w
   try {
     await run(tmp.dir, async () => {
       for (let i = 1; i <= 5; i++) sources.get('src')!.send({ n: i });
-      await until('5 events out', () => sinks.get('out')!.given.length === 5);
+      await until(() => sinks.get('out')!.given.length === 5, () => '5 events out');
       const s = sinks.get('out')!;
       s.ctx.delivered(s.given[0]!);
       s.ctx.delivered(s.given[1]!);
       s.ctx.delivered(s.given[3]!); // acked out of order: replayed anyway, as the mark stops at 2
     });
     await run(tmp.dir, async () => {
-      await until('3 events replayed', () => sinks.get('out')!.given.length === 3);
+      await until(() => sinks.get('out')!.given.length === 3, () => '3 events replayed');
       assert.equal(sinks.get('out')!.given.map((e) => e.data), [{ n: 3 }, { n: 4 }, { n: 5 }]);
       sources.get('src')!.send({ n: 6 });
-      await until('the new one after them', () => sinks.get('out')!.given.length === 4);
+      await until(() => sinks.get('out')!.given.length === 4, () => 'the new one after them');
       assert.is((sinks.get('out')!.given[3]!.data as { n: number }).n, 6);
       ackAll();
     });
@@ -96,10 +90,10 @@ test('segments are deleted once every record in them is acknowledged', async () 
       tmp.dir,
       async () => {
         for (let i = 1; i <= 20; i++) sources.get('src')!.send('x'.repeat(100));
-        await until('20 out', () => sinks.get('out')!.given.length === 20);
+        await until(() => sinks.get('out')!.given.length === 20, () => '20 out');
         assert.ok(readdirSync(tmp.dir).filter((f) => f.endsWith('.wal')).length >= 5, 'several segments');
         ackAll();
-        await until('old segments removed', () => readdirSync(tmp.dir).filter((f) => f.endsWith('.wal')).length === 1);
+        await until(() => readdirSync(tmp.dir).filter((f) => f.endsWith('.wal')).length === 1, () => 'old segments removed');
       },
       { segment_bytes: 500 },
     );
@@ -114,7 +108,7 @@ test('a torn record at the tail is dropped with a warning and never replayed', a
     await run(tmp.dir, async () => {
       sources.get('src')!.send('one');
       sources.get('src')!.send('two');
-      await until('2 out', () => sinks.get('out')!.given.length === 2);
+      await until(() => sinks.get('out')!.given.length === 2, () => '2 out');
     });
     const segment = path.join(tmp.dir, readdirSync(tmp.dir).find((f) => f.endsWith('.wal'))!);
     const size = readFileSync(segment).length;
@@ -123,7 +117,7 @@ test('a torn record at the tail is dropped with a warning and never replayed', a
     await run(
       tmp.dir,
       async () => {
-        await until('2 replayed', () => sinks.get('out')!.given.length === 2);
+        await until(() => sinks.get('out')!.given.length === 2, () => '2 replayed');
         await sleep(20);
         assert.equal(sinks.get('out')!.given.map((e) => e.data), ['one', 'two']);
       },
@@ -145,7 +139,7 @@ test('a record that fails its checksum ends the replay of its segment with a war
   try {
     await run(tmp.dir, async () => {
       for (const s of ['one', 'two', 'three']) sources.get('src')!.send(s);
-      await until('3 out', () => sinks.get('out')!.given.length === 3);
+      await until(() => sinks.get('out')!.given.length === 3, () => '3 out');
     });
     const segment = path.join(tmp.dir, readdirSync(tmp.dir).find((f) => f.endsWith('.wal'))!);
     const bytes = readFileSync(segment);
@@ -155,7 +149,7 @@ test('a record that fails its checksum ends the replay of its segment with a war
     await run(
       tmp.dir,
       async () => {
-        await until('2 replayed', () => sinks.get('out')!.given.length === 2);
+        await until(() => sinks.get('out')!.given.length === 2, () => '2 replayed');
         await sleep(20);
         assert.equal(sinks.get('out')!.given.map((e) => e.data), ['one', 'two']);
       },
@@ -173,7 +167,7 @@ test('a damaged acknowledgement mark replays every record still in the log, with
   try {
     await run(tmp.dir, async () => {
       for (const s of ['one', 'two']) sources.get('src')!.send(s);
-      await until('2 out', () => sinks.get('out')!.given.length === 2);
+      await until(() => sinks.get('out')!.given.length === 2, () => '2 out');
       sinks.get('out')!.ctx.delivered(sinks.get('out')!.given[0]!);
     });
     writeFileSync(path.join(tmp.dir, 'acked'), 'garbage');
@@ -181,7 +175,7 @@ test('a damaged acknowledgement mark replays every record still in the log, with
     await run(
       tmp.dir,
       async () => {
-        await until('2 replayed', () => sinks.get('out')!.given.length === 2);
+        await until(() => sinks.get('out')!.given.length === 2, () => '2 replayed');
         assert.equal(sinks.get('out')!.given.map((e) => e.data), ['one', 'two']);
       },
       {},
@@ -200,12 +194,12 @@ test('no more than max_in_flight events are out unacknowledged', async () => {
       tmp.dir,
       async () => {
         for (let i = 1; i <= 10; i++) sources.get('src')!.send(i);
-        await until('3 out', () => sinks.get('out')!.given.length === 3);
+        await until(() => sinks.get('out')!.given.length === 3, () => '3 out');
         await sleep(30);
         const s = sinks.get('out')!;
         assert.is(s.given.length, 3);
         s.ctx.delivered(s.given[0]!);
-        await until('a 4th out', () => s.given.length === 4);
+        await until(() => s.given.length === 4, () => 'a 4th out');
         assert.is(s.given[3]!.data, 4);
       },
       { max_in_flight: 3 },
@@ -223,13 +217,13 @@ test('a failed event is sent again after redeliver_after_ms, with those after it
       async () => {
         for (let i = 1; i <= 3; i++) sources.get('src')!.send(i);
         const s = sinks.get('out')!;
-        await until('3 out', () => s.given.length === 3);
+        await until(() => s.given.length === 3, () => '3 out');
         s.ctx.delivered(s.given[0]!);
         s.ctx.delivered(s.given[1]!, 'out: connection lost');
         s.ctx.delivered(s.given[2]!, 'out: connection lost');
         await sleep(5);
         assert.is(s.given.length, 3, 'waits before sending again');
-        await until('sent again', () => s.given.length === 5);
+        await until(() => s.given.length === 5, () => 'sent again');
         assert.equal(s.given.map((e) => e.data), [1, 2, 3, 2, 3]);
       },
       { redeliver_after_ms: 40 },
@@ -269,9 +263,9 @@ test('when full with when_full "pause", the sources feeding it are paused until 
         const src = f.flow.connector('src');
         sources.get('src')!.send('a'.repeat(100));
         assert.ok(f.flow.flowControl.isPaused({ connector: src.id, stream: 0 }));
-        await until('out', () => sinks.get('out')!.given.length === 1);
+        await until(() => sinks.get('out')!.given.length === 1, () => 'out');
         ackAll();
-        await until('resumed', () => !f.flow.flowControl.isPaused({ connector: src.id, stream: 0 }));
+        await until(() => !f.flow.flowControl.isPaused({ connector: src.id, stream: 0 }), () => 'resumed');
       },
       { max_bytes: 100 },
     );

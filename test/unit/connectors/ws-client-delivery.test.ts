@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { startFlow, type TestFlow } from '../../../src/testing/index.js';
 import { PeerServer } from '../../support/ws-server.js';
 import { sources } from '../runtime/tx-connectors.js';
+import { until } from '../../support/sockets.js';
 
 const test = suite<{ flow?: TestFlow; peer?: PeerServer }>('ws_client delivery', {});
 test.after.each(async (ctx) => {
@@ -26,13 +27,6 @@ const flowTo = (url: string) => ({
   links: [['src', 'client']],
 });
 
-async function until(what: string, ok: () => boolean, ms = 2000): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!ok()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(2);
-  }
-}
 
 test('a transactional event is acked once the socket has taken its bytes', async (ctx) => {
   ctx.peer = await PeerServer.start();
@@ -41,7 +35,7 @@ test('a transactional event is acked once the socket has taken its bytes', async
   const { send, outcomes } = sources.get('src')!;
   send({ n: 1 });
   assert.equal(outcomes, [], 'not before the send callback');
-  await until('ack', () => outcomes.length === 1);
+  await until(() => outcomes.length === 1, () => 'ack');
   assert.equal(outcomes, ['ack {"n":1}']);
   assert.equal(await ctx.peer.waitReceived(1), ['{"n":1}']);
 });
@@ -63,10 +57,10 @@ test('an event written after the server’s close frame arrived waits for the ne
   assert.is(host.queued, 2);
   assert.equal(outcomes, []);
   server.terminate();
-  await until('2 received on the next connection', () => ctx.peer!.received.length === 2, 3000);
+  await until(() => ctx.peer!.received.length === 2, () => '2 received on the next connection', 3000);
   assert.equal(ctx.peer.received, ['{"n":1}', '{"n":2}']);
   assert.is(ctx.peer.connections.length, 2);
-  await until('acks', () => outcomes.length === 2);
+  await until(() => outcomes.length === 2, () => 'acks');
   assert.equal(outcomes, ['ack {"n":1}', 'ack {"n":2}']);
 });
 

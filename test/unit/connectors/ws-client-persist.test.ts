@@ -7,6 +7,7 @@ import { startFlow, type TestFlow } from '../../../src/testing/index.js';
 import { freePort } from '../../support/ports.js';
 import { tmpDir } from '../../support/tmp.js';
 import { PeerServer } from '../../support/ws-server.js';
+import { until } from '../../support/sockets.js';
 
 const tmp = tmpDir('tremolo-persist-');
 const test = suite<{ flow?: TestFlow; peer?: PeerServer }>('ws_client queue.persist', {});
@@ -32,20 +33,13 @@ const clientFlow = (port: number, dir: string, queue: Record<string, unknown> = 
 
 const queued = (flow: TestFlow): number => flow.flow.status().connectors.find((c) => c.alias === 'client')!.queued as number;
 
-async function until(what: string, ok: () => boolean, ms = 5000): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!ok()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
 
 test('what a disconnected client holds survives a restart of tremolo and goes first, in order, once', async (ctx) => {
   const port = await freePort();
   const dir = path.join(tmp.dir, 'restart');
   ctx.flow = await startFlow(clientFlow(port, dir));
   for (let n = 1; n <= 5; n++) ctx.flow.send('client', 'in', { n });
-  await until('5 queued', () => queued(ctx.flow!) === 5);
+  await until(() => queued(ctx.flow!) === 5, () => '5 queued', 5000);
   await ctx.flow.stop();
   ctx.flow = undefined;
   assert.ok(readdirSync(dir).some((f) => f.endsWith('.wal')), 'a segment file is left for the next run');
@@ -56,7 +50,7 @@ test('what a disconnected client holds survives a restart of tremolo and goes fi
   await ctx.flow.waitConnected('client');
   ctx.flow.send('client', 'in', { n: 6 });
   assert.equal((await ctx.peer.waitReceived(6)).map((m) => JSON.parse(m).n), [1, 2, 3, 4, 5, 6]);
-  await until('the queue emptied', () => queued(ctx.flow!) === 0);
+  await until(() => queued(ctx.flow!) === 0, () => 'the queue emptied', 5000);
   await sleep(120); // the acknowledged mark is saved every 50 ms
   await ctx.flow.stop();
   ctx.flow = undefined;
@@ -86,7 +80,7 @@ test('an event JSON cannot hold goes to err saying so, and the queue goes on', a
   const err = await ctx.flow.next('client', 'err');
   assert.is((err.data as { code: string }).code, 'ERR_WRITE_FAILED');
   assert.match((err.data as { error: string }).error, /^client: disconnected, and the event cannot be kept in .*unstorable: Do not know how to serialize a BigInt; event not sent$/);
-  await until('1 queued', () => queued(ctx.flow!) === 1);
+  await until(() => queued(ctx.flow!) === 1, () => '1 queued', 5000);
 });
 
 test.run();

@@ -5,7 +5,8 @@ import { startCli, type RunningCli } from '../../support/cli.js';
 import { tmpDir } from '../../support/tmp.js';
 import { TestClient } from '../../support/ws.js';
 import { NatsServer } from './nats-server.js';
-import { ready, until } from './workers-support.js';
+import { until } from '../../support/sockets.js';
+import { ready } from './workers-support.js';
 
 const tmp = tmpDir();
 const test = suite<{ cli?: RunningCli; clients: TestClient[] }>('tremolo run --workers: one run, one room', { clients: [] });
@@ -26,7 +27,7 @@ test('an exit connector in one worker ends the run: every worker stops and the c
 }`,
   );
   const cli = (ctx.cli = startCli(['run', ending, '--workers', '2'], { timeoutMs: 90_000 }));
-  await until(() => ready(cli).length === 2, `two workers ready:\n${cli.stderr()}`, 45_000);
+  await until(() => ready(cli).length === 2, () => `two workers ready:\n${cli.stderr()}`, 45_000);
   const [, port] = /listening on ws:\/\/127\.0\.0\.1:(\d+)/.exec(cli.stderr())!;
   const c = await TestClient.open(`ws://127.0.0.1:${port}`, {}, 5000);
   ctx.clients.push(c);
@@ -41,7 +42,7 @@ test('the chat with --workers 2 and nats is one room: connections spread over bo
   const nats = await NatsServer.start();
   try {
     const cli = (ctx.cli = startCli(['run', 'flows/chat.json5', '--arg', 'url=ws://127.0.0.1:0', '--arg', `nats=${nats.url}`, '--workers', '2'], { timeoutMs: 90_000 }));
-    await until(() => ready(cli).length === 2 && (cli.stderr().match(/bus_in\] connected/g) ?? []).length === 2, `two workers ready and subscribed:\n${cli.stderr()}`, 45_000);
+    await until(() => ready(cli).length === 2 && (cli.stderr().match(/bus_in\] connected/g) ?? []).length === 2, () => `two workers ready and subscribed:\n${cli.stderr()}`, 45_000);
     const [, port] = /listening on ws:\/\/127\.0\.0\.1:(\d+)/.exec(cli.stderr())!;
     // The primary hands connections to the workers in turn: two each.
     const clients: TestClient[] = [];

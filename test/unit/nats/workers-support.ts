@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunningCli } from '../../support/cli.js';
 import { TestClient } from '../../support/ws.js';
 
@@ -14,11 +13,4 @@ export const ask = async (ctx: { clients: TestClient[] }, url: string): Promise<
 /** Every `worker N (pid P) ready` line so far, as [N, P]. */
 export const ready = (cli: RunningCli): [number, number][] => [...cli.stderr().matchAll(/worker (\d+) \(pid (\d+)\) ready/g)].map((m) => [Number(m[1]), Number(m[2])]);
 
-export async function until(condition: () => boolean, what: string, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 

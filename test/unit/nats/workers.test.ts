@@ -3,7 +3,8 @@ import * as assert from 'uvu/assert';
 import { startCli, type RunningCli } from '../../support/cli.js';
 import { tmpDir } from '../../support/tmp.js';
 import { TestClient } from '../../support/ws.js';
-import { ask, ready, until } from './workers-support.js';
+import { until } from '../../support/sockets.js';
+import { ask, ready } from './workers-support.js';
 
 const tmp = tmpDir();
 // Each reply names the worker that served it.
@@ -27,7 +28,7 @@ test.after(() => tmp.cleanup());
 
 test('two workers serve one port; a worker killed is restarted; SIGTERM stops both gracefully and exits 0', async (ctx) => {
   const cli = (ctx.cli = startCli(['run', flow, '--workers', '2'], { timeoutMs: 90_000 }));
-  await until(() => ready(cli).length === 2, `two workers ready:\n${cli.stderr()}`, 45_000);
+  await until(() => ready(cli).length === 2, () => `two workers ready:\n${cli.stderr()}`, 45_000);
   const ports = [...cli.stderr().matchAll(/listening on ws:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => m[1]);
   assert.is(ports.length, 2, 'each worker binds');
   assert.is(ports[0], ports[1], 'port 0 is one port shared by the workers');
@@ -39,10 +40,10 @@ test('two workers serve one port; a worker killed is restarted; SIGTERM stops bo
 
   const [, victim] = ready(cli).find(([n]) => n === 1)!;
   process.kill(victim, 'SIGKILL');
-  await until(() => /worker 1 \(pid \d+\) died \(signal SIGKILL\) after \d+ ms; restarting in 100 ms/.test(cli.stderr()), 'the death to be logged', 10_000);
+  await until(() => /worker 1 \(pid \d+\) died \(signal SIGKILL\) after \d+ ms; restarting in 100 ms/.test(cli.stderr()), () => 'the death to be logged', 10_000);
   // Meanwhile the other worker serves.
   assert.is(await ask(ctx, url), 'worker 2');
-  await until(() => ready(cli).length === 3, `worker 1 to be back:\n${cli.stderr()}`, 45_000);
+  await until(() => ready(cli).length === 3, () => `worker 1 to be back:\n${cli.stderr()}`, 45_000);
   const [n, pid] = ready(cli)[2]!;
   assert.is(n, 1);
   assert.is.not(pid, victim);
