@@ -13,7 +13,7 @@ const SAMPLE_MS = Number(process.env.BENCH_SAMPLE_MS ?? 150);
 const meta = {};
 
 // log and metric carry a millisecond timestamp (beyond 32 bits), which msgpackr alone writes as a
-// float and tremolo's codec as an integer (see widenIntegers); chat has only small numbers.
+// float and tremolo's codec as an integer (see integersAsInt64); chat has only small numbers.
 const EVENTS = {
   log: { level: 'info', msg: 'user logged in from 10.0.0.17', ts: 1700000000123, user: { id: 42, name: 'alice', admin: false }, tags: ['auth', 'web'] },
   metric: { measurement: 'cpu', tags: { host: 'server-01', region: 'eu-west' }, fields: { usage_user: 12.5, usage_system: 3.25, usage_idle: 84.25 }, timestamp: 1465839830100 },

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
+import { Packr } from 'msgpackr';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { msgpack, widenIntegers } from '../../../src/codecs/msgpack.js';
+import { integersAsInt64, msgpack } from '../../../src/codecs/msgpack.js';
 import { codecOf, decode, thrown } from './support.js';
 
 const codec = codecOf(msgpack);
@@ -53,15 +55,52 @@ test('integral numbers beyond 32 bits are written as int64, so typed readers see
   assert.equal(decode(codec, Buffer.from(codec.encode({ ts: 1700000000123, n: [2 ** 40] }, {}))), { ts: 1700000000123, n: [2 ** 40] });
 });
 
-test('widening copies only what holds such a number, and leaves the event untouched', () => {
+test('the event is left as it was: the integers are rewritten in the bytes, not in the value', () => {
   const event = { a: { b: 1 }, c: [1, 2 ** 33], d: new Date(0) };
-  const widened = widenIntegers(event) as typeof event;
-  assert.is(widened.a, event.a);
-  assert.is(widened.d, event.d);
-  assert.equal(widened.c, [1, 2n ** 33n]);
+  assert.equal(decode(codec, Buffer.from(codec.encode(event, {}))), { a: { b: 1 }, c: [1, 2 ** 33], d: new Date(0) });
   assert.equal(event.c, [1, 2 ** 33]);
-  const plain = { a: 1, b: ['x', 2.5] };
-  assert.is(widenIntegers(plain), plain);
+  assert.is(typeof event.c[1], 'number');
+});
+
+test('a 0xcb byte inside a string, bytes or an extension is data, not a float header', () => {
+  // "\u02cb" is cb 8b in UTF-8; the bin and the Date (ext -1) hold cb bytes; 2^33 after them is rewritten.
+  const frame = codec.encode(['\u02cb', Buffer.from([0xcb, 0, 0, 0, 0, 0, 0, 0, 0]), new Date(0xcb * 1000), 2 ** 33], {});
+  assert.is(hex(frame), '94a2cb8bc409cb0000000000000000d6ff000000cbd30000000200000000');
+});
+
+test('integersAsInt64 rewrites only integral float64 values within 2^53, and leaves a frame without one as it is', () => {
+  const frame = Buffer.from('93cb41f0000000000000cb4004000000000000cb4390000000000000', 'hex'); // [2^32, 2.5, 2^58]
+  assert.is(hex(Buffer.from(integersAsInt64(frame))), '93d30000000100000000cb4004000000000000cb4390000000000000');
+  const plain = Buffer.from('92a178cd1000', 'hex');
+  assert.is(integersAsInt64(plain), plain);
+  assert.is(hex(plain), '92a178cd1000');
+});
+
+/** The value with each integral number beyond 32 bits and within 2^53 as a bigint, which msgpackr writes as int64. */
+function widened(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && (value > 0xffffffff || value < -0x80000000) ? BigInt(value) : value;
+  if (Array.isArray(value)) return value.map(widened);
+  if (typeof value === 'object' && value !== null && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, widened(v)]));
+  }
+  return value;
+}
+
+test('for any value, the bytes are those msgpackr writes with such integers given as bigint', () => {
+  const packr = new Packr({ useRecords: false, mapsAsObjects: true, variableMapSize: true, encodeUndefinedAsNil: true } as never);
+  const number = fc.oneof(fc.double(), fc.integer(), fc.maxSafeInteger(), fc.constantFrom(2 ** 32, -(2 ** 31) - 1, 2 ** 53, -(2 ** 53), 203 * 2 ** 32));
+  // Strings, bytes and dates made of 0xcb bytes, so that a float header is often found inside data.
+  const cb = fc.array(fc.constantFrom(0xcb, 0, 0x41), { maxLength: 300 });
+  const leaf = fc.oneof(number, fc.string(), cb.map((b) => Buffer.from(b)), cb.map((b) => Buffer.from(b).toString('latin1')), fc.date({ noInvalidDate: true }), fc.boolean(), fc.constant(null));
+  const { value } = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(fc.string().filter((k) => k !== '__proto__'), tie('value'), { maxKeys: 4 })),
+  }));
+  fc.assert(
+    fc.property(value, (v) => {
+      assert.is(hex(Buffer.from(codec.encode(v, {}))), hex(Buffer.from(packr.pack(widened(v)))));
+    }),
+    { numRuns: 500 },
+  );
 });
 
 test('undefined is written as nil, which any reader understands', () => {
