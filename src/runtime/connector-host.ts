@@ -1,4 +1,4 @@
-import { Subject } from 'rxjs';
+import type { Subject } from 'rxjs';
 import type { ConnectorSpec } from '../flow/model.js';
 import { BoundedQueue } from './bounded-queue.js';
 import { PersistentQueue } from './persistent-queue.js';
@@ -9,6 +9,7 @@ import { reason, RuntimeError, type ErrorCode } from './errors.js';
 import { createEvent, Receipt, withReceipt, type Meta, type Origin, type TremoloEvent } from './event.js';
 import type { FlowControl, Pausable } from './flow-control.js';
 import type { Logger } from './logger.js';
+import { Port } from './port.js';
 import type { StreamStart } from './operator-api.js';
 import type { Processor } from './processor-api.js';
 import type { FlowStatus } from './flow.js';
@@ -88,8 +89,8 @@ export class ConnectorHost implements StreamHost, Pausable {
     this.kind = spec.def.kind;
     this.log = env.log.child(spec.alias);
     this.codec = spec.codec?.def.create(spec.codec.config);
-    for (const port of outPorts(spec.def)) this.outputs.set(port, new Subject());
-    for (const port of inPorts(spec.def)) this.inputs.set(port, new Subject());
+    for (const port of outPorts(spec.def)) this.outputs.set(port, new Port());
+    for (const port of inPorts(spec.def)) this.inputs.set(port, new Port());
     this.#serializer = new SinkSerializer(this);
     this.#queue = spec.queue.persist === undefined ? new BoundedQueue(spec.queue.max_events) : new PersistentQueue(spec.queue.persist, spec.queue.max_events, this.log);
     this.#ctx = this.#createContext();

@@ -1,4 +1,4 @@
-import { asyncScheduler, EMPTY, retry, Subject, type Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import { asyncScheduler, EMPTY, retry, type Observable, type Subject, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 import type { PipelineEndpoint, PipelineSpec } from '../flow/model.js';
 import { reason, type ErrorCode } from './errors.js';
 import { createEvent, type Origin, type TremoloEvent } from './event.js';
@@ -6,6 +6,7 @@ import type { Logger } from './logger.js';
 import type { OperatorContext, StreamStart } from './operator-api.js';
 import { fuseStages, planPipeline } from './pipeline-plan.js';
 import { stageOf, type StageFactory } from '../operators/shared/stage.js';
+import { Port } from './port.js';
 import { errorData } from './source-stream.js';
 import { connectWires, unfed } from './wire.js';
 
@@ -41,15 +42,15 @@ export class Pipeline {
   ) {
     this.alias = spec.alias;
     const plog = log.child(spec.alias);
-    for (const port of spec.inputs) this.inputs.set(port, new Subject());
-    for (const port of spec.outputs) this.outputs.set(port, new Subject());
+    for (const port of spec.inputs) this.inputs.set(port, new Port());
+    for (const port of spec.outputs) this.outputs.set(port, new Port());
     const err = this.outputs.get('err')!;
 
     const plan = planPipeline(spec);
     const operators = new Map<string, OperatorFunction<TremoloEvent, TremoloEvent>>();
     for (const node of spec.nodes) {
       // Side ports get their Subjects now; a main output only when a chain does not carry it.
-      const outs = new Map(node.outputs.slice(1).map((port) => [port, new Subject<TremoloEvent>()]));
+      const outs = new Map(node.outputs.slice(1).map((port) => [port, new Port<TremoloEvent>()]));
       this.#nodeOutputs.set(node.name, outs);
       const alias = `${spec.alias}/${node.name}`;
       const ctx: OperatorContext = {
@@ -78,13 +79,13 @@ export class Pipeline {
       let input: Subject<TremoloEvent>;
       if (chain.inputPort !== undefined) input = this.inputs.get(chain.inputPort)!;
       else {
-        input = new Subject<TremoloEvent>();
+        input = new Port<TremoloEvent>();
         this.#nodeInputs.set(head.name, input);
       }
       let target: Subject<TremoloEvent>;
       if (chain.outputPort !== undefined) target = this.outputs.get(chain.outputPort)!;
       else {
-        target = new Subject<TremoloEvent>();
+        target = new Port<TremoloEvent>();
         this.#nodeOutputs.get(tail.name)!.set(tail.outputs[0]!, target);
       }
       const sides = chain.nodes.flatMap((n) => [...this.#nodeOutputs.get(n.name)!.entries()].filter(([p]) => p !== n.outputs[0]).map(([, s]) => s));
