@@ -1,5 +1,6 @@
 import type { EvalContext, Evaluator } from './api.js';
 import type { Root } from './ast.js';
+import { internalized } from './values.js';
 
 /**
  * `event.a.b`, `$.x.y`: a root followed by plain field names, read in one closure rather than one
@@ -14,9 +15,10 @@ const rootOf = (ctx: EvalContext, r: Root): unknown =>
 type Bag = Readonly<Record<string, unknown>>;
 const isObject = (o: unknown): o is Bag => typeof o === 'object' && o !== null;
 
-export function rootPath(root: Root, keys: readonly string[]): Evaluator {
+export function rootPath(root: Root, names: readonly string[]): Evaluator {
   const r = root;
-  const [k1, k2, k3] = keys as readonly [string, string, string];
+  const keys = names.map(internalized);
+  const [k1, k2, k3] = keys as unknown as readonly [string, string, string];
   switch (keys.length) {
     case 1:
       return (ctx) => {

@@ -4,6 +4,7 @@ import type { Node, Root, Span } from './ast.js';
 import type { CallSite } from './call-site.js';
 import { andClosure, binaryClosure, conditionalClosure, negateClosure, notClosure, orClosure } from './compile-operators.js';
 import { rootPath } from './compile-paths.js';
+import { recordClosure } from './compile-records.js';
 import { constant, derived, type Compiled } from './compiled.js';
 import { syntaxError } from './errors.js';
 import { findFunction } from './functions.js';
@@ -126,14 +127,7 @@ export class Compiler {
   #record(node: Extract<Node, { kind: 'record' }>): Compiled {
     const values = node.entries.map((e) => this.compile(e.value));
     const keys = node.entries.map((e) => e.key);
-    const fns = values.map((c) => c.fn);
-    const n = keys.length;
-    const setter = keys.includes('__proto__') ? defineKey : (o: Record<string, unknown>, k: string, v: unknown) => void (o[k] = v);
-    return derived((ctx) => {
-      const out: Record<string, unknown> = {};
-      for (let i = 0; i < n; i++) setter(out, keys[i] as string, (fns[i] as Evaluator)(ctx));
-      return out;
-    }, values);
+    return derived(recordClosure(keys, values.map((c) => c.fn)), values);
   }
 
   #conditional(node: Extract<Node, { kind: 'conditional' }>): Compiled {

@@ -125,6 +125,13 @@ export function deepFreeze<T>(v: T): T {
 }
 
 /** A record built from computed entries: `__proto__` must become an own key, not the prototype. */
+/**
+ * The same text as V8's one canonical copy of it. The parser makes names by slicing the source, and
+ * a read or store under a name that is not canonical looks it up in the string table every time
+ * (about 10 ns a property where several paths share a closure).
+ */
+export const internalized = (key: string): string => Object.keys({ [key]: 0 })[0]!;
+
 export function defineKey(target: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;

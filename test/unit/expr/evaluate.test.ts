@@ -145,6 +145,22 @@ test('a record or array built from the event is new at every evaluation', () => 
   assert.not.ok(Object.isFrozen(a));
 });
 
+test('records of every size built from the event have their keys in order', () => {
+  const keys = ['a', 'b', 'c', 'd', 'e', 'f'];
+  for (let size = 1; size <= keys.length; size++) {
+    const source = `{${keys.slice(0, size).map((k, i) => `"${k}": event.n + ${i}`).join(', ')}}`;
+    assert.equal(run(source, c), Object.fromEntries(keys.slice(0, size).map((k, i) => [k, 5 + i])), source);
+  }
+});
+
+test('a "__proto__" key of a record built from the event is an own key, at any size', () => {
+  for (const source of ['{"__proto__": event.n}', '{"x": 1, "__proto__": event.user}', '{"a": 1, "b": 2, "c": 3, "__proto__": event.n}']) {
+    const r = run(source, c) as Record<string, unknown>;
+    assert.is(Object.getPrototypeOf(r), Object.prototype, source);
+    assert.ok(Object.keys(r).includes('__proto__'), source);
+  }
+});
+
 test('a constant that fails is reported when evaluated, not when compiled', () => {
   const expr = compile('1 < "a"');
   assert.is(expr.constant, true);
