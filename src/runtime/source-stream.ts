@@ -36,11 +36,13 @@ export function errorData(code: ErrorCode, message: string, connector: string, s
  * One stream of a source: bytes → preprocessors (state per stream) → codec → an event on `out`.
  * Its origins and processor chain are built once, so a frame costs a decode and an event, no more.
  */
-export class Stream implements SourceStream {
+const NONE: readonly never[] = Object.freeze([]);
+
+export class Stream implements SourceStream, ProcessorOutput {
   readonly origins: readonly Origin[];
   readonly #host: StreamHost;
-  readonly #processors: Processor[];
-  readonly #outputs: ProcessorOutput[];
+  readonly #processors: readonly Processor[];
+  readonly #outputs: readonly ProcessorOutput[];
   readonly #head: ProcessorOutput;
   #ended = false;
   /** While `push` runs: the first error it reported, which `push` returns. */
@@ -57,17 +59,32 @@ export class Stream implements SourceStream {
   ) {
     this.#host = host;
     this.origins = Object.freeze(origins ?? [Object.freeze({ connector: host.id, stream: id })]);
-    this.#processors = host.createPreprocessors();
+    const processors = host.createPreprocessors();
+    // The stream itself is the last output (what reaches it is decoded): a stream without
+    // preprocessors, a ws_server connection, holds no chain at all.
+    if (processors.length === 0) {
+      this.#processors = NONE;
+      this.#outputs = NONE;
+      this.#head = this;
+      return;
+    }
+    this.#processors = processors;
     const error = (code: ErrorCode, message: string, data?: Buffer): void => this.error(code, message, data);
-    let next: ProcessorOutput = { emit: (data, meta) => this.#decode(data, meta), error };
-    this.#outputs = [];
-    for (let i = this.#processors.length - 1; i >= 0; i--) {
-      const processor = this.#processors[i]!;
+    let next: ProcessorOutput = this;
+    const outputs: ProcessorOutput[] = [];
+    for (let i = processors.length - 1; i >= 0; i--) {
+      const processor = processors[i]!;
       const downstream = next;
-      this.#outputs.unshift(downstream);
+      outputs.unshift(downstream);
       next = { emit: (data, meta) => processor.process(data, meta, downstream), error };
     }
+    this.#outputs = outputs;
     this.#head = next;
+  }
+
+  /** The bytes of one frame, after the preprocessors: decoded into an event. */
+  emit(data: Buffer, meta: Meta): void {
+    this.#decode(data, meta);
   }
 
   push(data: Buffer, meta: Meta = this.meta, outcome?: Outcome): string | undefined {
