@@ -92,6 +92,12 @@ interface Connection extends Outlet {
   reauthenticate(identity: Identity): void;
 }
 
+// The handshake's own headers: the same on every connection, or (the key) of no use once it is
+// open, and a connection's metadata lives as long as the connection.
+const HANDSHAKE_ONLY = new Set(['connection', 'upgrade', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions']);
+const connectionHeaders = (headers: http.IncomingHttpHeaders): http.IncomingHttpHeaders =>
+  Object.fromEntries(Object.entries(headers).filter(([name]) => !HANDSHAKE_ONLY.has(name)));
+
 export const wsServer = defineConnector({
   kind: 'ws_server',
   description:
@@ -99,7 +105,7 @@ export const wsServer = defineConnector({
   config: Config,
   codec: 'required',
   metadata:
-    '`meta.ws_server = { tls, peer: { host, port }, path, protocol, headers, auth? }` (`auth = { method, user, claims? }` when authentication is configured), plus `binary: true` for a binary frame. On `in`: `meta.ws_server.broadcast` (`true`: every connection; `"others"`: all but the ones the event came from), else `meta.ws_server.peer` picks the connection; `meta.ws_server.binary`, `meta.ws_client.binary` or Tremor\'s `meta.binary` send a binary frame. With `subscriptions`, `meta.ws_server.topic` sends the event to the connections subscribed to that topic instead (with `namespace`, `subject`, `extra_source`, `placeholders` and `skip_origins`, see subscriptions).',
+    '`meta.ws_server = { tls, peer: { host, port }, path, protocol, headers, auth? }` (`headers`: the upgrade request\'s, less those of the handshake itself: connection, upgrade, sec-websocket-key, -version and -extensions; `auth = { method, user, claims? }` when authentication is configured), plus `binary: true` for a binary frame. On `in`: `meta.ws_server.broadcast` (`true`: every connection; `"others"`: all but the ones the event came from), else `meta.ws_server.peer` picks the connection; `meta.ws_server.binary`, `meta.ws_client.binary` or Tremor\'s `meta.binary` send a binary frame. With `subscriptions`, `meta.ws_server.topic` sends the event to the connections subscribed to that topic instead (with `namespace`, `subject`, `extra_source`, `placeholders` and `skip_origins`, see subscriptions).',
   create(config, ctx) {
     const address = parseWsUrl(config.url) as Exclude<ReturnType<typeof parseWsUrl>, string>;
     const tlsConfig = effectiveTls(config.tls, ctx.log);
@@ -120,7 +126,7 @@ export const wsServer = defineConnector({
         peer,
         path: req.url ?? '/',
         protocol: ws.protocol,
-        headers: req.headers,
+        headers: connectionHeaders(req.headers),
         ...(identity === undefined ? {} : { auth: identity }),
         ...(target === undefined ? {} : { target }),
       };

@@ -84,7 +84,7 @@ test('binary frames of a connection share one metadata object, text frames anoth
   assert.equal((t!.meta.ws_server as { peer: unknown }).peer, (a!.meta.ws_server as { peer: unknown }).peer);
 });
 
-test('received events carry tls, peer, path and headers under meta.ws_server', async (ctx) => {
+test('received events carry tls, peer, path and the request headers, less the handshake\'s own, under meta.ws_server', async (ctx) => {
   ctx.flow = await startFlow(echoFlow());
   const url = ctx.flow.address('server');
   const ws = await TestClient.open(`${url}/some/path?x=1`, { headers: { 'x-test': 'yes' } });
@@ -97,6 +97,9 @@ test('received events carry tls, peer, path and headers under meta.ws_server', a
   assert.is(meta.peer.port, (ws.ws as unknown as { _socket: { localPort: number } })._socket.localPort);
   assert.is(meta.path, '/some/path?x=1');
   assert.is(meta.headers['x-test'], 'yes');
+  assert.is(meta.headers.host, url.slice('ws://'.length));
+  // The handshake's own headers are not kept for the life of the connection.
+  for (const name of ['connection', 'upgrade', 'sec-websocket-key', 'sec-websocket-version']) assert.is(meta.headers[name], undefined, name);
   assert.is(event.origins.length, 1);
 });
 
