@@ -3,23 +3,22 @@ import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { defineConnector, type SourceStream } from '../runtime/connector-api.js';
+import { defineConnector } from '../runtime/connector-api.js';
 import { reason } from '../runtime/errors.js';
-import type { Meta } from '../runtime/event.js';
 import { KeepaliveSchema, KeepaliveSweep } from './shared/keepalive.js';
 import { applySocketOptions, reusePortSupported, SocketOptionsSchema } from './shared/socket-options.js';
 import type { Identity } from './shared/auth/authenticate.js';
 import { HandshakeGuard, HandshakeSchema, refuse } from './shared/handshake-guard.js';
 import { SubscriptionsSchema } from './shared/control-messages.js';
-import { SessionExpiry } from './shared/jwt-refresh.js';
 import { ServerSubscriptions } from './shared/subscriptions-server.js';
 import { RateLimiter } from './shared/rate-limiter.js';
 import { hostPortPeers, routeReply, type ReplyRoutes } from './shared/reply-routing.js';
 import { serveStatic, StaticFilesSchema } from './shared/static-files.js';
 import { resolveTarget, UpstreamSchema, type Target } from './shared/upstream-targets.js';
 import { loadServerTls, ServerTlsSchema, type ServerTls } from './shared/tls.js';
-import { drained, isBinaryEvent, sendFrames, WaterMarksSchema, type Outlet } from './shared/ws-send.js';
+import { drained, isBinaryEvent, sendFrames, WaterMarksSchema } from './shared/ws-send.js';
 import { formatHostPort, parseWsUrl } from './shared/ws-url.js';
+import { ServerConnection } from './shared/ws-server-connection.js';
 
 const Config = z
   .strictObject({
@@ -81,16 +80,7 @@ const Config = z
     if (c.socket_options.SO_REUSEPORT && !reusePortSupported) ctx.addIssue({ code: 'custom', path: ['socket_options', 'SO_REUSEPORT'], message: `SO_REUSEPORT needs Node.js >= 22.12, this is ${process.versions.node}` });
   });
 
-interface Connection extends Outlet {
-  readonly stream: SourceStream;
-  /** Made on the first binary frame: most connections never send one. */
-  binaryMeta: Meta | undefined;
-  identity: Identity | undefined;
-  /** Only for a session whose credentials expire (a JWT); most connections have none. */
-  expiry: SessionExpiry | undefined;
-  /** A refreshed token: the session lives until it expires, and its events carry it in `auth`. */
-  reauthenticate(identity: Identity): void;
-}
+type Connection = ServerConnection;
 
 // The handshake's own headers: the same on every connection, or (the key) of no use once it is
 // open, and a connection's metadata lives as long as the connection.
@@ -119,6 +109,41 @@ export const wsServer = defineConnector({
     const sweep = new KeepaliveSweep(config, (key, why) => ctx.log.info(`connection ${key} dead: ${why}`));
     const subscriptions = config.subscriptions === undefined ? undefined : new ServerSubscriptions<Connection>(config.subscriptions, ctx.id, () => guard?.verifyToken, ctx.log);
 
+    // One set of listeners for every connection, each finding its connection on the socket.
+    function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+      const conn = ServerConnection.of(this);
+      if (conn.limiter !== undefined && !conn.limiter.take()) {
+        if (config.rate_limit!.action === 'close') {
+          ctx.log.info(`connection ${conn.key} closed: over its rate limit of ${config.rate_limit!.messages_per_s} messages/s`);
+          this.close(1008, 'rate limit exceeded');
+        } else if (performance.now() - conn.limitReportedAt >= 1000) {
+          // One report a second, with the count, however fast the excess comes.
+          conn.limitReportedAt = performance.now();
+          conn.stream.error('ERR_RATE_LIMITED', `connection ${conn.key} is over its rate limit of ${config.rate_limit!.messages_per_s} messages/s; ${conn.limiter.dropped()} messages dropped so far`, data);
+        }
+        return;
+      }
+      if (subscriptions !== undefined && !isBinary && subscriptions.receive(conn, data)) return;
+      conn.stream.push(data, conn.metaOf(isBinary));
+    }
+    function onError(this: WebSocket, err: Error & { code?: string }): void {
+      const conn = ServerConnection.of(this);
+      conn.stream.error('ERR_PROTOCOL', `connection ${conn.key}: ${err.message}${err.code ? ` (${err.code})` : ''}`);
+    }
+    function onClose(this: WebSocket, code: number): void {
+      const conn = ServerConnection.of(this);
+      conn.expiry?.clear();
+      subscriptions?.closed(conn);
+      guard!.closed(conn.host);
+      sweep.unwatch(this);
+      byStream.delete(conn.stream.id);
+      byPeer.delete(conn.key);
+      conn.stream.end();
+      ctx.endSinkStream(conn.stream.id);
+      if (conn.holding) ctx.release(conn.key);
+      ctx.log.debug(`connection ${conn.key} closed (${code})`);
+    }
+
     const accept = (ws: WebSocket, req: http.IncomingMessage, socket: Socket, identity: Identity | undefined, target: Target | undefined): void => {
       const peer = Object.freeze({ host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 });
       const inner = {
@@ -130,66 +155,21 @@ export const wsServer = defineConnector({
         ...(identity === undefined ? {} : { auth: identity }),
         ...(target === undefined ? {} : { target }),
       };
-      let meta = ctx.meta(inner);
+      const meta = ctx.meta(inner);
       const stream = ctx.openStream(meta);
       const key = formatHostPort(peer.host, peer.port);
-      const conn: Connection = {
-        ws,
-        socket,
-        key,
-        holding: false,
-        stream,
-        binaryMeta: undefined,
-        identity,
-        // A session lives as long as its credentials: a token that expires closes it.
-        expiry: identity?.expires === undefined ? undefined : expiring(ws, identity.expires),
-        reauthenticate(fresh) {
-          conn.identity = fresh;
-          if (conn.expiry === undefined) conn.expiry = fresh.expires === undefined ? undefined : expiring(ws, fresh.expires);
-          else conn.expiry.move(fresh.expires);
-          meta = ctx.meta({ ...inner, auth: fresh });
-          conn.binaryMeta = undefined;
-        },
-      };
+      const limiter = config.rate_limit === undefined ? undefined : new RateLimiter(config.rate_limit.messages_per_s, config.rate_limit.burst);
+      const conn = new ServerConnection(ws, socket, key, peer.host, stream, meta, identity, limiter);
       byStream.set(stream.id, conn);
       sweep.watch(ws, key);
       byPeer.set(key, conn);
       guard!.opened(peer.host);
       ctx.log.debug(`connection ${key} opened (stream ${stream.id}, path ${inner.path}${identity ? `, ${identity.method} user ${identity.user}` : ''})`);
       if (paused) ws.pause();
-      const limiter = config.rate_limit === undefined ? undefined : new RateLimiter(config.rate_limit.messages_per_s, config.rate_limit.burst);
-      let reported = -Infinity;
-      ws.on('message', (data: Buffer, isBinary: boolean) => {
-        if (limiter !== undefined && !limiter.take()) {
-          if (config.rate_limit!.action === 'close') {
-            ctx.log.info(`connection ${key} closed: over its rate limit of ${config.rate_limit!.messages_per_s} messages/s`);
-            ws.close(1008, 'rate limit exceeded');
-          } else if (performance.now() - reported >= 1000) {
-            // One report a second, with the count, however fast the excess comes.
-            reported = performance.now();
-            stream.error('ERR_RATE_LIMITED', `connection ${key} is over its rate limit of ${config.rate_limit!.messages_per_s} messages/s; ${limiter.dropped()} messages dropped so far`, data);
-          }
-          return;
-        }
-        if (subscriptions !== undefined && !isBinary && subscriptions.receive(conn, data)) return;
-        stream.push(data, isBinary ? (conn.binaryMeta ??= ctx.meta({ ...(meta.ws_server as object), binary: true })) : meta);
-      });
+      ws.on('message', onMessage);
       if (config.open_event) stream.push(Buffer.alloc(0));
-      ws.on('error', (err: Error & { code?: string }) => {
-        stream.error('ERR_PROTOCOL', `connection ${key}: ${err.message}${err.code ? ` (${err.code})` : ''}`);
-      });
-      ws.on('close', (code: number) => {
-        conn.expiry?.clear();
-        subscriptions?.closed(conn);
-        guard!.closed(peer.host);
-        sweep.unwatch(ws);
-        byStream.delete(stream.id);
-        byPeer.delete(key);
-        stream.end();
-        ctx.endSinkStream(stream.id);
-        if (conn.holding) ctx.release(key);
-        ctx.log.debug(`connection ${key} closed (${code})`);
-      });
+      ws.on('error', onError);
+      ws.on('close', onClose);
     };
 
     const routes: ReplyRoutes<Connection> = { connector: ctx.id, kind: 'ws_server', byStream, ...hostPortPeers(byPeer) };
@@ -330,8 +310,6 @@ export const wsServer = defineConnector({
 export type WsServerConfig = z.output<typeof Config>;
 
 /** A session that closes when its token expires (made outside `accept`, so as not to share its scope). */
-const expiring = (ws: WebSocket, expires: number): SessionExpiry => new SessionExpiry(expires, () => ws.close(1008, 'token expired'));
-
 /** The TLS settings in force: with `optional`, only when both files are named (ThingsDB's rule). */
 function effectiveTls(tls: WsServerConfig['tls'], log: { warn(message: string): void }): ServerTls | undefined {
   if (tls === undefined || !tls.optional) return tls;
