@@ -4,7 +4,9 @@
  * each), compared by constructor per connection. Printed, and written to
  * bench/results/<date>-heap-idle.txt.
  *
- *   node --import tsx bench/heap-profile.ts [--connections 2000] [--top 20]
+ *   node --import tsx bench/heap-profile.ts [--connections 2000] [--top 20] [--shapes]
+ *
+ * --shapes tells plain objects apart by their property names.
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,7 +17,7 @@ import { CORES, jsonResult } from './harness/processes.js';
 import type { Side } from './harness/rounds.js';
 import { BENCH, installTremolo, startReference, startScript, startTremolo, type Server } from './harness/tremolo.js';
 
-const { values } = parseArgs({ options: { connections: { type: 'string', default: '2000' }, top: { type: 'string', default: '20' } } });
+const { values } = parseArgs({ options: { connections: { type: 'string', default: '2000' }, top: { type: 'string', default: '20' }, shapes: { type: 'boolean', default: false } } });
 const connections = Number(values.connections);
 const install = installTremolo(true);
 
@@ -53,7 +55,7 @@ async function profile(side: Side): Promise<string> {
     const loaded = await snapshot(server, dir);
     load.send('go');
     const result = await jsonResult(load, 60_000);
-    const g = growth(tally(base), tally(loaded), connections);
+    const g = growth(tally(base, values.shapes), tally(loaded, values.shapes), connections);
     return [`== ${side}: ${side === 'tremolo' ? 'flows/bench-echo.json5' : 'bench/servers/ws-echo.ts'}`, `RSS per connection ${((result.rssPerConnection as number) / 1024).toFixed(1)} KiB (this run)`, formatGrowth(g, Number(values.top))].join('\n');
   } finally {
     await server.child.stop(6000);

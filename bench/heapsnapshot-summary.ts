@@ -11,8 +11,16 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 interface HeapSnapshot {
-  readonly snapshot: { readonly meta: { readonly node_fields: string[]; readonly node_types: [string[], ...unknown[]] } };
+  readonly snapshot: {
+    readonly meta: {
+      readonly node_fields: string[];
+      readonly node_types: [string[], ...unknown[]];
+      readonly edge_fields: string[];
+      readonly edge_types: [string[], ...unknown[]];
+    };
+  };
   readonly nodes: number[];
+  readonly edges: number[];
   readonly strings: string[];
 }
 
@@ -21,24 +29,41 @@ export interface Tally {
   bytes: number;
 }
 
-/** Count and self size of every kind of heap object: objects by constructor, closures by function name. */
-export function tally(file: string): Map<string, Tally> {
+/**
+ * Count and self size of every kind of heap object: objects by constructor, closures by function
+ * name. With `shapes`, plain objects (`Object`) are told apart by their property names, which is
+ * what says where each comes from.
+ */
+export function tally(file: string, shapes = false): Map<string, Tally> {
   const snap = JSON.parse(readFileSync(file, 'utf8')) as HeapSnapshot;
   const fields = snap.snapshot.meta.node_fields;
   const types = snap.snapshot.meta.node_types[0];
   const stride = fields.length;
-  const [typeAt, nameAt, sizeAt] = [fields.indexOf('type'), fields.indexOf('name'), fields.indexOf('self_size')];
+  const [typeAt, nameAt, sizeAt, edgeCountAt] = [fields.indexOf('type'), fields.indexOf('name'), fields.indexOf('self_size'), fields.indexOf('edge_count')];
+  const edgeFields = snap.snapshot.meta.edge_fields;
+  const edgeStride = edgeFields.length;
+  const [edgeTypeAt, edgeNameAt] = [edgeFields.indexOf('type'), edgeFields.indexOf('name_or_index')];
+  const propertyType = snap.snapshot.meta.edge_types[0].indexOf('property');
   const out = new Map<string, Tally>();
+  let edge = 0;
   for (let i = 0; i < snap.nodes.length; i += stride) {
     const type = types[snap.nodes[i + typeAt]!]!;
     const name = snap.strings[snap.nodes[i + nameAt]!]!;
+    const edges = snap.nodes[i + edgeCountAt]!;
     let key: string;
-    if (type === 'object') key = name;
+    if (type === 'object' && shapes && name === 'Object') {
+      const props: string[] = [];
+      for (let e = edge; e < edge + edges * edgeStride; e += edgeStride) {
+        if (snap.edges[e + edgeTypeAt] === propertyType) props.push(snap.strings[snap.edges[e + edgeNameAt]!]!);
+      }
+      key = `Object {${props.slice(0, 8).join(', ')}${props.length > 8 ? ', …' : ''}}`;
+    } else if (type === 'object') key = name;
     else if (type === 'closure') key = `closure ${name || '(anonymous)'}`;
     else if (type === 'native') key = `native ${name}`;
     else if (type.includes('string')) key = '(strings)';
     else if (type === 'number' || type === 'bigint' || type === 'symbol') key = `(${type})`;
     else key = `(${type}) ${name.length > 40 ? `${name.slice(0, 40)}…` : name}`;
+    edge += edges * edgeStride;
     const t = out.get(key) ?? { count: 0, bytes: 0 };
     t.count++;
     t.bytes += snap.nodes[i + sizeAt]!;
