@@ -30,11 +30,12 @@ export const json = defineCodec({
       decode(data) {
         if (!isUtf8(data)) throw new Error('invalid JSON: not valid UTF-8');
         const text = data.toString('utf8');
-        // An empty or blank frame carries nothing: not an error (Tremor's behaviour).
-        if (text.trim() === '') return undefined;
         try {
           return JSON.parse(text);
         } catch (err) {
+          // An empty or blank frame carries nothing: not an error (Tremor's behaviour). Asked only
+          // here, since JSON.parse refuses such a frame anyway.
+          if (text.trim() === '') return undefined;
           throw new Error(`invalid JSON: ${(err as Error).message}`);
         }
       },
