@@ -2,6 +2,7 @@ import type { Subject, Subscription } from 'rxjs';
 import type { OperatorNode, PipelineSpec } from '../flow/model.js';
 import type { Stage, StageFactory } from '../operators/shared/stage.js';
 import type { TremoloEvent } from './event.js';
+import { Port } from './port.js';
 
 /**
  * How a pipeline's operators are strung together. Each hop through an RxJS Subject costs a
@@ -114,7 +115,9 @@ export function fuseStages(
     build();
   };
   build();
-  const subscription = input.subscribe({ next: (event) => head!.next(event), complete: () => head!.complete() });
+  const entry = { next: (event: TremoloEvent): void => head!.next(event) };
+  const complete = (): void => head!.complete();
+  const subscription = input instanceof Port ? input.link(entry, complete) : input.subscribe({ next: entry.next, complete });
   subscription.add(() => {
     for (const s of stages) s.stop();
   });

@@ -1,4 +1,5 @@
 import type { Subject, Subscription } from 'rxjs';
+import { Port } from './port.js';
 
 export interface Wire<T> {
   readonly from: Subject<T>;
@@ -16,17 +17,15 @@ export function connectWires<T>(
 ): Subscription[] {
   const pending = new Map<Subject<T>, number>();
   for (const { to } of wires) pending.set(to, (pending.get(to) ?? 0) + 1);
-  return wires.map(({ from, to }) =>
-    from.subscribe({
-      next: (value) => to.next(value),
-      complete: () => {
-        if (!control.completing) return;
-        const left = (pending.get(to) ?? 1) - 1;
-        pending.set(to, left);
-        if (left === 0) to.complete();
-      },
-    }),
-  );
+  return wires.map(({ from, to }) => {
+    const complete = (): void => {
+      if (!control.completing) return;
+      const left = (pending.get(to) ?? 1) - 1;
+      pending.set(to, left);
+      if (left === 0) to.complete();
+    };
+    return from instanceof Port ? from.link(to, complete) : from.subscribe({ next: (value) => to.next(value), complete });
+  });
 }
 
 /** The targets among `subjects` that no wire feeds; they must be completed directly. */

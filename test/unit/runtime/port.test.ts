@@ -75,4 +75,40 @@ test('pipe and asObservable see the values of a port', () => {
   assert.equal(seen, [3]);
 });
 
+test('a link gets every value before the observers, and its completion once', () => {
+  const from = new Port<number>();
+  const to = new Port<number>();
+  const log: string[] = [];
+  from.subscribe({ next: (v) => log.push(`observer${v}`), complete: () => log.push('observer done') });
+  from.link(to, () => log.push('link done'));
+  to.subscribe((v) => log.push(`to${v}`));
+  from.next(1);
+  from.complete();
+  from.complete();
+  assert.equal(log, ['to1', 'observer1', 'link done', 'observer done']);
+});
+
+test('a link cut during a delivery still gets that value, then nothing', () => {
+  const from = new Port<number>();
+  const seen: number[] = [];
+  const link = from.link({ next: (v) => seen.push(v) }, () => {});
+  from.subscribe(() => link.unsubscribe());
+  from.next(1);
+  from.next(2);
+  assert.equal(seen, [1]);
+});
+
+test('a throw downstream of a link is reported later, and the value still reaches the others', async () => {
+  const from = new Port<number>();
+  const seen: string[] = [];
+  from.link({ next: () => { throw new Error('downstream broke'); } }, () => {});
+  from.link({ next: (v) => seen.push(`link${v}`) }, () => {});
+  from.subscribe((v) => seen.push(`observer${v}`));
+  const reported = new Promise<unknown>((resolve) => process.once('uncaughtException', resolve));
+  from.next(1);
+  assert.equal(seen, ['link1', 'observer1']);
+  const err = await Promise.race([reported, new Promise((resolve) => setTimeout(() => resolve('none'), 2000))]);
+  assert.is((err as Error).message, 'downstream broke');
+});
+
 test.run();
