@@ -309,7 +309,6 @@ export const wsServer = defineConnector({
 
 export type WsServerConfig = z.output<typeof Config>;
 
-/** A session that closes when its token expires (made outside `accept`, so as not to share its scope). */
 /** The TLS settings in force: with `optional`, only when both files are named (ThingsDB's rule). */
 function effectiveTls(tls: WsServerConfig['tls'], log: { warn(message: string): void }): ServerTls | undefined {
   if (tls === undefined || !tls.optional) return tls;

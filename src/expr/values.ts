@@ -124,7 +124,6 @@ export function deepFreeze<T>(v: T): T {
   return v;
 }
 
-/** A record built from computed entries: `__proto__` must become an own key, not the prototype. */
 /**
  * The same text as V8's one canonical copy of it. The parser makes names by slicing the source, and
  * a read or store under a name that is not canonical looks it up in the string table every time
@@ -132,6 +131,7 @@ export function deepFreeze<T>(v: T): T {
  */
 export const internalized = (key: string): string => Object.keys({ [key]: 0 })[0]!;
 
+/** A record built from computed entries: `__proto__` must become an own key, not the prototype. */
 export function defineKey(target: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;

@@ -32,12 +32,12 @@ export function errorData(code: ErrorCode, message: string, connector: string, s
   return out;
 }
 
+const NONE: readonly never[] = Object.freeze([]);
+
 /**
  * One stream of a source: bytes → preprocessors (state per stream) → codec → an event on `out`.
  * Its origins and processor chain are built once, so a frame costs a decode and an event, no more.
  */
-const NONE: readonly never[] = Object.freeze([]);
-
 export class Stream implements SourceStream, ProcessorOutput {
   readonly origins: readonly Origin[];
   readonly #host: StreamHost;
