@@ -1,4 +1,3 @@
-import type { Subject } from 'rxjs';
 import type { ConnectorSpec } from '../flow/model.js';
 import { BoundedQueue } from './bounded-queue.js';
 import { PersistentQueue } from './persistent-queue.js';
@@ -55,8 +54,8 @@ export class ConnectorHost implements StreamHost, Pausable {
   readonly alias: string;
   readonly kind: string;
   readonly codec: Codec | undefined;
-  readonly outputs = new Map<string, Subject<TremoloEvent>>();
-  readonly inputs = new Map<string, Subject<TremoloEvent>>();
+  readonly outputs = new Map<string, Port<TremoloEvent>>();
+  readonly inputs = new Map<string, Port<TremoloEvent>>();
   readonly counters: ConnectorCounters = { in: 0, out: 0, err: 0, queued: 0 };
   /** Events through each port, in and out, for the status API and metrics. */
   // Counts per port, as objects found by the port name: no key string is built per event.

@@ -7,6 +7,7 @@ import { FlowControl } from './flow-control.js';
 import { createLogger, type Logger } from './logger.js';
 import type { StreamStart } from './operator-api.js';
 import { Pipeline } from './pipeline.js';
+import type { Port } from './port.js';
 import { connectWires, type Wire } from './wire.js';
 
 export interface FlowOptions {
@@ -369,7 +370,7 @@ export class Flow {
     return pairs;
   }
 
-  #port(alias: string, port: string, direction: 'in' | 'out'): Subject<TremoloEvent> {
+  #port(alias: string, port: string, direction: 'in' | 'out'): Port<TremoloEvent> {
     const node = this.connectors.get(alias) ?? this.pipelines.get(alias);
     if (node === undefined) {
       const known = [...this.connectors.keys(), ...this.pipelines.keys()];

@@ -1,8 +1,8 @@
-import type { Subject, Subscription } from 'rxjs';
+import type { Subscription } from 'rxjs';
 import type { OperatorNode, PipelineSpec } from '../flow/model.js';
 import type { Stage, StageFactory } from '../operators/shared/stage.js';
 import type { TremoloEvent } from './event.js';
-import { Port } from './port.js';
+import type { Port } from './port.js';
 
 /**
  * How a pipeline's operators are strung together. Each hop through an RxJS Subject costs a
@@ -90,8 +90,8 @@ export function planPipeline(spec: PipelineSpec): Plan {
  */
 export function fuseStages(
   factories: readonly StageFactory[],
-  input: Subject<TremoloEvent>,
-  target: Subject<TremoloEvent>,
+  input: Port<TremoloEvent>,
+  target: Port<TremoloEvent>,
   finish: () => void,
   restarted: (err: unknown) => void,
 ): Subscription {
@@ -115,9 +115,7 @@ export function fuseStages(
     build();
   };
   build();
-  const entry = { next: (event: TremoloEvent): void => head!.next(event) };
-  const complete = (): void => head!.complete();
-  const subscription = input instanceof Port ? input.link(entry, complete) : input.subscribe({ next: entry.next, complete });
+  const subscription = input.link({ next: (event) => head!.next(event) }, () => head!.complete());
   subscription.add(() => {
     for (const s of stages) s.stop();
   });

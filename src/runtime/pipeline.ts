@@ -1,4 +1,4 @@
-import { asyncScheduler, EMPTY, retry, type Observable, type Subject, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import { asyncScheduler, EMPTY, retry, type Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 import type { PipelineEndpoint, PipelineSpec } from '../flow/model.js';
 import { reason, type ErrorCode } from './errors.js';
 import { createEvent, type Origin, type TremoloEvent } from './event.js';
@@ -18,13 +18,13 @@ import { connectWires, unfed } from './wire.js';
  */
 export class Pipeline {
   readonly alias: string;
-  readonly inputs = new Map<string, Subject<TremoloEvent>>();
-  readonly outputs = new Map<string, Subject<TremoloEvent>>();
+  readonly inputs = new Map<string, Port<TremoloEvent>>();
+  readonly outputs = new Map<string, Port<TremoloEvent>>();
   readonly #subscriptions: Subscription[] = [];
-  readonly #nodeInputs = new Map<string, Subject<TremoloEvent>>();
-  readonly #nodeOutputs = new Map<string, Map<string, Subject<TremoloEvent>>>();
+  readonly #nodeInputs = new Map<string, Port<TremoloEvent>>();
+  readonly #nodeOutputs = new Map<string, Map<string, Port<TremoloEvent>>>();
   /** Subjects nothing links into (the `err` of a passthrough): completed along with the inputs. */
-  readonly #orphans: Subject<TremoloEvent>[] = [];
+  readonly #orphans: Port<TremoloEvent>[] = [];
   readonly #reach = new Map<string, string[]>();
 
   constructor(
@@ -76,13 +76,13 @@ export class Pipeline {
     for (const chain of plan.chains) {
       const head = chain.nodes[0]!;
       const tail = chain.nodes[chain.nodes.length - 1]!;
-      let input: Subject<TremoloEvent>;
+      let input: Port<TremoloEvent>;
       if (chain.inputPort !== undefined) input = this.inputs.get(chain.inputPort)!;
       else {
         input = new Port<TremoloEvent>();
         this.#nodeInputs.set(head.name, input);
       }
-      let target: Subject<TremoloEvent>;
+      let target: Port<TremoloEvent>;
       if (chain.outputPort !== undefined) target = this.outputs.get(chain.outputPort)!;
       else {
         target = new Port<TremoloEvent>();
@@ -185,16 +185,16 @@ export class Pipeline {
     for (const s of this.#subscriptions) s.unsubscribe();
   }
 
-  #error(err: Subject<TremoloEvent>, event: TremoloEvent, code: ErrorCode, message: string): void {
+  #error(err: Port<TremoloEvent>, event: TremoloEvent, code: ErrorCode, message: string): void {
     event.settle?.fail(message);
     err.next(createEvent({ ...errorData(code, message, this.alias), event: event.data }, event.meta, event.origins, event.ingestNs));
   }
 
-  #source(end: PipelineEndpoint): Subject<TremoloEvent> {
+  #source(end: PipelineEndpoint): Port<TremoloEvent> {
     return end.kind === 'port' ? this.inputs.get(end.port)! : this.#nodeOutputs.get(end.node)!.get(end.port)!;
   }
 
-  #target(end: PipelineEndpoint): Subject<TremoloEvent> {
+  #target(end: PipelineEndpoint): Port<TremoloEvent> {
     return end.kind === 'port' ? this.outputs.get(end.port)! : this.#nodeInputs.get(end.node)!;
   }
 }

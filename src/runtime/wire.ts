@@ -1,13 +1,13 @@
 import type { Subject, Subscription } from 'rxjs';
-import { Port } from './port.js';
+import type { Port } from './port.js';
 
 export interface Wire<T> {
-  readonly from: Subject<T>;
+  readonly from: Port<T>;
   readonly to: Subject<T>;
 }
 
 /**
- * Links Subjects so that data and completion flow alike: a target completes once every wire into
+ * Links ports so that data and completion flow alike: a target completes once every wire into
  * it has completed, which lets a graceful stop flush batches and windows on its way to the sinks.
  */
 export function connectWires<T>(
@@ -24,12 +24,12 @@ export function connectWires<T>(
       pending.set(to, left);
       if (left === 0) to.complete();
     };
-    return from instanceof Port ? from.link(to, complete) : from.subscribe({ next: (value) => to.next(value), complete });
+    return from.link(to, complete);
   });
 }
 
 /** The targets among `subjects` that no wire feeds; they must be completed directly. */
-export const unfed = <T>(subjects: Iterable<Subject<T>>, wires: readonly Wire<T>[]): Subject<T>[] => {
-  const fed = new Set(wires.map((w) => w.to));
+export const unfed = <T, S extends Subject<T>>(subjects: Iterable<S>, wires: readonly Wire<T>[]): S[] => {
+  const fed = new Set<Subject<T>>(wires.map((w) => w.to));
   return [...subjects].filter((s) => !fed.has(s));
 };
