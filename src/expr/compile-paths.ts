@@ -1,5 +1,6 @@
-import type { EvalContext, Evaluator } from './api.js';
+import type { Evaluator } from './api.js';
 import type { Root } from './ast.js';
+import { isObject, pathOfOne, pathOfTwo, rootOf } from './path-sites.js';
 import { internalized } from './values.js';
 
 /**
@@ -8,30 +9,15 @@ import { internalized } from './values.js';
  * prototype defines come here (see `needsOwnCheck`), so a direct property read is exact.
  */
 
-// Literal property reads: a computed `ctx[name]` shared by every path closure is measurably slower.
-const rootOf = (ctx: EvalContext, r: Root): unknown =>
-  r === 'event' ? ctx.event : r === 'meta' ? ctx.meta : r === 'args' ? ctx.args : r === 'state' ? ctx.state : ctx.group;
-
-type Bag = Readonly<Record<string, unknown>>;
-const isObject = (o: unknown): o is Bag => typeof o === 'object' && o !== null;
-
 export function rootPath(root: Root, names: readonly string[]): Evaluator {
   const r = root;
   const keys = names.map(internalized);
   const [k1, k2, k3] = keys as unknown as readonly [string, string, string];
   switch (keys.length) {
     case 1:
-      return (ctx) => {
-        const o = rootOf(ctx, r);
-        return isObject(o) ? (o[k1] ?? null) : null;
-      };
+      return pathOfOne(r, k1);
     case 2:
-      return (ctx) => {
-        const o = rootOf(ctx, r);
-        if (!isObject(o)) return null;
-        const o1 = o[k1];
-        return isObject(o1) ? (o1[k2] ?? null) : null;
-      };
+      return pathOfTwo(r, k1, k2);
     case 3:
       return (ctx) => {
         const o = rootOf(ctx, r);

@@ -23,6 +23,26 @@ test('a path reads nested fields of the event, the metadata and the args', () =>
   assert.is(run('event.user.tags[1]', c), 'b');
 });
 
+test('paths beyond the pools of read sites still each read their own field, at every root and depth', () => {
+  // More distinct one- and two-name paths than src/expr/path-sites.ts has sites, so sites are shared.
+  const names = Array.from({ length: 80 }, (_, i) => `f${i}`);
+  const data = Object.fromEntries(names.map((n, i) => [n, { v: i, [n]: -i }]));
+  const meta = Object.fromEntries(names.map((n, i) => [n, i * 2]));
+  const scope = ctx(data, { meta, args: { ...meta }, group: data, state: data });
+  for (const [i, n] of names.entries()) {
+    assert.is(run(`event.${n}.v`, scope), i, `event.${n}.v`);
+    assert.is(run(`event.${n}.${n}`, scope), -i, `event.${n}.${n}`);
+    assert.is(run(`$.${n}`, scope), i * 2, `$.${n}`);
+    assert.is(run(`args.${n}`, scope), i * 2, `args.${n}`);
+    assert.is(run(`group.${n}.v`, scope), i, `group.${n}.v`);
+    assert.is(run(`state.${n}.v`, scope), i, `state.${n}.v`);
+    assert.is(run(`event.${n}.missing`, scope), null, `event.${n}.missing`);
+  }
+  // The same path on another record reads that record: a site keeps no value, only its place in the source.
+  assert.is(run('event.f3.v', ctx({ f3: { v: 'other' } })), 'other');
+  assert.is(run('event.f3', ctx('not a record')), null);
+});
+
 test('a missing path evaluates to null and never throws', () => {
   assert.is(run('event.nope', c), null);
   assert.is(run('event.nope.deeper.still', c), null);
