@@ -3,7 +3,7 @@ import { isRecord, typeName } from '../expr/values.js';
 import { RuntimeError } from '../runtime/errors.js';
 import { defineOperator } from '../runtime/operator-api.js';
 import { expression, rql } from './shared/expression.js';
-import { evalContext, perEvent, truth } from './shared/per-event.js';
+import { evalContext, perEventTo, truth } from './shared/per-event.js';
 
 export const filter = defineOperator({
   name: 'filter',
@@ -26,21 +26,22 @@ export const filter = defineOperator({
     const scope = evalContext(ctx);
     if (rql !== undefined) {
       if (placeholders === undefined) {
-        return perEvent(ctx, (event, emit) => {
-          if (rql.matches(event.data)) emit(event);
+        return perEventTo(ctx, (event, out) => {
+          if (rql.matches(event.data)) out.next(event);
         });
       }
       // One context object per operator, refilled per event: no allocation beyond the expression's.
       const given: { placeholders: Readonly<Record<string, unknown>> } = { placeholders: {} };
-      return perEvent(ctx, (event, emit) => {
+      return perEventTo(ctx, (event, out) => {
         const values = placeholders.evaluate(scope.load(event));
         if (!isRecord(values)) throw new RuntimeError('ERR_EXPR_EVAL', `filter placeholders "${placeholders.source}" must be a record, received ${typeName(values)}`);
         given.placeholders = values;
-        if (rql.matches(event.data, given)) emit(event);
+        if (rql.matches(event.data, given)) out.next(event);
       });
     }
-    return perEvent(ctx, (event, emit) => {
-      if (truth(condition!.evaluate(scope.load(event)), `filter condition "${condition!.source}"`)) emit(event);
+    const what = `filter condition "${condition!.source}"`;
+    return perEventTo(ctx, (event, out) => {
+      if (truth(condition!.evaluate(scope.load(event)), what)) out.next(event);
     });
   },
 });

@@ -3,7 +3,7 @@ import { deriveEvent, type Meta } from '../runtime/event.js';
 import { defineOperator } from '../runtime/operator-api.js';
 import { RuntimeError } from '../runtime/errors.js';
 import { expression } from './shared/expression.js';
-import { evalContext, perEvent } from './shared/per-event.js';
+import { evalContext, perEventTo } from './shared/per-event.js';
 
 /** Tremor's `select EXPR`: the event becomes the value of an expression, its origins kept. */
 export const map = defineOperator({
@@ -17,7 +17,7 @@ export const map = defineOperator({
     .refine((c) => c.event !== undefined || c.meta !== undefined, { error: 'expected "event", "meta" or both' }),
   create(config, ctx) {
     const scope = evalContext(ctx);
-    return perEvent(ctx, (event, emit) => {
+    return perEventTo(ctx, (event, out) => {
       scope.load(event);
       const data = config.event === undefined ? event.data : config.event.evaluate(scope);
       let meta: Meta = event.meta;
@@ -28,7 +28,7 @@ export const map = defineOperator({
         }
         meta = value as Meta;
       }
-      emit(deriveEvent(event, data, meta));
+      out.next(deriveEvent(event, data, meta));
     });
   },
 });

@@ -2,7 +2,7 @@ import type { OperatorFunction } from 'rxjs';
 import { isRuntimeError, reason } from '../../runtime/errors.js';
 import type { TremoloEvent } from '../../runtime/event.js';
 import type { OperatorContext } from '../../runtime/operator-api.js';
-import { stageOperator } from './stage.js';
+import { stageOperator, type Stage, type StageIO } from './stage.js';
 import { Timer } from './timer.js';
 
 /** What an operator that holds events (a batch, a window, a queue) does with its input. */
@@ -28,24 +28,31 @@ export interface HolderIO {
  * is a bug: it errors the Observable and the pipeline restarts the operator.
  */
 export function holding(ctx: OperatorContext, start: (io: HolderIO) => Holder): OperatorFunction<TremoloEvent, TremoloEvent> {
-  return stageOperator((io) => {
-    const holder = start({
-      emit: io.emit,
-      timer: (fire) => new Timer(ctx.scheduler, fire, io.fail),
-    });
-    return {
-      next(event) {
-        try {
-          holder.next(event);
-        } catch (err) {
-          ctx.error(event, isRuntimeError(err) ? err.code : 'ERR_OPERATOR_FAILED', reason(err));
-        }
-      },
-      complete() {
-        holder.flush?.();
-        io.complete();
-      },
-      stop: () => holder.stop?.(),
-    };
-  });
+  return stageOperator((io) => new HoldingStage(ctx, io, start({ emit: io.emit, timer: (fire) => new Timer(ctx.scheduler, fire, io.fail) })));
+}
+
+/** A class, not an object literal of closures: see `fuseStages` for why. */
+class HoldingStage implements Stage {
+  constructor(
+    private readonly ctx: OperatorContext,
+    private readonly io: StageIO,
+    private readonly holder: Holder,
+  ) {}
+
+  next(event: TremoloEvent): void {
+    try {
+      this.holder.next(event);
+    } catch (err) {
+      this.ctx.error(event, isRuntimeError(err) ? err.code : 'ERR_OPERATOR_FAILED', reason(err));
+    }
+  }
+
+  complete(): void {
+    this.holder.flush?.();
+    this.io.complete();
+  }
+
+  stop(): void {
+    this.holder.stop?.();
+  }
 }

@@ -3,7 +3,7 @@ import type { EvalContext } from '../../expr/index.js';
 import { isRuntimeError, reason, RuntimeError } from '../../runtime/errors.js';
 import type { TremoloEvent } from '../../runtime/event.js';
 import type { OperatorContext } from '../../runtime/operator-api.js';
-import { stageOperator } from './stage.js';
+import { stageOperator, type Stage, type StageIO, type StageTarget } from './stage.js';
 
 /**
  * An RxJS operator from a per-event function: `step(event, emit)` sends zero or more events on the
@@ -15,36 +15,68 @@ export function perEvent(
   step: (event: TremoloEvent, emit: (event: TremoloEvent) => void) => void,
   onComplete?: (emit: (event: TremoloEvent) => void) => void,
 ): OperatorFunction<TremoloEvent, TremoloEvent> {
-  return stageOperator((io) => ({
-    next(event) {
-      try {
-        step(event, io.emit);
-      } catch (err) {
-        ctx.error(event, isRuntimeError(err) ? err.code : 'ERR_OPERATOR_FAILED', reason(err));
-      }
-    },
-    complete() {
-      onComplete?.(io.emit);
-      io.complete();
-    },
-    stop() {},
-  }));
+  return stageOperator((io) => new PerEventStage(ctx, step, io.emit, onComplete, io));
 }
 
-/** One reusable evaluation context per operator instance: no allocation per event. */
-export function evalContext(ctx: OperatorContext): EvalContext & { load(event: TremoloEvent): EvalContext } {
-  const scope = {
-    event: null as unknown,
-    meta: {} as TremoloEvent['meta'],
-    args: ctx.args,
-    load(event: TremoloEvent): EvalContext {
-      scope.event = event.data;
-      scope.meta = event.meta;
-      return scope;
-    },
-  };
-  return scope;
+/**
+ * `perEvent` for the built-in operators: the step sends with `out.next(event)`, a method V8 knows
+ * (the next stage's or the port's), rather than through `emit`, a function made per stage.
+ */
+export function perEventTo(
+  ctx: OperatorContext,
+  step: (event: TremoloEvent, out: StageTarget) => void,
+  onComplete?: (emit: (event: TremoloEvent) => void) => void,
+): OperatorFunction<TremoloEvent, TremoloEvent> {
+  return stageOperator((io) => new PerEventStage(ctx, step, io.out, onComplete, io));
 }
+
+/** A class, not an object literal of closures: see `fuseStages` for why. */
+class PerEventStage<Out> implements Stage {
+  constructor(
+    private readonly ctx: OperatorContext,
+    private readonly step: (event: TremoloEvent, out: Out) => void,
+    private readonly out: Out,
+    private readonly onComplete: ((emit: (event: TremoloEvent) => void) => void) | undefined,
+    private readonly io: StageIO,
+  ) {}
+
+  next(event: TremoloEvent): void {
+    try {
+      this.step(event, this.out);
+    } catch (err) {
+      this.ctx.error(event, isRuntimeError(err) ? err.code : 'ERR_OPERATOR_FAILED', reason(err));
+    }
+  }
+
+  complete(): void {
+    this.onComplete?.(this.io.emit);
+    this.io.complete();
+  }
+
+  stop(): void {}
+}
+
+/**
+ * The context expressions are evaluated in, one per operator instance and reloaded per event: no
+ * allocation per event, and one shape for every operator, so a path's read of `ctx.event` sees one.
+ */
+export class EventScope implements EvalContext {
+  event: unknown = null;
+  meta: TremoloEvent['meta'] = {};
+  state: Record<string, unknown> | undefined = undefined;
+  group: unknown = null;
+
+  constructor(readonly args: Readonly<Record<string, unknown>>) {}
+
+  load(event: TremoloEvent): EvalContext {
+    this.event = event.data;
+    this.meta = event.meta;
+    return this;
+  }
+}
+
+/** One reusable evaluation context per operator instance. */
+export const evalContext = (ctx: OperatorContext): EventScope => new EventScope(ctx.args);
 
 /** Conditions are booleans; `null` (a missing path) counts as false. */
 export function truth(value: unknown, what: string): boolean {

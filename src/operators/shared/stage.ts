@@ -16,7 +16,18 @@ export interface Stage {
   stop(): void;
 }
 
+/** What a stage sends its events to: the next stage of a chain, a port, or an RxJS subscriber. */
+export interface StageTarget {
+  next(event: TremoloEvent): void;
+}
+
 export interface StageIO {
+  /**
+   * The main output as an object: `out.next(event)` is a call of a method V8 knows, the next
+   * stage's or the port's, however many pipelines the process runs (see `fuseStages`).
+   */
+  readonly out: StageTarget;
+  /** `out.next` as a function, for code that hands it around. */
   emit(event: TremoloEvent): void;
   complete(): void;
   /** A bug in the operator (a throw in a timer): the chain is restarted with fresh state. */
@@ -33,6 +44,7 @@ export function stageOperator(factory: StageFactory): OperatorFunction<TremoloEv
   const op: Staged = (source) =>
     new Observable<TremoloEvent>((subscriber) => {
       const stage = factory({
+        out: subscriber,
         emit: (event) => subscriber.next(event),
         complete: () => subscriber.complete(),
         fail: (err) => subscriber.error(err),
