@@ -9,8 +9,9 @@ export const drop = defineOperator({
   config: z.strictObject({ when: expression('drop the event when this is true').optional() }),
   create({ when }, ctx) {
     const scope = evalContext(ctx);
+    const what = `drop condition "${when?.source}"`;
     return perEvent(ctx, (event, emit) => {
-      if (when !== undefined && !truth(when.evaluate(scope.load(event)), `drop condition "${when.source}"`)) emit(event);
+      if (when !== undefined && !truth(when.evaluate(scope.load(event)), what)) emit(event);
     });
   },
 });

@@ -27,11 +27,13 @@ export const route = defineOperator({
   create({ routes, mode, default: fallback }, ctx) {
     const scope = evalContext(ctx);
     const all = mode === 'all';
+    // Messages made once, not per event.
+    const checks = routes.map((r) => ({ ...r, what: `route "${r.port}" condition "${r.when.source}"` }));
     return perEvent(ctx, (event, emit) => {
       scope.load(event);
       let taken = false;
-      for (const r of routes) {
-        if (!truth(r.when.evaluate(scope), `route "${r.port}" condition "${r.when.source}"`)) continue;
+      for (const r of checks) {
+        if (!truth(r.when.evaluate(scope), r.what)) continue;
         taken = true;
         if (r.port === fallback) emit(event);
         else ctx.emit(r.port, event);
