@@ -15,16 +15,16 @@ export const map = defineOperator({
       meta: expression('the new metadata, a record').optional(),
     })
     .refine((c) => c.event !== undefined || c.meta !== undefined, { error: 'expected "event", "meta" or both' }),
-  create(config, ctx) {
+  create({ event: reshape, meta: remeta }, ctx) {
     const scope = evalContext(ctx);
     return perEventTo(ctx, (event, out) => {
       scope.load(event);
-      const data = config.event === undefined ? event.data : config.event.evaluate(scope);
+      const data = reshape === undefined ? event.data : reshape.evaluate(scope);
       let meta: Meta = event.meta;
-      if (config.meta !== undefined) {
-        const value = config.meta.evaluate(scope);
+      if (remeta !== undefined) {
+        const value = remeta.evaluate(scope);
         if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-          throw new RuntimeError('ERR_EXPR_EVAL', `map meta "${config.meta.source}" must be a record, received ${JSON.stringify(value)}`);
+          throw new RuntimeError('ERR_EXPR_EVAL', `map meta "${remeta.source}" must be a record, received ${JSON.stringify(value)}`);
         }
         meta = value as Meta;
       }
