@@ -65,14 +65,15 @@ function widen(frame: Uint8Array, at: number): void {
  * numbers as float64, and a typed reader (ThingsDB, Tremor) would then see a float where the
  * event had an integer, such as a timestamp in milliseconds. Working on the bytes msgpackr wrote
  * rather than on the value (converting such numbers to bigint first) leaves the event alone and
- * costs little: a memchr when there is no 0xcb byte, else a pass over the headers (about 2 ns
- * each), skipping string, bin and ext payloads, where a 0xcb byte is data.
+ * costs little: a memchr when there is no 0xcb byte, else a pass over the headers up to the
+ * last one (about 2 ns each), skipping string, bin and ext payloads, where a 0xcb byte is data.
  */
 export function integersAsInt64<T extends Uint8Array>(frame: T): T {
-  if (frame.indexOf(0xcb) === -1) return frame;
-  const end = frame.length;
+  // Headers after the last 0xcb byte cannot be float64s: the walk stops there.
+  const last = frame.lastIndexOf(0xcb);
+  if (last === -1) return frame;
   let p = 0;
-  while (p < end) {
+  while (p <= last) {
     const b = frame[p]!;
     if (b === 0xcb) {
       if (integralRange(frame, p)) widen(frame, p);
