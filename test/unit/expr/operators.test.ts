@@ -48,6 +48,24 @@ test('arithmetic with bigints stays exact while the values are whole', () => {
   assert.is(run('event.t + 0.5', big), 1700000000000000000 + 0.5);
 });
 
+test('a constant number on the right gives what the same number read from the event gives', () => {
+  const outcome = (source: string, context: ReturnType<typeof ctx>): unknown => {
+    try {
+      return run(source, context);
+    } catch (err) {
+      return (err as Error).message.replace(/ in ".*"$/, '');
+    }
+  };
+  for (const x of [7, -7.5, 0, 1700000000000000000n, 'a', null, [1], { a: 1 }, true]) {
+    for (const op of ['+', '-', '*', '/', '%']) {
+      for (const k of [3, 0.5, -2, 0]) {
+        const context = ctx({ x, k });
+        assert.equal(outcome(`event.x ${op} ${k}`, context), outcome(`event.x ${op} event.k`, context), `${String(x)} ${op} ${k}`);
+      }
+    }
+  }
+});
+
 test('dividing by zero is an evaluation error', () => {
   evalError('event.n / 0', 'division by zero in "event.n / 0"', c);
   evalError('event.n % (1 - 1)', 'division by zero in "event.n % (1 - 1)"', c);
