@@ -132,11 +132,17 @@ class Windows implements Holder {
       );
     }
     scope.group = value;
-    this.plan.evaluate(scope);
+    // Every argument is evaluated (and may throw) before any window changes.
+    const plan = this.plan;
+    const arity = plan.arity;
+    let single: unknown;
+    if (arity === 1) single = plan.evaluateSingle(scope);
+    else if (arity > 1) plan.evaluate(scope);
     if (group === undefined) groups.set(key, (group = this.#open(value)));
     this.#lastKey = key;
     this.#lastGroup = group;
-    group.aggregates.add(this.plan.values);
+    if (arity === 1) group.aggregates.addSingle(single);
+    else if (arity > 1) group.aggregates.add(plan.values);
     group.from.add(event);
     const size = this.#size;
     if (size === undefined) {

@@ -173,6 +173,22 @@ test('a value of the wrong type for a numeric aggregate sends the event to err, 
   assert.equal(h.data(), [{ n: 2, avg: 2, xs: [1, 3] }]);
 });
 
+test('with several arguments, a wrong type in any of them leaves every aggregate and group untouched', () => {
+  const h = runOperator(window, { size: 2, group_by: 'event.g', max_groups: 1, aggregates: { n: 'count()', x: 'sum(event.x)', y: 'max(event.y)' } });
+  const bad = [h.push({ g: 'new', x: 5, y: 'no' }), h.push({ g: 'a', x: 7, y: true })];
+  h.push({ g: 'a', x: 1, y: 2 });
+  h.push({ g: 'a', x: 3, y: 1 });
+  assert.equal(
+    h.errors.map((e) => [e.event, e.message]),
+    [
+      [bad[0], 'aggregate "y" max(event.y) takes numbers, received a string'],
+      [bad[1], 'aggregate "y" max(event.y) takes numbers, received a boolean'],
+    ],
+  );
+  // The refused event of group "new" opened no window: group "a" still fits under max_groups 1.
+  assert.equal(h.data(), [{ n: 2, x: 4, y: 2 }]);
+});
+
 test('an expression that fails on an event sends that event to err, and the operator goes on', () => {
   const h = runOperator(window, { size: 2, group_by: 'event.a < 3', aggregates: { n: 'count()' } });
   h.push({ a: 1 });
