@@ -165,6 +165,12 @@ export function earliestIngest(events: Iterable<TremoloEvent>): bigint {
  * its dispatch hold, which the emitter releases after sending it (`dispatched`).
  */
 export function aggregateEvent<T>(data: T, parts: readonly TremoloEvent[], meta: Meta = EMPTY_META): TremoloEvent<T> {
+  // The usual window of one connection: one part, one origin, nothing to settle. Its origins array
+  // is shared, as deriveEvent shares it (origins are never changed once made).
+  const only = parts.length === 1 ? parts[0]! : undefined;
+  if (only !== undefined && only.settle === undefined && only.origins.length === 1) {
+    return { data, meta, origins: only.origins, ingestNs: only.ingestNs, id: nextId++, settle: undefined };
+  }
   const settles = parts.map((p) => p.settle).filter((s): s is Settlement => s !== undefined);
   const settle: Settlement | undefined =
     settles.length === 0

@@ -1,0 +1,41 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { aggregateEvent, createEvent, dispatched, Transaction } from '../../../src/runtime/event.js';
+
+const a = { connector: 1, stream: 1 };
+const b = { connector: 1, stream: 2 };
+
+test('an aggregate of one event keeps its origins and ingest time, with an id of its own and nothing to settle', () => {
+  const part = createEvent({ n: 1 }, {}, Object.freeze([a]), 5n);
+  const agg = aggregateEvent({ sum: 1 }, [part], { window: {} });
+  assert.equal(agg.origins, [a]);
+  assert.is(agg.ingestNs, 5n);
+  assert.is.not(agg.id, part.id);
+  assert.is(agg.settle, undefined);
+  assert.equal(agg.meta, { window: {} });
+  assert.equal(agg.data, { sum: 1 });
+});
+
+test('an aggregate of several events has each origin once, in first-seen order, and the earliest ingest time', () => {
+  const parts = [createEvent(1, {}, [b], 9n), createEvent(2, {}, [a, b], 3n), createEvent(3, {}, [a], 7n)];
+  const agg = aggregateEvent(null, parts);
+  assert.equal(agg.origins, [b, a]);
+  assert.is(agg.ingestNs, 3n);
+});
+
+test('an aggregate of one event naming an origin twice has it once', () => {
+  assert.equal(aggregateEvent(null, [createEvent(1, {}, [a, a])]).origins, [a]);
+});
+
+test('an aggregate of one transactional event settles it: acked once the aggregate is', () => {
+  const outcomes: string[] = [];
+  const part = createEvent(1, {}, [a], 1n, new Transaction({ ack: () => outcomes.push('ack'), fail: (why) => outcomes.push(`fail ${why}`) }));
+  part.settle!.hold!(); // held by whoever kept it for the aggregate
+  dispatched(part, () => {}); // the part's own dispatch ends
+  const agg = aggregateEvent(null, [part]);
+  assert.ok(agg.settle !== undefined);
+  dispatched(agg, () => {}); // nothing took the aggregate on: acked at the end of its dispatch
+  assert.equal(outcomes, ['ack']);
+});
+
+test.run();
