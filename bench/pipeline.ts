@@ -9,7 +9,7 @@ import { createLogger } from '../src/runtime/logger.js';
 import { Pipeline } from '../src/runtime/pipeline.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const STREAMS = 8;
 
 // The events are made once: both sides read the same objects, so neither pays for making them.

@@ -56,7 +56,8 @@ async function measure(kind: 'plain' | 'transactional' | 'wal', rt: Awaited<Retu
   const regs = childRegistries();
   registerDefinition(regs, bench);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tremolo-bench-wal-'));
-  if (kind === 'wal') registerDefinition(regs, rt.wal);
+  // Built in since issue 14; registered here only for a tree (B) that predates it.
+  if (kind === 'wal' && !regs.connectors.has('wal')) registerDefinition(regs, rt.wal);
   const connectors: Record<string, unknown> = {
     src: { type: 'bench_source', config: { transactional: kind === 'transactional' } },
     sink: { type: 'null' },
