@@ -69,9 +69,14 @@ function widen(frame: Uint8Array, at: number): void {
  * last one (about 2 ns each), skipping string, bin and ext payloads, where a 0xcb byte is data.
  */
 export function integersAsInt64<T extends Uint8Array>(frame: T): T {
-  // Headers after the last 0xcb byte cannot be float64s: the walk stops there.
+  // Small enough to be inlined into encode; the walk is out of line. Headers after the last 0xcb
+  // byte cannot be float64s: the walk stops there.
   const last = frame.lastIndexOf(0xcb);
-  if (last === -1) return frame;
+  if (last !== -1) walkFloats(frame, last);
+  return frame;
+}
+
+function walkFloats(frame: Uint8Array, last: number): void {
   let p = 0;
   while (p <= last) {
     const b = frame[p]!;
@@ -92,7 +97,6 @@ export function integersAsInt64<T extends Uint8Array>(frame: T): T {
     for (let i = 1; i <= width; i++) length = length * 256 + frame[p + i]!;
     p += 1 + width + (b >= 0xc7 && b <= 0xc9 ? 1 : 0) + length;
   }
-  return frame;
 }
 
 export const msgpack = defineCodec({
