@@ -109,4 +109,31 @@ test('a custom operator that is plain RxJS runs unfused alongside', async () => 
   assert.equal(out.map((e) => e.data), ['<y>']);
 });
 
+test('built-in operators in a chain with a plain RxJS operator keep their behaviour, unfused', async () => {
+  const plain = defineOperator({ name: 'plain', description: 'rxjs map', config: z.strictObject({}), create: () => rxMap((e: TremoloEvent) => createEvent({ n: (e.data as { n: number }).n * 10 }, {}, e.origins)) });
+  const base = await spec({
+    operators: [
+      { op: 'filter', config: { condition: 'event.n > 1' } },
+      { op: 'map', config: { event: '{"n": event.n + 1}' } },
+      { op: 'window', config: { size: 2, aggregates: { sum: 'sum(event.n)', n: 'count()' } } },
+    ],
+  });
+  // filter → plain → map → window: the RxJS operator in the middle keeps the chain from being fused.
+  const nodes = [base.nodes[0]!, { name: 'x', def: plain, config: {}, outputs: ['out'] }, base.nodes[1]!, base.nodes[2]!];
+  const names = nodes.map((n) => n.name);
+  const links = [
+    { from: { kind: 'port' as const, port: 'in' }, to: { kind: 'op' as const, node: names[0]!, port: 'in' } },
+    ...names.slice(1).map((to, i) => ({ from: { kind: 'op' as const, node: names[i]!, port: 'out' }, to: { kind: 'op' as const, node: to, port: 'in' } })),
+    { from: { kind: 'op' as const, node: names[3]!, port: 'out' }, to: { kind: 'port' as const, port: 'out' } },
+  ];
+  const p = new Pipeline({ ...base, nodes, links }, memoryLogger());
+  const out = run(p, 'out');
+  const errors = run(p, 'err');
+  for (const n of [1, 2, 3, 'four', 5]) push(p, { n });
+  p.complete();
+  // 2 → 20 → 21, 3 → 30 → 31: one window; 5 → 50 → 51: a partial window at completion.
+  assert.equal(out.map((e) => e.data), [{ sum: 52, n: 2 }, { sum: 51, n: 1 }]);
+  assert.equal(errors.map((e) => (e.data as { error: string }).error), ['p/0: cannot compare string with number in "event.n > 1"']);
+});
+
 test.run();
