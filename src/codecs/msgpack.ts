@@ -29,34 +29,40 @@ const SIZE = new Uint8Array(256).fill(1);
 for (let b = 0xa0; b <= 0xbf; b++) SIZE[b] = 1 + (b & 0x1f);
 SIZE.set([0, 0, 0, 0, 0, 0, 5, 9, 2, 3, 5, 9, 2, 3, 5, 9, 3, 4, 6, 10, 18, 0, 0, 0, 3, 5, 3, 5], 0xc4);
 
-const scratch = new DataView(new ArrayBuffer(8));
-
 /**
- * Whether the float64 after `at` has an exponent from 31 to 52, the only ones that hold an integer
- * beyond 32 bits and within 2^53: msgpackr writes every integer within [-2^31, 2^32) as an int, and
- * beyond 2^53 a float may not be the integer the event meant, so it stays a float.
+ * The float64 after its 0xcb header at `at`, rewritten as an int64 of the same value when it is an
+ * integer beyond 32 bits and within 2^53: msgpackr writes every integer within [-2^31, 2^32) as an
+ * int, and beyond 2^53 a float may not be the integer the event meant, so it stays a float. Such a
+ * float's exponent is 31 to 52, so the integer is its 53-bit significand shifted right by 0 to 21
+ * bits, integral when no set bit is shifted out: worked out on the bytes in 32-bit integers, which
+ * measured faster than reading the float through a DataView and splitting it (480 against 500 ns
+ * for the whole encode of the log event in bench/codecs.ts).
  */
-function integralRange(frame: Uint8Array, at: number): boolean {
-  const exponent = ((frame[at + 1]! & 0x7f) << 4) | (frame[at + 2]! >> 4);
-  return exponent >= 1054 && exponent <= 1075;
-}
-
-/** The float64 at `at` (its 0xcb header) as an int64 of the same value when it is an integer. */
-function widen(frame: Uint8Array, at: number): void {
-  for (let i = 0; i < 8; i++) scratch.setUint8(i, frame[at + 1 + i]!);
-  const n = scratch.getFloat64(0);
-  if (!Number.isInteger(n)) return;
-  const hi = Math.floor(n / 0x100000000);
-  const lo = n - hi * 0x100000000;
+function widenIntegral(frame: Uint8Array, at: number): void {
+  const b1 = frame[at + 1]!;
+  const b2 = frame[at + 2]!;
+  const shift = 1075 - (((b1 & 0x7f) << 4) | (b2 >> 4));
+  if (shift < 0 || shift > 21) return;
+  const lo = ((frame[at + 5]! << 24) | (frame[at + 6]! << 16) | (frame[at + 7]! << 8) | frame[at + 8]!) >>> 0;
+  if ((lo & ((1 << shift) - 1)) !== 0) return;
+  // The significand's top 21 bits, its implicit leading 1 included.
+  const top = 0x100000 | ((b2 & 0x0f) << 16) | (frame[at + 3]! << 8) | frame[at + 4]!;
+  let hi = top >>> shift;
+  let low = shift === 0 ? lo : ((lo >>> shift) | (top << (32 - shift))) >>> 0;
+  if ((b1 & 0x80) !== 0) {
+    // Two's complement of the 64-bit magnitude.
+    low = (~low + 1) >>> 0;
+    hi = (~hi + (low === 0 ? 1 : 0)) >>> 0;
+  }
   frame[at] = 0xd3;
-  frame[at + 1] = (hi >>> 24) & 0xff;
+  frame[at + 1] = hi >>> 24;
   frame[at + 2] = (hi >>> 16) & 0xff;
   frame[at + 3] = (hi >>> 8) & 0xff;
   frame[at + 4] = hi & 0xff;
-  frame[at + 5] = (lo >>> 24) & 0xff;
-  frame[at + 6] = (lo >>> 16) & 0xff;
-  frame[at + 7] = (lo >>> 8) & 0xff;
-  frame[at + 8] = lo & 0xff;
+  frame[at + 5] = low >>> 24;
+  frame[at + 6] = (low >>> 16) & 0xff;
+  frame[at + 7] = (low >>> 8) & 0xff;
+  frame[at + 8] = low & 0xff;
 }
 
 /**
@@ -81,7 +87,7 @@ function walkFloats(frame: Uint8Array, last: number): void {
   while (p <= last) {
     const b = frame[p]!;
     if (b === 0xcb) {
-      if (integralRange(frame, p)) widen(frame, p);
+      widenIntegral(frame, p);
       p += 9;
       continue;
     }

@@ -76,6 +76,21 @@ test('integersAsInt64 rewrites only integral float64 values within 2^53, and lea
   assert.is(hex(plain), '92a178cd1000');
 });
 
+test('every exponent and sign that can hold an integer beyond 32 bits is rewritten exactly, and only integers are', () => {
+  const packr = new Packr({ useRecords: false, mapsAsObjects: true, variableMapSize: true } as never);
+  const values: number[] = [];
+  for (let e = 30; e <= 54; e++) {
+    const p = 2 ** e;
+    // The power, its neighbours, a value with every significand bit set, and halves that are not integers.
+    for (const n of [p, p + 1, p - 1, p + 2 ** Math.max(0, e - 52), Math.floor(p * 1.999999999), p + 0.5, p * 1.5 + 0.25]) values.push(n, -n);
+  }
+  values.push(Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 2 ** 32, -(2 ** 31) - 1, 2 ** 53 + 2, -(2 ** 53) - 2);
+  for (const n of values) {
+    const expected = Number.isSafeInteger(n) && (n > 0xffffffff || n < -0x80000000) ? BigInt(n) : n;
+    assert.is(hex(Buffer.from(codec.encode(n, {}))), hex(Buffer.from(packr.pack(expected))), String(n));
+  }
+});
+
 /** The value with each integral number beyond 32 bits and within 2^53 as a bigint, which msgpackr writes as int64. */
 function widened(value: unknown): unknown {
   if (typeof value === 'number') return Number.isSafeInteger(value) && (value > 0xffffffff || value < -0x80000000) ? BigInt(value) : value;
