@@ -88,7 +88,7 @@ export function planPipeline(spec: PipelineSpec): Plan {
  * output is the next stage, and so on to the target port. Each stage holds the next one as an
  * object and calls its `next` method: V8 knows that method whatever the instance, where a closure
  * made per pipeline (`(event) => stage.next(event)`) is a new function for every pipeline the
- * process builds, and the chain gets about three times slower from the second pipeline on. A stage
+ * process builds, and the chain gets two to three times slower from the second pipeline on. A stage
  * that fails (a bug) is handled as RxJS's `retry` would: the chain is rebuilt with fresh state and
  * goes on.
  */
