@@ -31,18 +31,16 @@ SIZE.set([0, 0, 0, 0, 0, 0, 5, 9, 2, 3, 5, 9, 2, 3, 5, 9, 3, 4, 6, 10, 18, 0, 0,
 
 /**
  * The float64 after its 0xcb header at `at`, rewritten as an int64 of the same value when it is an
- * integer beyond 32 bits and within 2^53: msgpackr writes every integer within [-2^31, 2^32) as an
+ * integer beyond 32 bits and within 2^53 (`shift` is 1075 less its exponent, 0 to 21, see widen): msgpackr writes every integer within [-2^31, 2^32) as an
  * int, and beyond 2^53 a float may not be the integer the event meant, so it stays a float. Such a
  * float's exponent is 31 to 52, so the integer is its 53-bit significand shifted right by 0 to 21
  * bits, integral when no set bit is shifted out: worked out on the bytes in 32-bit integers, which
  * measured faster than reading the float through a DataView and splitting it (480 against 500 ns
  * for the whole encode of the log event in bench/codecs.ts).
  */
-function widenIntegral(frame: Uint8Array, at: number): void {
+function widenIntegral(frame: Uint8Array, at: number, shift: number): void {
   const b1 = frame[at + 1]!;
   const b2 = frame[at + 2]!;
-  const shift = 1075 - (((b1 & 0x7f) << 4) | (b2 >> 4));
-  if (shift < 0 || shift > 21) return;
   const lo = ((frame[at + 5]! << 24) | (frame[at + 6]! << 16) | (frame[at + 7]! << 8) | frame[at + 8]!) >>> 0;
   if ((lo & ((1 << shift) - 1)) !== 0) return;
   // The significand's top 21 bits, its implicit leading 1 included.
@@ -66,28 +64,41 @@ function widenIntegral(frame: Uint8Array, at: number): void {
 }
 
 /**
+ * The float64 at `at` widened if it holds such an integer. 1075 less its exponent is the shift:
+ * only 0 to 21 (2^31 to 2^53) can hold one, which rejects most floats after two byte loads.
+ */
+function widen(frame: Uint8Array, at: number): void {
+  const shift = 1075 - (((frame[at + 1]! & 0x7f) << 4) | (frame[at + 2]! >> 4));
+  if (shift >>> 0 <= 21) widenIntegral(frame, at, shift);
+}
+
+/**
  * Rewrites, in place, every float64 of a MessagePack frame that holds an integer beyond 32 bits
  * (and within 2^53) as an int64 of the same value, 9 bytes for 9 bytes. msgpackr writes such
  * numbers as float64, and a typed reader (ThingsDB, Tremor) would then see a float where the
  * event had an integer, such as a timestamp in milliseconds. Working on the bytes msgpackr wrote
- * rather than on the value (converting such numbers to bigint first) leaves the event alone and
- * costs little: a memchr when there is no 0xcb byte, else a pass over the headers up to the
- * last one (about 2 ns each), skipping string, bin and ext payloads, where a 0xcb byte is data.
+ * rather than on the value (converting such numbers to bigint first) leaves the event alone.
+ * This version finds the float64s by searching the bytes (a memchr for the last 0xcb byte, then
+ * a pass over the headers up to it, skipping string, bin and ext payloads, where a 0xcb byte is
+ * data); the codec uses it only if msgpackr stops telling it where it writes float64s.
  */
 export function integersAsInt64<T extends Uint8Array>(frame: T): T {
-  // Small enough to be inlined into encode; the walk is out of line. Headers after the last 0xcb
-  // byte cannot be float64s: the walk stops there.
   const last = frame.lastIndexOf(0xcb);
-  if (last !== -1) walkFloats(frame, last);
+  if (last !== -1) walkFloats(frame, last + 1, frame.length);
   return frame;
 }
 
-function walkFloats(frame: Uint8Array, last: number): void {
+/**
+ * Walks the headers of `frame` before `end`, widening each float64, and stops after `floats` of
+ * them: headers after the last float64 cannot be one. About 2 ns a header.
+ */
+function walkFloats(frame: Uint8Array, end: number, floats: number): void {
   let p = 0;
-  while (p <= last) {
+  while (p < end) {
     const b = frame[p]!;
     if (b === 0xcb) {
-      widenIntegral(frame, p);
+      widen(frame, p);
+      if (--floats === 0) return;
       p += 9;
       continue;
     }
@@ -105,6 +116,55 @@ function walkFloats(frame: Uint8Array, last: number): void {
   }
 }
 
+/** How many float64 positions a frame keeps; past that many, encode walks the frame instead. */
+const RECORDED = 16;
+
+/**
+ * A Packr that records where it writes each float64. msgpackr reads its `useFloat32` option just
+ * before writing a number that is not a 32-bit integer, once per number, and with the option off
+ * writes a float64 at its `position`. Recording there lets encode skip frames without one at no
+ * cost and go straight to each one, where searching the frame for 0xcb bytes and walking its
+ * headers cost 10-20 % of msgpackr's encode. On the prototype, so that every codec's Packr keeps
+ * one hidden class and msgpackr's property reads stay monomorphic.
+ */
+class FloatRecordingPackr extends Packr {
+  /** msgpackr's write offset in its shared buffer, in which `at` is kept too. */
+  declare readonly position: number;
+  floats = 0;
+  readonly at: number[] = new Array<number>(RECORDED).fill(0);
+  get useFloat32(): 0 {
+    const n = this.floats++;
+    if (n < RECORDED) this.at[n] = this.position;
+    return 0;
+  }
+}
+
+/** Whether this msgpackr version tells where it writes each float64, as above: checked once. */
+export const recordsFloats: boolean = (() => {
+  const probe = new FloatRecordingPackr(OPTIONS);
+  probe.pack('before');
+  const frame = probe.pack([2 ** 40, 0.5, 1, -(2 ** 31), 'x']); // 95 cb.. cb.. 01 d2.. a178
+  const start = probe.position - frame.length;
+  return probe.floats === 2 && probe.at[0]! - start === 1 && probe.at[1]! - start === 10 && frame[10] === 0xcb;
+})();
+
+/**
+ * Widens the float64s `packr` recorded writing `frame`. The offsets are in msgpackr's buffer, where
+ * the frame starts at its end position less its length, unless msgpackr moved to a bigger buffer
+ * while writing it (it then starts at 0, and offsets recorded before the move are off): then, as
+ * past RECORDED float64s, the headers are walked up to the last one.
+ */
+function widenRecorded(packr: FloatRecordingPackr, frame: Uint8Array): void {
+  const floats = packr.floats;
+  const start = packr.position - frame.length;
+  if (start === 0 || floats > RECORDED) {
+    walkFloats(frame, frame.length, floats);
+    return;
+  }
+  const at = packr.at;
+  for (let i = 0; i < floats; i++) widen(frame, at[i]! - start);
+}
+
 export const msgpack = defineCodec({
   name: 'msgpack',
   description:
@@ -112,7 +172,7 @@ export const msgpack = defineCodec({
   binary: true,
   mimeTypes: ['application/msgpack', 'application/x-msgpack'],
   create() {
-    const packr = new Packr(OPTIONS);
+    const packr = new FloatRecordingPackr(OPTIONS);
     return {
       decode(data) {
         if (data.length === 0) return undefined;
@@ -127,7 +187,11 @@ export const msgpack = defineCodec({
       },
       encode(value) {
         try {
-          return integersAsInt64(packr.pack(value));
+          if (!recordsFloats) return integersAsInt64(packr.pack(value));
+          packr.floats = 0;
+          const frame = packr.pack(value);
+          if (packr.floats !== 0) widenRecorded(packr, frame);
+          return frame;
         } catch (err) {
           throw new Error(`cannot write as MessagePack: ${reason(err)}`);
         }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { Packr } from 'msgpackr';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { integersAsInt64, msgpack } from '../../../src/codecs/msgpack.js';
+import { integersAsInt64, msgpack, recordsFloats } from '../../../src/codecs/msgpack.js';
 import { codecOf, decode, thrown } from './support.js';
 
 const codec = codecOf(msgpack);
@@ -101,7 +101,7 @@ function widened(value: unknown): unknown {
   return value;
 }
 
-test('for any value, the bytes are those msgpackr writes with such integers given as bigint', () => {
+test('for any value, the bytes are those msgpackr writes with such integers given as bigint, found either way', () => {
   const packr = new Packr({ useRecords: false, mapsAsObjects: true, variableMapSize: true, encodeUndefinedAsNil: true } as never);
   const number = fc.oneof(fc.double(), fc.integer(), fc.maxSafeInteger(), fc.constantFrom(2 ** 32, -(2 ** 31) - 1, 2 ** 53, -(2 ** 53), 203 * 2 ** 32));
   // Strings, bytes and dates made of 0xcb bytes, so that a float header is often found inside data.
@@ -112,10 +112,32 @@ test('for any value, the bytes are those msgpackr writes with such integers give
   }));
   fc.assert(
     fc.property(value, (v) => {
-      assert.is(hex(Buffer.from(codec.encode(v, {}))), hex(Buffer.from(packr.pack(widened(v)))));
+      const expected = hex(Buffer.from(packr.pack(widened(v))));
+      assert.is(hex(Buffer.from(codec.encode(v, {}))), expected);
+      // The search the codec falls back on if msgpackr stops saying where its float64s are.
+      assert.is(hex(Buffer.from(integersAsInt64(Buffer.from(packr.pack(v))))), expected);
     }),
     { numRuns: 500 },
   );
+});
+
+test('this msgpackr tells the codec where it writes each float64, so encode never searches the bytes', () => {
+  assert.is(recordsFloats, true);
+});
+
+test('float64s written before and after msgpackr moves to a bigger buffer mid-frame are all rewritten', () => {
+  const plain = new Packr({ useRecords: false, mapsAsObjects: true, variableMapSize: true } as never);
+  codec.encode('a small frame first, so that the next one does not start at offset 0', {});
+  // 64 KiB between them outgrows msgpackr's 8 KiB buffer while the frame is being written.
+  const value = [2 ** 40, -(2 ** 35) + 1, 'x'.repeat(65536), 2 ** 41 + 3, 0.5];
+  const frame = Buffer.from(codec.encode(value, {}));
+  assert.is(hex(frame), hex(Buffer.from(plain.pack([2n ** 40n, -(2n ** 35n) + 1n, 'x'.repeat(65536), 2n ** 41n + 3n, 0.5]))));
+});
+
+test('a frame with more float64s than the codec keeps positions of has every one rewritten', () => {
+  const plain = new Packr({ useRecords: false, mapsAsObjects: true, variableMapSize: true } as never);
+  const value = Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? i + 0.5 : 2 ** 33 + i));
+  assert.is(hex(Buffer.from(codec.encode(value, {}))), hex(Buffer.from(plain.pack(widened(value)))));
 });
 
 test('undefined is written as nil, which any reader understands', () => {
