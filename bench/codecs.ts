@@ -1,29 +1,21 @@
 /**
  * Codec overhead: events/s through tremolo's json and msgpack codec objects next to a direct call
- * of the library underneath (JSON.parse/stringify, msgpackr with the codec's options), in the same
- * process, interleaved, several rounds, medians. Run: node --import tsx bench/codecs.ts
+ * of the library underneath (JSON.parse/stringify, msgpackr with the codec's options), interleaved,
+ * several rounds, medians: in this process, except msgpack encode (see isolatedEncodeRates).
+ * Run: node --import tsx bench/codecs.ts
  */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Packr } from 'msgpackr';
 import { json } from '../src/codecs/json.js';
 import { msgpack } from '../src/codecs/msgpack.js';
 import type { Codec } from '../src/runtime/codec-api.js';
+import { EVENTS, median, PACKR_OPTIONS, rate, ROUNDS, SAMPLE_MS } from './harness/codec-rates.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
-const SAMPLE_MS = Number(process.env.BENCH_SAMPLE_MS ?? 150);
 const meta = {};
-
-// log and metric carry a millisecond timestamp (beyond 32 bits), which msgpackr alone writes as a
-// float and tremolo's codec as an integer (see integersAsInt64); chat has only small numbers.
-const EVENTS = {
-  log: { level: 'info', msg: 'user logged in from 10.0.0.17', ts: 1700000000123, user: { id: 42, name: 'alice', admin: false }, tags: ['auth', 'web'] },
-  metric: { measurement: 'cpu', tags: { host: 'server-01', region: 'eu-west' }, fields: { usage_user: 12.5, usage_system: 3.25, usage_idle: 84.25 }, timestamp: 1465839830100 },
-  chat: { room: 'general', user: { id: 42, name: 'alice' }, text: 'see you at the standup', seq: 17, mentions: ['bob', 'carol'], edited: false },
-};
-
 const jsonCodec: Codec = json.create(json.config!.parse({}));
 const msgpackCodec: Codec = msgpack.create(undefined);
-// The same options as the codec, so that only the wrapping differs.
-const packr = new Packr({ useRecords: false, mapsAsObjects: true, variableMapSize: true, int64AsType: 'auto', encodeUndefinedAsNil: true, copyBuffers: false } as never);
+const packr = new Packr(PACKR_OPTIONS);
 
 /**
  * What msgpackr itself needs to write an integer beyond 32 bits as an integer: a bigint. So the
@@ -38,10 +30,30 @@ const withBigInts = (v: unknown): unknown => {
   return out;
 };
 
+/**
+ * msgpack encode, each side in its own processes (bench/msgpack-encode-side.ts says why), the
+ * processes alternating and their order swapping, all their rounds pooled: median events/s.
+ */
+function isolatedEncodeRates(): Record<'direct' | 'tremolo', Record<string, number>> {
+  const script = fileURLToPath(new URL('./msgpack-encode-side.ts', import.meta.url));
+  const pooled = { direct: {} as Record<string, number[]>, tremolo: {} as Record<string, number[]> };
+  const processes = Math.max(2, Math.ceil(ROUNDS / 2));
+  for (let i = 0; i < processes; i++) {
+    for (const side of i % 2 === 0 ? (['direct', 'tremolo'] as const) : (['tremolo', 'direct'] as const)) {
+      const out = execFileSync(process.execPath, ['--import', 'tsx', script, side, '3'], { encoding: 'utf8', timeout: 120_000 });
+      for (const [kind, rates] of Object.entries(JSON.parse(out) as Record<string, number[]>)) (pooled[side][kind] ??= []).push(...rates);
+    }
+  }
+  const medians = (r: Record<string, number[]>) => Object.fromEntries(Object.entries(r).map(([k, xs]) => [k, median(xs)]));
+  return { direct: medians(pooled.direct), tremolo: medians(pooled.tremolo) };
+}
+
 interface Pair {
   readonly name: string;
   readonly tremolo: () => unknown;
   readonly direct: () => unknown;
+  /** Measured in processes of its own: the event's name. */
+  readonly isolated?: string;
 }
 
 const pairs: Pair[] = Object.entries(EVENTS).flatMap(([kind, value]) => {
@@ -55,31 +67,18 @@ const pairs: Pair[] = Object.entries(EVENTS).flatMap(([kind, value]) => {
   return [
     { name: `json encode ${kind}`, tremolo: () => jsonCodec.encode(value, meta), direct: () => JSON.stringify(value) },
     { name: `json decode ${kind}`, tremolo: () => jsonCodec.decode(text, meta), direct: () => JSON.parse(text.toString('utf8')) },
-    { name: `msgpack encode ${kind}`, tremolo: () => msgpackCodec.encode(value, meta), direct: () => packr.pack(value) },
+    { name: `msgpack encode ${kind}`, isolated: kind, tremolo: () => msgpackCodec.encode(value, meta), direct: () => packr.pack(value) },
     ...(differs ? [{ name: `  same bytes ${kind}`, tremolo: () => msgpackCodec.encode(value, meta), direct: () => packr.pack(withBigInts(value)) }] : []),
     { name: `msgpack decode ${kind}`, tremolo: () => msgpackCodec.decode(packed, meta), direct: () => packr.unpack(packed) },
   ];
 });
 
-let sink: unknown;
-/** Calls per second of `fn` over about SAMPLE_MS, in batches so that the clock is read rarely. */
-function rate(fn: () => unknown): number {
-  let calls = 0;
-  const start = performance.now();
-  let now = start;
-  while (now - start < SAMPLE_MS) {
-    for (let i = 0; i < 2000; i++) sink = fn();
-    calls += 2000;
-    now = performance.now();
-  }
-  return (calls * 1000) / (now - start);
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+// Warm up every path before measuring anything, so that no variant pays for the JIT of another.
 const fmt = (n: number): string => `${(n / 1e6).toFixed(2)} M`.padStart(9);
 
-// Warm up every path before measuring anything, so that no variant pays for the JIT of another.
+const isolated = isolatedEncodeRates();
 for (const p of pairs) {
+  if (p.isolated !== undefined) continue;
   rate(p.tremolo);
   rate(p.direct);
 }
@@ -89,6 +88,13 @@ process.stdout.write(`${'scenario'.padEnd(24)}${'tremolo'.padStart(11)}${'direct
 let worst = Infinity;
 let worstSame = Infinity;
 for (const p of pairs) {
+  if (p.isolated !== undefined) {
+    const mine = isolated.tremolo[p.isolated]!;
+    const ratio = mine / isolated.direct[p.isolated]!;
+    worst = Math.min(worst, ratio);
+    process.stdout.write(`${`${p.name} *`.padEnd(24)}${fmt(mine)}/s${fmt(isolated.direct[p.isolated]!)}/s${ratio.toFixed(2).padStart(7)}\n`);
+    continue;
+  }
   const mine: number[] = [];
   const theirs: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
@@ -106,6 +112,6 @@ for (const p of pairs) {
   else worst = Math.min(worst, ratio);
   process.stdout.write(`${p.name.padEnd(24)}${fmt(median(mine))}/s${fmt(median(theirs))}/s${ratio.toFixed(2).padStart(7)}\n`);
 }
+process.stdout.write('* each side in its own processes: two Packr classes in one process slow both by 5-10 %\n');
 if (worstSame !== Infinity) process.stdout.write(`"same bytes": msgpack encode against msgpackr given the event with bigints, the way it writes such integers as integers: lowest ratio ${worstSame.toFixed(2)}\n`);
 process.stdout.write(`lowest ratio ${worst.toFixed(2)} (1.00 = no overhead; the goal is >= 0.90)\n`);
-if (sink === Symbol.for('never')) process.stdout.write('');
