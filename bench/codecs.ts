@@ -73,10 +73,10 @@ const pairs: Pair[] = Object.entries(EVENTS).flatMap(([kind, value]) => {
   ];
 });
 
-// Warm up every path before measuring anything, so that no variant pays for the JIT of another.
 const fmt = (n: number): string => `${(n / 1e6).toFixed(2)} M`.padStart(9);
 
 const isolated = isolatedEncodeRates();
+// Warm up every path before measuring anything, so that no variant pays for the JIT of another.
 for (const p of pairs) {
   if (p.isolated !== undefined) continue;
   rate(p.tremolo);

@@ -7,7 +7,7 @@ import { aggregates } from './aggregates/parse.js';
 import { AggregatePlan, type AggregateState } from './aggregates/plan.js';
 import { Contributors } from './shared/contributors.js';
 import { expression } from './shared/expression.js';
-import { evalContext, EventScope } from './shared/per-event.js';
+import { evalContext, type EventScope } from './shared/per-event.js';
 import { stableKey, type StableKey } from './shared/stable-key.js';
 import { holding, type Holder, type HolderIO } from './shared/holding.js';
 import type { Timer } from './shared/timer.js';
@@ -105,7 +105,7 @@ class Windows implements Holder {
     this.#emitEmpty = config.emit_empty_windows;
     this.#select = config.select;
     this.#scope = evalContext(ctx);
-    this.#selectScope = new EventScope(ctx.args);
+    this.#selectScope = evalContext(ctx);
     this.#tick = io.timer(() => {
       const interval = this.#interval!;
       this.#closeAll(this.#boundary - interval, this.#boundary);
