@@ -115,14 +115,24 @@ async function lookUp(config: UpstreamConfig, root: string, name: RequestPath): 
   return { refused: `${quote(name.path)}: not a socket`, missing: false };
 }
 
-/** The name `protocol` stands for inside `folder`, as a path. */
-function inside(folder: RequestPath, protocol: string): RequestPath | undefined {
-  if (!isNameSegment(protocol)) return undefined;
-  const segments = [...folder.segments, protocol];
-  return { path: `/${segments.join('/')}`, segments, folder: false };
-}
-
 const ROOT: RequestPath = { path: '/', segments: [], folder: false };
+
+/**
+ * ouistiti's order: the path's name; when it names nothing, the subprotocol at the root; when either
+ * is a folder, the subprotocol inside it. Each candidate goes through lookUp.
+ */
+async function socketFor(config: UpstreamConfig, root: string, name: RequestPath, protocol: string | undefined): Promise<Lookup> {
+  const named = async (folder: RequestPath, protocol: string): Promise<Lookup> => {
+    if (!isNameSegment(protocol)) return { refused: `subprotocol ${quote(protocol)} is not a name`, missing: false };
+    const segments = [...folder.segments, protocol];
+    return lookUp(config, root, { path: `/${segments.join('/')}`, segments, folder: false });
+  };
+  let found = await lookUp(config, root, name);
+  if (protocol === undefined) return found;
+  if ('refused' in found && found.missing) found = await named(ROOT, protocol);
+  if ('folder' in found) found = await named(found.folder, protocol);
+  return found;
+}
 
 /** The upstream of a handshake, or why there is none. Never throws: every input is a client's. */
 export async function resolveTarget(config: UpstreamConfig, req: IncomingMessage): Promise<Target | Refusal> {
@@ -144,19 +154,11 @@ export async function resolveTarget(config: UpstreamConfig, req: IncomingMessage
   if (config.docroot === undefined) return refused(`${quote(parsed.path)} matches no link`);
   const root = await realRoot(config.docroot);
   if (root === undefined) return refused(`docroot ${quote(config.docroot)} is not a folder`);
-  // ouistiti's order: the path; when it names nothing, the subprotocol at the root; when either is a
-  // folder, the subprotocol inside it. Only one subprotocol can be a name: from a list, the one the
-  // server would pick is not the one it would connect to.
-  const protocol = protocols.length === 1 ? protocols[0]! : undefined;
-  const why = protocols.length > 1 ? `; a list of subprotocols (${quote(String(header))}) names no upstream` : '';
-  const byProtocol = async (folder: RequestPath): Promise<Lookup> => {
-    const name = inside(folder, protocol!);
-    return name === undefined ? { refused: `subprotocol ${quote(protocol!)} is not a name`, missing: false } : lookUp(config, root, name);
-  };
-  let found = await lookUp(config, root, parsed);
-  if ('refused' in found && found.missing && protocol !== undefined) found = await byProtocol(ROOT);
-  if ('folder' in found) found = protocol === undefined ? { refused: `${quote(found.folder.path)} is a folder and no subprotocol names a socket in it`, missing: false } : await byProtocol(found.folder);
+  // Only a single subprotocol can be a name: from a list, the one the server answers with would not
+  // be the one it connected to.
+  const found = await socketFor(config, root, parsed, protocols.length === 1 ? protocols[0] : undefined);
   if ('unix' in found) return found;
-  if ('folder' in found) return refused(`${quote(found.folder.path)} is a folder${why}`);
-  return refused(`${found.refused}${why}`);
+  const list = protocols.length > 1 ? `; a list of subprotocols (${quote(String(header))}) names no upstream` : '';
+  if ('folder' in found) return refused(`${quote(found.folder.path)} is a folder, and no subprotocol names a socket in it${list}`);
+  return refused(`${found.refused}${list}`);
 }
