@@ -175,6 +175,19 @@ test('the last error of a connector and of a pipeline operator are kept, and an 
   await events.cancel();
 });
 
+test('after a reload (--watch) the feed says the flow changed, and its drawing is the new one', async (ctx) => {
+  const events = new EventStream(await fetch(`${ctx.base}/graph/events`));
+  const before = (await events.until(() => true, 1000)).flows[0]!.version;
+  const next = await loadFlowObject({ ...flowWithFilter(), pipelines: { echo: { from: 'std::passthrough' } } });
+  await ctx.flow!.reconfigure(next);
+  const after = await events.until((s) => s.flows[0]!.version !== before);
+  assert.equal(after.flows[0]!.nodes.map((n) => n.id), ['server', 'echo']);
+  const svg = await (await fetch(`${ctx.base}/graph/flows/inline.svg`)).text();
+  assert.is(svg, renderSvg(layoutFlow(describeFlow(next)), { idPrefix: 'flow0' }));
+  assert.not.match(svg, 'data-operator');
+  await events.cancel();
+});
+
 test('a pause shows on the node; at most 16 pages at once, the next is told to come back; stopping the API ends the feeds', async (ctx) => {
   const streams = await Promise.all(Array.from({ length: 16 }, () => fetch(`${ctx.base}/graph/events`)));
   assert.ok(streams.every((r) => r.status === 200));
