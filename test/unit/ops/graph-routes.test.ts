@@ -185,6 +185,14 @@ test('after a reload (--watch) the feed says the flow changed, and its drawing i
   const svg = await (await fetch(`${ctx.base}/graph/flows/inline.svg`)).text();
   assert.is(svg, renderSvg(layoutFlow(describeFlow(next)), { idPrefix: 'flow0' }));
   assert.not.match(svg, 'data-operator');
+  // The rebuilt pipeline is counted as the old one was.
+  const client = await TestClient.open(ctx.flow!.address('server')!);
+  client.send('{"ok":true}');
+  await client.waitFor(1);
+  const counted = await events.until((s) => node(s, 'echo').ports.in.in === 1);
+  assert.equal(node(counted, 'echo').ports, { in: { in: 1 }, out: { out: 1, err: 0 } });
+  assert.is(counted.flows[0]!.links[1]!.total, 1);
+  await client.close();
   await events.cancel();
 });
 
