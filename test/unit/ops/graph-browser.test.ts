@@ -158,4 +158,16 @@ test('a node is chosen with the keyboard; its details show its last error, which
   await page.close();
 });
 
+test('a page turned away (too many open) says so, and comes back by itself once there is room', async (ctx) => {
+  const others = await Promise.all(Array.from({ length: 16 }, () => fetch(`${ctx.base}/graph/events`)));
+  assert.ok(others.every((r) => r.status === 200));
+  const page = await ctx.browser!.newPage();
+  await page.goto(`${ctx.base}/`);
+  await page.locator('#feed', { hasText: 'lost' }).waitFor({ timeout: 10_000 });
+  await Promise.all(others.map((r) => r.body!.cancel()));
+  await page.locator('#feed', { hasText: /^live$/ }).waitFor({ timeout: 15_000 });
+  await page.locator('section.flow svg [data-node]').first().waitFor({ timeout: 10_000 });
+  await page.close();
+});
+
 test.run();

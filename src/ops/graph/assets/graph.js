@@ -112,8 +112,9 @@ function figures(flow, entry, now) {
     el.classList.toggle('is-down', down);
     el.classList.toggle('has-error', node.errorRate > 0 || recent);
     const parts = [];
-    if (node.connections !== undefined) parts.push(node.connectivity === 'server' ? plural(node.connections, 'connection') : node.connectivity);
-    else if (down) parts.push(node.connectivity);
+    if (node.connectivity === 'server') {
+      if (node.connections !== undefined) parts.push(plural(node.connections, 'connection'));
+    } else if (node.connectivity !== undefined) parts.push(node.connectivity);
     if (node.state === 'paused') parts.push('paused');
     if (node.slow) parts.push('slow');
     if (node.queued > 0) parts.push(`${node.queued} queued`);
@@ -217,11 +218,19 @@ document.addEventListener('keydown', (e) => {
 });
 document.getElementById('details-close').addEventListener('click', closeDetails);
 
-const events = new EventSource('graph/events');
-events.addEventListener('open', () => setFeed('live', 'live'));
-events.addEventListener('error', () => setFeed('connection to tremolo lost; retrying…', 'lost'));
-events.addEventListener('message', (e) => {
-  if (!feedEl.classList.contains('is-live')) setFeed('live', 'live');
-  update(JSON.parse(e.data));
-});
-events.addEventListener('problem', (e) => setFeed(`tremolo could not report: ${JSON.parse(e.data).error}`, 'lost'));
+// EventSource retries by itself after a network error, but not after an HTTP error (a 503 when
+// too many pages are open, or a restart caught half-way): then it is closed, and opened again here.
+function listen() {
+  const events = new EventSource('graph/events');
+  events.addEventListener('open', () => setFeed('live', 'live'));
+  events.addEventListener('error', () => {
+    setFeed('connection to tremolo lost; retrying…', 'lost');
+    if (events.readyState === EventSource.CLOSED) setTimeout(listen, 5000);
+  });
+  events.addEventListener('message', (e) => {
+    if (!feedEl.classList.contains('is-live')) setFeed('live', 'live');
+    update(JSON.parse(e.data));
+  });
+  events.addEventListener('problem', (e) => setFeed(`tremolo could not report: ${JSON.parse(e.data).error}`, 'lost'));
+}
+listen();
