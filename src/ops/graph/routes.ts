@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import type { FlowModel } from '../../flow/model.js';
 import type { Flow } from '../../runtime/flow.js';
 import { ASSETS, readAsset, type AssetName } from './assets.js';
 import { describeFlow } from './describe.js';
@@ -26,6 +27,8 @@ const SVG_PATH = /^\/graph\/flows\/([^/]+)\.svg$/;
 
 export class GraphRoutes {
   readonly feed: GraphFeed;
+  /** A flow is drawn once per version of it, however many pages ask. */
+  readonly #drawn = new WeakMap<FlowModel, string>();
 
   constructor(
     private readonly flows: () => readonly Flow[],
@@ -79,7 +82,12 @@ export class GraphRoutes {
       reply(res, 404, 'application/json', `${JSON.stringify({ error: `flow ${JSON.stringify(id)} not found` })}\n`);
       return;
     }
-    const text = renderSvg(layoutFlow(describeFlow(flows[index]!.model)), { idPrefix: `flow${index}` });
+    const model = flows[index]!.model;
+    let text = this.#drawn.get(model);
+    if (text === undefined) {
+      text = renderSvg(layoutFlow(describeFlow(model)), { idPrefix: `flow${index}` });
+      this.#drawn.set(model, text);
+    }
     reply(res, 200, 'image/svg+xml; charset=utf-8', text, { 'content-security-policy': SVG_POLICY });
   }
 }
