@@ -24,7 +24,7 @@ except ET.ParseError as err:
 sys.stdout.write(json.dumps(conv(root)))
 `;
 
-export function parseXml(text: string, timeoutMs = 10_000): Promise<XmlElement> {
+export function parseXml(text: string, timeoutMs = 60_000): Promise<XmlElement> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.env.PYTHON ?? 'python3', ['-c', SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
@@ -36,7 +36,7 @@ export function parseXml(text: string, timeoutMs = 10_000): Promise<XmlElement> 
     child.on('close', (code) => {
       clearTimeout(timer);
       if (code === 0) resolve(JSON.parse(out) as XmlElement);
-      else reject(new Error(err || `python3 exited with ${code}`));
+      else reject(new Error(err || (code === null ? `python3 did not finish within ${timeoutMs} ms` : `python3 exited with ${code}`)));
     });
     child.stdin.end(text);
   });
