@@ -18,6 +18,7 @@ import { resolveTarget, UpstreamSchema, type Target } from './shared/upstream-ta
 import { loadServerTls, ServerTlsSchema, type ServerTls } from './shared/tls.js';
 import { drained, isBinaryEvent, sendFrames, WaterMarksSchema } from './shared/ws-send.js';
 import { formatHostPort, parseWsUrl } from './shared/ws-url.js';
+import { parseRequestTarget, quote, type RequestTarget } from './shared/request-target.js';
 import { ServerConnection } from './shared/ws-server-connection.js';
 
 const Config = z
@@ -106,6 +107,7 @@ export const wsServer = defineConnector({
     let server: http.Server | undefined;
     let guard: HandshakeGuard | undefined;
     let paused = false;
+    let stopping = false;
     const sweep = new KeepaliveSweep(config, (key, why) => ctx.log.info(`connection ${key} dead: ${why}`));
     const subscriptions = config.subscriptions === undefined ? undefined : new ServerSubscriptions<Connection>(config.subscriptions, ctx.id, () => guard?.verifyToken, ctx.log);
 
@@ -134,7 +136,6 @@ export const wsServer = defineConnector({
       const conn = ServerConnection.of(this);
       conn.expiry?.clear();
       subscriptions?.closed(conn);
-      guard!.closed(conn.host);
       sweep.unwatch(this);
       byStream.delete(conn.stream.id);
       byPeer.delete(conn.key);
@@ -144,12 +145,12 @@ export const wsServer = defineConnector({
       ctx.log.debug(`connection ${conn.key} closed (${code})`);
     }
 
-    const accept = (ws: WebSocket, req: http.IncomingMessage, socket: Socket, identity: Identity | undefined, target: Target | undefined): void => {
+    const accept = (ws: WebSocket, req: http.IncomingMessage, socket: Socket, requested: RequestTarget, identity: Identity | undefined, target: Target | undefined): void => {
       const peer = Object.freeze({ host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 });
       const inner = {
         tls: secure,
         peer,
-        path: req.url ?? '/',
+        path: requested.query === '' ? requested.path : `${requested.path}?${requested.query}`,
         protocol: ws.protocol,
         headers: connectionHeaders(req.headers),
         ...(identity === undefined ? {} : { auth: identity }),
@@ -163,7 +164,6 @@ export const wsServer = defineConnector({
       byStream.set(stream.id, conn);
       sweep.watch(ws, key);
       byPeer.set(key, conn);
-      guard!.opened(peer.host);
       ctx.log.debug(`connection ${key} opened (stream ${stream.id}, path ${inner.path}${identity ? `, ${identity.method} user ${identity.user}` : ''})`);
       if (paused) ws.pause();
       ws.on('message', onMessage);
@@ -210,28 +210,34 @@ export const wsServer = defineConnector({
         server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
           socket.on('error', earlyError);
           const from = formatHostPort(socket.remoteAddress ?? '', socket.remotePort ?? 0);
-          if (config.paths !== undefined) {
-            const path = (req.url ?? '/').split('?', 1)[0]!;
-            if (!config.paths.includes(path)) {
-              ctx.log.info(`handshake from ${from} refused with 404: path ${JSON.stringify(path)}`);
-              refuse(socket, 404, `no WebSocket at ${JSON.stringify(path)}; expected ${config.paths.map((p) => JSON.stringify(p)).join(' or ')}`);
-              return;
-            }
+          const refused = (status: number, why: string, headers?: Record<string, string>): void => {
+            ctx.log.info(`handshake from ${from} refused with ${status}: ${why}`);
+            refuse(socket, status, why, headers);
+          };
+          const full = guard!.enter(socket);
+          if (full !== undefined) return refused(full.status, full.reason);
+          const target = parseRequestTarget(req.url);
+          if (typeof target === 'string') return refused(400, target);
+          if (config.paths !== undefined && !config.paths.includes(target.path)) {
+            return refused(404, `no WebSocket at ${quote(target.path)}; expected ${config.paths.map((p) => JSON.stringify(p)).join(' or ')}`);
           }
-          void guard!.admit(req).then((admission) => {
-            if (socket.destroyed) return;
-            if (!admission.ok) {
-              ctx.log.info(`handshake from ${from} refused with ${admission.status}: ${admission.reason}`);
-              refuse(socket, admission.status, admission.reason, admission.headers);
-              return;
-            }
-            const target = config.upstream === undefined ? undefined : resolveTarget(config.upstream, req);
-            if (typeof target === 'string') {
-              ctx.log.info(`handshake from ${from} refused with 403: ${target}`);
-              refuse(socket, 403, target);
-              return;
-            }
-            wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req, socket, admission.identity, target));
+          guard!.admit(req).then(
+            (admission) => {
+              if (socket.destroyed) return;
+              if (stopping) return refused(503, 'the server is stopping');
+              if (!admission.ok) {
+                if (admission.error !== undefined) ctx.log.error(`handshake from ${from}: ${reason(admission.error)}`);
+                return refused(admission.status, admission.reason, admission.headers);
+              }
+              const upstream = config.upstream === undefined ? undefined : resolveTarget(config.upstream, req);
+              if (typeof upstream === 'string') return refused(403, upstream);
+              wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req, socket, target, admission.identity, upstream));
+            },
+          ).catch((err: unknown) => {
+            // A bug, not the peer's fault: that one handshake fails, the server goes on.
+            ctx.log.error(`handshake from ${from} failed: ${reason(err)}`);
+            if (socket.writable && !socket.destroyed) refuse(socket, 500, 'the handshake could not be completed');
+            else socket.destroy();
           });
         });
         await new Promise<void>((resolve, reject) => {
@@ -288,6 +294,7 @@ export const wsServer = defineConnector({
         await Promise.all([...byStream.values()].map(drained));
       },
       async stop() {
+        stopping = true;
         const closing = [...byStream.values()].map(
           (conn) =>
             new Promise<void>((resolve) => {

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { reason } from '../../../runtime/errors.js';
+import { queryOf, quote } from '../request-target.js';
 import { jwtVerifier, type TokenVerifier } from './jwt.js';
 import { verifyPassword } from './passwords.js';
 import type { AuthConfig } from './schema.js';
@@ -49,17 +50,17 @@ export async function createAuthenticator(config: AuthConfig): Promise<Authentic
       const scheme = space < 0 ? header.toLowerCase() : header.slice(0, space).toLowerCase();
       const credentials = space < 0 ? '' : header.slice(space + 1).trim();
       if (scheme === 'basic' && users !== undefined) {
-        const decoded = Buffer.from(credentials, 'base64').toString('utf8');
-        const colon = decoded.indexOf(':');
-        const user = colon < 0 ? decoded : decoded.slice(0, colon);
-        const hash = users.get(user);
-        if (hash !== undefined && colon >= 0 && (await verifyPassword(decoded.slice(colon + 1), hash))) {
-          return { ok: true, identity: { method: 'basic', user } };
+        const basic = basicCredentials(credentials);
+        if (typeof basic === 'string') return refuse(basic);
+        const hash = users.get(basic.user);
+        if (hash !== undefined && (await verifyPassword(basic.password, hash))) {
+          return { ok: true, identity: { method: 'basic', user: basic.user } };
         }
-        return refuse(`wrong user or password for ${JSON.stringify(user)}`);
+        return refuse(`wrong user or password for ${quote(basic.user)}`);
       }
       if (verify !== undefined) {
-        const token = scheme === 'bearer' ? credentials : new URL(req.url ?? '/', 'http://x').searchParams.get('access_token');
+        // From the raw target, not `new URL(req.url)`: an absolute-form target need not parse.
+        const token = scheme === 'bearer' ? credentials : queryOf(req.url).get('access_token');
         if (token) {
           try {
             const t = await verify(token);
@@ -69,7 +70,27 @@ export async function createAuthenticator(config: AuthConfig): Promise<Authentic
           }
         }
       }
-      return refuse(header === '' ? 'no credentials' : `unsupported authorization scheme ${JSON.stringify(scheme)}`);
+      return refuse(header === '' ? 'no credentials' : `unsupported authorization scheme ${quote(scheme)}`);
     },
   };
+}
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+// Fatal: two different byte strings must never decode to the same name or password (U+FFFD).
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** RFC 7617's `user:password`, or why the credentials are malformed. */
+function basicCredentials(credentials: string): { user: string; password: string } | string {
+  // Buffer.from(.., 'base64') skips what is not base64; a malformed header must not become a name.
+  if (!BASE64.test(credentials)) return 'malformed Basic credentials: expected base64 of user:password';
+  let decoded: string;
+  try {
+    decoded = utf8.decode(Buffer.from(credentials, 'base64'));
+  } catch {
+    return 'malformed Basic credentials: not UTF-8';
+  }
+  const colon = decoded.indexOf(':');
+  // Without a colon the whole text may be a password typed as the name: it is not echoed.
+  if (colon < 0) return 'malformed Basic credentials: expected user:password';
+  return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }

@@ -1,0 +1,44 @@
+/**
+ * The path and query of an HTTP request-target, from the bytes a peer sent: origin-form (`/chat?x=1`)
+ * or absolute-form (`http://host/chat?x=1`, which RFC 9112 §3.2.2 says a server must accept). Any
+ * other form, or an absolute-form whose URL does not parse (`http://[/`), is a string saying why:
+ * the caller answers 400. Nothing here throws, whatever the peer sent.
+ */
+export interface RequestTarget {
+  /** As sent (not normalised, not decoded), `/` when an absolute-form has no path. */
+  readonly path: string;
+  /** What follows the first `?`, without it; empty when there is none. */
+  readonly query: string;
+}
+
+const ABSOLUTE = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i;
+const MAX_QUOTED = 80;
+
+/** A peer's text in a message: quoted, and cut short, so that a 16 kB request line does not become a 16 kB log line. */
+export const quote = (text: string): string => JSON.stringify(text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text);
+
+export function parseRequestTarget(target: string | undefined): RequestTarget | string {
+  const text = target ?? '/';
+  let rest: string;
+  if (text.startsWith('/')) rest = text;
+  else {
+    const authority = ABSOLUTE.exec(text);
+    if (authority === null || !URL.canParse(text)) return `expected a request-target like /path or http://host/path, received ${quote(text)}`;
+    rest = text.slice(authority[0].length);
+    if (!rest.startsWith('/')) rest = `/${rest}`;
+  }
+  const hash = rest.indexOf('#');
+  if (hash >= 0) rest = rest.slice(0, hash);
+  const q = rest.indexOf('?');
+  return q < 0 ? { path: rest, query: '' } : { path: rest.slice(0, q), query: rest.slice(q + 1) };
+}
+
+/** The `?query` of a request-target, or nothing: for the parameters of a URL that may not parse. */
+export function queryOf(target: string | undefined): URLSearchParams {
+  const text = target ?? '';
+  const q = text.indexOf('?');
+  if (q < 0) return new URLSearchParams();
+  const hash = text.indexOf('#', q);
+  // URLSearchParams decodes leniently (bad escapes and bad UTF-8 become U+FFFD): it never throws.
+  return new URLSearchParams(hash < 0 ? text.slice(q + 1) : text.slice(q + 1, hash));
+}

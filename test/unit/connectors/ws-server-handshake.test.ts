@@ -1,0 +1,204 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import WebSocket from 'ws';
+import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { memoryLogger } from '../../../src/runtime/logger.js';
+import { TestSocket } from '../../support/sockets.js';
+import { TestClient } from '../../support/ws.js';
+
+/** Handshakes as hostile peers write them, byte for byte, each answered with a status and the server still serving. */
+const test = suite<{ flow?: TestFlow }>('ws_server hostile handshakes', {});
+test.after.each(async (ctx) => {
+  await ctx.flow?.stop();
+  ctx.flow = undefined;
+});
+
+const secret = 'a shared secret of at least 32 bytes!!';
+const log = memoryLogger('info');
+const server = (config: Record<string, unknown>) =>
+  startFlow({ connectors: { s: { type: 'ws_server', codec: 'string', config: { url: 'ws://127.0.0.1:0', ...config } } }, links: [['s', 's']] }, { log });
+
+const UPGRADE = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n';
+
+interface Answer {
+  readonly status: number;
+  readonly head: string;
+  readonly body: string;
+}
+
+/** Sends `request` as is on a fresh TCP connection and reads the answer until the server closes it. */
+async function raw(url: string, request: string, timeoutMs = 3000): Promise<Answer> {
+  const socket = await TestSocket.connect(`tcp://${new URL(url).host}`);
+  socket.send(request);
+  await socket.waitClosed(timeoutMs);
+  const text = socket.text;
+  const end = text.indexOf('\r\n\r\n');
+  return { status: Number(/^HTTP\/1\.1 (\d{3}) /.exec(text)?.[1] ?? 0), head: text.slice(0, end), body: text.slice(end + 4) };
+}
+
+const upgrade = (target: string, headers = ''): string => `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${UPGRADE}${headers}\r\n`;
+
+/** A normal client still gets in and is echoed. */
+async function serves(url: string, options: WebSocket.ClientOptions = {}): Promise<void> {
+  const c = await TestClient.open(url, options);
+  c.send('still here');
+  assert.equal(await c.waitFor(1), ['still here']);
+  await c.close();
+}
+
+test('a request-target in absolute form that is not a URL gets 400, with JWT auth configured, and the server goes on', async (ctx) => {
+  ctx.flow = await server({ auth: { jwt: { secret } } });
+  const url = ctx.flow.address('s');
+  const answer = await raw(url, upgrade('http://[/'));
+  assert.is(answer.status, 400);
+  assert.is(answer.body, '400 Bad Request: expected a request-target like /path or http://host/path, received "http://[/"\n');
+  const token = await new (await import('jose')).SignJWT({ sub: 'ann' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+  await serves(url, { headers: { authorization: `Bearer ${token}` } });
+});
+
+test('an absolute-form request-target that parses is accepted, its path in the metadata', async (ctx) => {
+  ctx.flow = await server({ paths: ['/chat'] });
+  const url = ctx.flow.address('s');
+  const socket = await TestSocket.connect(`tcp://${new URL(url).host}`);
+  socket.send(upgrade(`http://${new URL(url).host}/chat?room=1`));
+  await socket.waitBytes(12);
+  assert.match(socket.text, /^HTTP\/1\.1 101 Switching Protocols\r\n/);
+  socket.send(Buffer.from([0x81, 0x82, 0, 0, 0, 0, 0x68, 0x69])); // a masked text frame "hi"
+  const event = await ctx.flow.next('s', 'out');
+  assert.is(event.data, 'hi');
+  assert.is((event.meta.ws_server as { path: string }).path, '/chat?room=1');
+  await socket.close();
+});
+
+test('other request-target forms (asterisk, authority) get 400', async (ctx) => {
+  ctx.flow = await server({});
+  const url = ctx.flow.address('s');
+  assert.is((await raw(url, upgrade('*'))).status, 400);
+  assert.is((await raw(url, upgrade('127.0.0.1:80'))).status, 400);
+  await serves(url);
+});
+
+test('a path outside `paths` gets 404, judged on the path without the query', async (ctx) => {
+  ctx.flow = await server({ paths: ['/ws'] });
+  const url = ctx.flow.address('s');
+  const answer = await raw(url, upgrade('/other?x=/ws'));
+  assert.is(answer.status, 404);
+  assert.is(answer.body, '404 Not Found: no WebSocket at "/other"; expected "/ws"\n');
+  await serves(`${url}/ws?x=1`);
+});
+
+test('repeated Authorization or Origin headers get 400: a proxy in front may have checked the other one', async (ctx) => {
+  ctx.flow = await server({ auth: { jwt: { secret } }, allowed_origins: ['https://app.example.com'] });
+  const url = ctx.flow.address('s');
+  const twice = await raw(url, upgrade('/', 'Authorization: Bearer a\r\nAuthorization: Bearer b\r\n'));
+  assert.is(twice.status, 400);
+  assert.is(twice.body, '400 Bad Request: more than one Authorization header\n');
+  const origins = await raw(url, upgrade('/', 'Origin: https://evil.example.com\r\nOrigin: https://app.example.com\r\n'));
+  assert.is(origins.body, '400 Bad Request: more than one Origin header\n');
+});
+
+test('malformed Basic credentials get 401 saying what is wrong, never echoing a colon-less text', async (ctx) => {
+  const { tmpDir } = await import('../../support/tmp.js');
+  const { hashPassword } = await import('../../../src/connectors/shared/auth/passwords.js');
+  const tmp = tmpDir();
+  try {
+    ctx.flow = await server({ auth: { basic: { users_file: tmp.write('users', `ann:${await hashPassword('pw')}\n`) } } });
+    const url = ctx.flow.address('s');
+    const body = async (credentials: string): Promise<string> => {
+      const a = await raw(url, upgrade('/', `Authorization: Basic ${credentials}\r\n`));
+      assert.is(a.status, 401);
+      assert.match(a.head, /\r\nwww-authenticate: Basic realm="tremolo", charset="UTF-8"/);
+      return a.body;
+    };
+    assert.is(await body('!!not base64!!'), '401 Unauthorized: malformed Basic credentials: expected base64 of user:password\n');
+    assert.is(await body(Buffer.from([0x61, 0x6e, 0x6e, 0x3a, 0xff, 0xfe]).toString('base64')), '401 Unauthorized: malformed Basic credentials: not UTF-8\n');
+    assert.is(await body(Buffer.from('my-password-typed-as-the-name').toString('base64')), '401 Unauthorized: malformed Basic credentials: expected user:password\n');
+    assert.not.ok(log.lines.some((l) => l.includes('my-password-typed-as-the-name')));
+    assert.is(await body(Buffer.from(`${'x'.repeat(5000)}:pw`).toString('base64')), `401 Unauthorized: wrong user or password for "${'x'.repeat(80)}…"\n`);
+    await serves(url, { headers: { authorization: `Basic ${Buffer.from('ann:pw').toString('base64')}` } });
+  } finally {
+    tmp.cleanup();
+  }
+});
+
+test('bad, huge and unsupported tokens get 401 with the reason; a bad percent-escape in the query does not throw', async (ctx) => {
+  ctx.flow = await server({ auth: { jwt: { secret } } });
+  const url = ctx.flow.address('s');
+  const cases: [string, string][] = [
+    [upgrade('/', 'Authorization: Bearer not.a.jwt\r\n'), '401 Unauthorized: invalid token: JWS Protected Header is invalid\n'],
+    [upgrade('/', `Authorization: Bearer ${'A'.repeat(12_000)}\r\n`), '401 Unauthorized: invalid token: Invalid Compact JWS\n'],
+    [upgrade('/?access_token=%E0%A4%A&x=%FF'), '401 Unauthorized: invalid token: Invalid Compact JWS\n'],
+    [upgrade('/?access_token='), '401 Unauthorized: no credentials\n'],
+    [upgrade('/', `Authorization: ${'Z'.repeat(3000)}\r\n`), `401 Unauthorized: unsupported authorization scheme "${'z'.repeat(80)}…"\n`],
+  ];
+  for (const [request, expected] of cases) assert.is((await raw(url, request)).body, expected);
+  await serves(url, { headers: { authorization: `Bearer ${await new (await import('jose')).SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret))}` } });
+});
+
+const hs256 = (sub: string): Promise<string> =>
+  import('jose').then(({ SignJWT }) => new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret)));
+
+/** The handshake's status (101 when it opened; the socket is then kept open, in `open`). */
+function attempt(url: string, open: WebSocket[], options: WebSocket.ClientOptions): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, options);
+    ws.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.on('open', () => {
+      open.push(ws);
+      resolve(101);
+    });
+    ws.on('error', reject);
+  });
+}
+const tally = (statuses: number[]): Record<number, number> => statuses.reduce<Record<number, number>>((t, s) => ((t[s] = (t[s] ?? 0) + 1), t), {});
+
+test('concurrent authenticated handshakes are counted from their start: 60 at once open no more than the limits', async (ctx) => {
+  ctx.flow = await server({ auth: { jwt: { secret } }, max_connections: 10, max_connections_per_ip: 5 });
+  const url = ctx.flow.address('s');
+  const headers = { authorization: `Bearer ${await hs256('ann')}` };
+  const open: WebSocket[] = [];
+  try {
+    assert.equal(tally(await Promise.all(Array.from({ length: 60 }, () => attempt(url, open, { headers })))), { 101: 5, 503: 55 });
+    // From four loopback addresses: five each would be 20, but ten in all is the cap.
+    const more = await Promise.all(Array.from({ length: 60 }, (_, i) => attempt(url, open, { headers, localAddress: `127.0.0.${2 + (i % 4)}` })));
+    assert.equal(tally(more), { 101: 5, 503: 55 });
+    assert.is(open.length, 10);
+    assert.is(ctx.flow.flow.status().connectors.find((c) => c.alias === 's')?.connections, 10);
+  } finally {
+    for (const ws of open) ws.terminate();
+  }
+});
+
+test('every way a handshake ends gives its place back: refused, aborted by ws, dropped during the credential check', async (ctx) => {
+  const { tmpDir } = await import('../../support/tmp.js');
+  const { hashPassword } = await import('../../../src/connectors/shared/auth/passwords.js');
+  const tmp = tmpDir();
+  try {
+    ctx.flow = await server({ auth: { basic: { users_file: tmp.write('users', `ann:${await hashPassword('pw')}\n`) } }, max_connections: 1 });
+    const url = ctx.flow.address('s');
+    const good = { headers: { authorization: `Basic ${Buffer.from('ann:pw').toString('base64')}` } };
+    const bad = { headers: { authorization: `Basic ${Buffer.from('ann:nope').toString('base64')}` } };
+    const open: WebSocket[] = [];
+    for (let i = 0; i < 3; i++) assert.is(await attempt(url, open, bad), 401);
+    for (let i = 0; i < 3; i++) assert.is((await raw(url, upgrade('/', `Authorization: ${good.headers.authorization}\r\n`).replace('Version: 13', 'Version: 7'))).status, 400);
+    for (let i = 0; i < 3; i++) {
+      // Gone while scrypt runs: the place is free again when the socket closes, not when scrypt ends.
+      const socket = await TestSocket.connect(`tcp://${new URL(url).host}`);
+      socket.send(upgrade('/', `Authorization: ${good.headers.authorization}\r\n`));
+      socket.socket.destroy();
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    assert.is(await attempt(url, open, good), 101);
+    assert.is(await attempt(url, open, good), 503);
+    for (const ws of open) ws.terminate();
+    await new Promise((r) => setTimeout(r, 50));
+    await serves(url, good);
+  } finally {
+    tmp.cleanup();
+  }
+});
+
+test.run();
