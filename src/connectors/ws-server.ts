@@ -8,7 +8,7 @@ import { reason } from '../runtime/errors.js';
 import { KeepaliveSchema, KeepaliveSweep } from './shared/keepalive.js';
 import { applySocketOptions, reusePortSupported, SocketOptionsSchema } from './shared/socket-options.js';
 import type { Identity } from './shared/auth/authenticate.js';
-import { HandshakeGuard, HandshakeSchema, refuse } from './shared/handshake-guard.js';
+import { clientErrorAnswer, HandshakeGuard, HandshakeSchema, refuse } from './shared/handshake-guard.js';
 import { SubscriptionsSchema } from './shared/control-messages.js';
 import { ServerSubscriptions } from './shared/subscriptions-server.js';
 import { RateLimiter } from './shared/rate-limiter.js';
@@ -191,10 +191,10 @@ export const wsServer = defineConnector({
           ctx.log.info(`TLS handshake from ${socket.remoteAddress}:${socket.remotePort} failed: ${err.message}`);
           socket.destroy();
         });
-        server.on('clientError', (err: Error, socket: Socket) => {
+        server.on('clientError', (err: Error & { code?: string }, socket: Socket) => {
           ctx.log.info(`bad request from ${socket.remoteAddress}:${socket.remotePort}: ${err.message}`);
-          if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-          else socket.destroy();
+          const [status, why] = clientErrorAnswer(err, config.handshake_timeout_ms);
+          refuse(socket, status, why);
         });
         server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
           if (config.static !== undefined) {

@@ -1,4 +1,4 @@
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import { maxHeaderSize, STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { z } from 'zod';
@@ -20,7 +20,12 @@ export const HandshakeSchema = {
     .default(20_000)
     .describe('connections at most, each counted from the start of its handshake (while its credentials are checked) until its socket closes; more are refused with 503'),
   max_connections_per_ip: z.number().int().positive().optional().describe('connections per client address at most, counted the same way; more are refused with 503 (default: no limit)'),
-  handshake_timeout_ms: z.number().int().positive().default(10_000).describe('a client that has not finished its handshake by then is dropped'),
+  handshake_timeout_ms: z
+    .number()
+    .int()
+    .positive()
+    .default(10_000)
+    .describe('a client that has not sent its whole handshake request by then gets 408 Request Timeout and is dropped; so is a TLS handshake not done by then'),
 };
 
 export interface HandshakeConfig {
@@ -115,9 +120,28 @@ export class HandshakeGuard {
   }
 }
 
+/**
+ * The answer to a request Node's HTTP parser gave up on, as Node's own server gives it when nobody
+ * listens for 'clientError': 408 for a request not complete in time (a slowloris), 431 for headers
+ * over --max-http-header-size, 413 for chunk extensions over their limit, else 400.
+ */
+export function clientErrorAnswer(err: Error & { code?: string }, timeoutMs: number): [number, string] {
+  switch (err.code) {
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return [408, `the handshake was not complete within handshake_timeout_ms (${timeoutMs} ms)`];
+    case 'HPE_HEADER_OVERFLOW':
+      return [431, `the request line and headers are over ${maxHeaderSize} bytes`];
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return [413, 'chunk extensions over their limit'];
+    default:
+      return [400, err.message];
+  }
+}
+
 /** Answers a handshake with an HTTP error and closes the socket: the client never sees an open connection. */
 export function refuse(socket: Duplex, status: number, body: string, headers: Record<string, string> = {}): void {
-  if (!socket.writable) {
+  // Also when a response to an earlier request on this socket is half written: nothing can follow it.
+  if (!socket.writable || (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true) {
     socket.destroy();
     return;
   }

@@ -135,6 +135,29 @@ test('bad, huge and unsupported tokens get 401 with the reason; a bad percent-es
   await serves(url, { headers: { authorization: `Bearer ${await new (await import('jose')).SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret))}` } });
 });
 
+test('a slowloris handshake gets 408 Request Timeout after handshake_timeout_ms, as from Node\'s own server; so does a silent one', async (ctx) => {
+  ctx.flow = await server({ handshake_timeout_ms: 300 });
+  const url = ctx.flow.address('s');
+  const partial = await raw(url, 'GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n');
+  assert.is(partial.status, 408);
+  assert.is(partial.body, '408 Request Timeout: the handshake was not complete within handshake_timeout_ms (300 ms)\n');
+  assert.match(partial.head, /\r\nConnection: close\r\n/);
+  assert.is((await raw(url, 'GET / HT')).status, 408);
+  await serves(url);
+});
+
+test('headers over Node\'s 16 kB limit get 431, a request that does not parse 400', async (ctx) => {
+  ctx.flow = await server({});
+  const url = ctx.flow.address('s');
+  const huge = await raw(url, upgrade('/', `Authorization: Bearer ${'A'.repeat(20_000)}\r\n`));
+  assert.is(huge.status, 431);
+  assert.is(huge.body, '431 Request Header Fields Too Large: the request line and headers are over 16384 bytes\n');
+  const garbage = await raw(url, 'GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n');
+  assert.is(garbage.status, 400);
+  assert.is(garbage.body, '400 Bad Request: Parse Error: Invalid header token\n');
+  await serves(url);
+});
+
 const hs256 = (sub: string): Promise<string> =>
   import('jose').then(({ SignJWT }) => new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret)));
 
@@ -184,15 +207,25 @@ test('every way a handshake ends gives its place back: refused, aborted by ws, d
     const open: WebSocket[] = [];
     for (let i = 0; i < 3; i++) assert.is(await attempt(url, open, bad), 401);
     for (let i = 0; i < 3; i++) assert.is((await raw(url, upgrade('/', `Authorization: ${good.headers.authorization}\r\n`).replace('Version: 13', 'Version: 7'))).status, 400);
-    for (let i = 0; i < 3; i++) {
-      // Gone while scrypt runs: the place is free again when the socket closes, not when scrypt ends.
+    const dropped = async (how: 'reset' | 'end'): Promise<void> => {
       const socket = await TestSocket.connect(`tcp://${new URL(url).host}`);
       socket.send(upgrade('/', `Authorization: ${good.headers.authorization}\r\n`));
-      socket.socket.destroy();
-    }
-    await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 20));
+      if (how === 'reset') socket.socket.resetAndDestroy();
+      else socket.socket.end();
+    };
+    // Reset while scrypt runs: the place is free at once, not when scrypt ends.
+    for (let i = 0; i < 3; i++) await dropped('reset');
+    await new Promise((r) => setTimeout(r, 20));
     assert.is(await attempt(url, open, good), 101);
     assert.is(await attempt(url, open, good), 503);
+    for (const ws of open.splice(0)) ws.terminate();
+    // Half-closed: a paused socket shows no end until read, so the place comes back once the check is done.
+    await dropped('end');
+    const deadline = performance.now() + 3000;
+    let status = 0;
+    while ((status = await attempt(url, open, good)) === 503 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.is(status, 101);
     for (const ws of open) ws.terminate();
     await new Promise((r) => setTimeout(r, 50));
     await serves(url, good);
