@@ -19,6 +19,7 @@ import { loadServerTls, ServerTlsSchema, type ServerTls } from './shared/tls.js'
 import { drained, isBinaryEvent, sendFrames, WaterMarksSchema } from './shared/ws-send.js';
 import { formatHostPort, parseWsUrl } from './shared/ws-url.js';
 import { parseRequestTarget, quote, type RequestTarget } from './shared/request-target.js';
+import { redactHeaders, redactQuery } from './shared/credential-redaction.js';
 import { ServerConnection } from './shared/ws-server-connection.js';
 
 const Config = z
@@ -84,10 +85,10 @@ const Config = z
 type Connection = ServerConnection;
 
 // The handshake's own headers: the same on every connection, or (the key) of no use once it is
-// open, and a connection's metadata lives as long as the connection.
+// open, and a connection's metadata lives as long as the connection. Credentials become ***.
 const HANDSHAKE_ONLY = new Set(['connection', 'upgrade', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions']);
 const connectionHeaders = (headers: http.IncomingHttpHeaders): http.IncomingHttpHeaders =>
-  Object.fromEntries(Object.entries(headers).filter(([name]) => !HANDSHAKE_ONLY.has(name)));
+  redactHeaders(Object.fromEntries(Object.entries(headers).filter(([name]) => !HANDSHAKE_ONLY.has(name))));
 
 export const wsServer = defineConnector({
   kind: 'ws_server',
@@ -96,7 +97,7 @@ export const wsServer = defineConnector({
   config: Config,
   codec: 'required',
   metadata:
-    '`meta.ws_server = { tls, peer: { host, port }, path, protocol, headers, auth? }` (`headers`: the upgrade request\'s, less those of the handshake itself: connection, upgrade, sec-websocket-key, -version and -extensions; `auth = { method, user, claims? }` when authentication is configured), plus `binary: true` for a binary frame. On `in`: `meta.ws_server.broadcast` (`true`: every connection; `"others"`: all but the ones the event came from), else `meta.ws_server.peer` picks the connection; `meta.ws_server.binary`, `meta.ws_client.binary` or Tremor\'s `meta.binary` send a binary frame. With `subscriptions`, `meta.ws_server.topic` sends the event to the connections subscribed to that topic instead (with `namespace`, `subject`, `extra_source`, `placeholders` and `skip_origins`, see subscriptions).',
+    '`meta.ws_server = { tls, peer: { host, port }, path, protocol, headers, auth? }` (`path`: the request path and query; `headers`: the upgrade request\'s, less those of the handshake itself: connection, upgrade, sec-websocket-key, -version and -extensions; credentials show as `***`: the values of Authorization, Proxy-Authorization, each cookie, and headers and query parameters whose names contain token, secret, passw, pwd, api key, auth, credential or signature, or are key or sig; `auth = { method, user, claims? }` when authentication is configured), plus `binary: true` for a binary frame. On `in`: `meta.ws_server.broadcast` (`true`: every connection; `"others"`: all but the ones the event came from), else `meta.ws_server.peer` picks the connection; `meta.ws_server.binary`, `meta.ws_client.binary` or Tremor\'s `meta.binary` send a binary frame. With `subscriptions`, `meta.ws_server.topic` sends the event to the connections subscribed to that topic instead (with `namespace`, `subject`, `extra_source`, `placeholders` and `skip_origins`, see subscriptions).',
   create(config, ctx) {
     const address = parseWsUrl(config.url) as Exclude<ReturnType<typeof parseWsUrl>, string>;
     const tlsConfig = effectiveTls(config.tls, ctx.log);
@@ -150,7 +151,7 @@ export const wsServer = defineConnector({
       const inner = {
         tls: secure,
         peer,
-        path: requested.query === '' ? requested.path : `${requested.path}?${requested.query}`,
+        path: requested.query === '' ? requested.path : `${requested.path}?${redactQuery(requested.query)}`,
         protocol: ws.protocol,
         headers: connectionHeaders(req.headers),
         ...(identity === undefined ? {} : { auth: identity }),

@@ -234,4 +234,24 @@ test('every way a handshake ends gives its place back: refused, aborted by ws, d
   }
 });
 
+test('credentials never reach the metadata or the log: Authorization, cookies, credential-named headers and query parameters show ***', async (ctx) => {
+  const debug = memoryLogger('debug');
+  ctx.flow = await startFlow({ connectors: { s: { type: 'ws_server', codec: 'string', config: { url: 'ws://127.0.0.1:0', auth: { jwt: { secret } } } } }, links: [['s', 's']] }, { log: debug });
+  const token = await hs256('ann');
+  const url = `${ctx.flow.address('s')}/chat?room=1&access%5Ftoken=${token}&api_key=k3y&sig`;
+  const c = await TestClient.open(url, { headers: { authorization: `Bearer ${token}`, cookie: 'session=s3ss10n; theme=dark', 'x-api-key': 'k3y', 'x-request-id': 'r1' } });
+  c.send('x');
+  const meta = (await ctx.flow.next('s', 'out')).meta.ws_server as { path: string; headers: Record<string, string>; auth: { user: string } };
+  assert.is(meta.path, '/chat?room=1&access%5Ftoken=***&api_key=***&sig=***');
+  assert.is(meta.headers.authorization, '***');
+  assert.is(meta.headers.cookie, 'session=***; theme=***');
+  assert.is(meta.headers['x-api-key'], '***');
+  assert.is(meta.headers['x-request-id'], 'r1');
+  assert.is(meta.auth.user, 'ann');
+  await c.close();
+  const everything = JSON.stringify(meta) + debug.lines.join('\n');
+  for (const secretText of [token, 's3ss10n', 'k3y']) assert.not.ok(everything.includes(secretText), `${secretText} leaked`);
+  assert.ok(debug.lines.some((l) => l.includes('path /chat?room=1&access%5Ftoken=***')), 'the opening is logged with the redacted path');
+});
+
 test.run();
