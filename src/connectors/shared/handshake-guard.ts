@@ -112,7 +112,10 @@ export class HandshakeGuard {
       }
       if (this.authenticator === undefined) return { ok: true, identity: undefined };
       const result = await this.authenticator.authenticate(req);
-      if (!result.ok) return { ok: false, status: 401, reason: result.reason, headers: { 'www-authenticate': result.challenge } };
+      if (!result.ok) {
+        const headers: Record<string, string> = result.status === 429 ? { 'retry-after': String(result.retryAfterS) } : { 'www-authenticate': result.challenge };
+        return { ok: false, status: result.status, reason: result.reason, headers };
+      }
       return { ok: true, identity: result.identity };
     } catch (error) {
       return { ok: false, status: 500, reason: 'the credentials could not be checked', error };

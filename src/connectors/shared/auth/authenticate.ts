@@ -3,7 +3,8 @@ import type { TLSSocket } from 'node:tls';
 import { reason } from '../../../runtime/errors.js';
 import { queryOf, quote } from '../request-target.js';
 import { jwtVerifier, type TokenVerifier } from './jwt.js';
-import { verifyPassword } from './passwords.js';
+import { AttemptThrottle } from './attempt-throttle.js';
+import { decoyHash, verifyPassword } from './passwords.js';
 import type { AuthConfig } from './schema.js';
 import { readUsersFile } from './users-file.js';
 
@@ -16,7 +17,10 @@ export interface Identity {
   readonly expires?: number;
 }
 
-export type AuthResult = { readonly ok: true; readonly identity: Identity } | { readonly ok: false; readonly status: 401; readonly reason: string; readonly challenge: string };
+export type AuthResult =
+  | { readonly ok: true; readonly identity: Identity }
+  | { readonly ok: false; readonly status: 401; readonly reason: string; readonly challenge: string }
+  | { readonly ok: false; readonly status: 429; readonly reason: string; readonly retryAfterS: number };
 
 export interface Authenticator {
   authenticate(req: IncomingMessage): Promise<AuthResult>;
@@ -28,6 +32,8 @@ export interface Authenticator {
 export async function createAuthenticator(config: AuthConfig): Promise<Authenticator> {
   const users = config.basic === undefined ? undefined : await readUsersFile(config.basic.users_file);
   const verify = config.jwt === undefined ? undefined : await jwtVerifier(config.jwt);
+  const decoy = users === undefined ? '' : decoyHash(users.values());
+  const throttle = config.basic === undefined ? undefined : new AttemptThrottle(config.basic.throttle);
   const challenges = [
     ...(config.basic === undefined ? [] : [`Basic realm="${config.basic.realm}", charset="UTF-8"`]),
     ...(verify === undefined ? [] : ['Bearer']),
@@ -52,8 +58,14 @@ export async function createAuthenticator(config: AuthConfig): Promise<Authentic
       if (scheme === 'basic' && users !== undefined) {
         const basic = basicCredentials(credentials);
         if (typeof basic === 'string') return refuse(basic);
+        const address = req.socket.remoteAddress ?? '';
+        const wait = throttle!.take(address);
+        if (wait !== undefined) return { ok: false, status: 429, reason: `too many failed logins from ${address}; retry in ${wait} s`, retryAfterS: wait };
         const hash = users.get(basic.user);
-        if (hash !== undefined && (await verifyPassword(basic.password, hash))) {
+        // One hash check whether the name exists or not, as costly either way.
+        const matches = await verifyPassword(basic.password, hash ?? decoy);
+        if (matches && hash !== undefined) {
+          throttle!.refund(address);
           return { ok: true, identity: { method: 'basic', user: basic.user } };
         }
         return refuse(`wrong user or password for ${quote(basic.user)}`);
