@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { defineConnector } from '../runtime/connector-api.js';
 import { reason } from '../runtime/errors.js';
 import { KeepaliveSchema, KeepaliveSweep } from './shared/keepalive.js';
-import { applySocketOptions, reusePortSupported, SocketOptionsSchema } from './shared/socket-options.js';
+import { applySocketOptions, reusePortMissing, SocketOptionsSchema } from './shared/socket-options.js';
+import { listen } from './shared/socket-listen.js';
 import type { Identity } from './shared/auth/authenticate.js';
 import { clientErrorAnswer, HandshakeGuard, HandshakeSchema, refuse } from './shared/handshake-guard.js';
 import { SubscriptionsSchema } from './shared/control-messages.js';
@@ -79,7 +80,6 @@ const Config = z
     if (c.auth?.mtls && (c.tls?.ca === undefined || c.tls.client_cert === 'none')) {
       ctx.addIssue({ code: 'custom', path: ['auth', 'mtls'], message: 'mutual TLS needs tls.ca and tls.client_cert "request" or "require"' });
     }
-    if (c.socket_options.SO_REUSEPORT && !reusePortSupported) ctx.addIssue({ code: 'custom', path: ['socket_options', 'SO_REUSEPORT'], message: `SO_REUSEPORT needs Node.js >= 22.12, this is ${process.versions.node}` });
   });
 
 type Connection = ServerConnection;
@@ -241,13 +241,12 @@ export const wsServer = defineConnector({
             else socket.destroy();
           });
         });
-        await new Promise<void>((resolve, reject) => {
-          server!.once('error', reject);
-          server!.listen({ host: address.host, port: address.port, backlog: config.backlog }, () => {
-            server!.off('error', reject);
-            resolve();
-          });
-        });
+        let reusePort = config.socket_options.SO_REUSEPORT;
+        if (reusePort && reusePortMissing !== undefined) {
+          ctx.log.warn(`socket_options.SO_REUSEPORT: ${reusePortMissing}; listening without it, so no other process can listen on this port`);
+          reusePort = false;
+        }
+        await listen(server, { host: address.host, port: address.port, backlog: config.backlog, reusePort });
         server.on('error', (err) => ctx.log.error(`server error: ${reason(err)}`));
         const bound = server.address() as AddressInfo;
         ctx.listening(`${secure ? 'wss' : 'ws'}://${formatHostPort(address.host, bound.port)}`);
