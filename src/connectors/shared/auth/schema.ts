@@ -35,7 +35,9 @@ export const AuthSchema = z
           .describe('failed logins slowed per client address (an IPv6 address by its /64), in this process'),
       })
       .optional()
-      .describe('HTTP Basic authentication: every attempt naming a user runs one hash check, a known name or not (against a decoy as costly as the most common hash of the file), so the time of a 401 does not tell which names exist'),
+      .describe(
+        'HTTP Basic authentication, { users_file, realm, throttle }: every attempt naming a user runs one hash check, a known name or not (against a decoy as costly as the most common hash of the file), so the time of a 401 does not tell which names exist; a client address (an IPv6 one by its /64) may have throttle.burst (10) checks at once, each success giving its check back, then one more every throttle.refill_ms (6000), else 429 with Retry-After and no hash is computed; throttle.max_addresses (10000) are remembered, per process',
+      ),
     jwt: JwtSchema.optional().describe('Bearer JWT, in Authorization or the access_token query parameter'),
     mtls: z.boolean().default(false).describe('a client certificate signed by tls.ca authenticates (its subject CN is the user)'),
   })
