@@ -13,6 +13,7 @@ export interface RequestTarget {
 
 const ABSOLUTE = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i;
 const MAX_QUOTED = 80;
+const BAD_ESCAPE = /%(?![0-9a-f]{2})/i;
 
 /** A peer's text in a message: quoted, and cut short, so that a 16 kB request line does not become a 16 kB log line. */
 export const quote = (text: string): string => JSON.stringify(text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text);
@@ -30,7 +31,10 @@ export function parseRequestTarget(target: string | undefined): RequestTarget | 
   const hash = rest.indexOf('#');
   if (hash >= 0) rest = rest.slice(0, hash);
   const q = rest.indexOf('?');
-  return q < 0 ? { path: rest, query: '' } : { path: rest.slice(0, q), query: rest.slice(q + 1) };
+  const path = q < 0 ? rest : rest.slice(0, q);
+  // RFC 3986's pct-encoded is % and two hex digits: anything else makes decoding the path throw.
+  if (BAD_ESCAPE.test(path)) return `expected %XX escapes in the path, received ${quote(path)}`;
+  return { path, query: q < 0 ? '' : rest.slice(q + 1) };
 }
 
 /** The `?query` of a request-target, or nothing: for the parameters of a URL that may not parse. */

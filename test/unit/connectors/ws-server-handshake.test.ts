@@ -70,11 +70,13 @@ test('an absolute-form request-target that parses is accepted, its path in the m
   await socket.close();
 });
 
-test('other request-target forms (asterisk, authority) get 400', async (ctx) => {
+test('other request-target forms (asterisk, authority) and a path with a broken %-escape get 400', async (ctx) => {
   ctx.flow = await server({});
   const url = ctx.flow.address('s');
   assert.is((await raw(url, upgrade('*'))).status, 400);
   assert.is((await raw(url, upgrade('127.0.0.1:80'))).status, 400);
+  assert.is((await raw(url, upgrade('/chat%E0%A4%A?x=1'))).body, '400 Bad Request: expected %XX escapes in the path, received "/chat%E0%A4%A"\n');
+  assert.is((await raw(url, upgrade('/100%'))).status, 400);
   await serves(url);
 });
 
