@@ -1,10 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import WebSocket from 'ws';
 import { hashPassword } from '../../../src/connectors/shared/auth/passwords.js';
 import { startFlow, type TestFlow } from '../../../src/testing/index.js';
 import { tmpDir } from '../../support/tmp.js';
 import { TestClient } from '../../support/ws.js';
+import { basicAuth, handshake, tally, type HandshakeAnswer } from '../../support/ws-handshake.js';
 
 /** HTTP Basic under attack: guessing names, guessing passwords, and everyone else still getting in. */
 const tmp = tmpDir();
@@ -23,30 +23,7 @@ const server = (users: string, throttle?: Record<string, number>) =>
     connectors: { s: { type: 'ws_server', codec: 'string', config: { url: 'ws://127.0.0.1:0', auth: { basic: { users_file: users, ...(throttle ? { throttle } : {}) } } } } },
     links: [['s', 's']],
   });
-const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-
-interface Outcome {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly ms: number;
-}
-
-/** One handshake from `localAddress`: its status (101 when it opened, then closed again) and how long it took. */
-function attempt(url: string, authorization: string, localAddress = '127.0.0.1'): Promise<Outcome> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers: { authorization }, localAddress });
-    ws.on('unexpected-response', (_req, res) => {
-      resolve({ status: res.statusCode ?? 0, headers: res.headers, ms: performance.now() - started });
-      ws.terminate();
-    });
-    ws.on('open', () => {
-      resolve({ status: 101, headers: {}, ms: performance.now() - started });
-      ws.close();
-    });
-    ws.on('error', reject);
-  });
-}
+const attempt = (url: string, authorization: string, localAddress = '127.0.0.1'): Promise<HandshakeAnswer> => handshake(url, { headers: { authorization }, localAddress });
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 test('a name not in the users file costs the same hash check as a known name with a wrong password (median ratio within 0.5-2)', async (ctx) => {
@@ -56,8 +33,8 @@ test('a name not in the users file costs the same hash check as a known name wit
   const unknown: number[] = [];
   // Interleaved, so that whatever else the machine does falls on both alike.
   for (let i = 0; i < 9; i++) {
-    const k = await attempt(url, basic('ann', `wrong${i}`));
-    const u = await attempt(url, basic(`nobody${i}`, `wrong${i}`));
+    const k = await attempt(url, basicAuth('ann', `wrong${i}`));
+    const u = await attempt(url, basicAuth(`nobody${i}`, `wrong${i}`));
     assert.equal([k.status, u.status], [401, 401]);
     known.push(k.ms);
     unknown.push(u.ms);
@@ -69,45 +46,35 @@ test('a name not in the users file costs the same hash check as a known name wit
 test('while one address hammers wrong passwords it gets 429 with Retry-After, and a login from another address gets in', async (ctx) => {
   ctx.flow = await server(ctx.users);
   const url = ctx.flow.address('s');
-  const flood = Promise.all(Array.from({ length: 200 }, (_, i) => attempt(url, basic('ann', `guess${i}`), '127.0.0.1')));
+  const flood = Promise.all(Array.from({ length: 200 }, (_, i) => attempt(url, basicAuth('ann', `guess${i}`), '127.0.0.1')));
   await new Promise((r) => setTimeout(r, 20));
-  const legit = await TestClient.open(url, { headers: { authorization: basic('bob', 'hunter2') }, localAddress: '127.0.0.2' }, 5000);
+  const legit = await TestClient.open(url, { headers: { authorization: basicAuth('bob', 'hunter2') }, localAddress: '127.0.0.2' }, 5000);
   legit.send('hello');
   assert.equal(await legit.waitFor(1), ['hello']);
   await legit.close();
   const outcomes = await flood;
-  const tally = outcomes.reduce<Record<number, number>>((t, o) => ((t[o.status] = (t[o.status] ?? 0) + 1), t), {});
   // The default burst: ten checks, then nothing is hashed for this address.
-  assert.equal(tally, { 401: 10, 429: 190 });
+  assert.equal(tally(outcomes), { 401: 10, 429: 190 });
   const throttled = outcomes.find((o) => o.status === 429)!;
   const wait = Number(throttled.headers['retry-after']);
   assert.ok(Number.isInteger(wait) && wait >= 1 && wait <= 6, `Retry-After ${throttled.headers['retry-after']}`);
   // The right password from the throttled address waits too: the address, not the guess, is slowed.
-  const after = await attempt(url, basic('ann', 's3cret'), '127.0.0.1');
+  const after = await attempt(url, basicAuth('ann', 's3cret'), '127.0.0.1');
   assert.is(after.status, 429);
 });
 
 test('the 429 says why and when, and a success gives its check back: logins that succeed are never throttled', async (ctx) => {
   ctx.flow = await server(ctx.users, { burst: 2, refill_ms: 60_000 });
   const url = ctx.flow.address('s');
-  for (let i = 0; i < 6; i++) assert.is((await attempt(url, basic('ann', 's3cret'))).status, 101);
-  assert.is((await attempt(url, basic('ann', 'x'))).status, 401);
-  assert.is((await attempt(url, basic('nobody', 'x'))).status, 401);
-  const refused = await attempt(url, basic('ann', 's3cret'));
+  for (let i = 0; i < 6; i++) assert.is((await attempt(url, basicAuth('ann', 's3cret'))).status, 101);
+  assert.is((await attempt(url, basicAuth('ann', 'x'))).status, 401);
+  assert.is((await attempt(url, basicAuth('nobody', 'x'))).status, 401);
+  const refused = await attempt(url, basicAuth('ann', 's3cret'));
   assert.is(refused.status, 429);
   assert.is(refused.headers['retry-after'], '60');
   assert.is(refused.headers['www-authenticate'], undefined);
-  const body = await new Promise<string>((resolve, reject) => {
-    const ws = new WebSocket(url, { headers: { authorization: basic('ann', 's3cret') } });
-    ws.on('unexpected-response', (_req, res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve(text));
-    });
-    ws.on('error', reject);
-  });
-  assert.is(body, '429 Too Many Requests: too many failed logins from 127.0.0.1; retry in 60 s\n');
-  assert.is((await attempt(url, basic('ann', 's3cret'), '127.0.0.3')).status, 101, 'another address is not concerned');
+  assert.is(refused.body, '429 Too Many Requests: too many failed logins from 127.0.0.1; retry in 60 s\n');
+  assert.is((await attempt(url, basicAuth('ann', 's3cret'), '127.0.0.3')).status, 101, 'another address is not concerned');
 });
 
 test('a realm that would break the WWW-Authenticate header is refused when the flow loads', async () => {

@@ -1,10 +1,14 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { startFlow, type TestFlow } from '../../../src/testing/index.js';
 import { memoryLogger } from '../../../src/runtime/logger.js';
+import { hashPassword } from '../../../src/connectors/shared/auth/passwords.js';
+import { tmpDir } from '../../support/tmp.js';
 import { TestSocket } from '../../support/sockets.js';
 import { TestClient } from '../../support/ws.js';
+import { basicAuth, handshake, rawRequest, tally, upgradeRequest } from '../../support/ws-handshake.js';
 
 /** Handshakes as hostile peers write them, byte for byte, each answered with a status and the server still serving. */
 const test = suite<{ flow?: TestFlow }>('ws_server hostile handshakes', {});
@@ -18,25 +22,7 @@ const log = memoryLogger('info');
 const server = (config: Record<string, unknown>) =>
   startFlow({ connectors: { s: { type: 'ws_server', codec: 'string', config: { url: 'ws://127.0.0.1:0', ...config } } }, links: [['s', 's']] }, { log });
 
-const UPGRADE = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n';
-
-interface Answer {
-  readonly status: number;
-  readonly head: string;
-  readonly body: string;
-}
-
-/** Sends `request` as is on a fresh TCP connection and reads the answer until the server closes it. */
-async function raw(url: string, request: string, timeoutMs = 3000): Promise<Answer> {
-  const socket = await TestSocket.connect(`tcp://${new URL(url).host}`);
-  socket.send(request);
-  await socket.waitClosed(timeoutMs);
-  const text = socket.text;
-  const end = text.indexOf('\r\n\r\n');
-  return { status: Number(/^HTTP\/1\.1 (\d{3}) /.exec(text)?.[1] ?? 0), head: text.slice(0, end), body: text.slice(end + 4) };
-}
-
-const upgrade = (target: string, headers = ''): string => `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${UPGRADE}${headers}\r\n`;
+const hs256 = (sub: string): Promise<string> => new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret));
 
 /** A normal client still gets in and is echoed. */
 async function serves(url: string, options: WebSocket.ClientOptions = {}): Promise<void> {
@@ -49,10 +35,10 @@ async function serves(url: string, options: WebSocket.ClientOptions = {}): Promi
 test('a request-target in absolute form that is not a URL gets 400, with JWT auth configured, and the server goes on', async (ctx) => {
   ctx.flow = await server({ auth: { jwt: { secret } } });
   const url = ctx.flow.address('s');
-  const answer = await raw(url, upgrade('http://[/'));
+  const answer = await rawRequest(url, upgradeRequest('http://[/'));
   assert.is(answer.status, 400);
   assert.is(answer.body, '400 Bad Request: expected a request-target like /path or http://host/path, received "http://[/"\n');
-  const token = await new (await import('jose')).SignJWT({ sub: 'ann' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+  const token = await hs256('ann');
   await serves(url, { headers: { authorization: `Bearer ${token}` } });
 });
 
@@ -60,7 +46,7 @@ test('an absolute-form request-target that parses is accepted, its path in the m
   ctx.flow = await server({ paths: ['/chat'] });
   const url = ctx.flow.address('s');
   const socket = await TestSocket.connect(`tcp://${new URL(url).host}`);
-  socket.send(upgrade(`http://${new URL(url).host}/chat?room=1`));
+  socket.send(upgradeRequest(`http://${new URL(url).host}/chat?room=1`));
   await socket.waitBytes(12);
   assert.match(socket.text, /^HTTP\/1\.1 101 Switching Protocols\r\n/);
   socket.send(Buffer.from([0x81, 0x82, 0, 0, 0, 0, 0x68, 0x69])); // a masked text frame "hi"
@@ -73,17 +59,17 @@ test('an absolute-form request-target that parses is accepted, its path in the m
 test('other request-target forms (asterisk, authority) and a path with a broken %-escape get 400', async (ctx) => {
   ctx.flow = await server({});
   const url = ctx.flow.address('s');
-  assert.is((await raw(url, upgrade('*'))).status, 400);
-  assert.is((await raw(url, upgrade('127.0.0.1:80'))).status, 400);
-  assert.is((await raw(url, upgrade('/chat%E0%A4%A?x=1'))).body, '400 Bad Request: expected %XX escapes in the path, received "/chat%E0%A4%A"\n');
-  assert.is((await raw(url, upgrade('/100%'))).status, 400);
+  assert.is((await rawRequest(url, upgradeRequest('*'))).status, 400);
+  assert.is((await rawRequest(url, upgradeRequest('127.0.0.1:80'))).status, 400);
+  assert.is((await rawRequest(url, upgradeRequest('/chat%E0%A4%A?x=1'))).body, '400 Bad Request: expected %XX escapes in the path, received "/chat%E0%A4%A"\n');
+  assert.is((await rawRequest(url, upgradeRequest('/100%'))).status, 400);
   await serves(url);
 });
 
 test('a path outside `paths` gets 404, judged on the path without the query', async (ctx) => {
   ctx.flow = await server({ paths: ['/ws'] });
   const url = ctx.flow.address('s');
-  const answer = await raw(url, upgrade('/other?x=/ws'));
+  const answer = await rawRequest(url, upgradeRequest('/other?x=/ws'));
   assert.is(answer.status, 404);
   assert.is(answer.body, '404 Not Found: no WebSocket at "/other"; expected "/ws"\n');
   await serves(`${url}/ws?x=1`);
@@ -92,22 +78,20 @@ test('a path outside `paths` gets 404, judged on the path without the query', as
 test('repeated Authorization or Origin headers get 400: a proxy in front may have checked the other one', async (ctx) => {
   ctx.flow = await server({ auth: { jwt: { secret } }, allowed_origins: ['https://app.example.com'] });
   const url = ctx.flow.address('s');
-  const twice = await raw(url, upgrade('/', 'Authorization: Bearer a\r\nAuthorization: Bearer b\r\n'));
+  const twice = await rawRequest(url, upgradeRequest('/', 'Authorization: Bearer a\r\nAuthorization: Bearer b\r\n'));
   assert.is(twice.status, 400);
   assert.is(twice.body, '400 Bad Request: more than one Authorization header\n');
-  const origins = await raw(url, upgrade('/', 'Origin: https://evil.example.com\r\nOrigin: https://app.example.com\r\n'));
+  const origins = await rawRequest(url, upgradeRequest('/', 'Origin: https://evil.example.com\r\nOrigin: https://app.example.com\r\n'));
   assert.is(origins.body, '400 Bad Request: more than one Origin header\n');
 });
 
 test('malformed Basic credentials get 401 saying what is wrong, never echoing a colon-less text', async (ctx) => {
-  const { tmpDir } = await import('../../support/tmp.js');
-  const { hashPassword } = await import('../../../src/connectors/shared/auth/passwords.js');
   const tmp = tmpDir();
   try {
     ctx.flow = await server({ auth: { basic: { users_file: tmp.write('users', `ann:${await hashPassword('pw')}\n`) } } });
     const url = ctx.flow.address('s');
     const body = async (credentials: string): Promise<string> => {
-      const a = await raw(url, upgrade('/', `Authorization: Basic ${credentials}\r\n`));
+      const a = await rawRequest(url, upgradeRequest('/', `Authorization: Basic ${credentials}\r\n`));
       assert.is(a.status, 401);
       assert.match(a.head, /\r\nwww-authenticate: Basic realm="tremolo", charset="UTF-8"/);
       return a.body;
@@ -117,7 +101,7 @@ test('malformed Basic credentials get 401 saying what is wrong, never echoing a 
     assert.is(await body(Buffer.from('my-password-typed-as-the-name').toString('base64')), '401 Unauthorized: malformed Basic credentials: expected user:password\n');
     assert.not.ok(log.lines.some((l) => l.includes('my-password-typed-as-the-name')));
     assert.is(await body(Buffer.from(`${'x'.repeat(5000)}:pw`).toString('base64')), `401 Unauthorized: wrong user or password for "${'x'.repeat(80)}…"\n`);
-    await serves(url, { headers: { authorization: `Basic ${Buffer.from('ann:pw').toString('base64')}` } });
+    await serves(url, { headers: { authorization: basicAuth('ann', 'pw') } });
   } finally {
     tmp.cleanup();
   }
@@ -127,58 +111,38 @@ test('bad, huge and unsupported tokens get 401 with the reason; a bad percent-es
   ctx.flow = await server({ auth: { jwt: { secret } } });
   const url = ctx.flow.address('s');
   const cases: [string, string][] = [
-    [upgrade('/', 'Authorization: Bearer not.a.jwt\r\n'), '401 Unauthorized: invalid token: JWS Protected Header is invalid\n'],
-    [upgrade('/', `Authorization: Bearer ${'A'.repeat(12_000)}\r\n`), '401 Unauthorized: invalid token: Invalid Compact JWS\n'],
-    [upgrade('/?access_token=%E0%A4%A&x=%FF'), '401 Unauthorized: invalid token: Invalid Compact JWS\n'],
-    [upgrade('/?access_token='), '401 Unauthorized: no credentials\n'],
-    [upgrade('/', `Authorization: ${'Z'.repeat(3000)}\r\n`), `401 Unauthorized: unsupported authorization scheme "${'z'.repeat(80)}…"\n`],
+    [upgradeRequest('/', 'Authorization: Bearer not.a.jwt\r\n'), '401 Unauthorized: invalid token: JWS Protected Header is invalid\n'],
+    [upgradeRequest('/', `Authorization: Bearer ${'A'.repeat(12_000)}\r\n`), '401 Unauthorized: invalid token: Invalid Compact JWS\n'],
+    [upgradeRequest('/?access_token=%E0%A4%A&x=%FF'), '401 Unauthorized: invalid token: Invalid Compact JWS\n'],
+    [upgradeRequest('/?access_token='), '401 Unauthorized: no credentials\n'],
+    [upgradeRequest('/', `Authorization: ${'Z'.repeat(3000)}\r\n`), `401 Unauthorized: unsupported authorization scheme "${'z'.repeat(80)}…"\n`],
   ];
-  for (const [request, expected] of cases) assert.is((await raw(url, request)).body, expected);
-  await serves(url, { headers: { authorization: `Bearer ${await new (await import('jose')).SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret))}` } });
+  for (const [request, expected] of cases) assert.is((await rawRequest(url, request)).body, expected);
+  await serves(url, { headers: { authorization: `Bearer ${await hs256('ann')}` } });
 });
 
 test('a slowloris handshake gets 408 Request Timeout after handshake_timeout_ms, as from Node\'s own server; so does a silent one', async (ctx) => {
   ctx.flow = await server({ handshake_timeout_ms: 300 });
   const url = ctx.flow.address('s');
-  const partial = await raw(url, 'GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n');
+  const partial = await rawRequest(url, 'GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n');
   assert.is(partial.status, 408);
   assert.is(partial.body, '408 Request Timeout: the handshake was not complete within handshake_timeout_ms (300 ms)\n');
   assert.match(partial.head, /\r\nConnection: close\r\n/);
-  assert.is((await raw(url, 'GET / HT')).status, 408);
+  assert.is((await rawRequest(url, 'GET / HT')).status, 408);
   await serves(url);
 });
 
 test('headers over Node\'s 16 kB limit get 431, a request that does not parse 400', async (ctx) => {
   ctx.flow = await server({});
   const url = ctx.flow.address('s');
-  const huge = await raw(url, upgrade('/', `Authorization: Bearer ${'A'.repeat(20_000)}\r\n`));
+  const huge = await rawRequest(url, upgradeRequest('/', `Authorization: Bearer ${'A'.repeat(20_000)}\r\n`));
   assert.is(huge.status, 431);
   assert.is(huge.body, '431 Request Header Fields Too Large: the request line and headers are over 16384 bytes\n');
-  const garbage = await raw(url, 'GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n');
+  const garbage = await rawRequest(url, 'GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n');
   assert.is(garbage.status, 400);
   assert.is(garbage.body, '400 Bad Request: Parse Error: Invalid header token\n');
   await serves(url);
 });
-
-const hs256 = (sub: string): Promise<string> =>
-  import('jose').then(({ SignJWT }) => new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret)));
-
-/** The handshake's status (101 when it opened; the socket is then kept open, in `open`). */
-function attempt(url: string, open: WebSocket[], options: WebSocket.ClientOptions): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, options);
-    ws.on('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.on('open', () => {
-      open.push(ws);
-      resolve(101);
-    });
-    ws.on('error', reject);
-  });
-}
-const tally = (statuses: number[]): Record<number, number> => statuses.reduce<Record<number, number>>((t, s) => ((t[s] = (t[s] ?? 0) + 1), t), {});
 
 test('concurrent authenticated handshakes are counted from their start: 60 at once open no more than the limits', async (ctx) => {
   ctx.flow = await server({ auth: { jwt: { secret } }, max_connections: 10, max_connections_per_ip: 5 });
@@ -186,9 +150,9 @@ test('concurrent authenticated handshakes are counted from their start: 60 at on
   const headers = { authorization: `Bearer ${await hs256('ann')}` };
   const open: WebSocket[] = [];
   try {
-    assert.equal(tally(await Promise.all(Array.from({ length: 60 }, () => attempt(url, open, { headers })))), { 101: 5, 503: 55 });
+    assert.equal(tally(await Promise.all(Array.from({ length: 60 }, () => handshake(url, { headers }, open)))), { 101: 5, 503: 55 });
     // From four loopback addresses: five each would be 20, but ten in all is the cap.
-    const more = await Promise.all(Array.from({ length: 60 }, (_, i) => attempt(url, open, { headers, localAddress: `127.0.0.${2 + (i % 4)}` })));
+    const more = await Promise.all(Array.from({ length: 60 }, (_, i) => handshake(url, { headers, localAddress: `127.0.0.${2 + (i % 4)}` }, open)));
     assert.equal(tally(more), { 101: 5, 503: 55 });
     assert.is(open.length, 10);
     assert.is(ctx.flow.flow.status().connectors.find((c) => c.alias === 's')?.connections, 10);
@@ -198,20 +162,18 @@ test('concurrent authenticated handshakes are counted from their start: 60 at on
 });
 
 test('every way a handshake ends gives its place back: refused, aborted by ws, dropped during the credential check', async (ctx) => {
-  const { tmpDir } = await import('../../support/tmp.js');
-  const { hashPassword } = await import('../../../src/connectors/shared/auth/passwords.js');
   const tmp = tmpDir();
   try {
     ctx.flow = await server({ auth: { basic: { users_file: tmp.write('users', `ann:${await hashPassword('pw')}\n`) } }, max_connections: 1 });
     const url = ctx.flow.address('s');
-    const good = { headers: { authorization: `Basic ${Buffer.from('ann:pw').toString('base64')}` } };
-    const bad = { headers: { authorization: `Basic ${Buffer.from('ann:nope').toString('base64')}` } };
+    const good = { headers: { authorization: basicAuth('ann', 'pw') } };
+    const bad = { headers: { authorization: basicAuth('ann', 'nope') } };
     const open: WebSocket[] = [];
-    for (let i = 0; i < 3; i++) assert.is(await attempt(url, open, bad), 401);
-    for (let i = 0; i < 3; i++) assert.is((await raw(url, upgrade('/', `Authorization: ${good.headers.authorization}\r\n`).replace('Version: 13', 'Version: 7'))).status, 400);
+    for (let i = 0; i < 3; i++) assert.is((await handshake(url, bad, open)).status, 401);
+    for (let i = 0; i < 3; i++) assert.is((await rawRequest(url, upgradeRequest('/', `Authorization: ${good.headers.authorization}\r\n`).replace('Version: 13', 'Version: 7'))).status, 400);
     const dropped = async (how: 'reset' | 'end'): Promise<void> => {
       const socket = await TestSocket.connect(`tcp://${new URL(url).host}`);
-      socket.send(upgrade('/', `Authorization: ${good.headers.authorization}\r\n`));
+      socket.send(upgradeRequest('/', `Authorization: ${good.headers.authorization}\r\n`));
       await new Promise((r) => setTimeout(r, 20));
       if (how === 'reset') socket.socket.resetAndDestroy();
       else socket.socket.end();
@@ -219,14 +181,14 @@ test('every way a handshake ends gives its place back: refused, aborted by ws, d
     // Reset while scrypt runs: the place is free at once, not when scrypt ends.
     for (let i = 0; i < 3; i++) await dropped('reset');
     await new Promise((r) => setTimeout(r, 20));
-    assert.is(await attempt(url, open, good), 101);
-    assert.is(await attempt(url, open, good), 503);
+    assert.is((await handshake(url, good, open)).status, 101);
+    assert.is((await handshake(url, good, open)).status, 503);
     for (const ws of open.splice(0)) ws.terminate();
     // Half-closed: a paused socket shows no end until read, so the place comes back once the check is done.
     await dropped('end');
     const deadline = performance.now() + 3000;
     let status = 0;
-    while ((status = await attempt(url, open, good)) === 503 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while ((status = (await handshake(url, good, open)).status) === 503 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     assert.is(status, 101);
     for (const ws of open) ws.terminate();
     await new Promise((r) => setTimeout(r, 50));
