@@ -222,8 +222,10 @@ export const wsServer = defineConnector({
           if (config.paths !== undefined && !config.paths.includes(target.path)) {
             return refused(404, `no WebSocket at ${quote(target.path)}; expected ${config.paths.map((p) => JSON.stringify(p)).join(' or ')}`);
           }
-          guard!.admit(req).then(
-            (admission) => {
+          let upgraded = false;
+          guard!
+            .admit(req)
+            .then((admission) => {
               if (socket.destroyed) return;
               if (stopping) return refused(503, 'the server is stopping');
               if (!admission.ok) {
@@ -232,14 +234,17 @@ export const wsServer = defineConnector({
               }
               const upstream = config.upstream === undefined ? undefined : resolveTarget(config.upstream, req);
               if (typeof upstream === 'string') return refused(403, upstream);
-              wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req, socket, target, admission.identity, upstream));
-            },
-          ).catch((err: unknown) => {
-            // A bug, not the peer's fault: that one handshake fails, the server goes on.
-            ctx.log.error(`handshake from ${from} failed: ${reason(err)}`);
-            if (socket.writable && !socket.destroyed) refuse(socket, 500, 'the handshake could not be completed');
-            else socket.destroy();
-          });
+              wss.handleUpgrade(req, socket, head, (ws) => {
+                upgraded = true;
+                accept(ws, req, socket, target, admission.identity, upstream);
+              });
+            })
+            .catch((err: unknown) => {
+              // A bug, not the peer's fault: that one handshake fails, the server goes on.
+              ctx.log.error(`handshake from ${from} failed: ${reason(err)}`);
+              if (upgraded) socket.destroy();
+              else refuse(socket, 500, 'the handshake could not be completed');
+            });
         });
         let reusePort = config.socket_options.SO_REUSEPORT;
         if (reusePort && reusePortMissing !== undefined) {
