@@ -82,6 +82,8 @@ export class HandshakeGuard {
    * and given back when the socket closes, whatever ends it: the one finaliser of every path.
    */
   enter(socket: Socket): Refusal | undefined {
+    // Closed already, it would never say so again: nothing to count.
+    if (socket.destroyed) return { ok: false, status: 400, reason: 'the client went away' };
     if (this.#open >= this.config.max_connections) return { ok: false, status: 503, reason: `max_connections (${this.config.max_connections}) reached` };
     const ip = socket.remoteAddress ?? '';
     const max = this.config.max_connections_per_ip;
