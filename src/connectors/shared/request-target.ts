@@ -24,7 +24,8 @@ export function parseRequestTarget(target: string | undefined): RequestTarget | 
   if (text.startsWith('/')) rest = text;
   else {
     const authority = ABSOLUTE.exec(text);
-    if (authority === null || !URL.canParse(text)) return `expected a request-target like /path or http://host/path, received ${quote(text)}`;
+    // Quoted without its query, which may hold a credential (access_token=...).
+    if (authority === null || !URL.canParse(text)) return `expected a request-target like /path or http://host/path, received ${quote(text.split('?', 1)[0]!)}`;
     rest = text.slice(authority[0].length);
     if (!rest.startsWith('/')) rest = `/${rest}`;
   }

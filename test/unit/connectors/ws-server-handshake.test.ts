@@ -60,6 +60,7 @@ test('other request-target forms (asterisk, authority) and a path with a broken 
   ctx.flow = await server({});
   const url = ctx.flow.address('s');
   assert.is((await rawRequest(url, upgradeRequest('*'))).status, 400);
+  assert.is((await rawRequest(url, upgradeRequest('http://[::1/?access_token=s3cr3t'))).body, '400 Bad Request: expected a request-target like /path or http://host/path, received "http://[::1/"\n');
   assert.is((await rawRequest(url, upgradeRequest('127.0.0.1:80'))).status, 400);
   assert.is((await rawRequest(url, upgradeRequest('/chat%E0%A4%A?x=1'))).body, '400 Bad Request: expected %XX escapes in the path, received "/chat%E0%A4%A"\n');
   assert.is((await rawRequest(url, upgradeRequest('/100%'))).status, 400);
