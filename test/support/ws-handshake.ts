@@ -15,7 +15,7 @@ export interface HandshakeAnswer {
  * One handshake by the `ws` client, bounded in time. An opened connection is closed again, or kept
  * in `keep` (the caller terminates it) when a test needs it to hold its place.
  */
-export function handshake(url: string, options: WebSocket.ClientOptions = {}, keep?: WebSocket[], timeoutMs = 5000): Promise<HandshakeAnswer> {
+export function handshake(url: string, options: WebSocket.ClientOptions = {}, keep?: WebSocket[], timeoutMs = 10_000): Promise<HandshakeAnswer> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, options);
