@@ -211,29 +211,32 @@ export const wsServer = defineConnector({
         server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
           socket.on('error', earlyError);
           const from = formatHostPort(socket.remoteAddress ?? '', socket.remotePort ?? 0);
-          const refused = (status: number, why: string, headers?: Record<string, string>): void => {
-            ctx.log.info(`handshake from ${from} refused with ${status}: ${why}`);
+          const refused = (status: number, why: string, headers?: Record<string, string>, detail = why): void => {
+            ctx.log.info(`handshake from ${from} refused with ${status}: ${detail}`);
             refuse(socket, status, why, headers);
           };
           const full = guard!.enter(socket);
           if (full !== undefined) return refused(full.status, full.reason);
           const target = parseRequestTarget(req.url);
-          if (typeof target === 'string') return refused(400, target);
+          // The log quotes the target without its query, which may hold an access_token.
+          if (typeof target === 'string') return refused(400, `malformed request target: ${target}`, undefined, `${quote((req.url ?? '').split('?', 1)[0]!)}: ${target}`);
           if (config.paths !== undefined && !config.paths.includes(target.path)) {
             return refused(404, `no WebSocket at ${quote(target.path)}; expected ${config.paths.map((p) => JSON.stringify(p)).join(' or ')}`);
           }
           let upgraded = false;
           guard!
             .admit(req)
-            .then((admission) => {
+            .then(async (admission) => {
               if (socket.destroyed) return;
               if (stopping) return refused(503, 'the server is stopping');
               if (!admission.ok) {
                 if (admission.error !== undefined) ctx.log.error(`handshake from ${from}: ${reason(admission.error)}`);
                 return refused(admission.status, admission.reason, admission.headers);
               }
-              const upstream = config.upstream === undefined ? undefined : resolveTarget(config.upstream, req);
-              if (typeof upstream === 'string') return refused(403, upstream);
+              const upstream = config.upstream === undefined ? undefined : await resolveTarget(config.upstream, req);
+              if (socket.destroyed) return;
+              // The client gets the same reason for every 403; the log says which rule refused it.
+              if (upstream !== undefined && 'status' in upstream) return refused(upstream.status, upstream.reason, undefined, upstream.detail);
               wss.handleUpgrade(req, socket, head, (ws) => {
                 upgraded = true;
                 accept(ws, req, socket, target, admission.identity, upstream);

@@ -1,8 +1,9 @@
 /**
  * The path and query of an HTTP request-target, from the bytes a peer sent: origin-form (`/chat?x=1`)
- * or absolute-form (`http://host/chat?x=1`, which RFC 9112 §3.2.2 says a server must accept). Any
- * other form, or an absolute-form whose URL does not parse (`http://[/`), is a string saying why:
- * the caller answers 400. Nothing here throws, whatever the peer sent.
+ * or absolute-form (`http://host/chat?x=1`). Any other form, an absolute-form whose host does not
+ * parse (`http://[/`), or a path with a broken %-escape is a string saying why: the caller answers
+ * 400. Nothing here throws, whatever the peer sent. The path stays as sent (request-path.ts decodes
+ * and normalises it, for the gateway's access rules).
  */
 export interface RequestTarget {
   /** As sent (not normalised, not decoded), `/` when an absolute-form has no path. */
@@ -11,30 +12,32 @@ export interface RequestTarget {
   readonly query: string;
 }
 
-const ABSOLUTE = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i;
-const MAX_QUOTED = 80;
+// The schemes of an absolute-form target a server must accept (RFC 9112 §3.2.2); `ws` and `wss`
+// because a WebSocket client may write its own URL there.
+const ABSOLUTE = /^(?:https?|wss?):\/\/([^/?#]*)/i;
+// RFC 3986's pct-encoded is `%` and two hex digits: anything else makes decoding the path throw.
 const BAD_ESCAPE = /%(?![0-9a-f]{2})/i;
+const MAX_QUOTED = 80;
 
 /** A peer's text in a message: quoted, and cut short, so that a 16 kB request line does not become a 16 kB log line. */
 export const quote = (text: string): string => JSON.stringify(text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text);
 
+/** The path and query of a request-target, or why it is malformed (an HTTP 400 reason that quotes nothing the peer sent). */
 export function parseRequestTarget(target: string | undefined): RequestTarget | string {
-  const text = target ?? '/';
-  let rest: string;
-  if (text.startsWith('/')) rest = text;
-  else {
-    const authority = ABSOLUTE.exec(text);
-    // Quoted without its query, which may hold a credential (access_token=...).
-    if (authority === null || !URL.canParse(text)) return `expected a request-target like /path or http://host/path, received ${quote(text.split('?', 1)[0]!)}`;
-    rest = text.slice(authority[0].length);
+  let rest = target ?? '/';
+  if (!rest.startsWith('/')) {
+    const absolute = ABSOLUTE.exec(rest);
+    if (absolute === null) return 'expected a path starting with "/" or an absolute http(s) or ws(s) URL';
+    const authority = absolute[1]!;
+    if (authority === '' || !URL.canParse(`http://${authority}/`)) return 'the host of the absolute URL is not valid';
+    rest = rest.slice(absolute[0].length);
     if (!rest.startsWith('/')) rest = `/${rest}`;
   }
   const hash = rest.indexOf('#');
   if (hash >= 0) rest = rest.slice(0, hash);
   const q = rest.indexOf('?');
   const path = q < 0 ? rest : rest.slice(0, q);
-  // RFC 3986's pct-encoded is % and two hex digits: anything else makes decoding the path throw.
-  if (BAD_ESCAPE.test(path)) return `expected %XX escapes in the path, received ${quote(path)}`;
+  if (BAD_ESCAPE.test(path)) return 'malformed percent-encoding in the path';
   return { path, query: q < 0 ? '' : rest.slice(q + 1) };
 }
 
