@@ -1,3 +1,5 @@
+import { parseRequestTarget } from './request-target.js';
+
 /**
  * The path of an HTTP request target, decoded and made canonical before anything is matched
  * against it or looked up with it, so that the name an access rule sees is the name that is opened.
@@ -18,31 +20,15 @@ export interface RequestPath {
   readonly folder: boolean;
 }
 
-// The schemes of an absolute-form target (RFC 9112 §3.2.2) a server must accept; `ws` and `wss`
-// because a WebSocket client may write its own URL there.
-const ABSOLUTE = /^(?:https?|wss?):\/\/([^/?#]*)/i;
-// Characters that end the path: the query, and a fragment no client should send.
-const PATH_END = /[?#]/;
-// A `%` not followed by two hex digits.
-const BAD_ESCAPE = /%(?![0-9a-f]{2})/i;
 // Controls (C0 and DEL) are no part of a name: NUL would cut a file name short at the system call.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** The canonical path of a request target, or why the target is malformed (an HTTP 400 reason). */
 export function parseRequestPath(target: string): RequestPath | string {
-  let rest = target;
-  if (!rest.startsWith('/')) {
-    const absolute = ABSOLUTE.exec(rest);
-    if (absolute === null) return 'expected a path starting with "/" or an absolute http(s) or ws(s) URL';
-    const authority = absolute[1]!;
-    if (authority === '' || !URL.canParse(`http://${authority}/`)) return 'the host of the absolute URL is not valid';
-    rest = rest.slice(absolute[0].length);
-    if (rest === '' || !rest.startsWith('/')) rest = `/${rest}`;
-  }
-  const end = PATH_END.exec(rest);
-  const raw = end === null ? rest : rest.slice(0, end.index);
-  if (BAD_ESCAPE.test(raw)) return 'malformed percent-encoding in the path';
+  const parsed = parseRequestTarget(target);
+  if (typeof parsed === 'string') return parsed;
+  const raw = parsed.path;
   const segments: string[] = [];
   for (const encoded of raw.split('/')) {
     if (encoded === '') continue; // merged slashes
