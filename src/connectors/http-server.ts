@@ -9,7 +9,7 @@ import type { TremoloEvent } from '../runtime/event.js';
 import { claimed, encodeBody, pushBody } from './shared/http-body.js';
 import { acceptedMimes, firstValue, headersFrom, mimeBase } from './shared/http-headers.js';
 import { RequestBook } from './shared/http-requests.js';
-import { parseHttpUrl, type HttpAddress } from './shared/http-url.js';
+import { parseHttpUrl, requestUrl, type HttpAddress } from './shared/http-url.js';
 import { loadServerTls, ServerTlsSchema } from './shared/tls.js';
 import { formatHostPort } from './shared/ws-url.js';
 import type { Identity } from './shared/auth/authenticate.js';
@@ -103,39 +103,50 @@ export const httpServer = defineConnector({
       }
     };
 
-    let guard: HandshakeGuard | undefined;
-    /** Credentials and Origin first, before the request becomes an event. */
-    const admit = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-      if (guard === undefined) {
-        accept(req, res, undefined);
-        return;
-      }
-      void guard.admit(req).then((a) => {
-        if (a.ok) {
-          accept(req, res, a.identity);
-          return;
-        }
-        ctx.log.info(`request ${req.method} ${req.url} from ${req.socket.remoteAddress} refused with ${a.status}: ${a.reason}`);
-        const body = `${a.status} ${http.STATUS_CODES[a.status]}: ${a.reason}\n`;
-        res.writeHead(a.status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), ...a.headers });
-        res.end(body);
-      });
+    /** An answer of the connector's own to a request that never became an event. */
+    const plain = (res: http.ServerResponse, status: number, text: string, headers: http.OutgoingHttpHeaders = {}): void => {
+      const body = `${status} ${http.STATUS_CODES[status]}: ${text}\n`;
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers });
+      res.end(body);
     };
 
-    const accept = (req: http.IncomingMessage, res: http.ServerResponse, identity: Identity | undefined): void => {
+    let guard: HandshakeGuard | undefined;
+    /** The request-target, then credentials and Origin, before the request becomes an event. */
+    const admit = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+      const target = requestUrl(req.url ?? '/', scheme, req.headers.host, boundHost);
+      if (typeof target === 'string') {
+        ctx.log.info(`request from ${req.socket.remoteAddress}:${req.socket.remotePort} refused with 400: ${target}`);
+        plain(res, 400, target, { connection: 'close' });
+        return;
+      }
+      if (guard === undefined) {
+        accept(req, res, target, undefined);
+        return;
+      }
+      guard.admit(req).then(
+        (a) => {
+          if (a.ok) {
+            accept(req, res, target, a.identity);
+            return;
+          }
+          ctx.log.info(`request ${req.method} ${target.pathname} from ${req.socket.remoteAddress} refused with ${a.status}: ${a.reason}`);
+          plain(res, a.status, a.reason, a.headers);
+        },
+        (err: unknown) => {
+          // A fault of the check itself, not of the client's credentials: answered, and logged as the bug it is.
+          ctx.log.error(`request ${req.method} ${target.pathname} from ${req.socket.remoteAddress}: checking its credentials failed: ${reason(err)}; answered 500`);
+          if (!res.headersSent) plain(res, 500, 'the credentials could not be checked', { connection: 'close' });
+        },
+      );
+    };
+
+    const accept = (req: http.IncomingMessage, res: http.ServerResponse, target: URL, identity: Identity | undefined): void => {
       if (stopping) {
-        res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
-        res.end('503 Service Unavailable: the server is stopping\n');
+        plain(res, 503, 'the server is stopping', { connection: 'close' });
         return;
       }
       const socket: Socket = req.socket;
       const id = randomUUID();
-      let target: URL;
-      try {
-        target = new URL(req.url ?? '/', `${scheme}://${req.headers.host ?? boundHost}`);
-      } catch {
-        target = new URL(req.url ?? '/', `${scheme}://${boundHost}`);
-      }
       const method = req.method ?? 'GET';
       const request = {
         method,
