@@ -32,6 +32,12 @@ const Config = z
       .positive()
       .default(10_000)
       .describe('a request not answered this long after its body was read is answered 504'),
+    request_timeout_ms: z
+      .number()
+      .int()
+      .positive()
+      .default(30_000)
+      .describe('a client that has not sent its whole request (headers and body) this long after it began is answered 408 and disconnected: a slow sender holds a connection no longer'),
     auth: HandshakeSchema.auth,
     allowed_origins: HandshakeSchema.allowed_origins,
   })
@@ -233,16 +239,23 @@ export const httpServer = defineConnector({
         if (config.auth !== undefined || config.allowed_origins !== undefined) {
           guard = await HandshakeGuard.create({ auth: config.auth, allowed_origins: config.allowed_origins, max_connections: Number.POSITIVE_INFINITY });
         }
-        server = tls === undefined ? http.createServer() : https.createServer(tls);
+        // Node checks these timeouts every connectionsCheckingInterval (30 s by default): checked
+        // at least every second, a slow sender is cut close to request_timeout_ms.
+        const limits = {
+          requestTimeout: config.request_timeout_ms,
+          headersTimeout: Math.min(60_000, config.request_timeout_ms),
+          connectionsCheckingInterval: Math.min(1000, config.request_timeout_ms),
+        };
+        server = tls === undefined ? http.createServer(limits) : https.createServer({ ...tls, ...limits });
         server.on('request', admit);
         // A broken request or TLS handshake concerns that one client; the server goes on.
         server.on('tlsClientError', (err: Error, socket: Socket) => {
           ctx.log.debug(`TLS handshake from ${socket.remoteAddress}:${socket.remotePort} failed: ${err.message}`);
           socket.destroy();
         });
-        server.on('clientError', (err: Error, socket: Socket) => {
+        server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
           ctx.log.debug(`bad request from ${socket.remoteAddress}:${socket.remotePort}: ${err.message}`);
-          if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+          if (socket.writable) socket.end(`HTTP/1.1 ${clientErrorStatus(err)}\r\nConnection: close\r\n\r\n`);
           else socket.destroy();
         });
         await new Promise<void>((resolve, reject) => {
@@ -298,3 +311,10 @@ export const httpServer = defineConnector({
 });
 
 export type HttpServerConfig = z.output<typeof Config>;
+
+/** The answer to a request Node's parser refused: too slow (408), headers too big (431), else malformed (400). */
+function clientErrorStatus(err: NodeJS.ErrnoException): string {
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return '408 Request Timeout';
+  if (err.code === 'HPE_HEADER_OVERFLOW') return '431 Request Header Fields Too Large';
+  return '400 Bad Request';
+}

@@ -25,6 +25,8 @@ export interface ApiOptions {
 
 /** The largest PATCH body read; a bigger one is answered 413. */
 export const MAX_BODY_BYTES = 64 * 1024;
+/** A request (headers and body) not received in full within this is answered 408. */
+export const REQUEST_TIMEOUT_MS = 10_000;
 
 async function readJson(req: http.IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -84,12 +86,15 @@ export class ApiServer {
   }
 
   async start(): Promise<string> {
-    const server = http.createServer((req, res) => void this.#handle(req, res));
+    // A client that dawdles over its request is cut off (408) after REQUEST_TIMEOUT_MS, checked every second.
+    const limits = { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 };
+    const server = http.createServer(limits, (req, res) => void this.#handle(req, res));
     this.#server = server;
     // A malformed request concerns that one client.
     server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
       this.options.log.debug(`status API: bad request: ${err.code ?? err.message}`);
-      if (socket.writable) socket.end(`HTTP/1.1 ${err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nConnection: close\r\n\r\n`);
+      const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
       else socket.destroy();
     });
     await new Promise<void>((resolve, reject) => {

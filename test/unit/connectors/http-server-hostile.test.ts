@@ -73,4 +73,18 @@ test('with auth, a request-target that is no URL is answered 400 before its cred
   }
 });
 
+test('a client that sends its body slower than request_timeout_ms gets 408 and is cut off; others are served meanwhile', async (ctx) => {
+  ctx.flow = await start({ request_timeout_ms: 500 });
+  const port = portOf(ctx.flow);
+  const slow = raw(port, [`POST /slow HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n`, '{', '"', 'a'], { dripMs: 150, keepOpenMs: 10_000, timeoutMs: 5000 });
+  await served(ctx.flow);
+  const r = await slow;
+  assert.is(statusOf(r.reply), 408, r.reply);
+  assert.ok(r.closedByServer);
+  // Cut off within the bound, not at Node's default of 300 s.
+  assert.ok(r.ms < 3000, `${r.ms} ms`);
+  // The request was never read in full: its body never became an event.
+  await ctx.flow.expectNone('server', 'out', 20);
+});
+
 test.run();
