@@ -46,7 +46,13 @@ export const builtIsCurrent = (): boolean => {
 export async function runUnderAttack(args: readonly string[], ready: readonly RegExp[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<UnderAttack> {
   const cli = startCli(['run', ...args], { timeoutMs: 110_000, built: builtIsCurrent(), ...(options.env === undefined ? {} : { env: options.env }) });
   const found: string[] = [];
-  for (const pattern of ready) found.push((await cli.waitForLog(pattern, 30_000))[1] ?? '');
+  try {
+    for (const pattern of ready) found.push((await cli.waitForLog(pattern, 60_000))[1] ?? '');
+  } catch (err) {
+    // A process that never got ready must not outlive the test file.
+    cli.process.kill('SIGKILL');
+    throw err;
+  }
   const alive = (): boolean => cli.process.exitCode === null && cli.process.signalCode === null;
   return {
     cli,
@@ -83,7 +89,8 @@ const describe = (attacks: readonly { name: string }[]): string => attacks.map((
 export async function assault(proc: UnderAttack, a: Assault): Promise<void> {
   const rng = new Random(SEED).fork(a.target);
   const batches = a.batches ?? 3;
-  const perBatch = a.perBatch ?? 14;
+  // Every family at least once per run: as many per batch as that takes.
+  const perBatch = Math.max(a.perBatch ?? 14, Math.ceil(a.families.length / batches));
   const concurrency = a.concurrency ?? 6;
   const wrong: string[] = [];
   const repro = `HOSTILE_SEED=${SEED}`;

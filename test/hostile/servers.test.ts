@@ -6,8 +6,10 @@ import { repoRoot } from '../support/cli.js';
 import { httpRequest } from '../support/http-request.js';
 import { TestSocket } from '../support/sockets.js';
 import { tmpDir } from '../support/tmp.js';
-import type { DatagramAttack } from './attack.js';
+import type { Attack, DatagramAttack } from './attack.js';
+import { statusOf } from '../support/raw.js';
 import { assault, assaultUdp, runUnderAttack, type UnderAttack } from './harness.js';
+import { show } from './attack.js';
 import { answered, httpFamilies } from './http-attacks.js';
 import { jsonPayloads, linePayloads, msgpackPayloads } from './payloads.js';
 import type { Random } from './random.js';
@@ -142,6 +144,14 @@ function udpEcho(port: number): Promise<void> {
 test('the status API: malformed paths, bodies and hosts are refused, it goes on answering', async (ctx) => {
   const port = portOf(ctx.api!);
   const families = [
+    (rng: Random): Attack => {
+      const host = rng.pick(['rebind.example', '127.0.0.1.nip.io', 'localhost.evil.example', 'evil.example:80']);
+      return {
+        name: `status API: a request for host ${host} (DNS rebinding)`,
+        chunks: [`GET /v1/${rng.pick(['status', 'flows', 'flows/servers'])} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`],
+        expect: (r) => (statusOf(r.reply) === 403 ? undefined : `expected 403, received ${show(r.reply, 60)}`),
+      };
+    },
     ...httpFamilies({ port, path: '/v1/flows/servers/connectors/tcp' }),
     ...httpFamilies({ port, path: '/v1/status', bodies: [{ contentType: 'application/json', payloads: jsonPayloads }] }).map((f) => (rng: Random) => {
       const a = f(rng);
