@@ -55,6 +55,12 @@ const Config = z.preprocess(fromTremor, z
     timeout_ms: z.number().int().positive().default(30_000).describe('a request without its whole response within this fails to err (ERR_TIMEOUT)'),
     max_concurrency: z.number().int().positive().default(16).describe('requests in flight at once; the next ones wait in order'),
     max_waiting: z.number().int().min(0).default(1000).describe('requests waiting for a free slot; past it a request fails to err (ERR_QUEUE_FULL)'),
+    max_body_size: z
+      .number()
+      .int()
+      .positive()
+      .default(16 * 1024 * 1024)
+      .describe('largest response body read, in bytes; a bigger one is cut off and the request fails to err (ERR_PROCESSOR_MAX_LENGTH)'),
   })
   .superRefine((c, ctx) => {
     const url = parseHttpUrl(c.url);
@@ -191,7 +197,21 @@ export const httpClient = defineConnector({
       });
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let size = 0;
+        // A server may send without end: what is held for one response is bounded.
+        const tooBig = (): void => {
+          if (settle()) failed(job, 'ERR_PROCESSOR_MAX_LENGTH', `the response body is over max_body_size (${config.max_body_size} bytes); cut off`);
+          req.destroy();
+        };
+        if (Number(res.headers['content-length'] ?? 0) > config.max_body_size) {
+          tooBig();
+          return;
+        }
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > config.max_body_size) tooBig();
+          else chunks.push(chunk);
+        });
         res.on('error', (err: Error) => {
           if (settle()) failed(job, 'ERR_WRITE_FAILED', `the response broke off: ${reason(err)}`);
         });
