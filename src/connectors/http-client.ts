@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { z } from 'zod';
 import { defineConnector } from '../runtime/connector-api.js';
-import { reason, type ErrorCode } from '../runtime/errors.js';
+import { quote, reason, type ErrorCode } from '../runtime/errors.js';
 import type { TremoloEvent } from '../runtime/event.js';
 import { encodeBody, pushBody } from './shared/http-body.js';
 import { firstValue, headersFrom, HeadersSchema, isToken, type HeaderRecord } from './shared/http-headers.js';
@@ -112,13 +112,13 @@ export const httpClient = defineConnector({
       const own = event.meta.http_client as { request?: unknown; correlation?: unknown } | undefined;
       const over = own?.request ?? {};
       if (typeof over !== 'object' || over === null || Array.isArray(over)) {
-        reject(event, `meta.http_client.request must be a record { method, url, headers }, received ${JSON.stringify(over)}`);
+        reject(event, `meta.http_client.request must be a record { method, url, headers }, received ${quote(over)}`);
         return undefined;
       }
       const given = over as { method?: unknown; url?: unknown; headers?: unknown };
       const verb = given.method ?? method;
       if (typeof verb !== 'string' || !isToken(verb)) {
-        reject(event, `meta.http_client.request.method must be an HTTP method such as GET or POST, received ${JSON.stringify(verb)}`);
+        reject(event, `meta.http_client.request.method must be an HTTP method such as GET or POST, received ${quote(verb)}`);
         return undefined;
       }
       let url: URL;
@@ -126,11 +126,11 @@ export const httpClient = defineConnector({
         if (given.url !== undefined && typeof given.url !== 'string') throw new Error();
         url = new URL(given.url ?? config.url, config.url);
       } catch {
-        reject(event, `meta.http_client.request.url must be a url, absolute or relative to ${config.url}, received ${JSON.stringify(given.url)}`);
+        reject(event, `meta.http_client.request.url must be a url, absolute or relative to ${config.url}, received ${quote(given.url)}`);
         return undefined;
       }
       if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        reject(event, `meta.http_client.request.url must be http:// or https://, received ${JSON.stringify(given.url)}`);
+        reject(event, `meta.http_client.request.url must be http:// or https://, received ${quote(given.url)}`);
         return undefined;
       }
       const extra = headersFrom(given.headers, 'meta.http_client.request.headers');

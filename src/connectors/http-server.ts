@@ -4,7 +4,7 @@ import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { z } from 'zod';
 import { defineConnector, type SourceStream } from '../runtime/connector-api.js';
-import { reason, type ErrorCode } from '../runtime/errors.js';
+import { quote, reason, type ErrorCode } from '../runtime/errors.js';
 import type { TremoloEvent } from '../runtime/event.js';
 import { claimed, encodeBody, pushBody } from './shared/http-body.js';
 import { acceptedMimes, firstValue, headersFrom, mimeBase } from './shared/http-headers.js';
@@ -198,7 +198,7 @@ export const httpServer = defineConnector({
       const response = (event.meta.http_server as { response?: { status?: unknown; headers?: unknown } } | undefined)?.response;
       const status = response?.status ?? 200;
       if (typeof status !== 'number' || !Number.isInteger(status) || status < 200 || status > 599) {
-        ctx.fail(event, 'ERR_WRITE_FAILED', `${ctx.alias}: meta.http_server.response.status must be an integer from 200 to 599, received ${JSON.stringify(status)}; request ${p.id} answered 500`);
+        ctx.fail(event, 'ERR_WRITE_FAILED', `${ctx.alias}: meta.http_server.response.status must be an integer from 200 to 599, received ${quote(status)}; request ${p.id} answered 500`);
         refuse(p, 500, 'the flow gave an invalid response status');
         return;
       }

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { ConnectorContext, SourceStream } from '../../runtime/connector-api.js';
+import { quote } from '../../runtime/errors.js';
 import type { TremoloEvent } from '../../runtime/event.js';
 import { routeReply, type ReplyRoutes } from './reply-routing.js';
 import { endSocket, readInto, socketDrained, socketOutlet, writeFrames, type SocketOutlet, type WaterMarks } from './socket-io.js';
@@ -102,5 +103,5 @@ export class SocketConnections {
 /** UNIX peers: an opaque number per connection, since a UNIX client has no address. */
 export const peerIds: PeerLookup = (byKey) => ({
   byPeer: (peer) => (typeof peer === 'number' ? byKey.get(String(peer)) : undefined),
-  describePeer: (peer) => `with peer id ${JSON.stringify(peer)}`,
+  describePeer: (peer) => `with peer id ${quote(peer)}`,
 });
