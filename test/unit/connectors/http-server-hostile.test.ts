@@ -73,6 +73,21 @@ test('with auth, a request-target that is no URL is answered 400 before its cred
   }
 });
 
+test('a status or header the flow gives as a bigint (a MessagePack int64, say) is answered 500 at once and goes to err with the value', async (ctx) => {
+  ctx.flow = await start();
+  for (const [response, why] of [
+    [{ status: 10n }, 'meta.http_server.response.status must be an integer from 200 to 599, received 10n'],
+    [{ headers: { 'x-n': 10n } }, 'meta.http_server.response.headers.x-n must be text or a list of texts, received 10n'],
+  ] as const) {
+    const reply = httpRequest(ctx.flow.address('server'), { method: 'GET' });
+    const event = await ctx.flow.next('server', 'out');
+    ctx.flow.flow.port('server', 'in', 'in').next(createEvent('x', { http_server: { response } }, event.origins));
+    assert.is((await reply).status, 500);
+    const err = await ctx.flow.next('server', 'err');
+    assert.match((err.data as { error: string }).error, why);
+  }
+});
+
 test('a client that sends its body slower than request_timeout_ms gets 408 and is cut off; others are served meanwhile', async (ctx) => {
   ctx.flow = await start({ request_timeout_ms: 500 });
   const port = portOf(ctx.flow);
