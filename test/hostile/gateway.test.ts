@@ -57,7 +57,6 @@ for (const [name, p] of [
         await relays(ctx.url!, '/echo');
         await relays(ctx.url!, '/tcp');
       },
-      batches: 2,
     });
   });
 }

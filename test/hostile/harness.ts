@@ -88,10 +88,10 @@ const describe = (attacks: readonly { name: string }[]): string => attacks.map((
  */
 export async function assault(proc: UnderAttack, a: Assault): Promise<void> {
   const rng = new Random(SEED).fork(a.target);
-  const batches = a.batches ?? 3;
+  const batches = a.batches ?? 2;
   // Every family at least once per run: as many per batch as that takes.
   const perBatch = Math.max(a.perBatch ?? 14, Math.ceil(a.families.length / batches));
-  const concurrency = a.concurrency ?? 6;
+  const concurrency = a.concurrency ?? 8;
   const wrong: string[] = [];
   const repro = `HOSTILE_SEED=${SEED}`;
   for (let b = 0; b < batches; b++) {
@@ -140,7 +140,7 @@ export async function assaultUdp(
   socket.on('error', () => undefined);
   socket.on('message', () => undefined);
   try {
-    for (let b = 0; b < (a.batches ?? 3); b++) {
+    for (let b = 0; b < (a.batches ?? 2); b++) {
       const attacks = Array.from({ length: a.perBatch ?? 10 }, (_, i) => a.families[(b + i) % a.families.length]!(rng));
       for (const attack of attacks) {
         for (const d of attack.datagrams) await new Promise<void>((resolve) => socket.send(d, a.port, '127.0.0.1', () => resolve()));

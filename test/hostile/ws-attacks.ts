@@ -154,5 +154,5 @@ export const asStreamFamily =
   (family: PayloadFamily, lineEnd = '\n'): Family =>
   (rng: Random) => {
     const p = family(rng);
-    return { name: `stream: ${p.name}`, chunks: [p.data, lineEnd], keepOpenMs: 300, timeoutMs: 3000 };
+    return { name: `stream: ${p.name}`, chunks: [p.data, lineEnd], keepOpenMs: 150, timeoutMs: 3000 };
   };
