@@ -46,7 +46,8 @@ const handshakeRefused = (r: RawReply): string | undefined => {
 };
 
 const ODD_HANDSHAKES: readonly [string, Readonly<Record<string, string>>, 'refused' | 'any'][] = [
-  ['Sec-WebSocket-Version 8', { 'Sec-WebSocket-Version': '8' }, 'refused'],
+  ['Sec-WebSocket-Version 7 (ws speaks 8 and 13)', { 'Sec-WebSocket-Version': '7' }, 'refused'],
+  ['a Sec-WebSocket-Version that is no number', { 'Sec-WebSocket-Version': 'x13' }, 'refused'],
   ['a Sec-WebSocket-Key of 3 bytes', { 'Sec-WebSocket-Key': 'YWJj' }, 'refused'],
   ['a Sec-WebSocket-Key that is no base64', { 'Sec-WebSocket-Key': '%%%%%%%%%%%%%%%%%%%%%%%%' }, 'refused'],
   ['an empty Sec-WebSocket-Protocol list', { 'Sec-WebSocket-Protocol': ',,, ,' }, 'any'],
