@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { httpRequest } from '../support/http-request.js';
 import { TestClient } from '../support/ws.js';
-import { assault, runUnderAttack, type UnderAttack } from './harness.js';
+import { assault, NORMAL_MS, runUnderAttack, type UnderAttack } from './harness.js';
 import { httpFamilies } from './http-attacks.js';
 import { chatPayloads } from './payloads.js';
 import { wsFamilies } from './ws-attacks.js';
@@ -20,12 +20,12 @@ test.after(async (ctx) => {
 
 /** A browser's visit: the page, then a connection that says hello and is welcomed. */
 async function chats(url: string): Promise<void> {
-  const page = await httpRequest(url.replace('ws://', 'http://'), { timeoutMs: 3000 });
+  const page = await httpRequest(url.replace('ws://', 'http://'), { timeoutMs: NORMAL_MS });
   assert.is(page.status, 200);
-  const c = await TestClient.open(url, {}, 3000);
+  const c = await TestClient.open(url, {}, NORMAL_MS);
   try {
     c.send('WSHello visitor');
-    const [welcome] = await c.waitFor(1, 3000);
+    const [welcome] = await c.waitFor(1, NORMAL_MS);
     assert.match(welcome!, /^WSWelcome visitor\d*$/);
   } finally {
     c.ws.terminate();

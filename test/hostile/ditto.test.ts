@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TestClient } from '../support/ws.js';
-import { assault, runUnderAttack, type UnderAttack } from './harness.js';
+import { assault, NORMAL_MS, runUnderAttack, type UnderAttack } from './harness.js';
 import { httpFamilies } from './http-attacks.js';
 import { dittoPayloads } from './payloads.js';
 import { wsFamilies } from './ws-attacks.js';
@@ -21,12 +21,12 @@ const basic = `Basic ${Buffer.from('ditto:ditto').toString('base64')}`;
 
 /** A Ditto session: a subscription acknowledged, a command answered with its correlation-id. */
 async function serves(url: string): Promise<void> {
-  const c = await TestClient.open(`${url}/ws/2`, { headers: { authorization: basic } }, 3000);
+  const c = await TestClient.open(`${url}/ws/2`, { headers: { authorization: basic } }, NORMAL_MS);
   try {
     c.send('START-SEND-EVENTS?filter=eq(attributes/a,1)');
-    assert.equal(await c.waitFor(1, 3000), ['START-SEND-EVENTS:ACK']);
+    assert.equal(await c.waitFor(1, NORMAL_MS), ['START-SEND-EVENTS:ACK']);
     c.send(JSON.stringify({ topic: 'org.example/normal/things/twin/commands/retrieve', path: '/', headers: { 'correlation-id': 'normal-1' } }));
-    const [, answer] = await c.waitFor(2, 3000);
+    const [, answer] = await c.waitFor(2, NORMAL_MS);
     assert.is((JSON.parse(answer!) as { headers: Record<string, string> }).headers['correlation-id'], 'normal-1');
   } finally {
     c.ws.terminate();

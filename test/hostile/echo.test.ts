@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TestClient } from '../support/ws.js';
-import { assault, runUnderAttack, type UnderAttack } from './harness.js';
+import { assault, NORMAL_MS, runUnderAttack, type UnderAttack } from './harness.js';
 import { httpFamilies } from './http-attacks.js';
 import { jsonPayloads } from './payloads.js';
 import { wsFamilies } from './ws-attacks.js';
@@ -18,10 +18,10 @@ test.after(async (ctx) => {
 });
 
 async function echoes(url: string): Promise<void> {
-  const c = await TestClient.open(url, {}, 3000);
+  const c = await TestClient.open(url, {}, NORMAL_MS);
   try {
     c.send('{"still":"here"}');
-    assert.equal(await c.waitFor(1, 3000), ['{"still":"here"}\n']);
+    assert.equal(await c.waitFor(1, NORMAL_MS), ['{"still":"here"}\n']);
   } finally {
     c.ws.terminate();
   }

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { tmpDir } from '../support/tmp.js';
 import { startUnixEcho, type UnixEcho } from '../support/unix-echo.js';
 import { TestClient } from '../support/ws.js';
-import { assault, runUnderAttack, type UnderAttack } from './harness.js';
+import { assault, NORMAL_MS, runUnderAttack, type UnderAttack } from './harness.js';
 import { httpFamilies } from './http-attacks.js';
 import { jsonPayloads, msgpackPayloads } from './payloads.js';
 import { wsFamilies } from './ws-attacks.js';
@@ -33,10 +33,10 @@ test.after(async (ctx) => {
 });
 
 async function relays(url: string, p: string): Promise<void> {
-  const c = await TestClient.open(`${url}${p}`, {}, 3000);
+  const c = await TestClient.open(`${url}${p}`, {}, NORMAL_MS);
   try {
     c.send('still here');
-    assert.equal(await c.waitFor(1, 3000), ['still here']);
+    assert.equal(await c.waitFor(1, NORMAL_MS), ['still here']);
   } finally {
     c.ws.terminate();
   }

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { WireClient } from '../support/thingsdb-wire.js';
-import { assault, runUnderAttack, type UnderAttack } from './harness.js';
+import { pkg, WireClient } from '../support/thingsdb-wire.js';
+import { assault, NORMAL_MS, runUnderAttack, type UnderAttack } from './harness.js';
 import { httpFamilies } from './http-attacks.js';
 import { msgpackPayloads, thingsdbPayloads } from './payloads.js';
 import { wsFamilies } from './ws-attacks.js';
@@ -19,11 +19,15 @@ test.after(async (ctx) => {
 
 /** A client that logs in and queries. */
 async function answers(url: string): Promise<void> {
-  const c = await WireClient.open(url);
+  const c = await WireClient.open(url, {}, NORMAL_MS);
+  const ask = (id: number, type: number, value?: unknown) => {
+    c.send(pkg(id, type, value));
+    return c.next(NORMAL_MS);
+  };
   try {
-    assert.equal(await c.ask(1, 32), { id: 1, type: 16, value: undefined });
-    assert.equal(await c.ask(2, 33, ['admin', 'pass']), { id: 2, type: 17, value: undefined });
-    assert.equal(await c.ask(3, 34, ['//stuff', '1 + 1;']), { id: 3, type: 18, value: 2 });
+    assert.equal(await ask(1, 32), { id: 1, type: 16, value: undefined });
+    assert.equal(await ask(2, 33, ['admin', 'pass']), { id: 2, type: 17, value: undefined });
+    assert.equal(await ask(3, 34, ['//stuff', '1 + 1;']), { id: 3, type: 18, value: 2 });
   } finally {
     await c.close();
   }

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { repoRoot } from '../support/cli.js';
 import { tmpDir } from '../support/tmp.js';
 import { TestClient } from '../support/ws.js';
-import { assault, runUnderAttack, type UnderAttack } from './harness.js';
+import { assault, NORMAL_MS, runUnderAttack, type UnderAttack } from './harness.js';
 import { httpFamilies } from './http-attacks.js';
 import { dittoPayloads, jsonPayloads } from './payloads.js';
 import { wsFamilies } from './ws-attacks.js';
@@ -50,10 +50,10 @@ test.after(async (ctx) => {
 });
 
 async function echoes(url: string): Promise<void> {
-  const c = await TestClient.open(`${url}/any/path`, { headers: { authorization: basic } }, 3000);
+  const c = await TestClient.open(`${url}/any/path`, { headers: { authorization: basic } }, NORMAL_MS);
   try {
     c.send('still here');
-    assert.equal(await c.waitFor(1, 3000), ['still here']);
+    assert.equal(await c.waitFor(1, NORMAL_MS), ['still here']);
   } finally {
     c.ws.terminate();
   }

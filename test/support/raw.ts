@@ -10,6 +10,8 @@ export interface RawReply {
   readonly closedByServer: boolean;
   /** How long the connection lived, in ms. */
   readonly ms: number;
+  /** We cut it at `timeoutMs`: the server neither finished nor closed by then. */
+  readonly timedOut: boolean;
 }
 
 export interface RawOptions {
@@ -32,6 +34,7 @@ export function raw(address: RawAddress, chunks: Buffer | string | readonly (Buf
   return new Promise((resolve) => {
     const parts: Buffer[] = [];
     let byServer = false;
+    let timedOut = false;
     const timers: NodeJS.Timeout[] = [];
     const socket = typeof address === 'number' ? net.connect(address, '127.0.0.1') : net.connect(address.path);
     socket.on('connect', () => {
@@ -54,9 +57,12 @@ export function raw(address: RawAddress, chunks: Buffer | string | readonly (Buf
     socket.on('close', () => {
       for (const t of timers) clearTimeout(t);
       clearTimeout(cut);
-      resolve({ reply: Buffer.concat(parts).toString('latin1'), closedByServer: byServer, ms: performance.now() - started });
+      resolve({ reply: Buffer.concat(parts).toString('latin1'), closedByServer: byServer, ms: performance.now() - started, timedOut });
     });
-    const cut = setTimeout(() => socket.destroy(), timeoutMs);
+    const cut = setTimeout(() => {
+      timedOut = true;
+      socket.destroy();
+    }, timeoutMs);
   });
 }
 
