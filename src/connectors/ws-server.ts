@@ -218,17 +218,18 @@ export const wsServer = defineConnector({
               return;
             }
           }
-          void guard!.admit(req).then((admission) => {
+          void guard!.admit(req).then(async (admission) => {
             if (socket.destroyed) return;
             if (!admission.ok) {
               ctx.log.info(`handshake from ${from} refused with ${admission.status}: ${admission.reason}`);
               refuse(socket, admission.status, admission.reason, admission.headers);
               return;
             }
-            const target = config.upstream === undefined ? undefined : resolveTarget(config.upstream, req);
-            if (typeof target === 'string') {
-              ctx.log.info(`handshake from ${from} refused with 403: ${target}`);
-              refuse(socket, 403, target);
+            const target = config.upstream === undefined ? undefined : await resolveTarget(config.upstream, req);
+            if (socket.destroyed) return;
+            if (target !== undefined && 'status' in target) {
+              ctx.log.info(`handshake from ${from} refused with ${target.status}: ${target.detail}`);
+              refuse(socket, target.status, target.reason);
               return;
             }
             wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req, socket, admission.identity, target));
