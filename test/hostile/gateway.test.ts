@@ -52,7 +52,7 @@ for (const [name, p] of [
     await assault(ctx.proc!, {
       target: `gateway to ${name}`,
       address: port,
-      families: [...httpFamilies({ port, path: p }), ...wsFamilies({ port, path: p, payloads })],
+      families: [...httpFamilies({ port, path: p }), ...wsFamilies({ port, path: p, payloads, upstream: true })],
       normal: async () => {
         await relays(ctx.url!, '/echo');
         await relays(ctx.url!, '/tcp');

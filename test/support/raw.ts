@@ -110,9 +110,12 @@ export function frame(opcode: number, payload: Buffer, options: FrameOptions = {
 }
 
 /** The close code of the first close frame the server sent after its 101 response (0 when none). */
-export function closeCodeAfterUpgrade(reply: string): number {
+export const closeCodeAfterUpgrade = (reply: string): number => closeAfterUpgrade(reply).code;
+
+/** The code and reason of the first close frame the server sent after its 101 response (code 0 when none). */
+export function closeAfterUpgrade(reply: string): { code: number; reason: string } {
   const at = reply.indexOf('\r\n\r\n');
-  if (!reply.startsWith('HTTP/1.1 101') || at < 0) return 0;
+  if (!reply.startsWith('HTTP/1.1 101') || at < 0) return { code: 0, reason: '' };
   let rest = Buffer.from(reply.slice(at + 4), 'latin1');
   // Skip the frames before the close (a server that speaks first, an echo).
   while (rest.length >= 2) {
@@ -120,16 +123,16 @@ export function closeCodeAfterUpgrade(reply: string): number {
     let len = rest[1]! & 0x7f;
     let off = 2;
     if (len === 126) {
-      if (rest.length < 4) return 0;
+      if (rest.length < 4) return { code: 0, reason: '' };
       len = rest.readUInt16BE(2);
       off = 4;
     } else if (len === 127) {
-      if (rest.length < 10) return 0;
+      if (rest.length < 10) return { code: 0, reason: '' };
       len = Number(rest.readBigUInt64BE(2));
       off = 10;
     }
-    if (opcode === 8) return len >= 2 && rest.length >= off + 2 ? rest.readUInt16BE(off) : 1005;
+    if (opcode === 8) return len >= 2 && rest.length >= off + 2 ? { code: rest.readUInt16BE(off), reason: rest.subarray(off + 2, off + len).toString() } : { code: 1005, reason: '' };
     rest = rest.subarray(off + len);
   }
-  return 0;
+  return { code: 0, reason: '' };
 }
