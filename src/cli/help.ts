@@ -1,7 +1,7 @@
 export const MAIN_HELP = `tremolo: run stream-processing flows of WebSocket, socket, file and timer connectors
 
 Usage
-  tremolo run FLOW... [--arg NAME=VALUE]... [--api [HOST:]PORT] [--status] [--watch] [--workers N|auto]
+  tremolo run FLOW... [--arg NAME=VALUE]... [--api [HOST:]PORT] [--api-allow-host NAME]... [--status] [--watch] [--workers N|auto]
               [--map-address FROM=TO]... [--drain-timeout MS] [--log-level LEVEL]
   tremolo validate FLOW...
   tremolo convert FILE.troy
@@ -45,7 +45,13 @@ Options
   --api [HOST:]PORT    serve the status API and /metrics (loopback unless HOST is given):
                        GET /v1/version, /v1/status, /v1/flows[/ID[/connectors[/ALIAS]]],
                        PATCH those with {"status":"paused"|"running"}, GET /metrics (Prometheus);
-                       GET / is a live drawing of the flows (events/s per link, errors): open it
+                       GET / is a live drawing of the flows (events/s per link, errors): open it.
+                       /v1/status is 200 "ok" only when every flow runs and no connector is
+                       paused, connecting, reconnecting or gave up; else 503 "degraded" naming them
+  --api-allow-host NAME
+                       a Host the status API answers besides IP addresses, localhost and
+                       *.localhost (repeatable; .example.com: it and every name under it; *: any).
+                       Others get 403, which keeps web pages out through DNS rebinding
   --status             a live table of connectors on stderr (redrawn on a terminal, else every 10 s)
   --watch              reload when a flow file or a module it uses changes: the new version is
                        checked first, then swapped in; connectors that did not change keep their

@@ -23,6 +23,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     'log-level': { type: 'string' },
     'drain-timeout': { type: 'string' },
     api: { type: 'string' },
+    'api-allow-host': { type: 'string', multiple: true },
     status: { type: 'boolean' },
     watch: { type: 'boolean' },
     workers: { type: 'string' },
@@ -52,7 +53,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
   const runtime = await Runtime.start(positionals, options);
   reportReady();
-  const server = api === undefined ? undefined : new ApiServer(() => runtime.flows, { ...api, version: version(), log });
+  const allowedHosts = (values['api-allow-host'] as string[] | undefined) ?? [];
+  const server = api === undefined ? undefined : new ApiServer(() => runtime.flows, { ...api, version: version(), log, allowedHosts });
   await server?.start();
   const stopTable = values.status === true ? new StatusTable(() => runtime.flows).start() : undefined;
   const watcher = values.watch === true ? new Watcher(runtime, positionals, options, log) : undefined;

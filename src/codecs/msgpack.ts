@@ -21,6 +21,10 @@ const OPTIONS = {
   // A decoded byte string is a view of the frame, as the binary codec's output is: frames are never
   // reused, and msgpackr's copying mode halves decode speed for values holding bytes.
   copyBuffers: false,
+  // msgpackr otherwise reads its private reference extensions (0x69, 0x70) from any peer, and a few
+  // bytes make a value that contains itself: every JSON.stringify, deep copy or walk of the event
+  // after that throws or never ends. No plain MessagePack writer produces them.
+  structuredClone: false,
 } as unknown as Options;
 
 // The size of each MessagePack token, header included, that its first byte gives; 0 for those whose

@@ -3,6 +3,10 @@ import { parse, stringify, type DocumentOptions, type ParseOptions, type SchemaO
 import { defineCodec } from '../runtime/codec-api.js';
 import { reason } from '../runtime/errors.js';
 import { describe } from './text-line.js';
+import { yamlDepthBound } from './yaml-depth.js';
+
+/** How deeply a document may nest: far beyond any real document, far short of the parser's stack. */
+export const MAX_YAML_DEPTH = 256;
 
 // YAML 1.2 core schema plus `!!binary`, so that bytes survive a round trip as bytes. Aliases are
 // capped (the library's default of 100) so that a "billion laughs" document cannot expand without
@@ -20,7 +24,7 @@ const firstLine = (err: unknown): string => {
 export const yaml = defineCodec({
   name: 'yaml',
   description:
-    'One YAML 1.2 document to a value and back; bytes as `!!binary`. A blank frame carries nothing; several documents in one frame are an error.',
+    'One YAML 1.2 document to a value and back; bytes as `!!binary`. A blank frame carries nothing; several documents in one frame are an error, and so is one nested deeper than 256 levels.',
   mimeTypes: ['application/yaml', 'application/x-yaml', 'text/yaml'],
   create() {
     return {
@@ -28,6 +32,7 @@ export const yaml = defineCodec({
         if (!isUtf8(data)) throw new Error('invalid YAML: not valid UTF-8');
         const text = data.toString('utf8');
         if (text.trim() === '') return undefined;
+        if (yamlDepthBound(text, MAX_YAML_DEPTH) > MAX_YAML_DEPTH) throw new Error(`invalid YAML: nested deeper than ${MAX_YAML_DEPTH} levels`);
         try {
           return parse(text, PARSE);
         } catch (err) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineConnector } from '../runtime/connector-api.js';
+import { quote } from '../runtime/errors.js';
 
 /**
  * Stops the runtime. Unlike Tremor's, it honours the event: `{ exit: CODE, delay: MS }` exits with
@@ -26,7 +27,7 @@ export const exit = defineConnector({
         const code = record && typeof data.exit === 'number' && Number.isInteger(data.exit) ? data.exit : 0;
         const delay = record && typeof data.delay === 'number' && data.delay >= 0 ? data.delay : config.delay;
         if (record && data.exit !== undefined && code !== data.exit) {
-          ctx.fail(event, 'ERR_CONFIG_INVALID', `${ctx.alias}: "exit" must be an integer, received ${JSON.stringify(data.exit)}; exiting with 0`);
+          ctx.fail(event, 'ERR_CONFIG_INVALID', `${ctx.alias}: "exit" must be an integer, received ${quote(data.exit)}; exiting with 0`);
         }
         requested = true;
         ctx.log.info(`exit ${code} requested${delay > 0 ? `, in ${delay} ms` : ''}`);

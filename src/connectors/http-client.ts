@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { z } from 'zod';
 import { defineConnector } from '../runtime/connector-api.js';
-import { reason, type ErrorCode } from '../runtime/errors.js';
+import { quote, reason, type ErrorCode } from '../runtime/errors.js';
 import type { TremoloEvent } from '../runtime/event.js';
 import { encodeBody, pushBody } from './shared/http-body.js';
 import { firstValue, headersFrom, HeadersSchema, isToken, type HeaderRecord } from './shared/http-headers.js';
@@ -55,6 +55,12 @@ const Config = z.preprocess(fromTremor, z
     timeout_ms: z.number().int().positive().default(30_000).describe('a request without its whole response within this fails to err (ERR_TIMEOUT)'),
     max_concurrency: z.number().int().positive().default(16).describe('requests in flight at once; the next ones wait in order'),
     max_waiting: z.number().int().min(0).default(1000).describe('requests waiting for a free slot; past it a request fails to err (ERR_QUEUE_FULL)'),
+    max_body_size: z
+      .number()
+      .int()
+      .positive()
+      .default(16 * 1024 * 1024)
+      .describe('largest response body read, in bytes; a bigger one is cut off and the request fails to err (ERR_PROCESSOR_MAX_LENGTH)'),
   })
   .superRefine((c, ctx) => {
     const url = parseHttpUrl(c.url);
@@ -106,13 +112,13 @@ export const httpClient = defineConnector({
       const own = event.meta.http_client as { request?: unknown; correlation?: unknown } | undefined;
       const over = own?.request ?? {};
       if (typeof over !== 'object' || over === null || Array.isArray(over)) {
-        reject(event, `meta.http_client.request must be a record { method, url, headers }, received ${JSON.stringify(over)}`);
+        reject(event, `meta.http_client.request must be a record { method, url, headers }, received ${quote(over)}`);
         return undefined;
       }
       const given = over as { method?: unknown; url?: unknown; headers?: unknown };
       const verb = given.method ?? method;
       if (typeof verb !== 'string' || !isToken(verb)) {
-        reject(event, `meta.http_client.request.method must be an HTTP method such as GET or POST, received ${JSON.stringify(verb)}`);
+        reject(event, `meta.http_client.request.method must be an HTTP method such as GET or POST, received ${quote(verb)}`);
         return undefined;
       }
       let url: URL;
@@ -120,11 +126,11 @@ export const httpClient = defineConnector({
         if (given.url !== undefined && typeof given.url !== 'string') throw new Error();
         url = new URL(given.url ?? config.url, config.url);
       } catch {
-        reject(event, `meta.http_client.request.url must be a url, absolute or relative to ${config.url}, received ${JSON.stringify(given.url)}`);
+        reject(event, `meta.http_client.request.url must be a url, absolute or relative to ${config.url}, received ${quote(given.url)}`);
         return undefined;
       }
       if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        reject(event, `meta.http_client.request.url must be http:// or https://, received ${JSON.stringify(given.url)}`);
+        reject(event, `meta.http_client.request.url must be http:// or https://, received ${quote(given.url)}`);
         return undefined;
       }
       const extra = headersFrom(given.headers, 'meta.http_client.request.headers');
@@ -191,7 +197,21 @@ export const httpClient = defineConnector({
       });
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let size = 0;
+        // A server may send without end: what is held for one response is bounded.
+        const tooBig = (): void => {
+          if (settle()) failed(job, 'ERR_PROCESSOR_MAX_LENGTH', `the response body is over max_body_size (${config.max_body_size} bytes); cut off`);
+          req.destroy();
+        };
+        if (Number(res.headers['content-length'] ?? 0) > config.max_body_size) {
+          tooBig();
+          return;
+        }
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > config.max_body_size) tooBig();
+          else chunks.push(chunk);
+        });
         res.on('error', (err: Error) => {
           if (settle()) failed(job, 'ERR_WRITE_FAILED', `the response broke off: ${reason(err)}`);
         });

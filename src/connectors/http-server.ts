@@ -4,12 +4,12 @@ import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { z } from 'zod';
 import { defineConnector, type SourceStream } from '../runtime/connector-api.js';
-import { reason, type ErrorCode } from '../runtime/errors.js';
+import { quote, reason, type ErrorCode } from '../runtime/errors.js';
 import type { TremoloEvent } from '../runtime/event.js';
 import { claimed, encodeBody, pushBody } from './shared/http-body.js';
 import { acceptedMimes, firstValue, headersFrom, mimeBase } from './shared/http-headers.js';
 import { RequestBook } from './shared/http-requests.js';
-import { parseHttpUrl, type HttpAddress } from './shared/http-url.js';
+import { parseHttpUrl, requestUrl, type HttpAddress } from './shared/http-url.js';
 import { loadServerTls, ServerTlsSchema } from './shared/tls.js';
 import { formatHostPort } from './shared/ws-url.js';
 import type { Identity } from './shared/auth/authenticate.js';
@@ -32,6 +32,12 @@ const Config = z
       .positive()
       .default(10_000)
       .describe('a request not answered this long after its body was read is answered 504'),
+    request_timeout_ms: z
+      .number()
+      .int()
+      .positive()
+      .default(30_000)
+      .describe('a client that has not sent its whole request (headers and body) this long after it began is answered 408 and disconnected: a slow sender holds a connection no longer'),
     auth: HandshakeSchema.auth,
     allowed_origins: HandshakeSchema.allowed_origins,
   })
@@ -103,39 +109,50 @@ export const httpServer = defineConnector({
       }
     };
 
-    let guard: HandshakeGuard | undefined;
-    /** Credentials and Origin first, before the request becomes an event. */
-    const admit = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-      if (guard === undefined) {
-        accept(req, res, undefined);
-        return;
-      }
-      void guard.admit(req).then((a) => {
-        if (a.ok) {
-          accept(req, res, a.identity);
-          return;
-        }
-        ctx.log.info(`request ${req.method} ${req.url} from ${req.socket.remoteAddress} refused with ${a.status}: ${a.reason}`);
-        const body = `${a.status} ${http.STATUS_CODES[a.status]}: ${a.reason}\n`;
-        res.writeHead(a.status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), ...a.headers });
-        res.end(body);
-      });
+    /** An answer of the connector's own to a request that never became an event. */
+    const plain = (res: http.ServerResponse, status: number, text: string, headers: http.OutgoingHttpHeaders = {}): void => {
+      const body = `${status} ${http.STATUS_CODES[status]}: ${text}\n`;
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers });
+      res.end(body);
     };
 
-    const accept = (req: http.IncomingMessage, res: http.ServerResponse, identity: Identity | undefined): void => {
+    let guard: HandshakeGuard | undefined;
+    /** The request-target, then credentials and Origin, before the request becomes an event. */
+    const admit = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+      const target = requestUrl(req.url ?? '/', scheme, req.headers.host, boundHost);
+      if (typeof target === 'string') {
+        ctx.log.info(`request from ${req.socket.remoteAddress}:${req.socket.remotePort} refused with 400: ${target}`);
+        plain(res, 400, target, { connection: 'close' });
+        return;
+      }
+      if (guard === undefined) {
+        accept(req, res, target, undefined);
+        return;
+      }
+      guard.admit(req).then(
+        (a) => {
+          if (a.ok) {
+            accept(req, res, target, a.identity);
+            return;
+          }
+          ctx.log.info(`request ${req.method} ${target.pathname} from ${req.socket.remoteAddress} refused with ${a.status}: ${a.reason}`);
+          plain(res, a.status, a.reason, a.headers);
+        },
+        (err: unknown) => {
+          // A fault of the check itself, not of the client's credentials: answered, and logged as the bug it is.
+          ctx.log.error(`request ${req.method} ${target.pathname} from ${req.socket.remoteAddress}: checking its credentials failed: ${reason(err)}; answered 500`);
+          if (!res.headersSent) plain(res, 500, 'the credentials could not be checked', { connection: 'close' });
+        },
+      );
+    };
+
+    const accept = (req: http.IncomingMessage, res: http.ServerResponse, target: URL, identity: Identity | undefined): void => {
       if (stopping) {
-        res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
-        res.end('503 Service Unavailable: the server is stopping\n');
+        plain(res, 503, 'the server is stopping', { connection: 'close' });
         return;
       }
       const socket: Socket = req.socket;
       const id = randomUUID();
-      let target: URL;
-      try {
-        target = new URL(req.url ?? '/', `${scheme}://${req.headers.host ?? boundHost}`);
-      } catch {
-        target = new URL(req.url ?? '/', `${scheme}://${boundHost}`);
-      }
       const method = req.method ?? 'GET';
       const request = {
         method,
@@ -181,7 +198,7 @@ export const httpServer = defineConnector({
       const response = (event.meta.http_server as { response?: { status?: unknown; headers?: unknown } } | undefined)?.response;
       const status = response?.status ?? 200;
       if (typeof status !== 'number' || !Number.isInteger(status) || status < 200 || status > 599) {
-        ctx.fail(event, 'ERR_WRITE_FAILED', `${ctx.alias}: meta.http_server.response.status must be an integer from 200 to 599, received ${JSON.stringify(status)}; request ${p.id} answered 500`);
+        ctx.fail(event, 'ERR_WRITE_FAILED', `${ctx.alias}: meta.http_server.response.status must be an integer from 200 to 599, received ${quote(status)}; request ${p.id} answered 500`);
         refuse(p, 500, 'the flow gave an invalid response status');
         return;
       }
@@ -222,16 +239,23 @@ export const httpServer = defineConnector({
         if (config.auth !== undefined || config.allowed_origins !== undefined) {
           guard = await HandshakeGuard.create({ auth: config.auth, allowed_origins: config.allowed_origins, max_connections: Number.POSITIVE_INFINITY });
         }
-        server = tls === undefined ? http.createServer() : https.createServer(tls);
+        // Node checks these timeouts every connectionsCheckingInterval (30 s by default): checked
+        // at least every second, a slow sender is cut close to request_timeout_ms.
+        const limits = {
+          requestTimeout: config.request_timeout_ms,
+          headersTimeout: Math.min(60_000, config.request_timeout_ms),
+          connectionsCheckingInterval: Math.min(1000, config.request_timeout_ms),
+        };
+        server = tls === undefined ? http.createServer(limits) : https.createServer({ ...tls, ...limits });
         server.on('request', admit);
         // A broken request or TLS handshake concerns that one client; the server goes on.
         server.on('tlsClientError', (err: Error, socket: Socket) => {
           ctx.log.debug(`TLS handshake from ${socket.remoteAddress}:${socket.remotePort} failed: ${err.message}`);
           socket.destroy();
         });
-        server.on('clientError', (err: Error, socket: Socket) => {
+        server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
           ctx.log.debug(`bad request from ${socket.remoteAddress}:${socket.remotePort}: ${err.message}`);
-          if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+          if (socket.writable) socket.end(`HTTP/1.1 ${clientErrorStatus(err)}\r\nConnection: close\r\n\r\n`);
           else socket.destroy();
         });
         await new Promise<void>((resolve, reject) => {
@@ -287,3 +311,10 @@ export const httpServer = defineConnector({
 });
 
 export type HttpServerConfig = z.output<typeof Config>;
+
+/** The answer to a request Node's parser refused: too slow (408), headers too big (431), else malformed (400). */
+function clientErrorStatus(err: NodeJS.ErrnoException): string {
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return '408 Request Timeout';
+  if (err.code === 'HPE_HEADER_OVERFLOW') return '431 Request Header Fields Too Large';
+  return '400 Bad Request';
+}

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { defineConnector } from '../runtime/connector-api.js';
 import { reason } from '../runtime/errors.js';
 import { hostPortPeers } from './shared/reply-routing.js';
-import { SocketConnections } from './shared/socket-connections.js';
+import { limitConnections, MaxConnectionsSchema, SocketConnections } from './shared/socket-connections.js';
 import { applySocketOptions, reusePortSupported, SocketOptionsSchema } from './shared/socket-options.js';
 import { BufSizeSchema, WaterMarksSchema } from './shared/socket-io.js';
 import { listen } from './shared/socket-listen.js';
@@ -16,6 +16,8 @@ const Config = z
   .strictObject({
     url: z.string().describe('host:port or tcp://host:port to listen on; port 0 picks a free port'),
     backlog: z.number().int().positive().default(128).describe('pending connections not yet accepted'),
+    max_connections: MaxConnectionsSchema,
+    max_connections_per_ip: z.number().int().positive().optional().describe('open connections per client address at most; one more is closed as soon as it is accepted (logged)'),
     socket_options: SocketOptionsSchema,
     buf_size: BufSizeSchema,
     tls: ServerTlsSchema.optional().describe('{ cert, key } files: every connection is TLS'),
@@ -47,10 +49,26 @@ export const tcpServer = defineConnector({
     const address = parseHostPort(config.url, 'tcp') as HostPort;
     const secure = config.tls !== undefined;
     const connections = new SocketConnections(ctx, config, hostPortPeers);
+    const perIp = new Map<string, number>();
     let server: Server | undefined;
 
     const accept = (socket: Socket): void => {
       const peer = Object.freeze({ host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 });
+      const max = config.max_connections_per_ip;
+      if (max !== undefined) {
+        const open = perIp.get(peer.host) ?? 0;
+        if (open >= max) {
+          ctx.log.info(`connection from ${formatHostPort(peer.host, peer.port)} closed at once: max_connections_per_ip (${max}) reached for ${peer.host}`);
+          socket.destroy();
+          return;
+        }
+        perIp.set(peer.host, open + 1);
+        socket.once('close', () => {
+          const left = (perIp.get(peer.host) ?? 1) - 1;
+          if (left > 0) perIp.set(peer.host, left);
+          else perIp.delete(peer.host);
+        });
+      }
       connections.accept(socket, { tls: secure, peer, ...clientIdentity(socket) }, formatHostPort(peer.host, peer.port));
     };
 
@@ -68,6 +86,7 @@ export const tcpServer = defineConnector({
           });
         }
         server.on('connection', (socket: Socket) => applySocketOptions(socket, config.socket_options));
+        limitConnections(server, config.max_connections, ctx.log);
         await listen(server, { host: address.host, port: address.port, backlog: config.backlog, reusePort: config.socket_options.SO_REUSEPORT });
         server.on('error', (err) => ctx.log.error(`server error: ${reason(err)}`));
         const bound = server.address() as AddressInfo;

@@ -3,7 +3,7 @@ import net, { type Server, type Socket } from 'node:net';
 import { z } from 'zod';
 import { defineConnector } from '../runtime/connector-api.js';
 import { reason } from '../runtime/errors.js';
-import { peerIds, SocketConnections } from './shared/socket-connections.js';
+import { limitConnections, MaxConnectionsSchema, peerIds, SocketConnections } from './shared/socket-connections.js';
 import { listen } from './shared/socket-listen.js';
 import { BufSizeSchema, WaterMarksSchema } from './shared/socket-io.js';
 import { claimSocketPath, parsePermissions, releaseSocketPath } from './shared/unix-socket-path.js';
@@ -13,6 +13,7 @@ const Config = z
     path: z.string().min(1).describe('the socket file to listen on; a stale one (nobody answers on it) is replaced, a live one refused'),
     permissions: z.string().optional().describe('the socket file’s mode in octal ("0o600", "600", Tremor’s "=600"), set right after binding; default: per the umask'),
     backlog: z.number().int().positive().default(128).describe('pending connections not yet accepted'),
+    max_connections: MaxConnectionsSchema,
     buf_size: BufSizeSchema,
     ...WaterMarksSchema,
   })
@@ -46,6 +47,7 @@ export const unixSocketServer = defineConnector({
       async start() {
         await claimSocketPath(config.path);
         server = net.createServer(accept);
+        limitConnections(server, config.max_connections, ctx.log);
         await listen(server, { path: config.path, backlog: config.backlog });
         bound = true;
         if (config.permissions !== undefined) await chmod(config.path, parsePermissions(config.permissions) as number);

@@ -65,9 +65,8 @@ export class RuntimeError extends Error {
 
 export const isRuntimeError = (err: unknown): err is RuntimeError => err instanceof RuntimeError;
 
-/** The reason of anything thrown, as one line. */
-export const reason = (err: unknown): string =>
-  err instanceof Error ? err.message : typeof err === 'string' ? err : JSON.stringify(err);
+/** The reason of anything thrown, as one line. Never throws itself (a thrown bigint or cycle is quoted as it can be). */
+export const reason = (err: unknown): string => (err instanceof Error ? err.message : typeof err === 'string' ? err : quote(err, Number.POSITIVE_INFINITY));
 
 /** A value quoted for a message: strings in double quotes, the rest as JSON, cut at `max` characters. */
 export function quote(value: unknown, max = 80): string {

@@ -1,45 +1,12 @@
-import net from 'node:net';
 import WebSocket from 'ws';
+import { closeCodeAfterUpgrade, frame, raw, upgradeRequest } from '../support/raw.js';
 import type { Scenario } from './scenario.js';
 import { startEchoServer } from './server-process.js';
 
-/** Sends raw bytes on a fresh TCP connection; resolves with what came back before the server closed it. */
-function raw(port: number, bytes: Buffer | string, keepOpenMs = 0): Promise<{ reply: string; closedByServer: boolean }> {
-  return new Promise((resolve) => {
-    let reply = '';
-    let byServer = false;
-    const socket = net.connect(port, '127.0.0.1', () => {
-      socket.write(bytes);
-      if (keepOpenMs === 0) return;
-      setTimeout(() => socket.destroy(), keepOpenMs);
-    });
-    socket.on('data', (d) => (reply += d.toString('latin1')));
-    socket.on('end', () => (byServer = true));
-    socket.on('close', () => resolve({ reply, closedByServer: byServer }));
-    socket.on('error', () => undefined);
-    socket.setTimeout(10_000, () => socket.destroy());
-  });
-}
-
-const upgrade = (port: number): string =>
-  `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`;
-
-/** A WebSocket frame as a client would write it, `masked` or (illegally) not. */
-function frame(opcode: number, payload: Buffer, masked = true): Buffer {
-  const len = payload.length;
-  const head = len < 126 ? Buffer.from([0x80 | opcode, (masked ? 0x80 : 0) | len]) : Buffer.from([0x80 | opcode, (masked ? 0x80 : 0) | 126, len >> 8, len & 255]);
-  if (!masked) return Buffer.concat([head, payload]);
-  const mask = Buffer.from([1, 2, 3, 4]);
-  const body = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]!));
-  return Buffer.concat([head, mask, body]);
-}
-
 /** An upgrade, then a frame: the WebSocket close code the server answers with (0 when none). */
 async function afterUpgrade(port: number, bytes: Buffer): Promise<number> {
-  const { reply } = await raw(port, Buffer.concat([Buffer.from(upgrade(port)), bytes]));
-  const at = reply.indexOf('\r\n\r\n');
-  const rest = Buffer.from(reply.slice(at + 4), 'latin1');
-  return rest.length >= 4 && (rest[0]! & 0x0f) === 8 ? rest.readUInt16BE(2) : 0;
+  const { reply } = await raw(port, Buffer.concat([Buffer.from(upgradeRequest(port)), bytes]));
+  return closeCodeAfterUpgrade(reply);
 }
 
 async function echoes(url: string): Promise<boolean> {
@@ -89,12 +56,12 @@ export const hostile: Scenario = {
         return code === 1007 ? undefined : `closed with ${code}, expected 1007`;
       }],
       ['unmasked client frame', async () => {
-        const code = await afterUpgrade(port, frame(1, Buffer.from('hi'), false));
+        const code = await afterUpgrade(port, frame(1, Buffer.from('hi'), { masked: false }));
         return code === 1002 ? undefined : `closed with ${code}, expected 1002`;
       }],
       ['slowloris handshake', async () => {
         const started = performance.now();
-        const r = await raw(port, 'GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n', 8000);
+        const r = await raw(port, 'GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n', { keepOpenMs: 8000 });
         const ms = performance.now() - started;
         return ms < 5000 ? undefined : `held for ${ms.toFixed(0)} ms (handshake_timeout_ms is 500)${r.closedByServer ? '' : ', not closed by the server'}`;
       }],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quote } from '../../runtime/errors.js';
 
 /** Headers as metadata carries them: names in lower case, a value or several. */
 export type HeaderRecord = Record<string, string | string[]>;
@@ -16,7 +17,7 @@ export const isToken = (text: string): boolean => TOKEN.test(text);
  */
 export function headersFrom(value: unknown, where: string): HeaderRecord | string {
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) return `${where} must be a record of header values, received ${JSON.stringify(value)}`;
+  if (typeof value !== 'object' || Array.isArray(value)) return `${where} must be a record of header values, received ${quote(value)}`;
   const out: HeaderRecord = {};
   for (const [name, v] of Object.entries(value as Record<string, unknown>)) {
     if (!isToken(name)) return `${where}: ${JSON.stringify(name)} is not a header name`;
@@ -24,7 +25,7 @@ export function headersFrom(value: unknown, where: string): HeaderRecord | strin
     const texts: string[] = [];
     for (const one of values) {
       if (typeof one !== 'string' && typeof one !== 'number' && typeof one !== 'boolean') {
-        return `${where}.${name} must be text or a list of texts, received ${JSON.stringify(v)}`;
+        return `${where}.${name} must be text or a list of texts, received ${quote(v)}`;
       }
       const text = String(one);
       // A line break in a value would let a pipeline smuggle headers or a second response.

@@ -1,3 +1,4 @@
+import { quote } from '../../runtime/errors.js';
 import type { Origin } from '../../runtime/event.js';
 
 /** What the book needs of a request: its id and the stream it is. */
@@ -61,7 +62,7 @@ export class RequestBook<R extends BookEntry> {
    */
   route(requestId: unknown, origins: readonly Origin[], self: number): R[] | string {
     if (requestId !== undefined) {
-      if (typeof requestId !== 'string') return `meta.http_server.request_id must be a string, received ${JSON.stringify(requestId)}`;
+      if (typeof requestId !== 'string') return `meta.http_server.request_id must be a string, received ${quote(requestId)}`;
       const entry = this.#byId.get(requestId);
       if (entry !== undefined) return [entry];
       return this.#outcomes.get(requestId) ?? `no request ${JSON.stringify(requestId)} (meta.http_server.request_id) is known`;

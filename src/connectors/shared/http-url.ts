@@ -24,3 +24,23 @@ export function parseHttpUrl(text: string): HttpAddress | string {
   const port = url.port === '' ? (secure ? 443 : 80) : Number(url.port);
   return { secure, host, port, path: `${url.pathname}${url.search}` };
 }
+
+/**
+ * The URL a request names: its request-target resolved against the Host it was sent to (the bound
+ * address when the Host header is no valid host). The reason instead when the target itself is no
+ * URL: an absolute-form target such as `http://[/` (RFC 9112 §3.2: answered 400).
+ */
+export function requestUrl(target: string, scheme: 'http' | 'https', host: string | undefined, bound: string): URL | string {
+  if (host !== undefined) {
+    try {
+      return new URL(target, `${scheme}://${host}`);
+    } catch {
+      // A bad Host, or a bad target: which one, the bound address tells.
+    }
+  }
+  try {
+    return new URL(target, `${scheme}://${bound}`);
+  } catch {
+    return `the request-target ${JSON.stringify(target.length > 200 ? `${target.slice(0, 200)}…` : target)} is not a valid URL`;
+  }
+}

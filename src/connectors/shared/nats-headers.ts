@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { headers as natsHeaders, type MsgHdrs } from 'nats';
+import { quote } from '../../runtime/errors.js';
 
 /** The header every published message carries: which tremolo process published it. */
 export const INSTANCE_HEADER = 'Tremolo-Instance';
@@ -30,14 +31,14 @@ export function buildHeaders(fixed: Readonly<Record<string, string>>, fromMeta: 
   const h = natsHeaders();
   for (const [k, v] of Object.entries(fixed)) h.set(k, v);
   if (fromMeta !== undefined && fromMeta !== null) {
-    if (typeof fromMeta !== 'object' || Array.isArray(fromMeta)) return `meta.nats.headers: expected a record of strings, received ${JSON.stringify(fromMeta)}`;
+    if (typeof fromMeta !== 'object' || Array.isArray(fromMeta)) return `meta.nats.headers: expected a record of strings, received ${quote(fromMeta)}`;
     for (const [k, v] of Object.entries(fromMeta)) {
       if (k === INSTANCE_HEADER) continue;
       if (typeof v === 'string') h.set(k, v);
       else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) {
         h.delete(k);
         for (const x of v) h.append(k, x);
-      } else return `meta.nats.headers.${k}: expected a string or a list of strings, received ${JSON.stringify(v)}`;
+      } else return `meta.nats.headers.${k}: expected a string or a list of strings, received ${quote(v)}`;
     }
   }
   h.set(INSTANCE_HEADER, INSTANCE_ID);

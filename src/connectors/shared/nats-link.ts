@@ -1,5 +1,6 @@
 import { connect, type ConnectionOptions, type NatsConnection } from 'nats';
 import type { ConnectorContext } from '../../runtime/connector-api.js';
+import { reason } from '../../runtime/errors.js';
 
 /**
  * One NATS connection and its reconnecting, as the connector host sees it. The `nats` client
@@ -57,8 +58,12 @@ export class NatsLink {
     this.#nc = nc;
     this.#up = true;
     this.ctx.log.debug(`connected to ${nc.getServer()}`);
-    void this.#watch(nc);
-    void nc.closed().then((err) => this.#closed(nc, err));
+    // Neither may end as an unhandled rejection: a status stream that fails is the connection failing.
+    this.#watch(nc).catch((err: unknown) => this.#closed(nc, err instanceof Error ? err : new Error(reason(err))));
+    nc.closed().then(
+      (err) => this.#closed(nc, err),
+      (err: unknown) => this.#closed(nc, err instanceof Error ? err : new Error(reason(err))),
+    );
   }
 
   async #watch(nc: NatsConnection): Promise<void> {

@@ -1,8 +1,35 @@
-import type { Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { z } from 'zod';
 import type { ConnectorContext, SourceStream } from '../../runtime/connector-api.js';
+import { quote } from '../../runtime/errors.js';
 import type { TremoloEvent } from '../../runtime/event.js';
 import { routeReply, type ReplyRoutes } from './reply-routing.js';
 import { endSocket, readInto, socketDrained, socketOutlet, writeFrames, type SocketOutlet, type WaterMarks } from './socket-io.js';
+
+/** How many connections a stream-socket server keeps open at most: one peer's flood must not take every file descriptor. */
+export const MaxConnectionsSchema = z
+  .number()
+  .int()
+  .positive()
+  .default(20_000)
+  .describe('open connections at most; one more is closed as soon as it is accepted (logged, at most once a second)');
+
+/**
+ * Caps a server's open connections (Node closes the excess on accept) and says so in the log with
+ * the count, at most once a second however fast they come.
+ */
+export function limitConnections(server: Server, max: number, log: { info(message: string): void }): void {
+  server.maxConnections = max;
+  let dropped = 0;
+  let reportedAt = -Infinity;
+  server.on('drop', () => {
+    dropped++;
+    const now = performance.now();
+    if (now - reportedAt < 1000) return;
+    reportedAt = now;
+    log.info(`max_connections (${max}) reached: ${dropped} connection(s) closed at once so far`);
+  });
+}
 
 export interface Connection {
   readonly socket: Socket;
@@ -102,5 +129,5 @@ export class SocketConnections {
 /** UNIX peers: an opaque number per connection, since a UNIX client has no address. */
 export const peerIds: PeerLookup = (byKey) => ({
   byPeer: (peer) => (typeof peer === 'number' ? byKey.get(String(peer)) : undefined),
-  describePeer: (peer) => `with peer id ${JSON.stringify(peer)}`,
+  describePeer: (peer) => `with peer id ${quote(peer)}`,
 });

@@ -51,7 +51,13 @@ export class ServerSubscriptions<C extends Subscriber> {
     if (!this.#control.candidate(data)) return false;
     const message = this.#control.parse(data.toString('utf8'));
     if (message === undefined) return false;
-    if (message.kind === 'token') void this.#refresh(conn, message.token);
+    if (message.kind === 'token') {
+      // A fault in the check itself (not a bad token: that is a refusal) ends the session as an internal error.
+      this.#refresh(conn, message.token).catch((err: unknown) => {
+        this.log.error(`connection ${conn.key}: token refresh failed: ${reason(err)}; closing it`);
+        conn.ws.close(1011, 'token refresh failed');
+      });
+    }
     else if (message.kind === 'stop') {
       this.index.unsubscribe(conn, message.topic.topic);
       this.#ack(conn, message.identifier);

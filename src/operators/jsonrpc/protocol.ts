@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { reason } from '../../runtime/errors.js';
 
 /**
  * JSON-RPC 2.0 (https://www.jsonrpc.org/specification): one request or a batch in, the matching
@@ -72,21 +73,23 @@ async function one(request: unknown, methods: Methods, ctx: MethodContext): Prom
         const result = await method.handler(checked.data, ctx);
         response = { jsonrpc: '2.0', id, result: result === undefined ? null : result };
       } catch (err) {
-        response =
-          err instanceof JsonRpcError
-            ? failure(id, err.code, err.message, err.data)
-            : failure(id, INTERNAL_ERROR, 'Internal error', (err as Error).message);
+        // A handler may throw anything, `undefined` included: the answer is an error all the same.
+        response = err instanceof JsonRpcError ? failure(id, err.code, err.message, err.data) : failure(id, INTERNAL_ERROR, 'Internal error', reason(err));
       }
     }
   }
   return hasId ? response : undefined;
 }
 
+/** Calls in one batch at most, by default: every call of a batch runs at once, so a batch is a peer's lever on the server. */
+export const MAX_BATCH = 100;
+
 /**
  * The answer to one message: a response, an array of them for a batch, or undefined when there is
- * nothing to send (notifications only). `text` is the message as received.
+ * nothing to send (notifications only). `text` is the message as received. A batch of more than
+ * `maxBatch` calls is refused whole with -32600, before any call runs.
  */
-export async function answer(text: string, methods: Methods, ctx: MethodContext): Promise<JsonRpcResponse | JsonRpcResponse[] | undefined> {
+export async function answer(text: string, methods: Methods, ctx: MethodContext, maxBatch = MAX_BATCH): Promise<JsonRpcResponse | JsonRpcResponse[] | undefined> {
   let message: unknown;
   try {
     message = JSON.parse(text);
@@ -95,6 +98,7 @@ export async function answer(text: string, methods: Methods, ctx: MethodContext)
   }
   if (!Array.isArray(message)) return one(message, methods, ctx);
   if (message.length === 0) return failure(null, INVALID_REQUEST, 'Invalid Request');
+  if (message.length > maxBatch) return failure(null, INVALID_REQUEST, 'Invalid Request', `a batch of ${message.length} calls is over max_batch (${maxBatch})`);
   const responses = (await Promise.all(message.map((m) => one(m, methods, ctx)))).filter((r): r is JsonRpcResponse => r !== undefined);
   return responses.length === 0 ? undefined : responses;
 }

@@ -165,6 +165,12 @@ test('an unknown extension type is an error, not a silent value', () => {
   assert.is(thrown(() => decode(codec, Buffer.from('d40100', 'hex'))), 'invalid MessagePack: Unknown extension 1');
 });
 
+test('a value that contains itself (msgpackr\'s reference extensions, from a peer) is an error, not a cycle', () => {
+  // [<itself>, 1]: msgpackr's id extension 0x69 around an array whose first item points back (0x70).
+  assert.is(thrown(() => decode(codec, Buffer.from('d6690000000092d6700000000001', 'hex'))), 'invalid MessagePack: Structured clone extension is disabled');
+  assert.is(thrown(() => decode(codec, Buffer.from('d67000000000', 'hex'))), 'invalid MessagePack: Structured clone extension is disabled');
+});
+
 test('a value MessagePack cannot hold is an encode error', () => {
   assert.match(thrown(() => codec.encode(2n ** 70n, {})), /^cannot write as MessagePack: /);
 });

@@ -60,6 +60,24 @@ test('too many aliases (a "billion laughs" document) are an error, not unbounded
   assert.match(thrown(() => decode(codec, laughs.join('\n'))), /^invalid YAML: Excessive alias count indicates a resource exhaustion attack/);
 });
 
+test('a document nested deeper than 256 levels is an error before it is parsed, at once, however it nests', () => {
+  const deep = ['['.repeat(20_000), '{'.repeat(20_000), '- '.repeat(20_000), '? '.repeat(20_000), '[a, '.repeat(300), Array.from({ length: 300 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')];
+  for (const text of deep) {
+    const started = performance.now();
+    assert.is(thrown(() => codec.decode(Buffer.from(text), {})), 'invalid YAML: nested deeper than 256 levels', text.slice(0, 20));
+    assert.ok(performance.now() - started < 1000, `${text.slice(0, 10)}: ${performance.now() - started} ms`);
+  }
+  // 200 levels of each kind still read.
+  assert.equal(codec.decode(Buffer.from(`${'['.repeat(200)}1${']'.repeat(200)}`), {}), JSON.parse(`${'['.repeat(200)}1${']'.repeat(200)}`));
+  const block = Array.from({ length: 200 }, (_, i) => `${' '.repeat(i)}k:`).join('\n');
+  assert.ok(codec.decode(Buffer.from(block), {}) !== undefined);
+  // Brackets in quotes, in comments or inside plain scalars, and many lines of one level, are no depth.
+  const plain = codec.decode(Buffer.from(Array.from({ length: 2000 }, (_, i) => `k${i}: don't [${i} # [{[{`).join('\n')), {}) as Record<string, string>;
+  assert.is(plain.k1999, "don't [1999");
+  const flat = codec.decode(Buffer.from(Array.from({ length: 2000 }, (_, i) => `k${i}: "[{"`).join('\n')), {}) as Record<string, string>;
+  assert.is(flat.k1999, '[{');
+});
+
 test('invalid UTF-8 is an error', () => {
   assert.is(thrown(() => decode(codec, Buffer.from([0x61, 0x3a, 0x20, 0xff]))), 'invalid YAML: not valid UTF-8');
 });

@@ -75,4 +75,35 @@ test('answers go to the connection that asked', async (ctx) => {
   }
 });
 
+test('a batch of 100 auth calls on one connection does not hold up a call on another: hashing is off the event loop', async (ctx) => {
+  const other = await TestClient.open(ctx.flow!.address('rpc'));
+  try {
+    const batch = Array.from({ length: 100 }, (_, i) => ({ jsonrpc: '2.0', method: 'auth', params: { user: 'admin', password: `guess-${i}` }, id: i }));
+    const before = ctx.client!.messages.length;
+    ctx.client!.send(JSON.stringify(batch));
+    await sleep(20);
+    other.send('{"jsonrpc":"2.0","method":"users","id":"quick"}');
+    await other.waitFor(1, 20_000);
+    // The quick call was answered while the batch still hashed.
+    assert.is(ctx.client!.messages.length, before);
+    const answers = JSON.parse((await ctx.client!.waitFor(before + 1, 30_000))[before]!) as { error: { code: number } }[];
+    assert.is(answers.length, 100);
+    assert.ok(answers.every((a) => a.error.code === -32002));
+  } finally {
+    await other.close();
+  }
+});
+
+test('a batch over 100 calls (max_batch) is answered -32600 whole, and none of its calls runs', async (ctx) => {
+  const batch = Array.from({ length: 101 }, (_, i) => ({ jsonrpc: '2.0', method: 'adduser', params: { user: `u${i}`, password: 'pw' }, id: i }));
+  assert.equal(await call(ctx, JSON.stringify(batch)), { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Invalid Request', data: 'a batch of 101 calls is over max_batch (100)' } });
+  assert.equal(await call(ctx, '{"jsonrpc":"2.0","method":"users","id":1}'), { jsonrpc: '2.0', id: 1, result: ['admin', 'bob'] });
+});
+
+test('a password over 1024 characters is invalid params, never hashed', async (ctx) => {
+  const answer = (await call(ctx, JSON.stringify({ jsonrpc: '2.0', method: 'auth', params: { user: 'admin', password: 'p'.repeat(1025) }, id: 5 }))) as { error: { code: number; data: string[] } };
+  assert.equal(answer.error.code, -32602);
+  assert.equal(answer.error.data, ['password: Too big: expected string to have <=1024 characters']);
+});
+
 test.run();

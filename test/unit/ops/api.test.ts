@@ -4,6 +4,8 @@ import { ApiServer } from '../../../src/ops/api.js';
 import { memoryLogger } from '../../../src/runtime/logger.js';
 import { startFlow, type TestFlow } from '../../../src/testing/index.js';
 import { echoFlow } from '../../support/flows.js';
+import { freePort } from '../../support/ports.js';
+import { raw, statusOf } from '../../support/raw.js';
 import { TestClient } from '../../support/ws.js';
 
 const test = suite<{ flow?: TestFlow; api?: ApiServer; base?: string }>('status API', {});
@@ -60,6 +62,81 @@ test('PATCH pauses and resumes a flow; a paused flow makes /v1/status 503', asyn
   const [bad, error] = await patch(ctx, '/v1/flows/inline', { status: 'sleepy' });
   assert.is(bad, 400);
   assert.equal(error, { error: 'expected { "status": "paused" } or { "status": "running" }, received {"status":"sleepy"}' });
+});
+
+/** A request as raw bytes: status, body (after the headers), and the whole reply. */
+async function rawGet(ctx: { base?: string }, target: string, host = new URL(ctx.base!).host, method = 'GET'): Promise<[number, string]> {
+  const port = Number(new URL(ctx.base!).port);
+  const r = await raw(port, `${method} ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`, { timeoutMs: 3000 });
+  return [statusOf(r.reply), r.reply.slice(r.reply.indexOf('\r\n\r\n') + 4)];
+}
+
+test('a path that is not valid percent-encoding (GET /v1/%zz) or a target that is no URL is answered 400, and the API goes on answering', async (ctx) => {
+  assert.equal(await rawGet(ctx, '/v1/%zz'), [400, '{"error":"the path \\"/v1/%zz\\" is not valid percent-encoding"}\n']);
+  assert.equal(await rawGet(ctx, '/v1/flows/%E0%A4%A'), [400, '{"error":"the path \\"/v1/flows/%E0%A4%A\\" is not valid percent-encoding"}\n']);
+  assert.equal(await rawGet(ctx, 'http://[/v1/status'), [400, '{"error":"the request-target \\"http://[/v1/status\\" is not a valid URL"}\n']);
+  assert.equal(await get(ctx, '/v1/flows/inline%2Fx'), [404, { error: 'flow "inline/x" not found' }]);
+  assert.equal((await get(ctx, '/v1/status'))[0], 200);
+});
+
+test('a Host that is no IP address, localhost or allowed name is answered 403 (DNS rebinding); --api-allow-host names more', async (ctx) => {
+  const port = new URL(ctx.base!).port;
+  const refused = '{"error":"host \\"rebind.example:PORT\\" is not allowed; allowed: IP addresses, localhost, *.localhost (more with --api-allow-host)"}\n';
+  assert.equal(await rawGet(ctx, '/v1/status', `rebind.example:${port}`), [403, refused.replace('PORT', port)]);
+  for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST.:${port}`, `api.localhost:${port}`, `[::1]:${port}`, `192.168.1.20:${port}`]) {
+    assert.is((await rawGet(ctx, '/v1/status', host))[0], 200, host);
+  }
+  for (const host of ['127.0.0.1.rebind.example', 'localhost.rebind.example', '[', 'a b', `rebind.example@127.0.0.1:${port}`]) {
+    assert.is((await rawGet(ctx, '/v1/status', host))[0], 403, host);
+  }
+  const more = new ApiServer(() => [ctx.flow!.flow], { port: 0, version: '9.9.9', log: memoryLogger(), allowedHosts: ['status.example', '.corp.example'] });
+  const base = await more.start();
+  try {
+    for (const [host, status] of [['status.example', 200], ['corp.example', 200], ['a.b.corp.example:80', 200], ['evilcorp.example', 403], ['status.example.evil', 403]] as const) {
+      assert.is((await rawGet({ base }, '/v1/version', host))[0], status, host);
+    }
+  } finally {
+    await more.stop();
+  }
+});
+
+test('/v1/status is 503 "degraded" while a connector is paused, and names it', async (ctx) => {
+  await patch(ctx, '/v1/flows/inline/connectors/server', { status: 'paused' });
+  assert.equal(await get(ctx, '/v1/status'), [503, { status: 'degraded', flows: [{ id: 'inline', state: 'running', connectors: [{ alias: 'server', kind: 'ws_server', state: 'paused' }] }] }]);
+  await patch(ctx, '/v1/flows/inline/connectors/server', { status: 'running' });
+  assert.equal(await get(ctx, '/v1/status'), [200, { status: 'ok', flows: [{ id: 'inline', state: 'running' }] }]);
+});
+
+test('/v1/status is 503 "degraded" while a client reconnects, and after it gave up, with its attempts', async (ctx) => {
+  const port = await freePort();
+  const client = await startFlow({ connectors: { up: { type: 'ws_client', codec: 'string', config: { url: `ws://127.0.0.1:${port}` }, reconnect: { retry: { interval_ms: 400, growth_rate: 1, randomized: false, max_retries: 2 } } } } });
+  const api = new ApiServer(() => [client.flow], { port: 0, version: '9.9.9', log: memoryLogger() });
+  const base = await api.start();
+  try {
+    const states = new Set<string>();
+    const deadline = performance.now() + 5000;
+    let last: unknown;
+    while (performance.now() < deadline && !states.has('gave up')) {
+      const [status, body] = await get({ base }, '/v1/status');
+      assert.is(status, 503);
+      last = body;
+      for (const c of (body as { flows: { connectors?: { state: string }[] }[] }).flows[0]!.connectors ?? []) states.add(c.state);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.ok(states.has('reconnecting'), JSON.stringify([...states]));
+    assert.equal(last, { status: 'degraded', flows: [{ id: 'inline', state: 'running', connectors: [{ alias: 'up', kind: 'ws_client', state: 'gave up', reconnect_attempts: 2 }] }] });
+  } finally {
+    await api.stop();
+    await client.stop();
+  }
+});
+
+test('a PATCH body over 64 KiB is answered 413; a method a route does not take, 405 with Allow', async (ctx) => {
+  const big = await fetch(`${ctx.base}/v1/flows/inline`, { method: 'PATCH', body: JSON.stringify({ status: 'paused', pad: 'x'.repeat(70_000) }) });
+  assert.equal([big.status, await big.json()], [413, { error: 'the body is over 65536 bytes' }]);
+  const res = await fetch(`${ctx.base}/v1/flows/inline`, { method: 'DELETE' });
+  assert.equal([res.status, res.headers.get('allow'), await res.json()], [405, 'GET, PATCH', { error: 'DELETE is not allowed here; GET or PATCH' }]);
+  assert.equal((await get(ctx, '/v1/flows/inline'))[0], 200);
 });
 
 test('unknown flows, connectors and routes are 404', async (ctx) => {

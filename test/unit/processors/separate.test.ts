@@ -30,7 +30,7 @@ test('another one-byte separator', () => {
   assert.equal(configProblems(separate, { separator: 'é' }), ['separator: expected a separator of exactly one byte']);
 });
 
-test('named alone it cuts at 8192 bytes (Tremor’s quirk); with a config, only at max_length if given', () => {
+test('named alone it cuts at 8192 bytes (Tremor’s quirk); with a config, at max_length, 16 MiB unless given', () => {
   const long = `${'x'.repeat(9000)}\nok\n`;
   const byName = pre(undefined).feed([long]);
   assert.equal(byName.texts, ['ok']);
@@ -42,6 +42,34 @@ test('an over-long line that never ends is reported once and skipped, so memory 
   const d = pre({ max_length: 10 }).feed(['0123456789ABC', 'DEFGHIJ', 'KLMN\nnext\n']);
   assert.equal(d.texts, ['next']);
   assert.equal(d.errors.map((e) => e.message), ['separate: fragment of 13 bytes exceeds max_length 10; dropped']);
+});
+
+test('with a config, a line that never ends is cut at 16 MiB: reported once, skipped to its end, and nothing held beyond it', () => {
+  const piece = 'y'.repeat(64 * 1024);
+  const chunks = [...Array.from({ length: 300 }, () => piece), 'tail\nok\n'];
+  const run = pre({ separator: '\n' }).feed(chunks);
+  assert.equal(run.texts, ['ok']);
+  assert.equal(run.errors.map((e) => e.message), ['separate: fragment of 16842752 bytes exceeds max_length 16777216; dropped']);
+  // 0 still means no limit, when asked for.
+  assert.equal(pre({ max_length: 0 }).feed([...Array.from({ length: 300 }, () => piece), '\n']).texts.map((t) => t.length), [300 * 64 * 1024]);
+});
+
+test('a long line arriving in many reads is copied once when it ends, not again at every read', () => {
+  const concat = Buffer.concat;
+  let copied = 0;
+  Buffer.concat = ((list: readonly Uint8Array[], length?: number) => {
+    const joined = concat(list, length);
+    copied += joined.length;
+    return joined;
+  }) as typeof Buffer.concat;
+  try {
+    const line = 8 * 1024 * 1024;
+    const run = pre({}).feed([...Array.from({ length: line / 8192 }, () => 'z'.repeat(8192)), '\n']);
+    assert.equal(run.texts.map((t) => t.length), [line]);
+    assert.ok(copied <= line, `${copied} bytes copied for a line of ${line}`);
+  } finally {
+    Buffer.concat = concat;
+  }
 });
 
 test('out: each frame gets the separator appended', () => {

@@ -1,0 +1,165 @@
+import dgram from 'node:dgram';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot, startCli, type RunningCli } from '../support/cli.js';
+import { raw, type RawAddress } from '../support/raw.js';
+import type { Attack, DatagramAttack, Family } from './attack.js';
+import { Random, SEED } from './random.js';
+
+/**
+ * The hostile suite's harness: a tremolo process under attack, batches of seeded hostile inputs
+ * thrown at one of its servers, and after each batch the two things that must hold: the process
+ * is alive, and a normal client is served. A failure names the seed, the batch, every input of it
+ * and the process's last log lines: a reproduction.
+ */
+export interface UnderAttack {
+  readonly cli: RunningCli;
+  /** The first capture group of each `ready` pattern, in order (the addresses the servers bound). */
+  readonly found: readonly string[];
+  alive(): boolean;
+  /** The last lines the process wrote to stderr. */
+  tail(lines?: number): string;
+  stop(): Promise<void>;
+}
+
+const newest = (dir: string): number =>
+  readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
+    const full = path.join(dir, e.name);
+    return Math.max(m, e.isDirectory() ? newest(full) : statSync(full).mtimeMs);
+  }, 0);
+
+/**
+ * Whether dist/ was built after the last change to src/: then the process runs from dist/, as
+ * bin/tremolo.js does, and starts in a third of the time (nothing to compile, which on a loaded
+ * machine is seconds per process). `npm test` builds first; a run of one file after an edit and no
+ * build runs the sources, so what is attacked is always the code as it stands.
+ */
+export const builtIsCurrent = (): boolean => {
+  try {
+    return statSync(path.join(repoRoot, 'dist/cli/bin.js')).mtimeMs >= newest(path.join(repoRoot, 'src'));
+  } catch {
+    return false;
+  }
+};
+
+/** `tremolo run ARGS`, waiting until every pattern has shown up in its log. */
+export async function runUnderAttack(args: readonly string[], ready: readonly RegExp[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<UnderAttack> {
+  const cli = startCli(['run', ...args], { timeoutMs: 110_000, built: builtIsCurrent(), ...(options.env === undefined ? {} : { env: options.env }) });
+  const found: string[] = [];
+  try {
+    for (const pattern of ready) found.push((await cli.waitForLog(pattern, 60_000))[1] ?? '');
+  } catch (err) {
+    // A process that never got ready must not outlive the test file.
+    cli.process.kill('SIGKILL');
+    throw err;
+  }
+  const alive = (): boolean => cli.process.exitCode === null && cli.process.signalCode === null;
+  return {
+    cli,
+    found,
+    alive,
+    tail: (lines = 25) => cli.stderr().split('\n').slice(-lines).join('\n'),
+    async stop() {
+      if (alive()) cli.process.kill('SIGTERM');
+      await cli.done;
+    },
+  };
+}
+
+/** How long an attack waits for the server's answer or close (unless it says otherwise). */
+export const ATTACK_MS = 8000;
+/** How long a normal client waits for each step: generous, since the machine may be busy with other suites. */
+export const NORMAL_MS = 10_000;
+
+export interface Assault {
+  /** What is attacked, for messages: "echo ws_server". */
+  readonly target: string;
+  readonly address: RawAddress;
+  readonly families: readonly Family[];
+  /** Throws (with the reason) unless a well-behaved client gets its answer. */
+  readonly normal: () => Promise<void>;
+  readonly batches?: number;
+  readonly perBatch?: number;
+  /** Attacks in flight at once. */
+  readonly concurrency?: number;
+}
+
+const describe = (attacks: readonly { name: string }[]): string => attacks.map((a) => `    - ${a.name}`).join('\n');
+
+/**
+ * Throws batches of attacks drawn from `families` at `address`; after each, the process must be
+ * alive, must not have reported an uncaught error, and must serve `normal`. Answers that break an
+ * attack's own expectation are collected and reported together at the end.
+ */
+export async function assault(proc: UnderAttack, a: Assault): Promise<void> {
+  const rng = new Random(SEED).fork(a.target);
+  const batches = a.batches ?? 2;
+  // Every family at least once per run: as many per batch as that takes.
+  const perBatch = Math.max(a.perBatch ?? 14, Math.ceil(a.families.length / batches));
+  const concurrency = a.concurrency ?? 8;
+  const wrong: string[] = [];
+  let late = 0;
+  const repro = `HOSTILE_SEED=${SEED}`;
+  for (let b = 0; b < batches; b++) {
+    // Every family once per run at least, the rest drawn at random.
+    const picked = Array.from({ length: perBatch }, (_, i) => a.families[(b * perBatch + i) % a.families.length]!);
+    const attacks: Attack[] = rng.shuffle(picked).map((family) => family(rng));
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < attacks.length) {
+        const attack = attacks[next++]!;
+        const reply = await raw(a.address, attack.chunks, { dripMs: attack.dripMs ?? 0, keepOpenMs: attack.keepOpenMs ?? 0, timeoutMs: attack.timeoutMs ?? ATTACK_MS });
+        // An answer that had not come when we gave up is no wrong answer: on a machine this loaded
+        // it may just be late. A server that hangs shows in its normal client, bounded by NORMAL_MS.
+        if (reply.timedOut) {
+          late++;
+          continue;
+        }
+        const problem = attack.expect?.(reply);
+        if (problem !== undefined) wrong.push(`${attack.name}: ${problem}`);
+      }
+    };
+    const started = performance.now();
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    await settle(proc, a, b, attacks, repro);
+    if (process.env.HOSTILE_VERBOSE) process.stderr.write(`${a.target} batch ${b + 1}: ${(performance.now() - started).toFixed(0)} ms, ${late} answers late so far\n${describe(attacks)}\n`);
+  }
+  if (wrong.length > 0) throw new Error(`${a.target} (${repro}): ${wrong.length} answers were not the expected ones:\n${wrong.map((w) => `    - ${w}`).join('\n')}`);
+}
+
+/** After a batch: alive, no uncaught error in the log, and a normal client served. */
+async function settle(proc: UnderAttack, a: { target: string; normal: () => Promise<void> }, batch: number, attacks: readonly { name: string }[], repro: string): Promise<void> {
+  const where = `${a.target}, batch ${batch + 1} (${repro})`;
+  // A crash takes a moment to show: the exit, or an error reported from a timer.
+  await new Promise((r) => setTimeout(r, 50));
+  if (!proc.alive()) throw new Error(`${where}: the process died after:\n${describe(attacks)}\n  its last words:\n${proc.tail()}`);
+  const uncaught = /Uncaught|UnhandledPromiseRejection|unhandled rejection|ERR_UNHANDLED_REJECTION|node:internal/i.exec(proc.cli.stderr());
+  if (uncaught !== null) throw new Error(`${where}: the process reported an uncaught error after:\n${describe(attacks)}\n${proc.tail()}`);
+  try {
+    await a.normal();
+  } catch (err) {
+    throw new Error(`${where}: a normal client was not served (${(err as Error).message}) after:\n${describe(attacks)}\n  log:\n${proc.tail()}`);
+  }
+}
+
+/** Datagrams at a UDP server, then the same checks as `assault`. */
+export async function assaultUdp(
+  proc: UnderAttack,
+  a: { target: string; port: number; families: readonly ((rng: Random) => DatagramAttack)[]; normal: () => Promise<void>; batches?: number; perBatch?: number },
+): Promise<void> {
+  const rng = new Random(SEED).fork(a.target);
+  const socket = dgram.createSocket('udp4');
+  socket.on('error', () => undefined);
+  socket.on('message', () => undefined);
+  try {
+    for (let b = 0; b < (a.batches ?? 2); b++) {
+      const attacks = Array.from({ length: a.perBatch ?? 10 }, (_, i) => a.families[(b + i) % a.families.length]!(rng));
+      for (const attack of attacks) {
+        for (const d of attack.datagrams) await new Promise<void>((resolve) => socket.send(d, a.port, '127.0.0.1', () => resolve()));
+      }
+      await settle(proc, a, b, attacks, `HOSTILE_SEED=${SEED}`);
+    }
+  } finally {
+    socket.close();
+  }
+}
