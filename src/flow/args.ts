@@ -1,6 +1,7 @@
 import nodePath from 'node:path';
 import JSON5 from 'json5';
 import { quote, RuntimeError } from '../runtime/errors.js';
+import { tooDeep, tooDeepMessage } from './depth.js';
 import type { PathKey } from './locate.js';
 
 /**
@@ -35,7 +36,8 @@ function lookup(expr: string, scope: Scope): { value: unknown } | { error: strin
     const segments = trimmed === 'args' ? [] : trimmed.slice(5).split('.');
     let value: unknown = scope.args;
     for (const [i, seg] of segments.entries()) {
-      if (value === null || typeof value !== 'object' || !(seg in value)) {
+      // Own keys only: `${args.toString}` names no arg, whatever Object.prototype holds.
+      if (value === null || typeof value !== 'object' || !Object.hasOwn(value, seg)) {
         const known = i === 0 ? Object.keys(scope.args) : Object.keys((value ?? {}) as object);
         return { error: `unknown arg ${JSON.stringify(segments.slice(0, i + 1).join('.'))} in "\${${trimmed}}"; known: ${known.join(', ') || '(none)'}` };
       }
@@ -87,9 +89,8 @@ export function substitute(value: unknown, scope: Scope, onError: SubstitutionEr
   if (typeof value === 'string') return substituteString(value, scope, path, onError);
   if (Array.isArray(value)) return value.map((v, i) => substitute(v, scope, onError, [...path, i]));
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = substitute(v, scope, onError, [...path, k]);
-    return out;
+    // fromEntries defines keys, so a key written "__proto__" stays a key rather than a prototype.
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, scope, onError, [...path, k])]));
   }
   return value;
 }
@@ -102,9 +103,14 @@ export function parseArgOption(option: string): [string, unknown] {
   }
   const name = option.slice(0, eq);
   const raw = option.slice(eq + 1);
+  let value: unknown;
   try {
-    return [name, JSON5.parse(raw)];
+    value = JSON5.parse(raw);
   } catch {
     return [name, raw];
   }
+  if (tooDeep(value) !== undefined) {
+    throw new RuntimeError('ERR_USAGE', `--arg ${name}: ${tooDeepMessage()}`);
+  }
+  return [name, value];
 }

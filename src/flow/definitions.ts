@@ -84,7 +84,7 @@ export function resolveChain(
       problems.add('ERR_ARG_INVALID', def.file, [...def.path, 'args', ...p], message),
     ) as Record<string, unknown>;
     for (const name of Object.keys(passed)) {
-      if (!(name in defaults)) {
+      if (!Object.hasOwn(defaults, name)) {
         problems.add('ERR_ARG_UNKNOWN', current.file, [...current.path, 'args', name], `unknown arg ${JSON.stringify(name)} for ${ref}; known: ${Object.keys(defaults).join(', ') || '(none)'}`, 'key');
       }
     }

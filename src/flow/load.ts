@@ -31,14 +31,15 @@ function flowArgs(file: LoadedFile, options: LoadOptions, scope: Scope, problems
   const declared = substitute(file.parsed.args ?? {}, inFile({ ...scope, args: {} }, file.dir), (p, message) =>
     problems.add('ERR_ARG_INVALID', file, ['args', ...p], message),
   ) as Record<string, unknown>;
-  const overrides: Record<string, unknown> = {};
+  const overrides: [string, unknown][] = [];
   for (const [name, value] of Object.entries(options.args ?? {})) {
-    if (name in declared) overrides[name] = value;
+    // Own keys only: `--arg toString=1` is not an arg just because every object inherits toString.
+    if (Object.hasOwn(declared, name)) overrides.push([name, value]);
     else if (options.undeclaredArgs !== 'ignore') {
       problems.add('ERR_ARG_UNKNOWN', file, ['args'], `unknown arg ${JSON.stringify(name)} given; known: ${Object.keys(declared).join(', ') || '(none: the flow declares no args)'}`, 'key');
     }
   }
-  return { ...declared, ...overrides };
+  return Object.fromEntries([...Object.entries(declared), ...overrides]);
 }
 
 function build(file: LoadedFile, options: LoadOptions, regs: Registries, problems: Problems): FlowModel | undefined {
