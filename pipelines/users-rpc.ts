@@ -1,58 +1,78 @@
 /**
  * An example JSON-RPC method library, like ouistiti's sample: a small user database in memory
- * with auth, passwd, adduser and rmuser. Passwords are kept as scrypt hashes, never as text.
+ * with auth, passwd, adduser and rmuser. Passwords are kept as scrypt hashes, never as text, and
+ * hashed off the event loop (node's async scrypt), so a batch of logins does not stall the other
+ * connections. `auth` logs the connection in; adduser and rmuser need a connection logged in, and
+ * a user other than admin may remove only itself; admin cannot be removed.
  * Used by flows/jsonrpc.json5 (`use: ['users-rpc']`, operator `users_rpc`).
  */
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { JsonRpcError, jsonRpcOperator } from 'tremolo';
+import { hashPassword, JsonRpcError, jsonRpcOperator, verifyPassword, type MethodContext } from 'tremolo';
 
-const hash = (password: string, salt = randomBytes(16)): string => `${salt.toString('hex')}:${scryptSync(password, salt, 32).toString('hex')}`;
-const matches = (password: string, stored: string): boolean => {
-  const [salt, digest] = stored.split(':') as [string, string];
-  return timingSafeEqual(scryptSync(password, Buffer.from(salt, 'hex'), 32), Buffer.from(digest, 'hex'));
+/** A hash being made; a failure surfaces where it is awaited, never as an unhandled rejection. */
+const hashed = (password: string): Promise<string> => {
+  const hash = hashPassword(password);
+  hash.catch(() => undefined);
+  return hash;
 };
 
-const users = new Map<string, string>([['admin', hash('admin')]]);
+const ADMIN = 'admin';
+/** User → the scrypt hash of its password (a promise while it is being made). */
+const users = new Map<string, Promise<string>>([[ADMIN, hashed('admin')]]);
 const Credentials = z.strictObject({ user: z.string().min(1), password: z.string().min(1) });
 const NO_SUCH_USER = -32001;
 const BAD_PASSWORD = -32002;
 const USER_EXISTS = -32003;
+const NOT_LOGGED_IN = -32004;
+const FORBIDDEN = -32005;
+
+async function check(user: string, password: string): Promise<void> {
+  const stored = users.get(user);
+  if (stored === undefined) throw new JsonRpcError(NO_SUCH_USER, 'no such user', { user });
+  if (!(await verifyPassword(password, await stored))) throw new JsonRpcError(BAD_PASSWORD, 'wrong password', { user });
+}
+
+/** The user this connection logged in as, while that user exists. */
+function loggedIn(ctx: MethodContext): string {
+  const user = ctx.session.user;
+  if (typeof user !== 'string' || !users.has(user)) throw new JsonRpcError(NOT_LOGGED_IN, 'not logged in: call auth first');
+  return user;
+}
 
 export default jsonRpcOperator({
   name: 'users_rpc',
-  description: 'auth, passwd, adduser, rmuser over an in-memory user database',
+  description: 'auth, passwd, adduser, rmuser over an in-memory user database; adduser and rmuser need a connection logged in with auth',
   methods: {
     auth: {
       params: Credentials,
-      handler: ({ user, password }) => {
-        const stored = users.get(user);
-        if (stored === undefined) throw new JsonRpcError(NO_SUCH_USER, 'no such user', { user });
-        if (!matches(password, stored)) throw new JsonRpcError(BAD_PASSWORD, 'wrong password', { user });
+      handler: async ({ user, password }, ctx) => {
+        await check(user, password);
+        ctx.session.user = user;
         return { user, authenticated: true };
       },
     },
     passwd: {
       params: z.strictObject({ user: z.string().min(1), old: z.string(), password: z.string().min(8) }),
-      handler: ({ user, old, password }) => {
-        const stored = users.get(user);
-        if (stored === undefined) throw new JsonRpcError(NO_SUCH_USER, 'no such user', { user });
-        if (!matches(old, stored)) throw new JsonRpcError(BAD_PASSWORD, 'wrong password', { user });
-        users.set(user, hash(password));
+      handler: async ({ user, old, password }) => {
+        await check(user, old);
+        users.set(user, hashed(password));
         return true;
       },
     },
     adduser: {
       params: Credentials,
-      handler: ({ user, password }) => {
+      handler: ({ user, password }, ctx) => {
+        loggedIn(ctx);
         if (users.has(user)) throw new JsonRpcError(USER_EXISTS, 'user exists', { user });
-        users.set(user, hash(password));
+        users.set(user, hashed(password));
         return { user };
       },
     },
     rmuser: {
       params: z.strictObject({ user: z.string().min(1) }),
-      handler: ({ user }) => {
+      handler: ({ user }, ctx) => {
+        const me = loggedIn(ctx);
+        if (user === ADMIN || (me !== ADMIN && me !== user)) throw new JsonRpcError(FORBIDDEN, user === ADMIN ? 'admin cannot be removed' : 'only admin removes other users', { user });
         if (!users.delete(user)) throw new JsonRpcError(NO_SUCH_USER, 'no such user', { user });
         return true;
       },

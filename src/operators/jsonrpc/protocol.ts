@@ -33,6 +33,16 @@ export const INTERNAL_ERROR = -32603;
 export interface MethodContext {
   /** The event's metadata (who is asking: `meta.ws_server.peer`...). */
   readonly meta: Readonly<Record<string, unknown>>;
+  /**
+   * What the methods keep for the connection asking (the stream of the event), such as who logged
+   * in; it goes when the connection closes. An event from no stream gets a fresh, empty one.
+   */
+  readonly session: Record<string, unknown>;
+}
+
+export interface AnswerOptions {
+  /** Calls in one batch, at most; a larger batch is answered -32600 without running any. */
+  readonly maxBatch: number;
 }
 
 export interface Method<P = unknown> {
@@ -85,8 +95,12 @@ async function one(request: unknown, methods: Methods, ctx: MethodContext): Prom
 /**
  * The answer to one message: a response, an array of them for a batch, or undefined when there is
  * nothing to send (notifications only). `text` is the message as received.
+ *
+ * The calls of a batch run one after the other (the specification leaves the width of a batch to
+ * the server): a batch of costly calls (password hashes, in the thread pool every connection
+ * shares) then holds one worker at a time, and the calls of other connections go in between.
  */
-export async function answer(text: string, methods: Methods, ctx: MethodContext): Promise<JsonRpcResponse | JsonRpcResponse[] | undefined> {
+export async function answer(text: string, methods: Methods, ctx: MethodContext, options: AnswerOptions = { maxBatch: Infinity }): Promise<JsonRpcResponse | JsonRpcResponse[] | undefined> {
   let message: unknown;
   try {
     message = JSON.parse(text);
@@ -95,6 +109,11 @@ export async function answer(text: string, methods: Methods, ctx: MethodContext)
   }
   if (!Array.isArray(message)) return one(message, methods, ctx);
   if (message.length === 0) return failure(null, INVALID_REQUEST, 'Invalid Request');
-  const responses = (await Promise.all(message.map((m) => one(m, methods, ctx)))).filter((r): r is JsonRpcResponse => r !== undefined);
+  if (message.length > options.maxBatch) return failure(null, INVALID_REQUEST, 'Invalid Request', { batch: message.length, max_batch: options.maxBatch });
+  const responses: JsonRpcResponse[] = [];
+  for (const m of message) {
+    const response = await one(m, methods, ctx);
+    if (response !== undefined) responses.push(response);
+  }
   return responses.length === 0 ? undefined : responses;
 }

@@ -10,19 +10,22 @@ const test = suite<{ flow?: TestFlow; client?: TestClient }>('jsonrpc', {});
 test.before(async (ctx) => {
   ctx.flow = await startFlow(path.join(repoRoot, 'flows/jsonrpc.json5'), { args: { url: 'ws://127.0.0.1:0' } });
   ctx.client = await TestClient.open(ctx.flow.address('rpc'));
+  // adduser and rmuser need a connection logged in (jsonrpc-limits.test.ts tests that).
+  ctx.client.send('{"jsonrpc":"2.0","method":"auth","params":{"user":"admin","password":"admin"},"id":0}');
+  await ctx.client.waitFor(1, 5000);
 });
 test.after(async (ctx) => {
   await ctx.client?.close();
   await ctx.flow?.stop();
 });
 
-/** Sends a message and returns the parsed answer (or undefined when none comes within 100 ms). */
+/** Sends a message and returns the parsed answer (or undefined when none comes within 5 s). */
 async function call(ctx: { client?: TestClient }, message: string): Promise<unknown> {
   const c = ctx.client!;
   const before = c.messages.length;
   c.send(message);
   try {
-    await c.waitFor(before + 1, 1000);
+    await c.waitFor(before + 1, 5000);
   } catch {
     return undefined;
   }
