@@ -17,7 +17,7 @@ export function sortKeys(value: unknown): unknown {
 export const json = defineCodec({
   name: 'json',
   description:
-    'JSON text to values and back. `mode: sorted` writes keys in sorted order (stable output for tests). Integers past 2^53 decode to bigints and bigints are written as exact integers, so no integer is rounded on the way through; a number past 2^53 (a float: such an integer is a bigint) is written with an exponent (`1e+20`), so that it reads back as the same float; a number beyond the range of a 64-bit float (`1e999`) is an error, not Infinity or null. Bytes are written as `{"type":"Buffer","data":[...]}`.',
+    'JSON text to values and back. `mode: sorted` writes keys in sorted order (stable output for tests). Integers past 2^53 decode to bigints and bigints are written as exact integers, so no integer is rounded on the way through; a number beyond the range of a 64-bit float (`1e999`) is an error, not Infinity or null. Bytes are written as `{"type":"Buffer","data":[...]}`.',
   config: z.strictObject({
     mode: z.enum(['sorted', 'unsorted']).default('unsorted').describe('sorted: keys in code-point order at every level'),
   }),
