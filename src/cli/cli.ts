@@ -2,6 +2,7 @@ import { isRuntimeError } from '../runtime/errors.js';
 import { MAIN_HELP } from './help.js';
 import { convert } from './convert.js';
 import { doc } from './doc.js';
+import { graph } from './graph.js';
 import { hashPasswordCommand } from './hash-password.js';
 import { newCommand } from './new.js';
 import { run } from './run.js';
@@ -10,7 +11,7 @@ import { test } from './test.js';
 import { validate } from './validate.js';
 import { version } from './version.js';
 
-const COMMANDS: Record<string, (argv: readonly string[]) => number | Promise<number>> = { run, validate, convert, schema, doc, test, 'hash-password': hashPasswordCommand, new: newCommand };
+const COMMANDS: Record<string, (argv: readonly string[]) => number | Promise<number>> = { run, validate, convert, schema, doc, test, 'hash-password': hashPasswordCommand, new: newCommand, graph };
 
 /** The `tremolo` command. Sets `process.exitCode` rather than exiting, so callers can embed it. */
 export async function main(argv: readonly string[]): Promise<number> {

@@ -5,6 +5,7 @@ Usage
               [--map-address FROM=TO]... [--drain-timeout MS] [--log-level LEVEL]
   tremolo validate FLOW...
   tremolo convert FILE.troy
+  tremolo graph FLOW [--arg NAME=VALUE]... > flow.svg
   tremolo schema [--use MODULE]...
   tremolo doc [SECTION...] [--use MODULE]... [--update FILE]
   tremolo new flow|connector|codec|processor|operator NAME [--dir DIR]
@@ -17,6 +18,7 @@ Commands
   run        deploy the flows and run until an exit connector, SIGINT or SIGTERM stops them
   validate   check flow files; print every problem with file:line:column; exit 1 if any
   convert    print the JSON5 flow a Tremor .troy file loads as
+  graph      draw a flow file as SVG: connectors, pipelines, operators, links (run --api shows it live)
   schema     print the JSON Schema of flow files (for editors: "$schema" in a flow)
   test       run integration-test folders (Tremor's layout) and report each verdict
   hash-password  print a users-file line (USER:scrypt hash) for the password read on stdin
@@ -42,7 +44,8 @@ Options
   --drain-timeout MS   how long a graceful stop waits for sinks (default 5000)
   --api [HOST:]PORT    serve the status API and /metrics (loopback unless HOST is given):
                        GET /v1/version, /v1/status, /v1/flows[/ID[/connectors[/ALIAS]]],
-                       PATCH those with {"status":"paused"|"running"}, GET /metrics (Prometheus)
+                       PATCH those with {"status":"paused"|"running"}, GET /metrics (Prometheus);
+                       GET / is a live drawing of the flows (events/s per link, errors): open it
   --status             a live table of connectors on stderr (redrawn on a terminal, else every 10 s)
   --watch              reload when a flow file or a module it uses changes: the new version is
                        checked first, then swapped in; connectors that did not change keep their

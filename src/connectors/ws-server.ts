@@ -6,9 +6,10 @@ import { z } from 'zod';
 import { defineConnector } from '../runtime/connector-api.js';
 import { reason } from '../runtime/errors.js';
 import { KeepaliveSchema, KeepaliveSweep } from './shared/keepalive.js';
-import { applySocketOptions, reusePortSupported, SocketOptionsSchema } from './shared/socket-options.js';
+import { applySocketOptions, reusePortMissing, SocketOptionsSchema } from './shared/socket-options.js';
+import { listen } from './shared/socket-listen.js';
 import type { Identity } from './shared/auth/authenticate.js';
-import { HandshakeGuard, HandshakeSchema, refuse } from './shared/handshake-guard.js';
+import { clientErrorAnswer, HandshakeGuard, HandshakeSchema, refuse } from './shared/handshake-guard.js';
 import { SubscriptionsSchema } from './shared/control-messages.js';
 import { ServerSubscriptions } from './shared/subscriptions-server.js';
 import { RateLimiter } from './shared/rate-limiter.js';
@@ -18,6 +19,8 @@ import { resolveTarget, UpstreamSchema, type Target } from './shared/upstream-ta
 import { loadServerTls, ServerTlsSchema, type ServerTls } from './shared/tls.js';
 import { drained, isBinaryEvent, sendFrames, WaterMarksSchema } from './shared/ws-send.js';
 import { formatHostPort, parseWsUrl } from './shared/ws-url.js';
+import { parseRequestTarget, quote, type RequestTarget } from './shared/request-target.js';
+import { redactHeaders, redactQuery } from './shared/credential-redaction.js';
 import { ServerConnection } from './shared/ws-server-connection.js';
 
 const Config = z
@@ -77,16 +80,15 @@ const Config = z
     if (c.auth?.mtls && (c.tls?.ca === undefined || c.tls.client_cert === 'none')) {
       ctx.addIssue({ code: 'custom', path: ['auth', 'mtls'], message: 'mutual TLS needs tls.ca and tls.client_cert "request" or "require"' });
     }
-    if (c.socket_options.SO_REUSEPORT && !reusePortSupported) ctx.addIssue({ code: 'custom', path: ['socket_options', 'SO_REUSEPORT'], message: `SO_REUSEPORT needs Node.js >= 22.12, this is ${process.versions.node}` });
   });
 
 type Connection = ServerConnection;
 
 // The handshake's own headers: the same on every connection, or (the key) of no use once it is
-// open, and a connection's metadata lives as long as the connection.
+// open, and a connection's metadata lives as long as the connection. Credentials become ***.
 const HANDSHAKE_ONLY = new Set(['connection', 'upgrade', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions']);
 const connectionHeaders = (headers: http.IncomingHttpHeaders): http.IncomingHttpHeaders =>
-  Object.fromEntries(Object.entries(headers).filter(([name]) => !HANDSHAKE_ONLY.has(name)));
+  redactHeaders(Object.fromEntries(Object.entries(headers).filter(([name]) => !HANDSHAKE_ONLY.has(name))));
 
 export const wsServer = defineConnector({
   kind: 'ws_server',
@@ -95,7 +97,7 @@ export const wsServer = defineConnector({
   config: Config,
   codec: 'required',
   metadata:
-    '`meta.ws_server = { tls, peer: { host, port }, path, protocol, headers, auth? }` (`headers`: the upgrade request\'s, less those of the handshake itself: connection, upgrade, sec-websocket-key, -version and -extensions; `auth = { method, user, claims? }` when authentication is configured), plus `binary: true` for a binary frame. On `in`: `meta.ws_server.broadcast` (`true`: every connection; `"others"`: all but the ones the event came from), else `meta.ws_server.peer` picks the connection; `meta.ws_server.binary`, `meta.ws_client.binary` or Tremor\'s `meta.binary` send a binary frame. With `subscriptions`, `meta.ws_server.topic` sends the event to the connections subscribed to that topic instead (with `namespace`, `subject`, `extra_source`, `placeholders` and `skip_origins`, see subscriptions).',
+    '`meta.ws_server = { tls, peer: { host, port }, path, protocol, headers, auth? }` (`path`: the request path and query; `headers`: the upgrade request\'s, less those of the handshake itself: connection, upgrade, sec-websocket-key, -version and -extensions; credentials show as `***`: the values of Authorization, Proxy-Authorization, each cookie, and headers and query parameters whose names contain token, secret, passw, pwd, api key, auth, credential or signature, or are key or sig; `auth = { method, user, claims? }` when authentication is configured), plus `binary: true` for a binary frame. On `in`: `meta.ws_server.broadcast` (`true`: every connection; `"others"`: all but the ones the event came from), else `meta.ws_server.peer` picks the connection; `meta.ws_server.binary`, `meta.ws_client.binary` or Tremor\'s `meta.binary` send a binary frame. With `subscriptions`, `meta.ws_server.topic` sends the event to the connections subscribed to that topic instead (with `namespace`, `subject`, `extra_source`, `placeholders` and `skip_origins`, see subscriptions).',
   create(config, ctx) {
     const address = parseWsUrl(config.url) as Exclude<ReturnType<typeof parseWsUrl>, string>;
     const tlsConfig = effectiveTls(config.tls, ctx.log);
@@ -106,6 +108,7 @@ export const wsServer = defineConnector({
     let server: http.Server | undefined;
     let guard: HandshakeGuard | undefined;
     let paused = false;
+    let stopping = false;
     const sweep = new KeepaliveSweep(config, (key, why) => ctx.log.info(`connection ${key} dead: ${why}`));
     const subscriptions = config.subscriptions === undefined ? undefined : new ServerSubscriptions<Connection>(config.subscriptions, ctx.id, () => guard?.verifyToken, ctx.log);
 
@@ -134,7 +137,6 @@ export const wsServer = defineConnector({
       const conn = ServerConnection.of(this);
       conn.expiry?.clear();
       subscriptions?.closed(conn);
-      guard!.closed(conn.host);
       sweep.unwatch(this);
       byStream.delete(conn.stream.id);
       byPeer.delete(conn.key);
@@ -144,12 +146,12 @@ export const wsServer = defineConnector({
       ctx.log.debug(`connection ${conn.key} closed (${code})`);
     }
 
-    const accept = (ws: WebSocket, req: http.IncomingMessage, socket: Socket, identity: Identity | undefined, target: Target | undefined): void => {
+    const accept = (ws: WebSocket, req: http.IncomingMessage, socket: Socket, requested: RequestTarget, identity: Identity | undefined, target: Target | undefined): void => {
       const peer = Object.freeze({ host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 });
       const inner = {
         tls: secure,
         peer,
-        path: req.url ?? '/',
+        path: requested.query === '' ? requested.path : `${requested.path}?${redactQuery(requested.query)}`,
         protocol: ws.protocol,
         headers: connectionHeaders(req.headers),
         ...(identity === undefined ? {} : { auth: identity }),
@@ -163,7 +165,6 @@ export const wsServer = defineConnector({
       byStream.set(stream.id, conn);
       sweep.watch(ws, key);
       byPeer.set(key, conn);
-      guard!.opened(peer.host);
       ctx.log.debug(`connection ${key} opened (stream ${stream.id}, path ${inner.path}${identity ? `, ${identity.method} user ${identity.user}` : ''})`);
       if (paused) ws.pause();
       ws.on('message', onMessage);
@@ -191,10 +192,10 @@ export const wsServer = defineConnector({
           ctx.log.info(`TLS handshake from ${socket.remoteAddress}:${socket.remotePort} failed: ${err.message}`);
           socket.destroy();
         });
-        server.on('clientError', (err: Error, socket: Socket) => {
+        server.on('clientError', (err: Error & { code?: string }, socket: Socket) => {
           ctx.log.info(`bad request from ${socket.remoteAddress}:${socket.remotePort}: ${err.message}`);
-          if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-          else socket.destroy();
+          const [status, why] = clientErrorAnswer(err, config.handshake_timeout_ms);
+          refuse(socket, status, why);
         });
         server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
           if (config.static !== undefined) {
@@ -210,37 +211,50 @@ export const wsServer = defineConnector({
         server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
           socket.on('error', earlyError);
           const from = formatHostPort(socket.remoteAddress ?? '', socket.remotePort ?? 0);
-          if (config.paths !== undefined) {
-            const path = (req.url ?? '/').split('?', 1)[0]!;
-            if (!config.paths.includes(path)) {
-              ctx.log.info(`handshake from ${from} refused with 404: path ${JSON.stringify(path)}`);
-              refuse(socket, 404, `no WebSocket at ${JSON.stringify(path)}; expected ${config.paths.map((p) => JSON.stringify(p)).join(' or ')}`);
-              return;
-            }
+          const refused = (status: number, why: string, headers?: Record<string, string>, detail = why): void => {
+            ctx.log.info(`handshake from ${from} refused with ${status}: ${detail}`);
+            refuse(socket, status, why, headers);
+          };
+          const full = guard!.enter(socket);
+          if (full !== undefined) return refused(full.status, full.reason);
+          const target = parseRequestTarget(req.url);
+          // The log quotes the target without its query, which may hold an access_token.
+          if (typeof target === 'string') return refused(400, `malformed request target: ${target}`, undefined, `${quote((req.url ?? '').split('?', 1)[0]!)}: ${target}`);
+          if (config.paths !== undefined && !config.paths.includes(target.path)) {
+            return refused(404, `no WebSocket at ${quote(target.path)}; expected ${config.paths.map((p) => JSON.stringify(p)).join(' or ')}`);
           }
-          void guard!.admit(req).then((admission) => {
-            if (socket.destroyed) return;
-            if (!admission.ok) {
-              ctx.log.info(`handshake from ${from} refused with ${admission.status}: ${admission.reason}`);
-              refuse(socket, admission.status, admission.reason, admission.headers);
-              return;
-            }
-            const target = config.upstream === undefined ? undefined : resolveTarget(config.upstream, req);
-            if (typeof target === 'string') {
-              ctx.log.info(`handshake from ${from} refused with 403: ${target}`);
-              refuse(socket, 403, target);
-              return;
-            }
-            wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req, socket, admission.identity, target));
-          });
+          let upgraded = false;
+          guard!
+            .admit(req)
+            .then(async (admission) => {
+              if (socket.destroyed) return;
+              if (stopping) return refused(503, 'the server is stopping');
+              if (!admission.ok) {
+                if (admission.error !== undefined) ctx.log.error(`handshake from ${from}: ${reason(admission.error)}`);
+                return refused(admission.status, admission.reason, admission.headers);
+              }
+              const upstream = config.upstream === undefined ? undefined : await resolveTarget(config.upstream, req);
+              if (socket.destroyed) return;
+              // The client gets the same reason for every 403; the log says which rule refused it.
+              if (upstream !== undefined && 'status' in upstream) return refused(upstream.status, upstream.reason, undefined, upstream.detail);
+              wss.handleUpgrade(req, socket, head, (ws) => {
+                upgraded = true;
+                accept(ws, req, socket, target, admission.identity, upstream);
+              });
+            })
+            .catch((err: unknown) => {
+              // A bug, not the peer's fault: that one handshake fails, the server goes on.
+              ctx.log.error(`handshake from ${from} failed: ${reason(err)}`);
+              if (upgraded) socket.destroy();
+              else refuse(socket, 500, 'the handshake could not be completed');
+            });
         });
-        await new Promise<void>((resolve, reject) => {
-          server!.once('error', reject);
-          server!.listen({ host: address.host, port: address.port, backlog: config.backlog }, () => {
-            server!.off('error', reject);
-            resolve();
-          });
-        });
+        let reusePort = config.socket_options.SO_REUSEPORT;
+        if (reusePort && reusePortMissing !== undefined) {
+          ctx.log.warn(`socket_options.SO_REUSEPORT: ${reusePortMissing}; listening without it, so no other process can listen on this port`);
+          reusePort = false;
+        }
+        await listen(server, { host: address.host, port: address.port, backlog: config.backlog, reusePort });
         server.on('error', (err) => ctx.log.error(`server error: ${reason(err)}`));
         const bound = server.address() as AddressInfo;
         ctx.listening(`${secure ? 'wss' : 'ws'}://${formatHostPort(address.host, bound.port)}`);
@@ -288,6 +302,7 @@ export const wsServer = defineConnector({
         await Promise.all([...byStream.values()].map(drained));
       },
       async stop() {
+        stopping = true;
         const closing = [...byStream.values()].map(
           (conn) =>
             new Promise<void>((resolve) => {

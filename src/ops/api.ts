@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { RuntimeError } from '../runtime/errors.js';
 import type { Flow } from '../runtime/flow.js';
 import type { Logger } from '../runtime/logger.js';
+import { GraphRoutes } from './graph/routes.js';
 import { Metrics } from './metrics.js';
 
 /**
@@ -46,6 +47,7 @@ function wanted(body: unknown): 'paused' | 'running' {
 
 export class ApiServer {
   readonly metrics: Metrics;
+  readonly graph: GraphRoutes;
   #server: http.Server | undefined;
 
   constructor(
@@ -53,6 +55,7 @@ export class ApiServer {
     private readonly options: ApiOptions,
   ) {
     this.metrics = new Metrics(flows);
+    this.graph = new GraphRoutes(flows);
   }
 
   get address(): string {
@@ -67,19 +70,21 @@ export class ApiServer {
       server.once('error', reject);
       server.listen(this.options.port, this.options.host ?? '127.0.0.1', () => resolve());
     });
-    this.options.log.info(`status API on ${this.address} (/v1/status, /v1/flows, /metrics)`);
+    this.options.log.info(`status API on ${this.address} (/v1/status, /v1/flows, /metrics; the flow graph at /)`);
     return this.address;
   }
 
   stop(): Promise<void> {
     const server = this.#server;
     if (server === undefined) return Promise.resolve();
+    this.graph.feed.close();
     server.closeAllConnections();
     return new Promise((resolve) => server.close(() => resolve()));
   }
 
   async #handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
+    if (this.graph.handle(req, res, url.pathname)) return;
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     try {
       if (url.pathname === '/metrics' && req.method === 'GET') {

@@ -195,6 +195,11 @@ export class Flow {
     this.#model = model;
     const added = model.connectors.filter((c) => !kept.includes(c.alias)).map((spec) => this.#addHost(spec));
     this.#build();
+    // The new pipelines are counted as the old ones were (the graph page and metrics read them).
+    if (this.#pipelineCounts !== undefined) {
+      this.#pipelineCounts = undefined;
+      this.countPipelines();
+    }
     await Promise.all(added.map((h) => h.start()));
     for (const h of added) h.run();
     const replaced = added.map((h) => h.alias);

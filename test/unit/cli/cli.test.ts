@@ -39,7 +39,7 @@ test('the installed bin prints the version', async () => {
 test('an unknown command or option is a usage error with exit 2', async () => {
   const cmd = await runCli(['launch']);
   assert.is(cmd.code, 2);
-  assert.is(cmd.stderr, 'tremolo: unknown command "launch"; commands: run, validate, convert, schema, doc, test, hash-password, new\n');
+  assert.is(cmd.stderr, 'tremolo: unknown command "launch"; commands: run, validate, convert, schema, doc, test, hash-password, new, graph\n');
   const opt = await runCli(['run', '--colour', 'x.json5']);
   assert.is(opt.code, 2);
   assert.is(opt.stderr, "tremolo run: Unknown option '--colour'\n");

@@ -1,8 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { reason } from '../../../runtime/errors.js';
+import { queryOf, quote } from '../request-target.js';
 import { jwtVerifier, type TokenVerifier } from './jwt.js';
-import { verifyPassword } from './passwords.js';
+import { AttemptThrottle } from './attempt-throttle.js';
+import { decoyHash, verifyPassword } from './passwords.js';
 import type { AuthConfig } from './schema.js';
 import { readUsersFile } from './users-file.js';
 
@@ -15,7 +17,10 @@ export interface Identity {
   readonly expires?: number;
 }
 
-export type AuthResult = { readonly ok: true; readonly identity: Identity } | { readonly ok: false; readonly status: 401; readonly reason: string; readonly challenge: string };
+export type AuthResult =
+  | { readonly ok: true; readonly identity: Identity }
+  | { readonly ok: false; readonly status: 401; readonly reason: string; readonly challenge: string }
+  | { readonly ok: false; readonly status: 429; readonly reason: string; readonly retryAfterS: number };
 
 export interface Authenticator {
   authenticate(req: IncomingMessage): Promise<AuthResult>;
@@ -27,6 +32,8 @@ export interface Authenticator {
 export async function createAuthenticator(config: AuthConfig): Promise<Authenticator> {
   const users = config.basic === undefined ? undefined : await readUsersFile(config.basic.users_file);
   const verify = config.jwt === undefined ? undefined : await jwtVerifier(config.jwt);
+  const decoy = users === undefined ? '' : decoyHash(users.values());
+  const throttle = config.basic === undefined ? undefined : new AttemptThrottle(config.basic.throttle);
   const challenges = [
     ...(config.basic === undefined ? [] : [`Basic realm="${config.basic.realm}", charset="UTF-8"`]),
     ...(verify === undefined ? [] : ['Bearer']),
@@ -49,17 +56,23 @@ export async function createAuthenticator(config: AuthConfig): Promise<Authentic
       const scheme = space < 0 ? header.toLowerCase() : header.slice(0, space).toLowerCase();
       const credentials = space < 0 ? '' : header.slice(space + 1).trim();
       if (scheme === 'basic' && users !== undefined) {
-        const decoded = Buffer.from(credentials, 'base64').toString('utf8');
-        const colon = decoded.indexOf(':');
-        const user = colon < 0 ? decoded : decoded.slice(0, colon);
-        const hash = users.get(user);
-        if (hash !== undefined && colon >= 0 && (await verifyPassword(decoded.slice(colon + 1), hash))) {
-          return { ok: true, identity: { method: 'basic', user } };
+        const basic = basicCredentials(credentials);
+        if (typeof basic === 'string') return refuse(basic);
+        const address = req.socket.remoteAddress ?? '';
+        const wait = throttle!.take(address);
+        if (wait !== undefined) return { ok: false, status: 429, reason: `too many failed logins from ${address}; retry in ${wait} s`, retryAfterS: wait };
+        const hash = users.get(basic.user);
+        // One hash check whether the name exists or not, as costly either way.
+        const matches = await verifyPassword(basic.password, hash ?? decoy);
+        if (matches && hash !== undefined) {
+          throttle!.refund(address);
+          return { ok: true, identity: { method: 'basic', user: basic.user } };
         }
-        return refuse(`wrong user or password for ${JSON.stringify(user)}`);
+        return refuse(`wrong user or password for ${quote(basic.user)}`);
       }
       if (verify !== undefined) {
-        const token = scheme === 'bearer' ? credentials : new URL(req.url ?? '/', 'http://x').searchParams.get('access_token');
+        // From the raw target, not `new URL(req.url)`: an absolute-form target need not parse.
+        const token = scheme === 'bearer' ? credentials : queryOf(req.url).get('access_token');
         if (token) {
           try {
             const t = await verify(token);
@@ -69,7 +82,27 @@ export async function createAuthenticator(config: AuthConfig): Promise<Authentic
           }
         }
       }
-      return refuse(header === '' ? 'no credentials' : `unsupported authorization scheme ${JSON.stringify(scheme)}`);
+      return refuse(header === '' ? 'no credentials' : `unsupported authorization scheme ${quote(scheme)}`);
     },
   };
+}
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+// Fatal: two different byte strings must never decode to the same name or password (U+FFFD).
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** RFC 7617's `user:password`, or why the credentials are malformed. */
+function basicCredentials(credentials: string): { user: string; password: string } | string {
+  // Buffer.from(.., 'base64') skips what is not base64; a malformed header must not become a name.
+  if (!BASE64.test(credentials)) return 'malformed Basic credentials: expected base64 of user:password';
+  let decoded: string;
+  try {
+    decoded = utf8.decode(Buffer.from(credentials, 'base64'));
+  } catch {
+    return 'malformed Basic credentials: not UTF-8';
+  }
+  const colon = decoded.indexOf(':');
+  // Without a colon the whole text may be a password typed as the name: it is not echoed.
+  if (colon < 0) return 'malformed Basic credentials: expected user:password';
+  return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }

@@ -1,5 +1,5 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import bcrypt from 'bcryptjs';
+import { bcryptCompare } from './bcrypt-thread.js';
 
 /**
  * Password hashes for users files: scrypt in a PHC-style string (`$scrypt$N=...,r=...,p=...$salt$hash`,
@@ -29,6 +29,37 @@ export async function verifyPassword(password: string, hash: string): Promise<bo
     const key = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(N), r: Number(r), p: Number(p), maxmem: 256 * 1024 * 1024 });
     return timingSafeEqual(key, expected);
   }
-  if (BCRYPT.test(hash)) return bcrypt.compare(password, hash);
+  if (BCRYPT.test(hash)) return bcryptCompare(password, hash);
   return false;
+}
+
+const BCRYPT_ALPHABET = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** What a check of the hash costs: its scheme and parameters (and, for scrypt, the salt and key sizes). */
+function costOf(hash: string): string | undefined {
+  const s = SCRYPT.exec(hash);
+  if (s !== null) return `${hash.slice(0, hash.indexOf('$', 8) + 1)}${Buffer.from(s[4]!, 'base64').length}$${Buffer.from(s[5]!, 'base64').length}`;
+  return BCRYPT.test(hash) ? hash.slice(0, 7) : undefined;
+}
+
+/**
+ * A hash that no password matches and that costs as much to check as the most common cost among
+ * `hashes`: a name not in the users file is checked against it, so that it is answered as slowly
+ * as a known name with a wrong password (else the time of a 401 tells which names exist).
+ */
+export function decoyHash(hashes: Iterable<string>): string {
+  const counts = new Map<string, number>();
+  for (const h of hashes) {
+    const cost = costOf(h);
+    if (cost !== undefined) counts.set(cost, (counts.get(cost) ?? 0) + 1);
+  }
+  let cost = '$scrypt$N=16384,r=8,p=1$16$32';
+  let most = 0;
+  for (const [c, n] of counts) if (n > most) [cost, most] = [c, n];
+  if (cost.startsWith('$2')) {
+    const random = randomBytes(53);
+    return `${cost}${Array.from(random, (b) => BCRYPT_ALPHABET[b & 63]).join('')}`;
+  }
+  const [prefix, saltLength, keyLength] = /^(.*\$)(\d+)\$(\d+)$/.exec(cost)!.slice(1) as [string, string, string];
+  return `${prefix}${randomBytes(Number(saltLength)).toString('base64')}$${randomBytes(Number(keyLength)).toString('base64')}`;
 }

@@ -20,10 +20,24 @@ export const AuthSchema = z
     basic: z
       .strictObject({
         users_file: z.string().describe('name:hash lines (scrypt or bcrypt hashes; `tremolo hash-password` makes them)'),
-        realm: z.string().default('tremolo').describe('the realm named in WWW-Authenticate'),
+        realm: z
+          .string()
+          .refine((realm) => !/["\\\x00-\x1f\x7f]/.test(realm), { error: 'expected a realm without quotes, backslashes or control characters (it is written in the WWW-Authenticate header)' })
+          .default('tremolo')
+          .describe('the realm named in WWW-Authenticate'),
+        throttle: z
+          .strictObject({
+            burst: z.number().int().positive().default(10).describe('password checks a client address may have at once: each takes one, a success gives it back'),
+            refill_ms: z.number().int().positive().default(6000).describe('then one more every refill_ms; without one the answer is 429 with Retry-After, and no hash is computed'),
+            max_addresses: z.number().int().positive().default(10_000).describe('addresses remembered at most (the longest unseen are forgotten first)'),
+          })
+          .default({ burst: 10, refill_ms: 6000, max_addresses: 10_000 })
+          .describe('failed logins slowed per client address (an IPv6 address by its /64), by each connector in each process'),
       })
       .optional()
-      .describe('HTTP Basic authentication'),
+      .describe(
+        'HTTP Basic authentication, { users_file, realm, throttle }: every attempt naming a user runs one hash check, a known name or not (against a decoy as costly as the most common hash of the file), so the time of a 401 does not tell which names exist; a client address (an IPv6 one by its /64) may have throttle.burst (10) checks at once, each success giving its check back, then one more every throttle.refill_ms (6000), else 429 with Retry-After and no hash is computed; throttle.max_addresses (10000) are remembered, by each connector in each process',
+      ),
     jwt: JwtSchema.optional().describe('Bearer JWT, in Authorization or the access_token query parameter'),
     mtls: z.boolean().default(false).describe('a client certificate signed by tls.ca authenticates (its subject CN is the user)'),
   })
