@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { defineConnector } from '../runtime/connector-api.js';
 import { reason, type ErrorCode } from '../runtime/errors.js';
 import type { TremoloEvent } from '../runtime/event.js';
-import { REDACTED, redactHeaders, redactUrl, redactUrls } from '../runtime/redact.js';
+import { REDACTED, redactUrl, redactUrls } from '../runtime/redact.js';
+import { redactHeaders } from './shared/credential-redaction.js';
 import { encodeBody, pushBody } from './shared/http-body.js';
 import { firstValue, headersFrom, HeadersSchema, isToken, type HeaderRecord } from './shared/http-headers.js';
 import { Slots } from './shared/http-slots.js';
@@ -70,7 +71,7 @@ const Config = z.preprocess(fromTremor, z
 
 /**
  * The request as sent, for `meta.http_client.request` and messages: its url without credentials
- * and its credential headers as `***` (see redactHeaders).
+ * and its credential headers as `***` (as ws_server shows a request's: see credential-redaction).
  */
 interface Sent {
   readonly method: string;
@@ -97,7 +98,7 @@ export const httpClient = defineConnector({
   config: Config,
   codec: { optional: 'json' },
   metadata:
-    '`meta.http_client = { request: { method, url, headers }, response: { status, headers }, correlation }` on responses: the request as sent (a password in its url, and the values of its Authorization, Proxy-Authorization and Cookie headers, as `***`), and `correlation` copied from the request event (a fresh id when it has none); `err` events of failed requests carry `request` and `correlation`. On `in`: `meta.http_client.request = { method, url, headers }` overrides the method, the url (absolute, or relative to `url`) and headers (merged over `headers`) of one request; `meta.http_client.correlation` is copied to its response.',
+    '`meta.http_client = { request: { method, url, headers }, response: { status, headers }, correlation }` on responses: the request as sent (a password in its url, and the values of credential headers, as `***`: Authorization, Proxy-Authorization, cookie values and credential-named headers such as X-Api-Key), and `correlation` copied from the request event (a fresh id when it has none); `err` events of failed requests carry `request` and `correlation`. On `in`: `meta.http_client.request = { method, url, headers }` overrides the method, the url (absolute, or relative to `url`) and headers (merged over `headers`) of one request; `meta.http_client.correlation` is copied to its response.',
   create(config, ctx) {
     const method = config.method.toUpperCase();
     const defaults = headersFrom(config.headers, 'headers') as HeaderRecord;
@@ -151,7 +152,7 @@ export const httpClient = defineConnector({
         headers['content-length'] = String(body.length);
       }
       const correlation = own?.correlation !== undefined ? own.correlation : randomUUID();
-      return { event, url, headers, sent: { method: upper, url: redactUrl(url), headers: redactHeaders(headers) }, body, correlation };
+      return { event, url, headers, sent: { method: upper, url: redactUrl(url), headers: redactHeaders(headers) as HeaderRecord }, body, correlation };
     };
 
     const failed = (job: Job, code: ErrorCode, why: string): void => {

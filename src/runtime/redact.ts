@@ -33,20 +33,6 @@ export function redactUrl(url: URL): string {
   return copy.href;
 }
 
-/** Headers that carry credentials: their values never go into metadata or messages. */
-export const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'cookie']);
-
-/** A copy of `headers` with the values of credential headers (any case) as `***`; `headers` itself when it has none. */
-export function redactHeaders<T extends Readonly<Record<string, unknown>>>(headers: T): T {
-  let out: Record<string, unknown> | undefined;
-  for (const name of Object.keys(headers)) {
-    if (!CREDENTIAL_HEADERS.has(name.toLowerCase())) continue;
-    out ??= { ...headers };
-    out[name] = REDACTED;
-  }
-  return (out ?? headers) as T;
-}
-
 /**
  * `text` with every occurrence of each of `secrets` replaced by `***`, as written and as JSON
  * escapes it inside a quoted value. A quote cut short (`"…`, see `quote`) that ends in the start of

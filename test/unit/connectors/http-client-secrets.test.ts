@@ -62,7 +62,7 @@ test('tremolo run logs each failure of an unlinked err port without the password
 test('a response carries the request as sent without credentials, while the server received them', async (ctx) => {
   ctx.peer = await HttpPeer.start();
   const url = new URL(ctx.peer.url);
-  ctx.flow = await startFlow(clientFlow({ url: `http://alice:\${env:TREMOLO_TEST_HTTP_PASSWORD}@${url.host}/api`, headers: { 'x-trace': 't1', Cookie: 'sid=s3cr3t' } }), {
+  ctx.flow = await startFlow(clientFlow({ url: `http://alice:\${env:TREMOLO_TEST_HTTP_PASSWORD}@${url.host}/api`, headers: { 'x-trace': 't1', Cookie: 'sid=s3cr3t', 'X-Api-Key': 'k3y' } }), {
     registries: httpRegistries(),
     env,
   });
@@ -70,11 +70,12 @@ test('a response carries the request as sent without credentials, while the serv
   const [received] = await ctx.peer.waitRequests(1);
   assert.is(received!.headers.authorization, `Basic ${Buffer.from(`alice:${PASSWORD}`).toString('base64')}`);
   assert.is(received!.headers.cookie, 'sid=s3cr3t');
+  assert.is(received!.headers['x-api-key'], 'k3y');
   const sent = (await ctx.flow.next('client', 'out')).meta.http_client as { request: unknown };
   assert.equal(sent.request, {
     method: 'POST',
     url: `http://alice:***@${url.host}/api`,
-    headers: { 'x-trace': 't1', cookie: '***', 'content-length': '7' },
+    headers: { 'x-trace': 't1', cookie: 'sid=***', 'x-api-key': '***', 'content-length': '7' },
   });
 });
 
