@@ -42,6 +42,15 @@ const Config = z.strictObject({
     .max(0x40000000)
     .default(16 * 1024 * 1024)
     .describe('largest package payload in bytes (ThingsDB allows 1 GiB); a larger one closes the connection'),
+  max_size_before_auth: z
+    .number()
+    .int()
+    .min(64)
+    .max(0x40000000)
+    .default(4096)
+    .describe(
+      'largest package payload in bytes before the connection is authenticated (default 4096: an AUTH needs a few dozen). A larger one is not decoded: an AUTH gets -53, another request -56, and the connection is closed. While an AUTH is checked, at most 64 more packages wait; one more closes the connection too',
+    ),
 });
 
 /** A room event from the bus, checked: a malformed one is an error of this event, not a crash. */
@@ -68,7 +77,7 @@ export default defineOperator({
     return (source) =>
       new Observable<TremoloEvent>((subscriber) => {
         const node = new EndpointNode(
-          { id: config.node_id, maxSize: config.max_size, collections },
+          { id: config.node_id, maxSize: config.max_size, maxSizeBeforeAuth: config.max_size_before_auth, collections },
           credentials,
           new Rooms(seeds),
           {

@@ -43,8 +43,13 @@ export interface RoomEmit {
 export interface NodeSettings {
   readonly id: number;
   readonly maxSize: number;
+  /** Largest payload of a package that comes before the connection is authenticated. */
+  readonly maxSizeBeforeAuth: number;
   readonly collections: ReadonlySet<string>;
 }
+
+/** Packages that may wait while an AUTH is checked; one more closes the connection. */
+export const MAX_WAITING_FOR_AUTH = 64;
 
 const REQUIRES_AUTH: ReadonlySet<number> = new Set([T.REQ_QUERY, T.REQ_RUN, T.REQ_JOIN, T.REQ_LEAVE, T.REQ_EMIT, T.REQ_EMIT_PEER]);
 const keyOf = (o: Origin): string => `${o.connector}:${o.stream}`;
@@ -75,15 +80,34 @@ export class EndpointNode {
     }
     if (conn.closing) return;
     const pkg = readPackage(event.data, this.settings.maxSize);
-    if (typeof pkg === 'string') {
-      conn.closing = true;
-      conn.waiting = undefined;
-      this.log.info(`${pkg}, closing connection ${key}`);
-      this.out.close(origin, pkg);
-      return;
-    }
-    if (conn.waiting !== undefined) conn.waiting.push({ pkg, event });
-    else this.#handle(conn, pkg, event);
+    if (typeof pkg === 'string') return this.#close(conn, pkg);
+    // Before a login nothing larger than an AUTH needs is read: decoding what an anonymous peer
+    // sends costs memory and time that every connection shares.
+    if (conn.user === undefined && pkg.payload.length > this.settings.maxSizeBeforeAuth) return this.#tooLarge(conn, pkg);
+    if (conn.waiting !== undefined) {
+      if (conn.waiting.length >= MAX_WAITING_FOR_AUTH) return this.#close(conn, `more than ${MAX_WAITING_FOR_AUTH} packages sent while the AUTH is checked`);
+      conn.waiting.push({ pkg, event });
+    } else this.#handle(conn, pkg, event);
+  }
+
+  /** Nothing more of this connection is read; it is closed with `why`. */
+  #close(conn: Connection, why: string): void {
+    conn.closing = true;
+    conn.waiting = undefined;
+    this.log.info(`${why}, closing connection ${conn.key}`);
+    this.out.close(conn.origin, why);
+  }
+
+  /**
+   * A package over max_size_before_auth before the login: answered as a ThingsDB node answers
+   * such a request without reading it (an AUTH it cannot read: -53; any other request: -56; PING
+   * and unknown types: nothing), then the connection is closed.
+   */
+  #tooLarge(conn: Connection, pkg: Package): void {
+    const why = `a package of ${pkg.payload.length} bytes before authentication (max_size_before_auth is ${this.settings.maxSizeBeforeAuth})`;
+    if (pkg.type === T.REQ_AUTH) this.#reply(conn, pkg.id, T.RES_ERROR, { error_code: ErrorCode.BAD_DATA, error_msg: `invalid authentication request: ${why}` });
+    else if (REQUIRES_AUTH.has(pkg.type)) this.#reply(conn, pkg.id, T.RES_ERROR, { error_code: ErrorCode.AUTH_ERROR, error_msg: 'connection is not authenticated' });
+    this.#close(conn, why);
   }
 
   /** A connection closed: it leaves its rooms and its state goes. */

@@ -1,8 +1,9 @@
 import { defineCodec } from '../runtime/codec-api.js';
+import { stringifyExact } from './json-numbers.js';
 
 export const binary = defineCodec({
   name: 'binary',
-  description: 'Bytes as they are (a Buffer). Strings are written as UTF-8, other values as JSON.',
+  description: 'Bytes as they are (a Buffer). Strings are written as UTF-8, other values as JSON (bigints as exact integers).',
   binary: true,
   mimeTypes: ['application/octet-stream'],
   create() {
@@ -12,7 +13,7 @@ export const binary = defineCodec({
         if (Buffer.isBuffer(value)) return value;
         if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
         if (typeof value === 'string') return Buffer.from(value);
-        const text = JSON.stringify(value);
+        const text = stringifyExact(value);
         if (text === undefined) throw new Error(`a ${typeof value} has no binary form`);
         return Buffer.from(text);
       },

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
 import { defineCodec } from '../runtime/codec-api.js';
+import { exactNumbers, mayBeInexact, stringifyExact } from './json-numbers.js';
 
 /** Keys in code-point order at every level, so equal values always print the same (test output). */
 export function sortKeys(value: unknown): unknown {
@@ -13,13 +14,10 @@ export function sortKeys(value: unknown): unknown {
   return value;
 }
 
-// JSON has no bigint: a safe one is written as a number, a bigger one as its decimal text.
-const replacer = (_key: string, v: unknown): unknown =>
-  typeof v === 'bigint' ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()) : v;
-
 export const json = defineCodec({
   name: 'json',
-  description: 'JSON text to values and back. `mode: sorted` writes keys in sorted order (stable output for tests). Bigints are written as numbers when safe, else as text; bytes as `{"type":"Buffer","data":[...]}`.',
+  description:
+    'JSON text to values and back. `mode: sorted` writes keys in sorted order (stable output for tests). Integers past 2^53 decode to bigints and bigints are written as exact integers, so no integer is rounded on the way through; a number beyond the range of a 64-bit float (`1e999`) is an error, not Infinity or null. Bytes are written as `{"type":"Buffer","data":[...]}`.',
   config: z.strictObject({
     mode: z.enum(['sorted', 'unsorted']).default('unsorted').describe('sorted: keys in code-point order at every level'),
   }),
@@ -30,26 +28,20 @@ export const json = defineCodec({
       decode(data) {
         if (!isUtf8(data)) throw new Error('invalid JSON: not valid UTF-8');
         const text = data.toString('utf8');
+        let value: unknown;
         try {
-          return JSON.parse(text);
+          value = JSON.parse(text);
         } catch (err) {
           // An empty or blank frame carries nothing: not an error (Tremor's behaviour). Asked only
           // here, since JSON.parse refuses such a frame anyway.
           if (text.trim() === '') return undefined;
           throw new Error(`invalid JSON: ${(err as Error).message}`);
         }
+        return mayBeInexact(data) ? exactNumbers(text, value) : value;
       },
       encode(value) {
-        const v = sorted ? sortKeys(value) : value;
-        // A replacer halves JSON.stringify's speed, so it runs only when a bigint made the plain
-        // call throw. Bytes keep Node's form, {"type":"Buffer","data":[...]}, as json::encode does.
-        let text: string | undefined;
-        try {
-          text = JSON.stringify(v);
-        } catch (err) {
-          if (!(err instanceof TypeError)) throw err;
-          text = JSON.stringify(v, replacer);
-        }
+        // Bytes keep Node's form, {"type":"Buffer","data":[...]}, as json::encode does.
+        const text = stringifyExact(sorted ? sortKeys(value) : value);
         if (text === undefined) throw new Error(`a ${typeof value} has no JSON form`);
         return text;
       },

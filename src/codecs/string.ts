@@ -1,9 +1,10 @@
 import { isUtf8 } from 'node:buffer';
 import { defineCodec } from '../runtime/codec-api.js';
+import { stringifyExact } from './json-numbers.js';
 
 export const string = defineCodec({
   name: 'string',
-  description: 'UTF-8 text to a string and back; invalid UTF-8 is an error. Other values are written as JSON.',
+  description: 'UTF-8 text to a string and back; invalid UTF-8 is an error. Other values are written as JSON (bigints as exact integers).',
   mimeTypes: ['text/plain', 'text/html'],
   create() {
     return {
@@ -14,7 +15,7 @@ export const string = defineCodec({
       encode(value) {
         if (typeof value === 'string') return value;
         if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-        const text = JSON.stringify(value);
+        const text = stringifyExact(value);
         if (text === undefined) throw new Error(`a ${typeof value} has no text form`);
         return text;
       },

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { defineConnector } from '../runtime/connector-api.js';
 import { quote, reason, type ErrorCode } from '../runtime/errors.js';
 import type { TremoloEvent } from '../runtime/event.js';
+import { REDACTED, redactUrl, redactUrls } from '../runtime/redact.js';
+import { redactHeaders } from './shared/credential-redaction.js';
 import { encodeBody, pushBody } from './shared/http-body.js';
 import { firstValue, headersFrom, HeadersSchema, isToken, type HeaderRecord } from './shared/http-headers.js';
 import { Slots } from './shared/http-slots.js';
@@ -40,7 +42,9 @@ function fromTremor(raw: unknown, ctx: z.RefinementCtx): unknown {
       headers.authorization = `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString('base64')}`;
       c.headers = headers;
     } else {
-      ctx.addIssue({ code: 'custom', path: ['auth'], message: `expected "none" or { basic: { username, password } } (gcp is not supported), received ${JSON.stringify(auth)}` });
+      // The password is not quoted back, whatever else is wrong.
+      const shown = basic?.password === undefined ? auth : { ...auth as object, basic: { ...basic, password: REDACTED } };
+      ctx.addIssue({ code: 'custom', path: ['auth'], message: `expected "none" or { basic: { username, password } } (gcp is not supported), received ${JSON.stringify(shown)}` });
     }
   }
   return c;
@@ -71,7 +75,10 @@ const Config = z.preprocess(fromTremor, z
     if (typeof headers === 'string') ctx.addIssue({ code: 'custom', path: ['headers'], message: headers });
   }));
 
-/** The request as sent, for `meta.http_client.request`. */
+/**
+ * The request as sent, for `meta.http_client.request` and messages: its url without credentials
+ * and its credential headers as `***` (as ws_server shows a request's: see credential-redaction).
+ */
 interface Sent {
   readonly method: string;
   readonly url: string;
@@ -81,6 +88,8 @@ interface Sent {
 interface Job {
   readonly event: TremoloEvent;
   readonly url: URL;
+  /** The headers that go out, credentials included. */
+  readonly headers: HeaderRecord;
   readonly sent: Sent;
   readonly body: Buffer | undefined;
   readonly correlation: unknown;
@@ -95,7 +104,7 @@ export const httpClient = defineConnector({
   config: Config,
   codec: { optional: 'json' },
   metadata:
-    '`meta.http_client = { request: { method, url, headers }, response: { status, headers }, correlation }` on responses: the request as sent, and `correlation` copied from the request event (a fresh id when it has none); `err` events of failed requests carry `request` and `correlation`. On `in`: `meta.http_client.request = { method, url, headers }` overrides the method, the url (absolute, or relative to `url`) and headers (merged over `headers`) of one request; `meta.http_client.correlation` is copied to its response.',
+    '`meta.http_client = { request: { method, url, headers }, response: { status, headers }, correlation }` on responses: the request as sent (a password in its url, and the values of credential headers, as `***`: Authorization, Proxy-Authorization, cookie values and credential-named headers such as X-Api-Key), and `correlation` copied from the request event (a fresh id when it has none); `err` events of failed requests carry `request` and `correlation`. On `in`: `meta.http_client.request = { method, url, headers }` overrides the method, the url (absolute, or relative to `url`) and headers (merged over `headers`) of one request; `meta.http_client.correlation` is copied to its response.',
   create(config, ctx) {
     const method = config.method.toUpperCase();
     const defaults = headersFrom(config.headers, 'headers') as HeaderRecord;
@@ -105,7 +114,8 @@ export const httpClient = defineConnector({
     let nextBody = 0;
     let stopping = false;
 
-    const reject = (event: TremoloEvent, why: string): void => ctx.fail(event, 'ERR_WRITE_FAILED', `${ctx.alias}: ${why}; request not sent`);
+    // Urls in these messages come from the config or the event: their credentials never show.
+    const reject = (event: TremoloEvent, why: string): void => ctx.fail(event, 'ERR_WRITE_FAILED', redactUrls(`${ctx.alias}: ${why}; request not sent`));
 
     /** The request an event stands for, or undefined when it cannot be made (the event went to err). */
     const prepare = (event: TremoloEvent): Job | undefined => {
@@ -148,7 +158,7 @@ export const httpClient = defineConnector({
         headers['content-length'] = String(body.length);
       }
       const correlation = own?.correlation !== undefined ? own.correlation : randomUUID();
-      return { event, url, sent: { method: upper, url: url.href, headers }, body, correlation };
+      return { event, url, headers, sent: { method: upper, url: redactUrl(url), headers: redactHeaders(headers) as HeaderRecord }, body, correlation };
     };
 
     const failed = (job: Job, code: ErrorCode, why: string): void => {
@@ -170,11 +180,11 @@ export const httpClient = defineConnector({
       const secure = job.url.protocol === 'https:';
       let req: http.ClientRequest;
       try {
-        req = (secure ? https : http).request(job.url, { method: job.sent.method, headers: job.sent.headers, agent: secure ? httpsAgent : httpAgent });
+        req = (secure ? https : http).request(job.url, { method: job.sent.method, headers: job.headers, agent: secure ? httpsAgent : httpAgent });
       } catch (err) {
         // Node refuses some headers only here (characters outside Latin-1).
         done();
-        failed(job, 'ERR_WRITE_FAILED', reason(err));
+        failed(job, 'ERR_WRITE_FAILED', redactUrls(reason(err)));
         return;
       }
       inFlight.set(req, job);
@@ -193,7 +203,7 @@ export const httpClient = defineConnector({
         req.destroy();
       }, config.timeout_ms);
       req.on('error', (err: Error) => {
-        if (settle()) failed(job, 'ERR_WRITE_FAILED', reason(err));
+        if (settle()) failed(job, 'ERR_WRITE_FAILED', redactUrls(reason(err)));
       });
       req.on('response', (res) => {
         const chunks: Buffer[] = [];

@@ -1,6 +1,8 @@
 import nodePath from 'node:path';
 import JSON5 from 'json5';
 import { quote, RuntimeError } from '../runtime/errors.js';
+import { redactValues } from '../runtime/redact.js';
+import { tooDeep, tooDeepMessage } from './depth.js';
 import type { PathKey } from './locate.js';
 
 /**
@@ -12,6 +14,11 @@ export interface Scope {
   readonly args: Readonly<Record<string, unknown>>;
   /** Other schemes such as `env`: `${scheme:name}` or `${scheme:name:-default}`. */
   readonly resolvers: Readonly<Record<string, (name: string) => unknown>>;
+  /**
+   * Every value substituted from the environment so far in this load, shared by the scopes made
+   * from this one: a message that quotes one shows `***` instead, also where it arrived by an arg.
+   */
+  readonly secrets?: Set<string>;
 }
 
 /**
@@ -25,23 +32,47 @@ export const inFile = (scope: Scope, dir: string): Scope => ({
 
 export type SubstitutionError = (path: PathKey, message: string) => void;
 
+export interface SubstitutionReport {
+  error: SubstitutionError;
+  /**
+   * The value at `path` holds values from the environment (`parts`): `real` is the string as
+   * substituted, `shown` the same with each of them as `***` (both undefined when not a string).
+   */
+  secret?(path: PathKey, parts: readonly string[], real: string | undefined, shown: string | undefined): void;
+}
+
+/** Schemes whose values are treated as secrets in messages. */
+const SECRET_SCHEMES: ReadonlySet<string> = new Set(['env']);
+
 const PLACEHOLDER = /\$(\$)?\{([^}]*)\}/g;
 
 export const envResolver = (env: NodeJS.ProcessEnv = process.env) => (name: string): unknown => env[name];
 
-function lookup(expr: string, scope: Scope): { value: unknown } | { error: string } {
+type Found = { value: unknown; secrets?: readonly string[] } | { error: string };
+
+/** The secrets of this load that `value` holds, as text. */
+function secretsIn(value: unknown, scope: Scope): string[] | undefined {
+  if (scope.secrets === undefined || scope.secrets.size === 0) return undefined;
+  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+  const held = [...scope.secrets].filter((s) => text.includes(s) || text.includes(JSON.stringify(s).slice(1, -1)));
+  return held.length === 0 ? undefined : held;
+}
+
+function lookup(expr: string, scope: Scope): Found {
   const trimmed = expr.trim();
   if (trimmed.startsWith('args.') || trimmed === 'args') {
     const segments = trimmed === 'args' ? [] : trimmed.slice(5).split('.');
     let value: unknown = scope.args;
     for (const [i, seg] of segments.entries()) {
-      if (value === null || typeof value !== 'object' || !(seg in value)) {
+      // Own keys only: `${args.toString}` names no arg, whatever Object.prototype holds.
+      if (value === null || typeof value !== 'object' || !Object.hasOwn(value, seg)) {
         const known = i === 0 ? Object.keys(scope.args) : Object.keys((value ?? {}) as object);
         return { error: `unknown arg ${JSON.stringify(segments.slice(0, i + 1).join('.'))} in "\${${trimmed}}"; known: ${known.join(', ') || '(none)'}` };
       }
       value = (value as Record<string, unknown>)[seg];
     }
-    return { value };
+    const secrets = secretsIn(value, scope);
+    return secrets === undefined ? { value } : { value, secrets };
   }
   const colon = trimmed.indexOf(':');
   const scheme = colon < 0 ? '' : trimmed.slice(0, colon);
@@ -54,42 +85,66 @@ function lookup(expr: string, scope: Scope): { value: unknown } | { error: strin
   const dflt = rest.indexOf(':-');
   const name = dflt < 0 ? rest : rest.slice(0, dflt);
   const value = resolver(name);
-  if (value !== undefined) return { value };
+  if (value !== undefined) {
+    if (!SECRET_SCHEMES.has(scheme) || typeof value !== 'string' || value === '') return { value };
+    scope.secrets?.add(value);
+    return { value, secrets: [value] };
+  }
   if (dflt >= 0) return { value: rest.slice(dflt + 2) };
   return { error: `${scheme} ${JSON.stringify(name)} is not set (write \${${scheme}:${name}:-default} for a default)` };
 }
 
-export function substituteString(text: string, scope: Scope, path: PathKey, onError: SubstitutionError): unknown {
+const textOf = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
+
+export function substituteString(text: string, scope: Scope, path: PathKey, report: SubstitutionError | SubstitutionReport): unknown {
   if (!text.includes('${')) return text;
+  const { error, secret } = typeof report === 'function' ? { error: report, secret: undefined } : report;
   const whole = /^\$\{([^}]*)\}$/.exec(text);
   if (whole) {
     const found = lookup(whole[1] ?? '', scope);
     if ('error' in found) {
-      onError(path, found.error);
+      error(path, found.error);
       return text;
+    }
+    if (found.secrets !== undefined && secret !== undefined) {
+      const real = typeof found.value === 'string' ? found.value : undefined;
+      secret(path, found.secrets, real, real === undefined ? undefined : redactValues(real, found.secrets));
     }
     return found.value;
   }
-  return text.replace(PLACEHOLDER, (match, escaped: string | undefined, expr: string) => {
-    if (escaped) return match.slice(1);
+  const secrets: string[] = [];
+  // What each placeholder shows in messages: its value, with the secrets it holds as ***.
+  const shownParts: string[] = [];
+  const real = text.replace(PLACEHOLDER, (match, escaped: string | undefined, expr: string) => {
+    if (escaped) {
+      shownParts.push(match.slice(1));
+      return match.slice(1);
+    }
     const found = lookup(expr, scope);
     if ('error' in found) {
-      onError(path, found.error);
+      error(path, found.error);
+      shownParts.push(match);
       return match;
     }
-    const v = found.value;
-    return typeof v === 'string' ? v : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
+    const v = textOf(found.value);
+    if (found.secrets !== undefined) secrets.push(...found.secrets);
+    shownParts.push(found.secrets === undefined ? v : redactValues(v, found.secrets));
+    return v;
   });
+  if (secrets.length > 0 && secret !== undefined) {
+    let i = 0;
+    secret(path, secrets, real, text.replace(PLACEHOLDER, () => shownParts[i++]!));
+  }
+  return real;
 }
 
 /** Substitutes in every string of a JSON-like value; returns a new value, the input is untouched. */
-export function substitute(value: unknown, scope: Scope, onError: SubstitutionError, path: PathKey = []): unknown {
-  if (typeof value === 'string') return substituteString(value, scope, path, onError);
-  if (Array.isArray(value)) return value.map((v, i) => substitute(v, scope, onError, [...path, i]));
+export function substitute(value: unknown, scope: Scope, report: SubstitutionError | SubstitutionReport, path: PathKey = []): unknown {
+  if (typeof value === 'string') return substituteString(value, scope, path, report);
+  if (Array.isArray(value)) return value.map((v, i) => substitute(v, scope, report, [...path, i]));
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = substitute(v, scope, onError, [...path, k]);
-    return out;
+    // fromEntries defines keys, so a key written "__proto__" stays a key rather than a prototype.
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, scope, report, [...path, k])]));
   }
   return value;
 }
@@ -102,9 +157,14 @@ export function parseArgOption(option: string): [string, unknown] {
   }
   const name = option.slice(0, eq);
   const raw = option.slice(eq + 1);
+  let value: unknown;
   try {
-    return [name, JSON5.parse(raw)];
+    value = JSON5.parse(raw);
   } catch {
     return [name, raw];
   }
+  if (tooDeep(value) !== undefined) {
+    throw new RuntimeError('ERR_USAGE', `--arg ${name}: ${tooDeepMessage()}`);
+  }
+  return [name, value];
 }

@@ -77,14 +77,10 @@ export function resolveChain(
       return undefined;
     }
     const currentScope = scopes[0]!;
-    const passed = substitute(current.entry.args ?? {}, inFile(currentScope, current.file.dir), (p, message) =>
-      problems.add('ERR_ARG_INVALID', current.file, [...current.path, 'args', ...p], message),
-    ) as Record<string, unknown>;
-    const defaults = substitute(def.entry.args ?? {}, inFile({ ...currentScope, args: {} }, def.file.dir), (p, message) =>
-      problems.add('ERR_ARG_INVALID', def.file, [...def.path, 'args', ...p], message),
-    ) as Record<string, unknown>;
+    const passed = substitute(current.entry.args ?? {}, inFile(currentScope, current.file.dir), problems.substitution('ERR_ARG_INVALID', current.file, [...current.path, 'args'])) as Record<string, unknown>;
+    const defaults = substitute(def.entry.args ?? {}, inFile({ ...currentScope, args: {} }, def.file.dir), problems.substitution('ERR_ARG_INVALID', def.file, [...def.path, 'args'])) as Record<string, unknown>;
     for (const name of Object.keys(passed)) {
-      if (!(name in defaults)) {
+      if (!Object.hasOwn(defaults, name)) {
         problems.add('ERR_ARG_UNKNOWN', current.file, [...current.path, 'args', name], `unknown arg ${JSON.stringify(name)} for ${ref}; known: ${Object.keys(defaults).join(', ') || '(none)'}`, 'key');
       }
     }

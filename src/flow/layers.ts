@@ -31,9 +31,7 @@ export function mergeLayers(layers: readonly Layer[], scopes: readonly Scope[], 
   const owner = new Map<string, Layer>();
   layers.forEach((layer, i) => {
     const scope = inFile(scopes[i]!, layer.file.dir);
-    const substituted = substitute(layer.entry, scope, (p, message) =>
-      problems.add('ERR_ARG_INVALID', layer.file, [...layer.path, ...p], message),
-    ) as Record<string, unknown>;
+    const substituted = substitute(layer.entry, scope, problems.substitution('ERR_ARG_INVALID', layer.file, layer.path)) as Record<string, unknown>;
     for (const [key, v] of Object.entries(substituted)) {
       if (LAYER_KEYS.has(key)) continue;
       if (MERGED_KEYS.has(key) && v !== null && typeof v === 'object' && !Array.isArray(v)) {

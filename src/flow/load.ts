@@ -28,23 +28,24 @@ export interface LoadOptions {
 export const flowIdOf = (file: string): string => path.basename(file).replace(/(\.flow)?\.(json5|json|troy)$/, '');
 
 function flowArgs(file: LoadedFile, options: LoadOptions, scope: Scope, problems: Problems): Record<string, unknown> {
-  const declared = substitute(file.parsed.args ?? {}, inFile({ ...scope, args: {} }, file.dir), (p, message) =>
-    problems.add('ERR_ARG_INVALID', file, ['args', ...p], message),
-  ) as Record<string, unknown>;
-  const overrides: Record<string, unknown> = {};
+  const declared = substitute(file.parsed.args ?? {}, inFile({ ...scope, args: {} }, file.dir), problems.substitution('ERR_ARG_INVALID', file, ['args'])) as Record<string, unknown>;
+  const overrides: [string, unknown][] = [];
   for (const [name, value] of Object.entries(options.args ?? {})) {
-    if (name in declared) overrides[name] = value;
+    // Own keys only: `--arg toString=1` is not an arg just because every object inherits toString.
+    if (Object.hasOwn(declared, name)) overrides.push([name, value]);
     else if (options.undeclaredArgs !== 'ignore') {
       problems.add('ERR_ARG_UNKNOWN', file, ['args'], `unknown arg ${JSON.stringify(name)} given; known: ${Object.keys(declared).join(', ') || '(none: the flow declares no args)'}`, 'key');
     }
   }
-  return { ...declared, ...overrides };
+  return Object.fromEntries([...Object.entries(declared), ...overrides]);
 }
 
 function build(file: LoadedFile, options: LoadOptions, regs: Registries, problems: Problems): FlowModel | undefined {
   const resolvers = { env: envResolver(options.env), ...options.resolvers };
-  const args = flowArgs(file, options, { args: {}, resolvers }, problems);
-  const scope: Scope = { args, resolvers };
+  // Shared by every scope of this flow: values from the environment, kept out of messages.
+  const secrets = new Set<string>();
+  const args = flowArgs(file, options, { args: {}, resolvers, secrets }, problems);
+  const scope: Scope = { args, resolvers, secrets };
   const connectors = new Map<string, ConnectorSpec>();
   const pipelines = new Map<string, PipelineSpec>();
   for (const alias of Object.keys(file.parsed.connectors ?? {})) {
@@ -59,9 +60,7 @@ function build(file: LoadedFile, options: LoadOptions, regs: Registries, problem
     const spec = resolvePipeline(alias, file, scope, regs, problems);
     if (spec) pipelines.set(alias, spec);
   }
-  const rawLinks = substitute(file.parsed.links ?? [], inFile(scope, file.dir), (p, message) =>
-    problems.add('ERR_ARG_INVALID', file, ['links', ...p], message),
-  ) as [string, string][];
+  const rawLinks = substitute(file.parsed.links ?? [], inFile(scope, file.dir), problems.substitution('ERR_ARG_INVALID', file, ['links'])) as [string, string][];
   const declared = [...Object.keys(file.parsed.connectors ?? {}), ...Object.keys(file.parsed.pipelines ?? {})];
   const failed = new Set(declared.filter((a) => !connectors.has(a) && !pipelines.has(a)));
   // A connector whose config is wrong still has the ports of its kind, so its links are checked

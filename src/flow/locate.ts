@@ -1,3 +1,5 @@
+import { MAX_FLOW_DEPTH } from './depth.js';
+
 /**
  * Line and column of every key and value of a JSON5 text, by path, so that a problem found by
  * validation (which sees only parsed values) can name the place in the file. The text has already
@@ -19,7 +21,11 @@ export interface Locator {
 
 const join = (path: PathKey): string => path.join('\u0000');
 
-export function locate(text: string): Locator {
+/**
+ * `maxDepth`: values nested deeper are skipped, not located (their nearest located parent stands
+ * in), so that a hostile file cannot make this recursive scanner overflow the stack.
+ */
+export function locate(text: string, maxDepth = MAX_FLOW_DEPTH + 1): Locator {
   const values = new Map<string, Position>();
   const keys = new Map<string, Position>();
   let i = 0;
@@ -94,11 +100,29 @@ export function locate(text: string): Locator {
     return text.slice(start, i);
   }
 
+  /** Past a record or array without recording anything in it: brackets counted, strings and comments skipped. */
+  function skipNested(): void {
+    let depth = 0;
+    do {
+      skipSpace();
+      const c = text[i];
+      if (c === '"' || c === "'") {
+        readString();
+        continue;
+      }
+      if (c === '{' || c === '[') depth++;
+      else if (c === '}' || c === ']') depth--;
+      advance();
+    } while (depth > 0 && i < text.length);
+  }
+
   function readValue(path: (string | number)[]): void {
     skipSpace();
     values.set(join(path), pos());
     const c = text[i];
-    if (c === '{') {
+    if ((c === '{' || c === '[') && path.length >= maxDepth) {
+      skipNested();
+    } else if (c === '{') {
       advance();
       for (;;) {
         skipSpace();

@@ -1,4 +1,6 @@
 import { RuntimeError, type ErrorCode } from '../runtime/errors.js';
+import { redactUrls, redactValues } from '../runtime/redact.js';
+import type { SubstitutionReport } from './args.js';
 import type { Locator, PathKey, Position } from './locate.js';
 
 /** One thing wrong with a flow, located in its file. */
@@ -28,16 +30,64 @@ export interface SourceFile {
   readonly locator: Locator;
 }
 
+/** A value substituted from the environment, at a place in a file. */
+interface Secret {
+  readonly file: string;
+  readonly path: PathKey;
+  readonly parts: readonly string[];
+  readonly real: string | undefined;
+  readonly shown: string | undefined;
+}
+
+/** One path inside the other (or the same): a problem there may quote a value substituted at the other. */
+const related = (a: PathKey, b: PathKey): boolean => {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (String(a[i]) !== String(b[i])) return false;
+  return true;
+};
+
 /** Collects problems across a whole flow, so `tremolo validate` can print all of them at once. */
 export class Problems {
   readonly list: Problem[] = [];
+  readonly #secrets: Secret[] = [];
 
   add(code: ErrorCode, source: SourceFile, path: PathKey, message: string, at: 'key' | 'value' = 'value'): void {
     const where: Position = at === 'key' ? source.locator.key(path) : source.locator.value(path);
     const shown = formatPath(path);
     // One problem per place: a failed substitution is not reported again as a type error.
     if (this.list.some((p) => p.file === source.file && p.path === shown && shown !== '')) return;
-    this.list.push({ code, file: source.file, line: where.line, column: where.column, path: formatPath(path), message });
+    this.list.push({ code, file: source.file, line: where.line, column: where.column, path: formatPath(path), message: this.#redact(source.file, path, message) });
+  }
+
+  /**
+   * Remembers that the value at `path` of `file` holds values from the environment, so that a
+   * problem there (or inside it) that quotes them shows `***`.
+   */
+  secret(file: string, path: PathKey, parts: readonly string[], real?: string, shown?: string): void {
+    this.#secrets.push({ file, path, parts, real, shown });
+  }
+
+  /** What a flow's args, configs and links report while `${...}` is substituted in them. */
+  substitution(code: ErrorCode, source: SourceFile, base: PathKey): SubstitutionReport {
+    return {
+      error: (p, message) => this.add(code, source, [...base, ...p], message),
+      secret: (p, parts, real, shown) => this.secret(source.file, [...base, ...p], parts, real, shown),
+    };
+  }
+
+  /** No URL's credentials, and no value from the environment, in a message (see runtime/redact). */
+  #redact(file: string, path: PathKey, message: string): string {
+    let out = redactUrls(message);
+    const here = this.#secrets.filter((s) => s.file === file && related(s.path, path));
+    if (here.length === 0) return out;
+    // A whole substituted string first, so that the text around its secrets still reads.
+    for (const s of here) {
+      if (s.real === undefined || s.shown === undefined) continue;
+      for (const [real, shown] of [[s.real, s.shown], [JSON.stringify(s.real).slice(1, -1), JSON.stringify(s.shown).slice(1, -1)]] as const) {
+        if (out.includes(real)) out = out.split(real).join(shown);
+      }
+    }
+    return redactValues(out, here.flatMap((s) => s.parts));
   }
 
   get empty(): boolean {

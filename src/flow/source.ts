@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import JSON5 from 'json5';
+import { tooDeep, tooDeepMessage } from './depth.js';
 import { describeIssues, type Described } from './zod-issues.js';
 import { locate, type PathKey } from './locate.js';
-import type { Problems, SourceFile } from './problems.js';
+import { formatPath, type Problems, type SourceFile } from './problems.js';
 import { FlowFileSchema, type FlowFile } from './schema.js';
 
 /** A flow or module file, read, parsed and checked for shape. */
@@ -37,6 +38,13 @@ export function parseText(text: string, absolute: string, problems: Problems): P
   }
   const locator = locate(text);
   const source: SourceFile = { file, locator };
+  const deep = tooDeep(raw);
+  if (deep !== undefined) {
+    // Placed where the too-deep value starts; its path is shown only down to the entry it is in.
+    const where = locator.value(deep);
+    problems.list.push({ code: 'ERR_FLOW_INVALID', file, ...where, path: `${formatPath(deep.slice(0, 4))}…`, message: tooDeepMessage() });
+    return undefined;
+  }
   const parsed = parseLeniently(raw, (d) => problems.add('ERR_FLOW_INVALID', source, d.path, d.message, d.at));
   if (parsed === undefined) return undefined;
   const broken = new Set<string>();

@@ -4,6 +4,7 @@ import { PersistentQueue } from './persistent-queue.js';
 import type { Codec, Frame } from './codec-api.js';
 import { inPorts, outPorts, type ConnectorContext, type ConnectorInstance, type SourceStream } from './connector-api.js';
 import { Connectivity, type ConnectivityState } from './connectivity.js';
+import { ErrorDigest } from './error-digest.js';
 import { reason, RuntimeError, type ErrorCode } from './errors.js';
 import { createEvent, Receipt, withReceipt, type Meta, type Origin, type TremoloEvent } from './event.js';
 import type { FlowControl, Pausable } from './flow-control.js';
@@ -78,6 +79,7 @@ export class ConnectorHost implements StreamHost, Pausable {
   readonly #confirms: boolean;
   /** The event the connector gave back (`ctx.requeue`) during its `write`: kept, so not acked. */
   #requeued: TremoloEvent | undefined;
+  readonly #unlinkedErrors: ErrorDigest;
 
   constructor(
     readonly id: number,
@@ -87,6 +89,7 @@ export class ConnectorHost implements StreamHost, Pausable {
     this.alias = spec.alias;
     this.kind = spec.def.kind;
     this.log = env.log.child(spec.alias);
+    this.#unlinkedErrors = new ErrorDigest(this.log, spec.alias);
     this.codec = spec.codec?.def.create(spec.codec.config);
     for (const port of outPorts(spec.def)) this.outputs.set(port, new Port());
     for (const port of inPorts(spec.def)) this.inputs.set(port, new Port());
@@ -174,6 +177,7 @@ export class ConnectorHost implements StreamHost, Pausable {
       for (const [event] of this.#queue.drain()) this.#fail(event, 'ERR_STOPPED', `${this.alias}: stopped before the connection came back; event not sent`);
     }
     for (const subject of this.outputs.values()) subject.complete();
+    this.#unlinkedErrors.flush();
   }
 
   /** Stop producing altogether (the status API's PATCH), until `resume`. */
@@ -304,8 +308,10 @@ export class ConnectorHost implements StreamHost, Pausable {
     if (port === 'err') {
       this.counters.err++;
       if (!this.env.linked(this.alias, 'err') && !subject?.observed) {
-        // Nothing is lost silently: an unlinked err port still shows up in the log.
-        this.log.warn(String((event.data as { error?: unknown }).error ?? JSON.stringify(event.data)));
+        // Nothing is lost silently: an unlinked err port still shows up in the log, a flood of
+        // errors as one line per code every few seconds (ErrorDigest).
+        const data = event.data as { error?: unknown; code?: ErrorCode };
+        this.#unlinkedErrors.report(data.code ?? 'ERR_WRITE_FAILED', String(data.error ?? JSON.stringify(event.data)));
       }
     } else this.counters.out++;
     countPort(this.#portCounts.out, port);

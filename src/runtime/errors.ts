@@ -1,3 +1,5 @@
+import { redactUrls } from './redact.js';
+
 /**
  * The one error type of tremolo. Codes follow `ERR_<AREA>_<WHAT>` and are listed in the README, so
  * callers and tests match on `code`, never on message text alone.
@@ -56,7 +58,8 @@ export class RuntimeError extends Error {
   readonly details: Readonly<Record<string, unknown>> | undefined;
 
   constructor(code: ErrorCode, message: string, options: RuntimeErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // A url's credentials never reach an error's text, whoever wrote it (see redact.ts).
+    super(redactUrls(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.alias = options.alias;
     this.details = options.details;

@@ -1,3 +1,5 @@
+import { redactUrls } from './redact.js';
+
 /** Log lines go to stderr, one line per event of note, so stdout stays free for data. */
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug', 'trace'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -25,7 +27,8 @@ export function createLogger(level: LogLevel = 'info', sink: LogSink = stderrSin
   const write = (at: LogLevel, message: string): void => {
     if (LOG_LEVELS.indexOf(at) > rank) return;
     const prefix = scope === '' ? '' : `[${scope}] `;
-    sink(`${new Date().toISOString()} ${at.toUpperCase().padEnd(5)} ${prefix}${message}`, at);
+    // A url's credentials never reach the log, whoever wrote the line (see redact.ts).
+    sink(`${new Date().toISOString()} ${at.toUpperCase().padEnd(5)} ${prefix}${redactUrls(message)}`, at);
   };
   return {
     level,

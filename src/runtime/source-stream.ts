@@ -4,6 +4,7 @@ import { reason, type ErrorCode } from './errors.js';
 import { createEvent, Transaction, type Meta, type Origin, type Outcome, type TremoloEvent } from './event.js';
 import { excerpt } from './excerpt.js';
 import type { Processor, ProcessorOutput } from './processor-api.js';
+import { redactUrls } from './redact.js';
 
 /** What a stream needs from its connector host. */
 export interface StreamHost {
@@ -25,7 +26,8 @@ export interface ErrorData {
 }
 
 export function errorData(code: ErrorCode, message: string, connector: string, stream?: number, data?: Uint8Array | string): ErrorData {
-  const out: { -readonly [K in keyof ErrorData]: ErrorData[K] } = { error: message, code, connector };
+  // A url's credentials never reach an err event, whoever wrote the message (see redact.ts).
+  const out: { -readonly [K in keyof ErrorData]: ErrorData[K] } = { error: redactUrls(message), code, connector };
   if (stream !== undefined) out.stream = stream;
   const ex = excerpt(data);
   if (ex !== undefined) out.excerpt = ex;

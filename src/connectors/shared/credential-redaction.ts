@@ -1,11 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { REDACTED } from '../../runtime/redact.js';
 
 /**
  * Credentials a client sends with its request, kept out of what outlives the handshake: events'
  * metadata (which flows log, store and forward) and log lines. Values become `***`; names stay, so
  * that a flow still sees that a credential was there.
  */
-export const REDACTED = '***';
+export { REDACTED };
 
 /** Names of headers and query parameters whose values are credentials (`access_token`, `X-Api-Key`, `password`...). */
 const SECRET_NAME = /token|secret|passw|pwd|api.?key|auth|credential|signature|^sig$|^key$/i;

@@ -26,7 +26,7 @@ export function bindArgs(
     out[entry.name] = evaluate(entry.value, scopes.given, mark, [entry.name]);
   }
   for (const decl of decls) {
-    if (decl.name in out) continue;
+    if (Object.hasOwn(out, decl.name)) continue;
     if (decl.value === undefined) {
       throw new TroyError('ERR_ARG_UNKNOWN', at, `${owner} needs the arg ${JSON.stringify(decl.name)}, which has no default: give it with \`with ${decl.name} = ... end\``);
     }

@@ -100,7 +100,7 @@ function walk(value: unknown, segments: readonly Segment[], scope: EvalScope, wh
       current = current[key];
     } else if (current !== null && typeof current === 'object' && !Array.isArray(current) && typeof key === 'string') {
       const record = current as Record<string, unknown>;
-      if (!(key in record)) {
+      if (!Object.hasOwn(record, key)) {
         const known = Object.keys(record);
         const code = shown.startsWith('args of') ? 'ERR_ARG_UNKNOWN' : 'ERR_FLOW_INVALID';
         throw new TroyError(code, seg.at, `unknown ${shown.startsWith('args of') ? 'arg' : 'field'} ${JSON.stringify(key)} in ${shown}; known: ${known.join(', ') || '(none)'}`);

@@ -1,5 +1,6 @@
 import type { Case, Expr, FieldPattern, PathExpr, PathRoot, Pattern, RecordPattern, ScriptStmt, Segment, StringExpr } from './ast.js';
 import { Cursor, placeOf } from './cursor.js';
+import { MAX_FLOW_DEPTH } from '../depth.js';
 import { TroyError, type Place } from './errors.js';
 import type { Token } from './lexer.js';
 
@@ -44,8 +45,30 @@ const COMPARISONS = new Set(['==', '!=', '<', '<=', '>', '>=']);
 const BLOCK_END = ['case', 'default', 'end'];
 
 export class ExprParser extends Cursor {
+  #depth = 0;
+
+  /**
+   * Runs a parse that may recurse into itself, counting how deep: text nested past the limit is
+   * refused where it goes too deep, before the recursion could overflow the stack.
+   */
+  nested<T>(parse: () => T): T {
+    if (this.#depth >= MAX_FLOW_DEPTH) {
+      throw new TroyError('ERR_FLOW_INVALID', this.here(), `expressions nested more than ${MAX_FLOW_DEPTH} levels deep; expected at most ${MAX_FLOW_DEPTH} levels (the limit for flow files)`);
+    }
+    this.#depth++;
+    try {
+      return parse();
+    } finally {
+      this.#depth--;
+    }
+  }
+
   /** An expression where a `match` is allowed: a value, a condition, an argument. */
   complex(mutable = false): Expr {
+    return this.nested(() => this.#complex(mutable));
+  }
+
+  #complex(mutable: boolean): Expr {
     if (this.isWord('match')) return this.match(mutable);
     if (this.isWord('for')) this.refuse('for', 'comprehensions have no counterpart in tremolo\'s expressions');
     return this.binary(0);
@@ -66,15 +89,15 @@ export class ExprParser extends Cursor {
 
   unary(): Expr {
     const t = this.peek();
-    if (this.eatPunct('-')) return { kind: 'unary', op: '-', operand: this.unary(), at: placeOf(t) };
-    if (this.eatPunct('+')) return { kind: 'unary', op: '+', operand: this.unary(), at: placeOf(t) };
+    if (this.eatPunct('-')) return { kind: 'unary', op: '-', operand: this.nested(() => this.unary()), at: placeOf(t) };
+    if (this.eatPunct('+')) return { kind: 'unary', op: '+', operand: this.nested(() => this.unary()), at: placeOf(t) };
     return this.unarySimple();
   }
 
   unarySimple(): Expr {
     const t = this.peek();
-    if (this.eatWord('not')) return { kind: 'unary', op: 'not', operand: this.unarySimple(), at: placeOf(t) };
-    if (this.eatPunct('!')) return { kind: 'unary', op: '!', operand: this.unarySimple(), at: placeOf(t) };
+    if (this.eatWord('not')) return { kind: 'unary', op: 'not', operand: this.nested(() => this.unarySimple()), at: placeOf(t) };
+    if (this.eatPunct('!')) return { kind: 'unary', op: '!', operand: this.nested(() => this.unarySimple()), at: placeOf(t) };
     if (this.isWord('present') || this.isWord('absent')) {
       const absent = this.next().text === 'absent';
       const path = this.primary();
@@ -288,7 +311,7 @@ export class ExprParser extends Cursor {
     if (t.kind === 'ident' && this.isPunct('=', 1)) {
       this.next();
       this.next();
-      return { kind: 'assign', name: t.text, pattern: this.pattern(), at };
+      return { kind: 'assign', name: t.text, pattern: this.nested(() => this.pattern()), at };
     }
     return { kind: 'expr', expr: this.complex(), at };
   }
@@ -314,7 +337,7 @@ export class ExprParser extends Cursor {
     const key = this.ident('a field name, "present" or "absent"').name;
     if (this.isPunct('=')) this.refuse(`${key} = ... ~= ...`, 'extractors have no counterpart in tremolo');
     if (this.eatPunct('~=')) {
-      if (this.isPunct('%{')) return { kind: 'record', key, pattern: this.recordPattern(), at };
+      if (this.isPunct('%{')) return { kind: 'record', key, pattern: this.nested(() => this.recordPattern()), at };
       const t = this.peek();
       this.refuse(`${key} ~= ${t.kind === 'extractor' ? t.text : '...'}`, 'only a nested record pattern %{ ... } is supported after ~=');
     }

@@ -1,15 +1,35 @@
+import { Observable } from 'rxjs';
 import { z } from 'zod';
 import { deriveEvent, type TremoloEvent } from '../../runtime/event.js';
 import { reason } from '../../runtime/errors.js';
 import { defineOperator, type OperatorDefinition } from '../../runtime/operator-api.js';
-import { Observable } from 'rxjs';
-import { answer, INTERNAL_ERROR, MAX_BATCH, type JsonRpcResponse, type Methods } from './protocol.js';
+import { answer, INTERNAL_ERROR, type JsonRpcResponse, type Methods } from './protocol.js';
+
+/** Calls in one batch at most, unless the library or the flow says otherwise. */
+const MAX_BATCH = 50;
+
+const config = (maxBatch: number) =>
+  z.strictObject({
+    max_batch: z
+      .number()
+      .int()
+      .min(1)
+      .default(maxBatch)
+      .describe(`calls in one batch, at most (default ${maxBatch}); a larger batch is answered with -32600 and none of its calls run. The calls of a batch run one after the other`),
+  });
+
+/** The connection an event comes from, as a key of its session; undefined for an event from no stream. */
+const streamKey = (event: TremoloEvent): string | undefined => {
+  const origin = event.origins[0];
+  return origin === undefined ? undefined : `${origin.connector}:${origin.stream}`;
+};
 
 /**
  * An operator that serves JSON-RPC 2.0: each event is a message (text, or a value that is turned
  * into text), each answer goes out as JSON text with the message's origins, so a ws_server sends
  * it back to the connection that asked. Methods may be async; answers leave as they are ready.
- * A batch holds at most `max_batch` calls (default `maxBatch`, else 100): its calls all run at once.
+ * Each connection has a session (`ctx.session`), dropped when it closes. A batch holds at most
+ * `max_batch` calls (the library's `maxBatch`, else 50).
  *
  *   export default jsonRpcOperator({ name: 'users_rpc', methods: { add: { params, handler } } });
  */
@@ -17,18 +37,20 @@ export function jsonRpcOperator(options: { name: string; description?: string; m
   return defineOperator({
     name: options.name,
     description: options.description ?? `JSON-RPC 2.0 methods: ${Object.keys(options.methods).join(', ')}`,
-    config: z.strictObject({
-      max_batch: z
-        .number()
-        .int()
-        .positive()
-        .default(options.maxBatch ?? MAX_BATCH)
-        .describe('calls in one batch at most; a bigger batch is answered -32600 whole, before any call runs'),
-    }),
+    config: config(options.maxBatch ?? MAX_BATCH),
     create: ({ max_batch }, ctx) => (source) =>
       new Observable((subscriber) => {
         let pending = 0;
         let completed = false;
+        const sessions = new Map<string, Record<string, unknown>>();
+        const sessionOf = (event: TremoloEvent): Record<string, unknown> => {
+          const key = streamKey(event);
+          if (key === undefined) return {};
+          let session = sessions.get(key);
+          if (session === undefined) sessions.set(key, (session = {}));
+          return session;
+        };
+        const ends = ctx.streamEnds?.subscribe((origin) => sessions.delete(`${origin.connector}:${origin.stream}`));
         const settle = (): void => {
           if (completed && pending === 0) subscriber.complete();
         };
@@ -55,7 +77,7 @@ export function jsonRpcOperator(options: { name: string; description?: string; m
             pending++;
             // A throwing method is answered -32603 by `answer`; what could still fail here is this
             // operator's own doing, and goes to err rather than becoming an unhandled rejection.
-            void answer(text, options.methods, { meta: event.meta }, max_batch)
+            void answer(text, options.methods, { meta: event.meta, session: sessionOf(event) }, { maxBatch: max_batch })
               .then((response) => {
                 if (response !== undefined && !subscriber.closed) reply(event, response);
               })
@@ -71,7 +93,10 @@ export function jsonRpcOperator(options: { name: string; description?: string; m
             settle();
           },
         });
-        return () => subscription.unsubscribe();
+        return () => {
+          subscription.unsubscribe();
+          ends?.unsubscribe();
+        };
       }),
   });
 }

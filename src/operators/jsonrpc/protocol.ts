@@ -34,6 +34,16 @@ export const INTERNAL_ERROR = -32603;
 export interface MethodContext {
   /** The event's metadata (who is asking: `meta.ws_server.peer`...). */
   readonly meta: Readonly<Record<string, unknown>>;
+  /**
+   * What the methods keep for the connection asking (the stream of the event), such as who logged
+   * in; it goes when the connection closes. An event from no stream gets a fresh, empty one.
+   */
+  readonly session: Record<string, unknown>;
+}
+
+export interface AnswerOptions {
+  /** Calls in one batch, at most; a larger batch is answered -32600 without running any. */
+  readonly maxBatch: number;
 }
 
 export interface Method<P = unknown> {
@@ -81,15 +91,15 @@ async function one(request: unknown, methods: Methods, ctx: MethodContext): Prom
   return hasId ? response : undefined;
 }
 
-/** Calls in one batch at most, by default: every call of a batch runs at once, so a batch is a peer's lever on the server. */
-export const MAX_BATCH = 100;
-
 /**
  * The answer to one message: a response, an array of them for a batch, or undefined when there is
- * nothing to send (notifications only). `text` is the message as received. A batch of more than
- * `maxBatch` calls is refused whole with -32600, before any call runs.
+ * nothing to send (notifications only). `text` is the message as received.
+ *
+ * The calls of a batch run one after the other (the specification leaves the width of a batch to
+ * the server): a batch of costly calls (password hashes, in the thread pool every connection
+ * shares) then holds one worker at a time, and the calls of other connections go in between.
  */
-export async function answer(text: string, methods: Methods, ctx: MethodContext, maxBatch = MAX_BATCH): Promise<JsonRpcResponse | JsonRpcResponse[] | undefined> {
+export async function answer(text: string, methods: Methods, ctx: MethodContext, options: AnswerOptions = { maxBatch: Infinity }): Promise<JsonRpcResponse | JsonRpcResponse[] | undefined> {
   let message: unknown;
   try {
     message = JSON.parse(text);
@@ -98,7 +108,11 @@ export async function answer(text: string, methods: Methods, ctx: MethodContext,
   }
   if (!Array.isArray(message)) return one(message, methods, ctx);
   if (message.length === 0) return failure(null, INVALID_REQUEST, 'Invalid Request');
-  if (message.length > maxBatch) return failure(null, INVALID_REQUEST, 'Invalid Request', `a batch of ${message.length} calls is over max_batch (${maxBatch})`);
-  const responses = (await Promise.all(message.map((m) => one(m, methods, ctx)))).filter((r): r is JsonRpcResponse => r !== undefined);
+  if (message.length > options.maxBatch) return failure(null, INVALID_REQUEST, 'Invalid Request', { batch: message.length, max_batch: options.maxBatch });
+  const responses: JsonRpcResponse[] = [];
+  for (const m of message) {
+    const response = await one(m, methods, ctx);
+    if (response !== undefined) responses.push(response);
+  }
   return responses.length === 0 ? undefined : responses;
 }

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { builtins } from '../../../src/runtime/registries.js';
 import { FACILITIES, SEVERITIES } from '../../../src/codecs/syslog-fields.js';
 import type { Codec } from '../../../src/runtime/codec-api.js';
-import { codecOf } from './support.js';
+import { codecOf, jsonReadBack } from './support.js';
 
 const RUNS = { numRuns: 300 };
 const codec = (name: string, config?: unknown): Codec => codecOf(builtins().codecs.get(name), config);
@@ -39,8 +39,14 @@ const dictionary = <V>(key: fc.Arbitrary<string>, value: fc.Arbitrary<V>, option
   fc.dictionary(key, value, { ...options, noNullPrototype: true });
 const asNs = (ns: bigint): number | bigint => (ns > BigInt(Number.MAX_SAFE_INTEGER) || ns < BigInt(Number.MIN_SAFE_INTEGER) ? ns : Number(ns));
 
-test('json: decode(encode(x)) equals x for JSON values', () => {
-  holds('json', fc.jsonValue());
+test('json: decode(encode(x)) equals x for JSON values (a float past 2^53 comes back as the bigint of the digits it is written with)', () => {
+  const c = codec('json');
+  fc.assert(
+    fc.property(fc.jsonValue(), (value) => {
+      assert.equal(roundTrip(c, value), jsonReadBack(value));
+    }),
+    RUNS,
+  );
 });
 
 test('msgpack: decode(encode(x)) equals x for JSON values, bytes and big integers', () => {

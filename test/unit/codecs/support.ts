@@ -23,3 +23,17 @@ export function thrown(fn: () => unknown): string {
   }
   throw new Error('expected an error, but none was thrown');
 }
+
+/**
+ * What the json codec reads back of a value it wrote: a number past 2^53 that JavaScript writes as
+ * digits (2^60 as 1152921504606847000) comes back as the bigint of those digits; the rest as it was.
+ */
+export function jsonReadBack(v: unknown): unknown {
+  if (typeof v === 'number') {
+    const text = JSON.stringify(v);
+    return (v > Number.MAX_SAFE_INTEGER || v < -Number.MAX_SAFE_INTEGER) && /^-?\d+$/.test(text) ? BigInt(text) : v;
+  }
+  if (Array.isArray(v)) return v.map(jsonReadBack);
+  if (v !== null && typeof v === 'object' && !Buffer.isBuffer(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonReadBack(x)]));
+  return v;
+}

@@ -62,13 +62,13 @@ test('a batch over max_batch is answered -32600 whole, and none of its calls run
   h.push(`[${[1, 2, 3, 4].map(call).join(',')}]`);
   h.push(`[${[5, 6, 7].map(call).join(',')}]`);
   const [refused, done] = await answers(h, 2);
-  assert.equal(refused, { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Invalid Request', data: 'a batch of 4 calls is over max_batch (3)' } });
+  assert.equal(refused, { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Invalid Request', data: { batch: 4, max_batch: 3 } } });
   assert.is((done as unknown[]).length, 3);
   assert.is(ran, 3);
   // The flow's config may set it too.
   const h2 = runOperator(counted, { max_batch: 1 });
   h2.push(`[${[8, 9].map(call).join(',')}]`);
-  assert.equal((await answers(h2, 1))[0], { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Invalid Request', data: 'a batch of 2 calls is over max_batch (1)' } });
+  assert.equal((await answers(h2, 1))[0], { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Invalid Request', data: { batch: 2, max_batch: 1 } } });
 });
 
 test('a message that is neither text nor has a JSON form goes to err with the reason', () => {
