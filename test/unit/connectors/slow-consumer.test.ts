@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startFlow } from '../../../src/testing/index.js';
 import { startCli } from '../../support/cli.js';
+import { memory } from '../../support/memory.js';
 import { tmpDir } from '../../support/tmp.js';
 import { TestClient } from '../../support/ws.js';
 
@@ -79,12 +79,6 @@ test('close: a slow connection is closed with 1008 and the others go on', async 
     await flow.stop();
   }
 });
-
-const memory = (pid: number): { rss: number; peak: number } => {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (name: string): number => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)![1]) * 1024;
-  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
-};
 
 test('a client that stops reading while 100 MB are pushed at it: the server stays under 64 MB more memory and serves others', async () => {
   const file = tmp.write(
