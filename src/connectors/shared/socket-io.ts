@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { z } from 'zod';
 import type { ConnectorContext, SourceStream } from '../../runtime/connector-api.js';
 import type { TremoloEvent } from '../../runtime/event.js';
+import { outbound, type Buffered } from '../../runtime/outbound-budget.js';
 
 export interface WaterMarks {
   readonly high_water_mark: number;
@@ -47,6 +48,8 @@ export interface SocketOutlet {
   holding: boolean;
   /** Passed to every write: releases the sources once the buffer is back under the low-water mark. */
   readonly flushed: () => void;
+  /** Its share of the process-wide count of bytes waiting; made when it first has bytes waiting. */
+  budget: Buffered | undefined;
 }
 
 export function socketOutlet(socket: Socket, key: string, ctx: ConnectorContext, marks: WaterMarks): SocketOutlet {
@@ -54,6 +57,7 @@ export function socketOutlet(socket: Socket, key: string, ctx: ConnectorContext,
     socket,
     key,
     holding: false,
+    budget: undefined,
     // Node calls a write's callback once that chunk is handed to the kernel, with writableLength
     // already reduced: the exact moment the buffer may cross the low-water mark. 'drain' would
     // only say when it is empty, and only after a write returned false.
@@ -61,8 +65,25 @@ export function socketOutlet(socket: Socket, key: string, ctx: ConnectorContext,
       if (outlet.holding && (socket.writableLength <= marks.low_water_mark || socket.destroyed)) release(outlet, ctx);
     },
   };
-  socket.once('close', () => release(outlet, ctx));
+  socket.once('close', () => {
+    release(outlet, ctx);
+    if (outlet.budget !== undefined) outbound.leave(outlet.budget);
+  });
   return outlet;
+}
+
+/**
+ * A socket's share of the process-wide count. It always holds its sources, so it is never closed
+ * to make room: it stops growing at its high-water mark.
+ */
+function budgetOf(outlet: SocketOutlet, ctx: ConnectorContext): Buffered {
+  return {
+    counted: 0,
+    waiting: () => outlet.socket.writableLength,
+    evictable: () => false,
+    evict: () => undefined,
+    stuck: (why) => ctx.log.warn(why),
+  };
 }
 
 function release(outlet: SocketOutlet, ctx: ConnectorContext): void {
@@ -83,7 +104,10 @@ export function writeFrames(outlet: SocketOutlet, event: TremoloEvent, stream: n
   const frames = ctx.serialize(event, stream);
   if (frames === undefined) return;
   for (const frame of frames) outlet.socket.write(frame, outlet.flushed);
-  if (outlet.socket.writableLength > marks.high_water_mark) {
+  const bytes = outlet.socket.writableLength;
+  // A fast reader's bytes went to the kernel during the write: 0 before, 0 now, nothing to count.
+  if (bytes !== (outlet.budget?.counted ?? 0)) outbound.count((outlet.budget ??= budgetOf(outlet, ctx)), bytes);
+  if (bytes > marks.high_water_mark) {
     ctx.hold(outlet.key, event.origins);
     outlet.holding = true;
   }

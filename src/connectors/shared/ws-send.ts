@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Frame } from '../../runtime/codec-api.js';
 import type { ConnectorContext } from '../../runtime/connector-api.js';
 import type { TremoloEvent } from '../../runtime/event.js';
+import { outbound, type Buffered } from '../../runtime/outbound-budget.js';
 import { cameFrom, reportSlowClose, SlowConsumerSchema, type SlowConsumer } from './slow-consumer.js';
 
 export { SlowConsumerSchema, type SlowConsumer } from './slow-consumer.js';
@@ -49,6 +50,8 @@ export interface Outlet {
   /** Frames dropped for this connection, and when that was last reported. */
   dropped?: number;
   reportedAt?: number;
+  /** Its share of the process-wide count of bytes waiting; made when it first has bytes waiting. */
+  budget?: Buffered | undefined;
   /** While it is isolated over its high-water mark: the deadline of `max_slow_ms`. */
   slow?: { timer: NodeJS.Timeout; drained: () => void } | undefined;
   /** Closed for reading too slowly: nothing more is sent to it. */
@@ -91,6 +94,7 @@ function flushQueue(outlet: Outlet, config: OutletConfig): void {
   if (queue.length > 0 && !outlet.socket.destroyed) outlet.socket.once('drain', () => flushQueue(outlet, config));
 }
 
+const isClosing = (outlet: Outlet): boolean => outlet.closing === true;
 const waiting = (outlet: Outlet): number => outlet.ws.bufferedAmount + (outlet.queuedBytes ?? 0);
 
 /**
@@ -110,6 +114,27 @@ function closeSlow(outlet: Outlet, ctx: ConnectorContext, why: string): void {
   reportSlowClose(ctx, outlet.key, why);
   outlet.ws.close(1008, 'slow consumer');
   setTimeout(() => outlet.ws.terminate(), 1000).unref();
+}
+
+/**
+ * The connection's share of the process-wide count, made once, when it first has bytes waiting.
+ * Past the process cap it may be closed unless its policy is `pause`: a relay loses nothing, and
+ * stops growing at its high-water mark anyway. It is cut at once, since the memory is what
+ * matters then and its close frame could not get past what waits for it.
+ */
+function budgetOf(outlet: Outlet, ctx: ConnectorContext, config: OutletConfig): Buffered {
+  const member: Buffered = {
+    counted: 0,
+    waiting: () => waiting(outlet),
+    evictable: () => config.slow_consumer.policy !== 'pause' && !outlet.holding,
+    evict: (why) => {
+      closeSlow(outlet, ctx, why);
+      outlet.ws.terminate();
+    },
+    stuck: (why) => ctx.log.warn(why),
+  };
+  outlet.socket.once('close', () => outbound.leave(member));
+  return member;
 }
 
 /**
@@ -161,7 +186,7 @@ function hold(outlet: Outlet, event: TremoloEvent, ctx: ConnectorContext, config
  * drop policies keep the sources going and drop frames for this connection only; `close` closes
  * it past `max_buffered_bytes` or `max_slow_ms`; `auto` pauses for an event that came from this
  * connection and closes for the rest. Whatever the policy, no connection ever has more than
- * `max_buffered_bytes` waiting.
+ * `max_buffered_bytes` waiting, and what waits counts towards the process-wide cap.
  */
 export function sendFrames(
   outlet: Outlet,
@@ -228,7 +253,10 @@ export function sendFrames(
   }
   let bytes = outlet.ws.bufferedAmount;
   if (outlet.queuedBytes !== undefined) bytes += outlet.queuedBytes;
-  if (bytes <= config.high_water_mark) return;
+  // A fast reader's bytes went to the kernel during the send: 0 before, 0 now, nothing to count.
+  if (bytes !== (outlet.budget?.counted ?? 0)) outbound.count((outlet.budget ??= budgetOf(outlet, ctx, config)), bytes);
+  // Counting may have closed this very connection to bring the process under its cap.
+  if (bytes <= config.high_water_mark || isClosing(outlet)) return;
   if (policy === 'pause' || (policy === 'auto' && cameFrom(event.origins, ctx.id, stream))) hold(outlet, event, ctx, config);
   else if (policy === 'close' || policy === 'auto') watchSlow(outlet, ctx, config);
 }
