@@ -32,7 +32,7 @@ export const SlowConsumerSchema = z
       .describe('close, and auto for a broadcast: a connection that stays over high_water_mark this long is closed with 1008'),
   })
   .default({ policy: 'auto', max_buffered_bytes: 16 * 1024 * 1024, max_slow_ms: 10_000 })
-  .describe('what happens to a connection that reads slower than events arrive');
+  .describe('what happens to a connection that reads slower than events arrive; see docs/flow-control.md');
 export type SlowConsumer = z.output<typeof SlowConsumerSchema>;
 export type SlowPolicy = SlowConsumer['policy'];
 
