@@ -5,7 +5,7 @@ import { defineConnector } from '../runtime/connector-api.js';
 import { reason } from '../runtime/errors.js';
 import { peerIds, SocketConnections } from './shared/socket-connections.js';
 import { listen } from './shared/socket-listen.js';
-import { BufSizeSchema, WaterMarksSchema } from './shared/socket-io.js';
+import { BufSizeSchema, ServerWaterMarksSchema } from './shared/socket-io.js';
 import { claimSocketPath, parsePermissions, releaseSocketPath } from './shared/unix-socket-path.js';
 
 const Config = z
@@ -14,7 +14,7 @@ const Config = z
     permissions: z.string().optional().describe('the socket file’s mode in octal ("0o600", "600", Tremor’s "=600"), set right after binding; default: per the umask'),
     backlog: z.number().int().positive().default(128).describe('pending connections not yet accepted'),
     buf_size: BufSizeSchema,
-    ...WaterMarksSchema,
+    ...ServerWaterMarksSchema,
   })
   .superRefine((c, ctx) => {
     if (c.permissions !== undefined) {

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { z } from 'zod';
 import type { ConnectorContext } from '../../runtime/connector-api.js';
 import type { Origin } from '../../runtime/event.js';
@@ -43,6 +44,73 @@ export function cameFrom(origins: readonly Origin[], connector: number, stream: 
 }
 
 /**
+ * Whether a connection over its high-water mark holds the sources of this event (pause, and auto
+ * for an event that came from it), rather than being isolated from them.
+ */
+export function holdsSources(policy: SlowPolicy, origins: readonly Origin[], connector: number, stream: number): boolean {
+  return policy === 'pause' || (policy === 'auto' && cameFrom(origins, connector, stream));
+}
+
+/** A stream socket's policies: dropping bytes from the middle of a stream would corrupt it. */
+export const SocketSlowConsumerSchema = z
+  .strictObject({
+    policy: z
+      .enum(['auto', 'pause', 'close'])
+      .default('auto')
+      .describe(
+        'auto: `pause` for an event that goes back to a connection it came from (an echo, an answer), `close` for one that came from elsewhere (a broadcast), so a slow reader never holds up the senders. pause: hold the sources feeding the connection until it drains (loses nothing). close: never hold the sources; close the connection once it is past max_buffered_bytes, or over high_water_mark for max_slow_ms',
+      ),
+    max_buffered_bytes: z
+      .number()
+      .int()
+      .positive()
+      .default(16 * 1024 * 1024)
+      .describe('bytes one connection may have waiting at most: beyond it the connection is closed, whatever the policy (a byte stream cannot lose a piece from its middle)'),
+    max_slow_ms: z
+      .number()
+      .int()
+      .positive()
+      .default(10_000)
+      .describe('close, and auto for a broadcast: a connection that stays over high_water_mark this long is closed'),
+  })
+  .default({ policy: 'auto', max_buffered_bytes: 16 * 1024 * 1024, max_slow_ms: 10_000 })
+  .describe('what happens to a connection that reads slower than events arrive; see docs/flow-control.md');
+export type SocketSlowConsumer = z.output<typeof SocketSlowConsumerSchema>;
+
+/** While a connection is isolated over its high-water mark: the deadline of `max_slow_ms`. */
+export interface SlowWatch {
+  readonly timer: NodeJS.Timeout;
+  readonly drained: () => void;
+}
+
+/**
+ * An isolated connection over its high-water mark: `close` is called if it is still slow
+ * (`stillSlow`) after `ms`. A drain (everything sent) ends the episode.
+ */
+export function watchSlow(outlet: { readonly socket: Socket; slow?: SlowWatch | undefined }, ms: number, stillSlow: () => boolean, close: () => void): void {
+  if (outlet.slow !== undefined) return;
+  const drained = (): void => {
+    clearTimeout(timer);
+    outlet.slow = undefined;
+  };
+  const timer = setTimeout(() => {
+    outlet.socket.off('drain', drained);
+    outlet.slow = undefined;
+    if (stillSlow()) close();
+  }, ms).unref();
+  outlet.slow = { timer, drained };
+  outlet.socket.once('drain', drained);
+}
+
+/** The connection is closing: its `max_slow_ms` deadline goes. */
+export function unwatchSlow(outlet: { readonly socket: Socket; slow?: SlowWatch | undefined }): void {
+  if (outlet.slow === undefined) return;
+  clearTimeout(outlet.slow.timer);
+  outlet.socket.off('drain', outlet.slow.drained);
+  outlet.slow = undefined;
+}
+
+/**
  * `auto` on a connection made by a client: what it sends never came from it, and nothing else
  * would be held up by holding its sources but what feeds it, so it always holds them.
  */
@@ -57,6 +125,8 @@ interface Report {
   last: string;
   loggedAt: number;
   timer: NodeJS.Timeout | undefined;
+  /** `closed with 1008` (a WebSocket), `closed` (a stream socket). */
+  readonly how: string;
 }
 
 const reports = new WeakMap<ConnectorContext, Report>();
@@ -66,9 +136,9 @@ const reports = new WeakMap<ConnectorContext, Report>();
  * one line a second for a connector, with the count, so 200 subscribers closed together make one
  * or two lines, not 200.
  */
-export function reportSlowClose(ctx: ConnectorContext, key: string, why: string): void {
+export function reportSlowClose(ctx: ConnectorContext, key: string, why: string, how = 'closed with 1008'): void {
   let report = reports.get(ctx);
-  if (report === undefined) reports.set(ctx, (report = { closed: 0, recent: 0, last: '', loggedAt: -Infinity, timer: undefined }));
+  if (report === undefined) reports.set(ctx, (report = { closed: 0, recent: 0, last: '', loggedAt: -Infinity, timer: undefined, how }));
   report.closed++;
   report.recent++;
   report.last = `connection ${key} (${why})`;
@@ -81,7 +151,10 @@ function flush(ctx: ConnectorContext, report: Report, now: number): void {
   clearTimeout(report.timer);
   report.timer = undefined;
   if (report.recent === 0) return;
-  const what = report.recent === 1 ? `${report.last} closed with 1008: it reads too slowly` : `${report.recent} connections closed with 1008 for reading too slowly in the last ${((now - report.loggedAt) / 1000).toFixed(1)} s, the last ${report.last}`;
+  const what =
+    report.recent === 1
+      ? `${report.last} ${report.how}: it reads too slowly`
+      : `${report.recent} connections ${report.how} for reading too slowly in the last ${((now - report.loggedAt) / 1000).toFixed(1)} s, the last ${report.last}`;
   ctx.log.warn(`${what}; ${report.closed} slow connection${report.closed === 1 ? '' : 's'} closed since start`);
   report.recent = 0;
   report.loggedAt = now;

@@ -6,7 +6,7 @@ import type { Frame } from '../../runtime/codec-api.js';
 import type { ConnectorContext } from '../../runtime/connector-api.js';
 import type { TremoloEvent } from '../../runtime/event.js';
 import { outbound, type Buffered } from '../../runtime/outbound-budget.js';
-import { cameFrom, reportSlowClose, SlowConsumerSchema, type SlowConsumer } from './slow-consumer.js';
+import { holdsSources, reportSlowClose, SlowConsumerSchema, unwatchSlow, watchSlow, type SlowConsumer, type SlowWatch } from './slow-consumer.js';
 
 export { SlowConsumerSchema, type SlowConsumer } from './slow-consumer.js';
 
@@ -53,7 +53,7 @@ export interface Outlet {
   /** Its share of the process-wide count of bytes waiting; made when it first has bytes waiting. */
   budget?: Buffered | undefined;
   /** While it is isolated over its high-water mark: the deadline of `max_slow_ms`. */
-  slow?: { timer: NodeJS.Timeout; drained: () => void } | undefined;
+  slow?: SlowWatch | undefined;
   /** Closed for reading too slowly: nothing more is sent to it. */
   closing?: boolean;
 }
@@ -104,11 +104,7 @@ const waiting = (outlet: Outlet): number => outlet.ws.bufferedAmount + (outlet.q
 function closeSlow(outlet: Outlet, ctx: ConnectorContext, why: string): void {
   if (outlet.closing === true) return;
   outlet.closing = true;
-  if (outlet.slow !== undefined) {
-    clearTimeout(outlet.slow.timer);
-    outlet.socket.off('drain', outlet.slow.drained);
-    outlet.slow = undefined;
-  }
+  unwatchSlow(outlet);
   for (const item of outlet.queue?.splice(0) ?? []) item.done?.(new Error(`connection ${outlet.key} closed: it reads too slowly`));
   if (outlet.queuedBytes !== undefined) outlet.queuedBytes = 0;
   reportSlowClose(ctx, outlet.key, why);
@@ -135,31 +131,6 @@ function budgetOf(outlet: Outlet, ctx: ConnectorContext, config: OutletConfig): 
   };
   outlet.socket.once('close', () => outbound.leave(member));
   return member;
-}
-
-/**
- * Isolated over its high-water mark (its sources go on): closed once it stays there for
- * `max_slow_ms`. A drain (everything sent) ends the episode.
- */
-function watchSlow(outlet: Outlet, ctx: ConnectorContext, config: OutletConfig): void {
-  if (outlet.slow !== undefined) return;
-  const { max_slow_ms } = config.slow_consumer;
-  const drained = (): void => {
-    clearTimeout(slow.timer);
-    outlet.slow = undefined;
-  };
-  const slow = {
-    drained,
-    timer: setTimeout(() => {
-      outlet.socket.off('drain', drained);
-      outlet.slow = undefined;
-      if (waiting(outlet) > config.high_water_mark && outlet.ws.readyState === outlet.ws.OPEN) {
-        closeSlow(outlet, ctx, `over its high_water_mark of ${config.high_water_mark} bytes for ${max_slow_ms} ms`);
-      }
-    }, max_slow_ms).unref(),
-  };
-  outlet.slow = slow;
-  outlet.socket.once('drain', drained);
 }
 
 /** Pause: hold the event's origins until the socket drains below the low-water mark. */
@@ -239,7 +210,7 @@ export function sendFrames(
         continue;
       }
     } else if (outlet.ws.bufferedAmount > max) {
-      if (policy === 'close' || (policy === 'auto' && !cameFrom(event.origins, ctx.id, stream))) {
+      if ((policy === 'close' || policy === 'auto') && !holdsSources(policy, event.origins, ctx.id, stream)) {
         if (event.settle !== undefined) ctx.delivered(event, `${ctx.alias}: not sent: connection ${outlet.key} reads too slowly and was closed`);
         closeSlow(outlet, ctx, `over ${max} bytes waiting`);
         return;
@@ -257,8 +228,13 @@ export function sendFrames(
   if (bytes !== (outlet.budget?.counted ?? 0)) outbound.count((outlet.budget ??= budgetOf(outlet, ctx, config)), bytes);
   // Counting may have closed this very connection to bring the process under its cap.
   if (bytes <= config.high_water_mark || isClosing(outlet)) return;
-  if (policy === 'pause' || (policy === 'auto' && cameFrom(event.origins, ctx.id, stream))) hold(outlet, event, ctx, config);
-  else if (policy === 'close' || policy === 'auto') watchSlow(outlet, ctx, config);
+  if (holdsSources(policy, event.origins, ctx.id, stream)) hold(outlet, event, ctx, config);
+  else if ((policy === 'close' || policy === 'auto') && outlet.slow === undefined) {
+    const hwm = config.high_water_mark;
+    const ms = config.slow_consumer.max_slow_ms;
+    const stillSlow = (): boolean => waiting(outlet) > hwm && outlet.ws.readyState === outlet.ws.OPEN;
+    watchSlow(outlet, ms, stillSlow, () => closeSlow(outlet, ctx, `over its high_water_mark of ${hwm} bytes for ${ms} ms`));
+  }
 }
 
 /** Resolves once everything written to the connection has been handed to the kernel. */
