@@ -3,6 +3,11 @@ import { z } from 'zod';
 import type { ConnectorContext } from '../../runtime/connector-api.js';
 import type { Origin } from '../../runtime/event.js';
 
+const maxBufferedBytes = z.number().int().positive().default(16 * 1024 * 1024);
+const maxSlowMs = z.number().int().positive().default(10_000);
+const SLOW_DEFAULTS = { policy: 'auto', max_buffered_bytes: 16 * 1024 * 1024, max_slow_ms: 10_000 } as const;
+const SLOW_DESCRIPTION = 'what happens to a connection that reads slower than events arrive; see docs/flow-control.md';
+
 /**
  * What happens to a connection that reads slower than events arrive for it. Two kinds of flows
  * want opposite things. A relay (an echo, a gateway) must lose nothing: the sources feeding the
@@ -19,21 +24,13 @@ export const SlowConsumerSchema = z
       .describe(
         'auto: `pause` for an event that goes back to a connection it came from (an echo, a gateway relaying for its browser), `close` for one that came from elsewhere (a broadcast: chat, rooms, topics), so a slow subscriber never holds up the senders; on a ws_client, auto is pause. pause: hold the sources feeding the connection until it drains (loses nothing). close: never hold the sources; close the connection with 1008 once it is past max_buffered_bytes, or over high_water_mark for max_slow_ms. drop_oldest / drop_newest: never hold the sources; drop frames for this connection past max_buffered_bytes (counted, reported on err once a second)',
       ),
-    max_buffered_bytes: z
-      .number()
-      .int()
-      .positive()
-      .default(16 * 1024 * 1024)
-      .describe('bytes one connection may have waiting at most, whatever the policy: beyond it frames are dropped (pause, drop_oldest, drop_newest) or the connection is closed with 1008 (close, and auto for a broadcast)'),
-    max_slow_ms: z
-      .number()
-      .int()
-      .positive()
-      .default(10_000)
-      .describe('close, and auto for a broadcast: a connection that stays over high_water_mark this long is closed with 1008'),
+    max_buffered_bytes: maxBufferedBytes.describe(
+      'bytes one connection may have waiting at most, whatever the policy: beyond it frames are dropped (pause, drop_oldest, drop_newest) or the connection is closed with 1008 (close, and auto for a broadcast)',
+    ),
+    max_slow_ms: maxSlowMs.describe('close, and auto for a broadcast: a connection that stays over high_water_mark this long is closed with 1008'),
   })
-  .default({ policy: 'auto', max_buffered_bytes: 16 * 1024 * 1024, max_slow_ms: 10_000 })
-  .describe('what happens to a connection that reads slower than events arrive; see docs/flow-control.md');
+  .default(SLOW_DEFAULTS)
+  .describe(SLOW_DESCRIPTION);
 export type SlowConsumer = z.output<typeof SlowConsumerSchema>;
 export type SlowPolicy = SlowConsumer['policy'];
 
@@ -60,21 +57,13 @@ export const SocketSlowConsumerSchema = z
       .describe(
         'auto: `pause` for an event that goes back to a connection it came from (an echo, an answer), `close` for one that came from elsewhere (a broadcast), so a slow reader never holds up the senders. pause: hold the sources feeding the connection until it drains (loses nothing). close: never hold the sources; close the connection once it is past max_buffered_bytes, or over high_water_mark for max_slow_ms',
       ),
-    max_buffered_bytes: z
-      .number()
-      .int()
-      .positive()
-      .default(16 * 1024 * 1024)
-      .describe('bytes one connection may have waiting at most: beyond it the connection is closed, whatever the policy (a byte stream cannot lose a piece from its middle)'),
-    max_slow_ms: z
-      .number()
-      .int()
-      .positive()
-      .default(10_000)
-      .describe('close, and auto for a broadcast: a connection that stays over high_water_mark this long is closed'),
+    max_buffered_bytes: maxBufferedBytes.describe(
+      'bytes one connection may have waiting at most: beyond it the connection is closed, whatever the policy (a byte stream cannot lose a piece from its middle)',
+    ),
+    max_slow_ms: maxSlowMs.describe('close, and auto for a broadcast: a connection that stays over high_water_mark this long is closed'),
   })
-  .default({ policy: 'auto', max_buffered_bytes: 16 * 1024 * 1024, max_slow_ms: 10_000 })
-  .describe('what happens to a connection that reads slower than events arrive; see docs/flow-control.md');
+  .default(SLOW_DEFAULTS)
+  .describe(SLOW_DESCRIPTION);
 export type SocketSlowConsumer = z.output<typeof SocketSlowConsumerSchema>;
 
 /** While a connection is isolated over its high-water mark: the deadline of `max_slow_ms`. */

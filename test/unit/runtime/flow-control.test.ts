@@ -51,13 +51,18 @@ test('a stream answering on behalf of an origin is paused and resumed with it', 
   assert.equal(calls.slice(3), ['resume 1:4', 'resume 2:9']);
 });
 
-test('a sink its origin does not feed holds the stream standing in for that origin, and the origin goes on', () => {
+/** A gateway's flow control: 1 is its ws_server, 2 its unix client; 1 feeds 2 and 2 feeds 1, 1 does not feed 1. */
+function gatewayControl(): { fc: FlowControl; calls: string[] } {
   const calls: string[] = [];
-  // 1 is a gateway's ws_server, 2 its unix client: 1 feeds 2 and 2 feeds 1, 1 does not feed 1.
   const fc = new FlowControl(
     (c) => ({ pauseStream: (s) => calls.push(`pause ${c}:${s}`), resumeStream: (s) => calls.push(`resume ${c}:${s}`) }),
     (source, sink) => source !== sink,
   );
+  return { fc, calls };
+}
+
+test('a sink its origin does not feed holds the stream standing in for that origin, and the origin goes on', () => {
+  const { fc, calls } = gatewayControl();
   const browser = { connector: 1, stream: 4 };
   fc.addStandIn(browser, 2, 9);
   fc.addStandIn({ connector: 1, stream: 5 }, 2, 10); // another browser's upstream
@@ -71,11 +76,7 @@ test('a sink its origin does not feed holds the stream standing in for that orig
 });
 
 test('a stand-in held itself and through its origin resumes only once both are released', () => {
-  const calls: string[] = [];
-  const fc = new FlowControl(
-    (c) => ({ pauseStream: (s) => calls.push(`pause ${c}:${s}`), resumeStream: (s) => calls.push(`resume ${c}:${s}`) }),
-    (source, sink) => source !== sink,
-  );
+  const { fc, calls } = gatewayControl();
   const browser = { connector: 1, stream: 4 };
   fc.addStandIn(browser, 2, 9);
   fc.hold(2, 'upstream 9', [browser]); // the upstream does not read: the browser and its upstream stop
