@@ -121,7 +121,10 @@ test('close: a connection that stays over its high-water mark for max_slow_ms is
     assert.match(closedLine(log)!, /\(over its high_water_mark of 65536 bytes for 300 ms\) closed with 1008/);
     for (let i = 100; i < 120; i++) pub.send(frame(i), true); // not for the closed connection
     await fast.waitFor(120, 10_000);
-    assert.equal(await slow.waitClosed(5000), { code: 1008, reason: 'slow consumer' });
+    // 1008 when it read up to the close frame within the second's grace; on a loaded machine it
+    // may not have, and the connection was cut (1006).
+    const closed = await slow.waitClosed(5000);
+    assert.ok((closed.code === 1008 && closed.reason === 'slow consumer') || closed.code === 1006, JSON.stringify(closed));
     // What was sent to it before the close, in order, and nothing after.
     const firstBytes = slow.messages.map((m) => parseInt(m.data.slice(0, 2), 16));
     assert.equal(firstBytes, Array.from({ length: firstBytes.length }, (_, i) => i));
