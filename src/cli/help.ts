@@ -3,6 +3,7 @@ export const MAIN_HELP = `tremolo: run stream-processing flows of WebSocket, soc
 Usage
   tremolo run FLOW... [--arg NAME=VALUE]... [--api [HOST:]PORT] [--api-allow-host NAME]... [--status] [--watch] [--workers N|auto]
               [--map-address FROM=TO]... [--drain-timeout MS] [--log-level LEVEL]
+              [--max-buffered-bytes N]
   tremolo validate FLOW...
   tremolo convert FILE.troy
   tremolo graph FLOW [--arg NAME=VALUE]... > flow.svg
@@ -42,6 +43,10 @@ Options
                        addresses elsewhere without editing it
   --log-level LEVEL    error | warn | info (default) | debug | trace; logs go to stderr
   --drain-timeout MS   how long a graceful stop waits for sinks (default 5000)
+  --max-buffered-bytes N
+                       bytes the process may have waiting to be sent on all its connections
+                       together (default 268435456, 256 MiB); past it, connections that read too
+                       slowly and do not hold their sources are closed, most bytes waiting first
   --api [HOST:]PORT    serve the status API and /metrics (loopback unless HOST is given):
                        GET /v1/version, /v1/status, /v1/flows[/ID[/connectors[/ALIAS]]],
                        PATCH those with {"status":"paused"|"running"}, GET /metrics (Prometheus);

@@ -3,6 +3,7 @@ import { StatusTable } from '../ops/status-table.js';
 import { Watcher } from '../ops/watch.js';
 import { RuntimeError } from '../runtime/errors.js';
 import { createLogger } from '../runtime/logger.js';
+import { DEFAULT_MAX_BUFFERED_BYTES, outbound } from '../runtime/outbound-budget.js';
 import { loadAll, Runtime, type RunOptions } from '../runtime/runtime.js';
 import { RUN_HELP } from './help.js';
 import { addressMapOf, argsOf, logLevelOf, parse, portResolver, positiveInt } from './options.js';
@@ -16,6 +17,14 @@ function apiAddress(value: string): { host: string; port: number } {
   return { host: (m[1] ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1'), port: Number(m[2]) };
 }
 
+/** `--max-buffered-bytes N`: the process-wide cap on bytes waiting to be sent. */
+function maxBufferedBytes(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_BUFFERED_BYTES;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new RuntimeError('ERR_USAGE', `--max-buffered-bytes expects a whole number of bytes above 0, received ${JSON.stringify(value)}`);
+  return n;
+}
+
 export async function run(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     arg: { type: 'string', multiple: true },
@@ -27,6 +36,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     status: { type: 'boolean' },
     watch: { type: 'boolean' },
     workers: { type: 'string' },
+    'max-buffered-bytes': { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(RUN_HELP);
@@ -37,6 +47,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const log = createLogger(logLevelOf(values['log-level'] as string | undefined));
+  outbound.limit = maxBufferedBytes(values['max-buffered-bytes'] as string | undefined);
   const api = typeof values.api === 'string' ? apiAddress(values.api) : undefined;
   const options: RunOptions = {
     args: argsOf(values.arg as string[] | undefined),

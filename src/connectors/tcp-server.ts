@@ -6,7 +6,7 @@ import { reason } from '../runtime/errors.js';
 import { hostPortPeers } from './shared/reply-routing.js';
 import { limitConnections, MaxConnectionsSchema, SocketConnections } from './shared/socket-connections.js';
 import { applySocketOptions, reusePortSupported, SocketOptionsSchema } from './shared/socket-options.js';
-import { BufSizeSchema, WaterMarksSchema } from './shared/socket-io.js';
+import { BufSizeSchema, ServerWaterMarksSchema } from './shared/socket-io.js';
 import { listen } from './shared/socket-listen.js';
 import { parseHostPort, type HostPort } from './shared/socket-url.js';
 import { loadServerTls, ServerTlsSchema } from './shared/tls.js';
@@ -21,7 +21,7 @@ const Config = z
     socket_options: SocketOptionsSchema,
     buf_size: BufSizeSchema,
     tls: ServerTlsSchema.optional().describe('{ cert, key } files: every connection is TLS'),
-    ...WaterMarksSchema,
+    ...ServerWaterMarksSchema,
   })
   .superRefine((c, ctx) => {
     const url = parseHostPort(c.url, 'tcp');

@@ -5,7 +5,7 @@ import { defineConnector } from '../runtime/connector-api.js';
 import { reason } from '../runtime/errors.js';
 import { limitConnections, MaxConnectionsSchema, peerIds, SocketConnections } from './shared/socket-connections.js';
 import { listen } from './shared/socket-listen.js';
-import { BufSizeSchema, WaterMarksSchema } from './shared/socket-io.js';
+import { BufSizeSchema, ServerWaterMarksSchema } from './shared/socket-io.js';
 import { claimSocketPath, parsePermissions, releaseSocketPath } from './shared/unix-socket-path.js';
 
 const Config = z
@@ -15,7 +15,7 @@ const Config = z
     backlog: z.number().int().positive().default(128).describe('pending connections not yet accepted'),
     max_connections: MaxConnectionsSchema,
     buf_size: BufSizeSchema,
-    ...WaterMarksSchema,
+    ...ServerWaterMarksSchema,
   })
   .superRefine((c, ctx) => {
     if (c.permissions !== undefined) {

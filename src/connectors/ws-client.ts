@@ -6,6 +6,7 @@ import type { Meta } from '../runtime/event.js';
 import { KeepaliveSchema, keepalive } from './shared/keepalive.js';
 import { applySocketOptions, SocketOptionsSchema } from './shared/socket-options.js';
 import { ClientTlsSchema, loadClientTls, type ClientTlsOptions } from './shared/tls.js';
+import { clientPolicy } from './shared/slow-consumer.js';
 import { drained, isBinaryEvent, sendFrames, WaterMarksSchema, type Outlet } from './shared/ws-send.js';
 import { formatHostPort, parseWsUrl } from './shared/ws-url.js';
 
@@ -43,6 +44,7 @@ export const wsClient = defineConnector({
   create(config, ctx) {
     const url = parseWsUrl(config.url) as Exclude<ReturnType<typeof parseWsUrl>, string>;
     const secure = url.secure === true;
+    const sendConfig = clientPolicy(config);
     let tls: ClientTlsOptions | undefined;
     let current: (Outlet & { stream: SourceStream; stopKeepalive: () => void; lost: boolean }) | undefined;
     let paused = false;
@@ -130,7 +132,7 @@ export const wsClient = defineConnector({
           ctx.requeue(event);
           return;
         }
-        sendFrames(current, event, current.stream.id, isBinaryEvent(event, ctx), ctx, config);
+        sendFrames(current, event, current.stream.id, isBinaryEvent(event, ctx), ctx, sendConfig);
       },
       pause() {
         paused = true;

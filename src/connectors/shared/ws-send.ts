@@ -5,23 +5,10 @@ import { z } from 'zod';
 import type { Frame } from '../../runtime/codec-api.js';
 import type { ConnectorContext } from '../../runtime/connector-api.js';
 import type { TremoloEvent } from '../../runtime/event.js';
+import { outbound, type Buffered } from '../../runtime/outbound-budget.js';
+import { holdsSources, reportSlowClose, SlowConsumerSchema, unwatchSlow, watchSlow, type SlowConsumer, type SlowWatch } from './slow-consumer.js';
 
-export const SlowConsumerSchema = z
-  .strictObject({
-    policy: z
-      .enum(['pause', 'drop_oldest', 'drop_newest', 'close'])
-      .default('pause')
-      .describe('pause: hold the sources feeding the connection; drop_oldest / drop_newest: keep the sources going and drop frames for this connection; close: close it with 1008'),
-    max_buffered_bytes: z
-      .number()
-      .int()
-      .positive()
-      .default(16 * 1024 * 1024)
-      .describe('bytes one connection may have waiting at most, whatever the policy; beyond it frames are dropped (or the connection closed)'),
-  })
-  .default({ policy: 'pause', max_buffered_bytes: 16 * 1024 * 1024 })
-  .describe('what happens to a connection that reads slower than events arrive');
-export type SlowConsumer = z.output<typeof SlowConsumerSchema>;
+export { SlowConsumerSchema, type SlowConsumer } from './slow-consumer.js';
 
 export const WaterMarksSchema = {
   slow_consumer: SlowConsumerSchema,
@@ -30,7 +17,7 @@ export const WaterMarksSchema = {
     .int()
     .positive()
     .default(1024 * 1024)
-    .describe('bytes buffered for one connection above which the sources feeding it are paused'),
+    .describe('bytes buffered for one connection above which it is slow: the sources feeding it are paused (pause), or it is isolated (close, drop_*)'),
   low_water_mark: z
     .number()
     .int()
@@ -63,6 +50,12 @@ export interface Outlet {
   /** Frames dropped for this connection, and when that was last reported. */
   dropped?: number;
   reportedAt?: number;
+  /** Its share of the process-wide count of bytes waiting; made when it first has bytes waiting. */
+  budget?: Buffered | undefined;
+  /** While it is isolated over its high-water mark: the deadline of `max_slow_ms`. */
+  slow?: SlowWatch | undefined;
+  /** Closed for reading too slowly: nothing more is sent to it. */
+  closing?: boolean;
 }
 
 export interface OutletConfig {
@@ -101,13 +94,70 @@ function flushQueue(outlet: Outlet, config: OutletConfig): void {
   if (queue.length > 0 && !outlet.socket.destroyed) outlet.socket.once('drain', () => flushQueue(outlet, config));
 }
 
+const isClosing = (outlet: Outlet): boolean => outlet.closing === true;
+const waiting = (outlet: Outlet): number => outlet.ws.bufferedAmount + (outlet.queuedBytes ?? 0);
+
+/**
+ * Closes a connection that reads too slowly, with 1008. Its close frame waits behind the bytes it
+ * did not read, so past a second the socket is cut anyway: what it holds is freed either way.
+ */
+function closeSlow(outlet: Outlet, ctx: ConnectorContext, why: string): void {
+  if (outlet.closing === true) return;
+  outlet.closing = true;
+  unwatchSlow(outlet);
+  for (const item of outlet.queue?.splice(0) ?? []) item.done?.(new Error(`connection ${outlet.key} closed: it reads too slowly`));
+  if (outlet.queuedBytes !== undefined) outlet.queuedBytes = 0;
+  reportSlowClose(ctx, outlet.key, why);
+  outlet.ws.close(1008, 'slow consumer');
+  setTimeout(() => outlet.ws.terminate(), 1000).unref();
+}
+
+/**
+ * The connection's share of the process-wide count, made once, when it first has bytes waiting.
+ * Past the process cap it may be closed unless its policy is `pause`: a relay loses nothing, and
+ * stops growing at its high-water mark anyway. It is cut at once, since the memory is what
+ * matters then and its close frame could not get past what waits for it.
+ */
+function budgetOf(outlet: Outlet, ctx: ConnectorContext, config: OutletConfig): Buffered {
+  const member: Buffered = {
+    counted: 0,
+    waiting: () => waiting(outlet),
+    evictable: () => config.slow_consumer.policy !== 'pause' && !outlet.holding,
+    evict: (why) => {
+      closeSlow(outlet, ctx, why);
+      outlet.ws.terminate();
+    },
+    stuck: (why) => ctx.log.warn(why),
+  };
+  outlet.socket.once('close', () => outbound.leave(member));
+  return member;
+}
+
+/** Pause: hold the event's origins until the socket drains below the low-water mark. */
+function hold(outlet: Outlet, event: TremoloEvent, ctx: ConnectorContext, config: OutletConfig): void {
+  ctx.hold(outlet.key, event.origins);
+  if (outlet.holding) return;
+  outlet.holding = true;
+  const check = (): void => {
+    if (outlet.ws.bufferedAmount > config.low_water_mark && !outlet.socket.destroyed) return;
+    outlet.socket.off('drain', check);
+    outlet.socket.off('close', check);
+    outlet.holding = false;
+    ctx.release(outlet.key);
+  };
+  outlet.socket.on('drain', check);
+  outlet.socket.on('close', check);
+}
+
 /**
  * Sends an event's frames on one connection. A text frame must be UTF-8 (the peer would otherwise
  * close the connection), so bytes that are not go to `err` and the connection stays up. A
- * connection that reads too slowly gets its policy: `pause` holds the event's origins above the
- * high-water mark until the socket drains below the low-water mark; the drop policies keep the
- * sources going and drop frames for this connection only; `close` closes it. Whatever the policy,
- * no connection ever has more than `max_buffered_bytes` waiting.
+ * connection that reads too slowly gets its policy (see `SlowConsumerSchema`): `pause` holds the
+ * event's origins above the high-water mark until the socket drains below the low-water mark; the
+ * drop policies keep the sources going and drop frames for this connection only; `close` closes
+ * it past `max_buffered_bytes` or `max_slow_ms`; `auto` pauses for an event that came from this
+ * connection and closes for the rest. Whatever the policy, no connection ever has more than
+ * `max_buffered_bytes` waiting, and what waits counts towards the process-wide cap.
  */
 export function sendFrames(
   outlet: Outlet,
@@ -119,6 +169,11 @@ export function sendFrames(
   /** Text for bytes that are UTF-8, binary for the rest, whatever the event says (a gateway). */
   textWhenUtf8 = false,
 ): void {
+  if (outlet.closing === true) {
+    // Closed for reading too slowly, which was reported: like a connection that went away.
+    if (event.settle !== undefined) ctx.delivered(event, `${ctx.alias}: not sent: connection ${outlet.key} was closed for reading too slowly`);
+    return;
+  }
   const frames = ctx.serialize(event, stream);
   if (frames === undefined) return;
   const { policy, max_buffered_bytes: max } = config.slow_consumer;
@@ -155,10 +210,9 @@ export function sendFrames(
         continue;
       }
     } else if (outlet.ws.bufferedAmount > max) {
-      if (policy === 'close') {
-        ctx.log.info(`connection ${outlet.key} closed: it reads too slowly (${outlet.ws.bufferedAmount} bytes waiting)`);
-        ctx.fail(event, 'ERR_SLOW_CONSUMER', `${ctx.alias}: connection ${outlet.key} reads too slowly (over ${max} bytes waiting); closed with 1008`);
-        outlet.ws.close(1008, 'slow consumer');
+      if ((policy === 'close' || policy === 'auto') && !holdsSources(policy, event.origins, ctx.id, stream)) {
+        if (event.settle !== undefined) ctx.delivered(event, `${ctx.alias}: not sent: connection ${outlet.key} reads too slowly and was closed`);
+        closeSlow(outlet, ctx, `over ${max} bytes waiting`);
         return;
       }
       if (event.settle !== undefined) ctx.delivered(event, `${ctx.alias}: dropped for connection ${outlet.key}, which reads too slowly`);
@@ -168,20 +222,18 @@ export function sendFrames(
     if (i === last && done !== undefined) outlet.ws.send(frame, { binary }, done);
     else outlet.ws.send(frame, { binary });
   }
-  if (policy === 'pause' && outlet.ws.bufferedAmount > config.high_water_mark) {
-    ctx.hold(outlet.key, event.origins);
-    if (!outlet.holding) {
-      outlet.holding = true;
-      const check = (): void => {
-        if (outlet.ws.bufferedAmount > config.low_water_mark && !outlet.socket.destroyed) return;
-        outlet.socket.off('drain', check);
-        outlet.socket.off('close', check);
-        outlet.holding = false;
-        ctx.release(outlet.key);
-      };
-      outlet.socket.on('drain', check);
-      outlet.socket.on('close', check);
-    }
+  let bytes = outlet.ws.bufferedAmount;
+  if (outlet.queuedBytes !== undefined) bytes += outlet.queuedBytes;
+  // A fast reader's bytes went to the kernel during the send: 0 before, 0 now, nothing to count.
+  if (bytes !== (outlet.budget?.counted ?? 0)) outbound.count((outlet.budget ??= budgetOf(outlet, ctx, config)), bytes);
+  // Counting may have closed this very connection to bring the process under its cap.
+  if (bytes <= config.high_water_mark || isClosing(outlet)) return;
+  if (holdsSources(policy, event.origins, ctx.id, stream)) hold(outlet, event, ctx, config);
+  else if ((policy === 'close' || policy === 'auto') && outlet.slow === undefined) {
+    const hwm = config.high_water_mark;
+    const ms = config.slow_consumer.max_slow_ms;
+    const stillSlow = (): boolean => waiting(outlet) > hwm && outlet.ws.readyState === outlet.ws.OPEN;
+    watchSlow(outlet, ms, stillSlow, () => closeSlow(outlet, ctx, `over its high_water_mark of ${hwm} bytes for ${ms} ms`));
   }
 }
 

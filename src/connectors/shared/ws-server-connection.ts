@@ -23,6 +23,9 @@ export class ServerConnection implements Outlet {
   queuedBytes?: number;
   dropped?: number;
   reportedAt?: number;
+  budget: Outlet['budget'] = undefined;
+  slow: Outlet['slow'] = undefined;
+  closing = false;
   /** Only for a session whose credentials expire (a JWT); most connections have none. */
   expiry: SessionExpiry | undefined;
   /** When an excess over the rate limit was last reported on `err`. */

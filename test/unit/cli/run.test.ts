@@ -40,6 +40,12 @@ test('run refuses a flow that does not load, with its problems, and exits 1', as
   assert.is(r.stderr, 'tremolo run: flows/echo.json5:7:3: args: unknown arg "nope" given; known: url\n');
 });
 
+test('run refuses a --max-buffered-bytes that is not a whole number of bytes, with exit 2', async () => {
+  const r = await runCli(['run', 'flows/echo.json5', '--max-buffered-bytes', '64MiB']);
+  assert.is(r.code, 2);
+  assert.is(r.stderr, 'tremolo run: --max-buffered-bytes expects a whole number of bytes above 0, received "64MiB"\n');
+});
+
 test('run fails with exit 1 and the reason when a server cannot bind', async () => {
   const first = startCli(['run', 'flows/echo.json5', '--arg', 'url=ws://127.0.0.1:0']);
   const [, url] = await first.waitForLog(/listening on (ws:\/\/127\.0\.0\.1:\d+)/);

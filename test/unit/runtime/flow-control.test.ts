@@ -51,6 +51,47 @@ test('a stream answering on behalf of an origin is paused and resumed with it', 
   assert.equal(calls.slice(3), ['resume 1:4', 'resume 2:9']);
 });
 
+/** A gateway's flow control: 1 is its ws_server, 2 its unix client; 1 feeds 2 and 2 feeds 1, 1 does not feed 1. */
+function gatewayControl(): { fc: FlowControl; calls: string[] } {
+  const calls: string[] = [];
+  const fc = new FlowControl(
+    (c) => ({ pauseStream: (s) => calls.push(`pause ${c}:${s}`), resumeStream: (s) => calls.push(`resume ${c}:${s}`) }),
+    (source, sink) => source !== sink,
+  );
+  return { fc, calls };
+}
+
+test('a sink its origin does not feed holds the stream standing in for that origin, and the origin goes on', () => {
+  const { fc, calls } = gatewayControl();
+  const browser = { connector: 1, stream: 4 };
+  fc.addStandIn(browser, 2, 9);
+  fc.addStandIn({ connector: 1, stream: 5 }, 2, 10); // another browser's upstream
+  fc.hold(1, 'conn 4', [browser]); // the browser's connection is full of what its upstream sent
+  assert.equal(calls, ['pause 2:9']);
+  assert.ok(fc.isPaused({ connector: 2, stream: 9 }));
+  assert.not.ok(fc.isPaused(browser));
+  fc.release(1, 'conn 4');
+  assert.equal(calls, ['pause 2:9', 'resume 2:9']);
+  assert.not.ok(fc.isPaused({ connector: 2, stream: 9 }));
+});
+
+test('a stand-in held itself and through its origin resumes only once both are released', () => {
+  const { fc, calls } = gatewayControl();
+  const browser = { connector: 1, stream: 4 };
+  fc.addStandIn(browser, 2, 9);
+  fc.hold(2, 'upstream 9', [browser]); // the upstream does not read: the browser and its upstream stop
+  fc.hold(1, 'conn 4', [browser]); // and the browser does not read either
+  assert.equal(calls, ['pause 1:4', 'pause 2:9']);
+  fc.release(1, 'conn 4');
+  assert.equal(calls, ['pause 1:4', 'pause 2:9'], 'the upstream stays paused while the browser is held');
+  fc.hold(1, 'conn 4', [browser]);
+  fc.release(2, 'upstream 9');
+  assert.equal(calls, ['pause 1:4', 'pause 2:9', 'resume 1:4'], 'the upstream stays paused while its own sink is full');
+  fc.release(1, 'conn 4');
+  assert.equal(calls.at(-1), 'resume 2:9');
+  assert.equal(fc.holders, []);
+});
+
 test('a client that stops reading its echoes pauses only its own connection, and gets everything once it reads again', async () => {
   const flow = await startFlow(echoFlow({ codec: 'binary', preprocessors: [], postprocessors: [], config: { high_water_mark: 64 * 1024, low_water_mark: 16 * 1024 } }));
   const slow = await TestClient.open(flow.address('server'));
