@@ -6,11 +6,12 @@ import type { TremoloEvent } from '../runtime/event.js';
 /**
  * The process's stdin as a source; `in` and `stdout` write to stdout, `stderr` to stderr. It reads
  * stdin only when something is linked to its `out` or `err`, so a flow that merely prints does not
- * hold the terminal.
+ * hold the terminal. At the end of stdin (a pipe's end, Ctrl-D in a terminal) its source has
+ * finished, and a flow with no other source still running ends.
  */
 export const stdio = defineConnector({
   kind: 'stdio',
-  description: 'Reads stdin (one stream); writes what reaches `in` or `stdout` to stdout and `stderr` to stderr.',
+  description: 'Reads stdin (one stream, finished at its end); writes what reaches `in` or `stdout` to stdout and `stderr` to stderr.',
   config: z.strictObject({}),
   codec: 'required',
   ports: { in: ['in', 'stdout', 'stderr'], out: ['out', 'err'] },
@@ -26,7 +27,16 @@ export const stdio = defineConnector({
     const onData = (chunk: Buffer): void => {
       stream?.push(chunk);
     };
-    const onEnd = (): void => stream?.end();
+    const onEnd = (): void => {
+      stream?.end();
+      ctx.finished();
+    };
+    const onError = (err: Error): void => {
+      // A terminal gone (EIO) or a closed descriptor: nothing more will come.
+      stream?.error('ERR_FLOW_READ', `cannot read stdin: ${err.message}`);
+      stream?.end();
+      ctx.finished(`cannot read stdin: ${err.message}`);
+    };
     const holding = new Set<string>();
 
     const write = (event: TremoloEvent, port: string): void => {
@@ -54,6 +64,8 @@ export const stdio = defineConnector({
         stream = ctx.openStream(ctx.meta({}));
         stdin.on('data', onData);
         stdin.once('end', onEnd);
+        // Kept after the stop too: an error nobody listens to would be thrown.
+        stdin.on('error', onError);
       },
       write,
       pause: () => void stdin.pause(),

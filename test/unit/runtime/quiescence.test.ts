@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { createLogger } from '../../../src/runtime/logger.js';
+import { Runtime } from '../../../src/runtime/runtime.js';
+import { freePort } from '../../support/ports.js';
+import { tmpDir } from '../../support/tmp.js';
+
+// When a flow has finished on its own (quiescence.ts), what ends on the way, and how a run ends.
+const tmp = tmpDir();
+test.after(() => tmp.cleanup());
+
+/** What a promise has come to within `ms`: its value, or 'pending'. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | 'pending'> {
+  let timer: NodeJS.Timeout | undefined;
+  const pending = new Promise<'pending'>((resolve) => (timer = setTimeout(() => resolve('pending'), ms)));
+  try {
+    return await Promise.race([promise, pending]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function withFlow(source: object, body: (flow: TestFlow) => Promise<void>): Promise<void> {
+  const flow = await startFlow(source, { file: `${tmp.dir}/inline.json5` });
+  try {
+    await body(flow);
+  } finally {
+    await flow.stop();
+  }
+}
+
+const readFile = (name: string, lines: string): object => ({
+  type: 'file',
+  codec: 'json',
+  preprocessors: ['separate'],
+  config: { path: tmp.write(name, lines), mode: 'read' },
+});
+const writeFile = (name: string): object => ({ type: 'file', codec: 'json', postprocessors: ['separate'], config: { path: `${tmp.dir}/${name}`, mode: 'truncate' } });
+
+test('a flow whose one source, a file, is read to its end has finished, with every event handed to its sink', async () => {
+  await withFlow({ connectors: { in: readFile('a.json', '{"n":1}\n{"n":2}\n{"n":3}\n'), out: writeFile('a.log') }, links: [['in', 'out']] }, async (flow) => {
+    assert.equal(await within(flow.flow.finished, 5000), { gaveUp: false, sources: ['in'] });
+    assert.equal(flow.flow.status().connectors.find((c) => c.alias === 'in')!.state, 'finished');
+    await flow.stop();
+    assert.is(readFileSync(`${tmp.dir}/a.log`, 'utf8'), '{"n":1}\n{"n":2}\n{"n":3}\n');
+  });
+});
+
+test('a batch on the way hands over what it holds once its source has finished, before the stop', async () => {
+  const flow = { connectors: { in: readFile('b.json', '{"n":1}\n{"n":2}\n') }, pipelines: { p: { operators: [{ op: 'batch', config: { count: 10 } }] } }, links: [['in', 'p']] };
+  await withFlow(flow, async (f) => {
+    // Two of ten: the partial batch comes out because its input completed, the flow still running.
+    const [batch] = await f.collect('p', 'out', 1, { timeout: 5000 });
+    assert.equal(batch!.data, [{ n: 1 }, { n: 2 }]);
+    assert.is(f.flow.state, 'running');
+  });
+});
+
+test('a server keeps its flow running after the other sources have finished', async () => {
+  const flow = {
+    connectors: { in: readFile('c.json', '{"n":1}\n'), out: writeFile('c.log'), server: { type: 'ws_server', codec: 'json', config: { url: 'ws://127.0.0.1:0' } } },
+    links: [['in', 'out'], ['server', 'server']],
+  };
+  await withFlow(flow, async (f) => {
+    await f.next('out', 'in', { timeout: 5000 });
+    assert.is(await within(f.flow.finished, 300), 'pending');
+  });
+});
+
+test('a connector with only its err port linked is no source: a flow of it and a finished file has finished', async () => {
+  const flow = { connectors: { in: readFile('d.json', '{"n":1}\n'), out: writeFile('d.log'), exit: { type: 'exit' } }, links: [['in', 'out'], ['exit/err', 'out']] };
+  await withFlow(flow, async (f) => {
+    assert.equal(await within(f.flow.finished, 5000), { gaveUp: false, sources: ['in'] });
+  });
+});
+
+test('an exit asked for with a delay wins over a finish meanwhile: the run ends with its code', async () => {
+  const file = tmp.write(
+    'exit-later.json5',
+    `{ connectors: { in: ${JSON.stringify(readFile('e.json', '{"exit":3,"delay":200}\n{"n":1}\n'))}, exit: { type: 'exit' } }, links: [['in', 'exit']] }`,
+  );
+  const runtime = await Runtime.start([file], { log: createLogger('error') });
+  try {
+    const started = performance.now();
+    assert.equal(await within(runtime.ended, 5000), { status: 3, reason: 'an exit connector asked for code 3', exit: true });
+    assert.ok(performance.now() - started >= 190, 'after the delay');
+    assert.is(await within(runtime.flows[0]!.finished, 50), 'pending');
+  } finally {
+    await runtime.stop();
+  }
+});
+
+test('a client that gave up ends the run with status 69, the reason, and its source that fed only it counted as finished', async () => {
+  const port = await freePort();
+  const file = tmp.write(
+    'gave-up.json5',
+    `{ connectors: {
+        tick: { type: 'metronome', config: { interval_ms: 10 } },
+        client: { type: 'ws_client', codec: 'json', config: { url: 'ws://127.0.0.1:${port}' },
+                  reconnect: { retry: { interval_ms: 20, growth_rate: 1, max_retries: 2, randomized: false } } },
+      },
+      links: [['tick', 'client']] }`,
+  );
+  const runtime = await Runtime.start([file], { log: createLogger('error') });
+  try {
+    const end = await within(runtime.ended, 5000);
+    assert.ok(end !== 'pending');
+    assert.is(end.status, 69);
+    assert.is(end.exit, false);
+    assert.match(end.reason, /^client: connect attempt 2 failed \(.*ECONNREFUSED.*\); max retries exceeded \(2\), staying disconnected$/);
+    const finish = await runtime.flows[0]!.finished;
+    assert.equal(finish.sources, ['tick, which feeds only client']);
+  } finally {
+    await runtime.stop();
+  }
+});
+
+test.run();
