@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { WebSocketServer } from 'ws';
 import { startFlow, type TestFlow } from '../../../src/testing/index.js';
-import { createLogger } from '../../../src/runtime/logger.js';
+import { createLogger, memoryLogger } from '../../../src/runtime/logger.js';
 import { Runtime } from '../../../src/runtime/runtime.js';
 import { freePort } from '../../support/ports.js';
 import { tmpDir } from '../../support/tmp.js';
@@ -114,6 +117,124 @@ test('a client that gave up ends the run with status 69, the reason, and its sou
     assert.equal(finish.sources, ['tick, which feeds only client']);
   } finally {
     await runtime.stop();
+  }
+});
+
+test('a client whose input has ended closes with 1000 once the replies have stopped, delivers them, and finishes', async () => {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => wss.once('listening', resolve));
+  const closes: number[] = [];
+  wss.on('connection', (ws) => {
+    ws.on('message', (data) => ws.send(JSON.stringify({ echo: JSON.parse(data.toString()) })));
+    ws.on('close', (code) => closes.push(code));
+  });
+  const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
+  const flow = {
+    connectors: { in: readFile('f.json', '{"n":1}\n{"n":2}\n'), client: { type: 'ws_client', codec: 'json', config: { url } }, out: writeFile('f.log') },
+    links: [['in', 'client'], ['client', 'out']],
+  };
+  try {
+    await withFlow(flow, async (f) => {
+      assert.equal(await within(f.flow.finished, 5000), { gaveUp: false, sources: ['in', 'client'] });
+      assert.equal((await f.collect('out', 'in', 2)).map((e) => e.data), [{ echo: { n: 1 } }, { echo: { n: 2 } }]);
+      assert.equal(closes, [1000]);
+      assert.is(f.flow.connector('client').connectivity, 'stopped');
+    });
+  } finally {
+    await new Promise((resolve) => wss.close(resolve));
+  }
+});
+
+/** A WebSocket server that answers the handshake and then reads nothing: a close frame is never answered. */
+async function deafServer(): Promise<Server> {
+  const server = createServer((socket) => {
+    socket.once('data', (request) => {
+      const key = /sec-websocket-key: *(\S+)/i.exec(request.toString())![1]!;
+      const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+      socket.pause();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+test('a close the server never answers is dropped after close_timeout_ms, and the client finishes all the same', async () => {
+  const server = await deafServer();
+  const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const log = memoryLogger('info');
+  const started = performance.now();
+  const flow = await startFlow(
+    {
+      connectors: { in: readFile('g.json', '{"n":1}\n'), client: { type: 'ws_client', codec: 'json', config: { url, linger_ms: 0, close_timeout_ms: 300 } }, out: writeFile('g.log') },
+      links: [['in', 'client'], ['client', 'out']],
+    },
+    { file: `${tmp.dir}/inline.json5`, log },
+  );
+  try {
+    // Not ws's own 30 s wait for the answer: close_timeout_ms.
+    assert.equal(await within(flow.flow.finished, 5000), { gaveUp: false, sources: ['in', 'client'] });
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed >= 300, `finished ${elapsed.toFixed(0)} ms after the start`);
+    assert.ok(
+      log.lines.some((l) => l.endsWith('INFO  [inline/client] no answer to the close frame within 300 ms (close_timeout_ms); connection dropped')),
+      log.lines.join('\n'),
+    );
+  } finally {
+    await flow.stop();
+    server.close();
+  }
+});
+
+test('while replies keep coming the client does not close: each one starts linger_ms again', async () => {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => wss.once('listening', resolve));
+  const closedAt: number[] = [];
+  let lastSentAt = 0;
+  wss.on('connection', (ws) => {
+    // Three answers to the one message, 150 ms apart: each within linger_ms of the one before.
+    const answer = (i: number): void => {
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(String(i));
+      lastSentAt = performance.now();
+    };
+    ws.on('message', () => [150, 300, 450].forEach((ms, i) => setTimeout(() => answer(i), ms)));
+    ws.on('close', () => closedAt.push(performance.now()));
+  });
+  const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
+  const flow = {
+    connectors: { in: readFile('k.json', '"go"\n'), client: { type: 'ws_client', codec: 'json', config: { url, linger_ms: 250 } }, out: writeFile('k.log') },
+    links: [['in', 'client'], ['client', 'out']],
+  };
+  try {
+    await withFlow(flow, async (f) => {
+      assert.equal(await within(f.flow.finished, 5000), { gaveUp: false, sources: ['in', 'client'] });
+      assert.equal((await f.collect('out', 'in', 3)).map((e) => e.data), [0, 1, 2]);
+      assert.is(closedAt.length, 1);
+      const quiet = closedAt[0]! - lastSentAt;
+      assert.ok(quiet >= 240, `closed ${quiet.toFixed(0)} ms after the last answer, not before linger_ms`);
+    });
+  } finally {
+    await new Promise((resolve) => wss.close(resolve));
+  }
+});
+
+test('with max_messages the end of the input does not close: the client waits for the reply, then closes and finishes', async () => {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => wss.once('listening', resolve));
+  wss.on('connection', (ws) => ws.on('message', (data) => setTimeout(() => ws.send(data.toString()), 200)));
+  const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
+  const flow = {
+    connectors: { in: readFile('h.json', '{"n":1}\n'), client: { type: 'ws_client', codec: 'json', config: { url, max_messages: 1 } }, out: writeFile('h.log') },
+    links: [['in', 'client'], ['client', 'out']],
+  };
+  try {
+    await withFlow(flow, async (f) => {
+      assert.equal(await within(f.flow.finished, 5000), { gaveUp: false, sources: ['in', 'client'] });
+      assert.equal((await f.collect('out', 'in', 1)).map((e) => e.data), [{ n: 1 }]);
+    });
+  } finally {
+    await new Promise((resolve) => wss.close(resolve));
   }
 });
 
