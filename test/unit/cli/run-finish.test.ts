@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runCli } from '../../support/cli.js';
+import { runCli, startCli } from '../../support/cli.js';
 import { tmpDir } from '../../support/tmp.js';
 
-// How `tremolo run` ends on its own, continued: several flows, and what flows on the way when a
-// source finishes (docs/exits-and-client.md). Apart from run-exits.test.ts so that each file stays
+// How `tremolo run` ends on its own, continued: several flows, what flows on the way when a source
+// finishes, and a reader of stdout that goes away (docs/exits-and-client.md). Apart from run-exits.test.ts so that each file stays
 // well inside the runner's time bound on a loaded machine.
 const tmp = tmpDir();
 test.after(() => tmp.cleanup());
@@ -35,6 +35,20 @@ test('a batch hands over what it holds when the file ends: nothing read is lost'
   const r = await runCli(['run', flow], { cwd: tmp.dir });
   assert.is(r.code, 0, r.stderr);
   assert.is(readFileSync(path.join(tmp.dir, 'batch.log'), 'utf8'), '[{"n":1},{"n":2}]\n[{"n":3}]\n');
+});
+
+test('a run whose stdout reader goes away stops with 141, as `yes | head` ends, with a line saying so and no stack trace', async () => {
+  tmp.write('many.json', Array.from({ length: 200_000 }, (_, n) => `{"n":${n}}\n`).join(''));
+  const flow = tmp.write('print.json5', `{ use: ['std'], connectors: { in: { from: 'std::read_file', args: { file: 'many.json' } }, console: { from: 'std::console' } }, links: [['in', 'console']] }`);
+  const cli = startCli(['run', flow], { cwd: tmp.dir });
+  // Like `head -1`: read a little, then close the pipe.
+  await new Promise((resolve) => cli.process.stdout!.once('data', resolve));
+  cli.process.stdout!.destroy();
+  const { code, stderr } = await cli.done;
+  assert.is(code, 141, stderr);
+  assert.match(stderr, /WARN {2}\[print\/console\] stdout is closed \(EPIPE\): its reader went away; stopping with exit status 141\n/);
+  assert.not.match(stderr, /at .*\(node:/);
+  assert.match(stderr, /\[print\] stopped\n$/);
 });
 
 test.run();
