@@ -25,6 +25,8 @@ export interface HostEnvironment {
   exit(code: number, delayMs?: number): void;
   /** The connector's source side finished (`ctx.finished`), or the client gave up reconnecting. */
   finished?(host: ConnectorHost, failure: string | undefined, gaveUp: boolean): void;
+  /** A client handed over the events it held while disconnected: a flow may have finished. */
+  delivered?(host: ConnectorHost): void;
   listening(alias: string, address: string): void;
   /** A stream of this connector ended: every connector of the flow hears of it. */
   streamEnded(origin: Origin): void;
@@ -316,7 +318,9 @@ export class ConnectorHost implements StreamHost, Pausable {
     }
     for (; i < held.length; i++) this.#queue.push(held[i]!);
     this.counters.queued = this.#queue.length;
-    if (this.#inputEnded === 'waiting' && this.#queue.length === 0 && this.#connectivity!.connected) this.#tellInputEnded();
+    if (this.#queue.length > 0 || !this.#connectivity!.connected) return;
+    if (this.#inputEnded === 'waiting') this.#tellInputEnded();
+    if (held.length > 0) this.env.delivered?.(this);
   }
 
   #gaveUp(why: string): void {

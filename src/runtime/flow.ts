@@ -136,6 +136,7 @@ export class Flow {
         this.#exitTimer = setTimeout(exit, Math.min(Math.max(0, delayMs), 2 ** 31 - 1));
       },
       finished: (host, failure, gaveUp) => this.#quiescence.sourceFinished(host, failure, gaveUp),
+      delivered: () => this.#quiescence.recheck(),
       listening: (alias: string, address: string) => this.log.child(alias).info(`listening on ${address}`),
       streamEnded: (origin: Origin) => {
         for (const host of this.connectors.values()) host.instance.originEnded?.(origin);

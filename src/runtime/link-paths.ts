@@ -2,7 +2,7 @@ import type { LinkSpec } from '../flow/model.js';
 import type { ConnectorHost } from './connector-host.js';
 import type { Pipeline } from './pipeline.js';
 
-/** Walks of a flow's links from a connector's output ports to the connectors they lead to. */
+// Walks of a flow's links, from a connector's output ports to the connectors they lead to.
 
 /** `source:sink` connector id pairs joined by a path that carries back-pressure. */
 export function couplings(connectors: ReadonlyMap<string, ConnectorHost>, pipelines: ReadonlyMap<string, Pipeline>, links: readonly LinkSpec[]): Set<string> {

@@ -47,9 +47,10 @@ interface Finished {
  * with one runs until it is stopped. `err` ports are left out of "reaches": an event that fails
  * is not one delivered.
  *
- * On the way, what a finished source feeds ends in turn, through the same completion a stop uses:
- * its data ports complete (pipelines flush, as at a stop), and a connector whose every linked
- * input has completed hears `inputEnded`.
+ * Nor has a flow finished while a client holds events for a connection still to come: they go
+ * out first, or it gives up. On the way, what a finished source feeds ends in turn, through the
+ * same completion a stop uses: its data ports complete (pipelines flush, as at a stop), and a
+ * connector whose every linked input has completed hears `inputEnded`.
  */
 export class Quiescence {
   readonly #finished = new Map<ConnectorHost, Finished>();
@@ -90,8 +91,13 @@ export class Quiescence {
       const errDone = this.#inputsEnded.has(host) || host.inputs.size === 0;
       for (const [port, subject] of host.outputs) if (port !== 'err' || errDone) subject.complete();
     }
-    // Completing ports above may have finished other sources, and the flow, already.
-    if (this.#reported || this.flow.exitPending()) return;
+    this.recheck();
+  }
+
+  /** Whether the flow has finished now: after a source finished, or a client handed over what it held. */
+  recheck(): void {
+    // Completing ports may have finished other sources, and the flow, already.
+    if (this.#reported || !this.flow.live() || this.flow.exitPending()) return;
     const finish = this.#check();
     if (finish === undefined) return;
     this.#reported = true;
@@ -111,6 +117,8 @@ export class Quiescence {
       if (sinks.length === 0 || !sinks.every((s) => this.#isDeadClient(s))) return undefined;
       feeding.push(`${host.alias}, which feeds only ${sinks.map((s) => s.alias).join(', ')}`);
     }
+    // A client still holding events for a connection to come is under way: they go out, or it gives up.
+    for (const host of connectors.values()) if (host.queued > 0 && !this.#finished.has(host)) return undefined;
     const done = [...this.#finished.keys()].filter((h) => sources.includes(h)).map((h) => h.alias);
     // The reason given is that of a client that gave up, if one did, else the first failure.
     let failed: [ConnectorHost, Finished] | undefined;

@@ -8,6 +8,7 @@ import { startFlow, type TestFlow } from '../../../src/testing/index.js';
 import { createLogger, memoryLogger } from '../../../src/runtime/logger.js';
 import { Runtime } from '../../../src/runtime/runtime.js';
 import { freePort } from '../../support/ports.js';
+import { PeerServer } from '../../support/ws-server.js';
 import { tmpDir } from '../../support/tmp.js';
 
 // When a flow has finished on its own (quiescence.ts), what ends on the way, and how a run ends.
@@ -92,6 +93,30 @@ test('an exit asked for with a delay wins over a finish meanwhile: the run ends 
     assert.is(await within(runtime.flows[0]!.finished, 50), 'pending');
   } finally {
     await runtime.stop();
+  }
+});
+
+test('a client holding events for a server still to come keeps the flow from finishing until they have gone out', async () => {
+  const port = await freePort();
+  const flow = {
+    connectors: {
+      in: readFile('late.json', '{"n":1}\n{"n":2}\n'),
+      client: { type: 'ws_client', codec: 'json', config: { url: `ws://127.0.0.1:${port}` }, reconnect: { retry: { interval_ms: 50, growth_rate: 1, randomized: false } } },
+    },
+    links: [['in', 'client']],
+  };
+  let peer: PeerServer | undefined;
+  try {
+    await withFlow(flow, async (f) => {
+      // The file is read at once; its two events wait in the client's queue.
+      assert.is(await within(f.flow.finished, 400), 'pending');
+      assert.is(f.flow.connector('client').queued, 2);
+      peer = await PeerServer.start(port);
+      assert.equal(await within(f.flow.finished, 5000), { gaveUp: false, sources: ['in'] });
+      assert.equal(await peer.waitReceived(2), ['{"n":1}', '{"n":2}']);
+    });
+  } finally {
+    await peer?.stop();
   }
 });
 
