@@ -193,8 +193,8 @@ export class Flow {
       to: this.#port(link.to.node, link.to.port, 'in'),
     }));
     this.#wireControl = { completing: true };
-    this.#wires = connectWires(wires, this.#wireControl);
-    for (const host of this.connectors.values()) this.#wires.push(...this.#quiescence.watchInputs(host));
+    this.#quiescence.watchInputs();
+    this.#wires = connectWires(wires, this.#wireControl, (to) => this.#quiescence.inputCompleted(to));
     // A transactional event leaving a pipeline port that leads nowhere is lost: its source must know.
     for (const [alias, pipeline] of this.pipelines) {
       for (const [port, subject] of pipeline.outputs) {

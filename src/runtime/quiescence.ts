@@ -1,4 +1,4 @@
-import type { Subscription } from 'rxjs';
+import type { Subject } from 'rxjs';
 import type { LinkSpec } from '../flow/model.js';
 import type { ConnectorHost } from './connector-host.js';
 import type { TremoloEvent } from './event.js';
@@ -56,6 +56,9 @@ export class Quiescence {
   readonly #finished = new Map<ConnectorHost, Finished>();
   /** Connectors whose every linked input has completed. */
   readonly #inputsEnded = new Set<ConnectorHost>();
+  /** Each linked input port of a connector, to its connector; and how many of them are still open. */
+  #inputs = new Map<Subject<TremoloEvent>, ConnectorHost>();
+  #open = new Map<ConnectorHost, number>();
   #reported = false;
 
   constructor(private readonly flow: QuiescenceHost) {}
@@ -64,17 +67,28 @@ export class Quiescence {
     return this.#finished.has(host);
   }
 
-  /** Subscribes to the completion of a connector's linked inputs; the subscriptions go with the links. */
-  watchInputs(host: ConnectorHost): Subscription[] {
-    const inputs = this.#linkedInputs(host);
-    let left = inputs.length;
-    const ended = (): void => {
-      if (--left > 0 || !this.flow.live()) return;
-      this.#inputsEnded.add(host);
-      host.inputEnded();
-      if (this.#finished.has(host)) host.outputs.get('err')?.complete();
-    };
-    return inputs.map((subject) => subject.subscribe({ complete: ended }));
+  /** Learns the connectors' linked inputs, as the flow's links are (re)made. */
+  watchInputs(): void {
+    this.#inputs = new Map();
+    this.#open = new Map();
+    for (const host of this.flow.connectors.values()) {
+      const inputs = this.#linkedInputs(host);
+      for (const port of inputs) this.#inputs.set(port, host);
+      this.#open.set(host, inputs.length);
+    }
+  }
+
+  /** A port completed through its links (connectWires): a connector may have heard its last input. */
+  inputCompleted(port: Subject<TremoloEvent>): void {
+    const host = this.#inputs.get(port);
+    if (host === undefined) return;
+    const left = this.#open.get(host)! - 1;
+    this.#open.set(host, left);
+    // A stop completes every port on its way; quiesce, flush and stop take it from there.
+    if (left > 0 || !this.flow.live()) return;
+    this.#inputsEnded.add(host);
+    host.inputEnded();
+    if (this.#finished.has(host)) host.outputs.get('err')?.complete();
   }
 
   /**
