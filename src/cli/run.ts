@@ -3,7 +3,7 @@ import { StatusTable } from '../ops/status-table.js';
 import { Watcher } from '../ops/watch.js';
 import { RuntimeError } from '../runtime/errors.js';
 import { createLogger } from '../runtime/logger.js';
-import { EXIT_STATUS, loadAll, Runtime, type RunEnd, type RunOptions } from '../runtime/runtime.js';
+import { EXIT_STATUS, exitEnd, loadAll, Runtime, type RunEnd, type RunOptions } from '../runtime/runtime.js';
 import { RUN_HELP } from './help.js';
 import { addressMapOf, argsOf, logLevelOf, parse, portResolver, positiveInt } from './options.js';
 import { version } from './version.js';
@@ -15,8 +15,6 @@ function apiAddress(value: string): { host: string; port: number } {
   if (m === null) throw new RuntimeError('ERR_USAGE', `--api expects PORT or HOST:PORT, received ${JSON.stringify(value)}`);
   return { host: (m[1] ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1'), port: Number(m[2]) };
 }
-
-const exitEnd = (code: number): RunEnd => ({ status: code, reason: `an exit connector asked for code ${code}`, exit: true });
 
 export async function run(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -82,7 +80,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     } else process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
-  const ended = watcher === undefined ? runtime.ended : runtime.exited.then((c) => exitEnd(c));
+  const ended = watcher === undefined ? runtime.ended : runtime.exited.then(exitEnd);
   // The last resort, for a connector that finishes without saying so (`ctx.finished`): once the
   // event loop is empty nothing can happen any more, and Node would exit with 13 for the
   // unsettled await below.

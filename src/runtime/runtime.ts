@@ -26,9 +26,12 @@ export interface RunEnd {
   readonly status: number;
   /** For the log: `exit connector asked for 3`, `every source finished`, or what cut one short. */
   readonly reason: string;
-  /** True when an exit connector ended it (a worker then ends the whole run). */
+  /** True when an exit connector ended it. */
   readonly exit: boolean;
 }
+
+/** The end an exit connector's code makes. */
+export const exitEnd = (code: number): RunEnd => ({ status: code, reason: `an exit connector asked for code ${code}`, exit: true });
 
 /**
  * Several flows deployed together, as `tremolo run a.json5 b.json5` does. The first `exit`
@@ -45,7 +48,7 @@ export class Runtime {
     this.flows = flows;
     this.exited = Promise.race(flows.map((f) => f.exited));
     this.ended = Promise.race([
-      this.exited.then((code) => ({ status: code, reason: `an exit connector asked for code ${code}`, exit: true })),
+      this.exited.then(exitEnd),
       Promise.all(flows.map((f) => f.finished)).then(runEnd),
     ]);
   }
