@@ -1,7 +1,7 @@
 /**
  * An example custom connector, written the way a user writes one: a source of numbered events,
  * `{ seq, at }`, `count` of them `interval_ms` apart (0 = as fast as flow control allows), then its
- * stream ends. Use it from a flow with `use: ['./connectors/sequence.ts']` and `type: 'sequence'`.
+ * stream ends and it has finished. Use it from a flow with `use: ['./connectors/sequence.ts']` and `type: 'sequence'`.
  */
 import { z } from 'zod';
 import { defineConnector } from 'tremolo';
@@ -28,8 +28,10 @@ export default defineConnector({
       // A batch per tick keeps the event loop responsive when interval_ms is 0.
       const batch = config.interval_ms > 0 ? 1 : 256;
       for (let i = 0; i < batch && !paused && next <= last; i++) stream.pushValue({ seq: next++, at: Date.now() });
-      if (next > last) stream.end();
-      else if (!paused) timer = setTimeout(pump, config.interval_ms);
+      if (next > last) {
+        stream.end();
+        ctx.finished(); // nothing more will come: a flow whose sources have all finished ends
+      } else if (!paused) timer = setTimeout(pump, config.interval_ms);
     };
 
     return {

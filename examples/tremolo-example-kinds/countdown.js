@@ -28,8 +28,11 @@ export const countdown = defineConnector({
       // Several events per tick when there is no pause between them, so the event loop stays free.
       const batch = config.interval_ms > 0 ? 1 : 256;
       for (let i = 0; i < batch && !paused && remaining >= 0; i++) stream.pushValue({ remaining: remaining-- });
-      if (remaining < 0) stream.end();
-      else if (!paused) timer = setTimeout(next, config.interval_ms);
+      if (remaining < 0) {
+        stream.end();
+        // Nothing more will come: a flow whose sources have all finished ends (tremolo run exits 0).
+        ctx.finished();
+      } else if (!paused) timer = setTimeout(next, config.interval_ms);
     };
     const halt = () => {
       paused = true;

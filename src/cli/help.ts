@@ -120,7 +120,7 @@ Sections: connectors, codecs, processors, operators, errors (default: all).
 
 export const TEST_HELP = `Usage: tremolo test [integration] [DIR] [options]
 
-Runs every test folder under DIR (default tests/integration): a folder with flow files, inputs,
+Runs every test folder under DIR (default tests/integration, else test/integration): a folder with flow files, inputs,
 expected.* files and optional assert, before, after, env and tags files (YAML or JSON5), as
 Tremor's \`tremor test integration\` does. Each test gets its own free ports, handed out by name to
 its flows and before-processes as \${port:NAME}.

@@ -4,7 +4,7 @@ import { Watcher } from '../ops/watch.js';
 import { RuntimeError } from '../runtime/errors.js';
 import { createLogger } from '../runtime/logger.js';
 import { DEFAULT_MAX_BUFFERED_BYTES, outbound } from '../runtime/outbound-budget.js';
-import { loadAll, Runtime, type RunOptions } from '../runtime/runtime.js';
+import { EXIT_STATUS, exitEnd, loadAll, Runtime, type RunEnd, type RunOptions } from '../runtime/runtime.js';
 import { RUN_HELP } from './help.js';
 import { addressMapOf, argsOf, logLevelOf, parse, portResolver, positiveInt } from './options.js';
 import { version } from './version.js';
@@ -55,6 +55,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     addressMap: addressMapOf(values['map-address'] as string[] | undefined),
     log,
     drainTimeoutMs: positiveInt('--drain-timeout', values['drain-timeout'] as string | undefined, 5000),
+    // Under --watch a run waits for changes when its sources have finished, and what it keeps
+    // across a reload must still take events.
+    endDownstream: values.watch !== true,
   };
   const workers = workerCount(values.workers as string | undefined);
   if (workers > 1 && !isWorker()) {
@@ -72,7 +75,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   watcher?.start();
 
   let signals = 0;
-  const stopped = new Promise<number>((resolve) => {
+  const stopped = new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals): void => {
       signals++;
       if (signals > 1) {
@@ -80,7 +83,7 @@ export async function run(argv: readonly string[]): Promise<number> {
         process.exit(130);
       }
       log.info(`${signal}: stopping (send it again to exit at once)`);
-      resolve(0);
+      resolve();
     };
     if (isWorker()) {
       // The primary decides when a worker stops: a terminal's Ctrl-C reaches the whole process
@@ -90,11 +93,26 @@ export async function run(argv: readonly string[]): Promise<number> {
     } else process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
-  const exited = runtime.exited.then((c) => {
-    if (signals === 0) reportExit(c);
-    return c;
+  const ended = watcher === undefined ? runtime.ended : runtime.exited.then(exitEnd);
+  // The last resort, for a connector that finishes without saying so (`ctx.finished`): once the
+  // event loop is empty nothing can happen any more, and Node would exit with 13 for the
+  // unsettled await below.
+  const idleEnd: RunEnd = { status: EXIT_STATUS.ok, reason: 'nothing is left to run (no source reads, no connection or timer is open)', exit: false };
+  let onIdle = (): void => {};
+  const idle = new Promise<RunEnd>((resolve) => {
+    onIdle = () => resolve(idleEnd);
+    process.once('beforeExit', onIdle);
   });
-  const code = await Promise.race([exited, stopped]);
+  const end = await Promise.race([ended, idle, stopped.then(() => undefined)]);
+  process.off('beforeExit', onIdle);
+  if (end !== undefined && signals === 0) {
+    // In a worker the whole run ends, not just this worker: every worker runs the same flows.
+    reportExit(end.status);
+    // A finish and an exit are logged by their flow already; a failure is said again, last.
+    if (end.status !== EXIT_STATUS.ok && !end.exit) log.error(`${end.reason}; stopping with exit status ${end.status}`);
+    else if (end === idleEnd) log.info(`${end.reason}; stopping`);
+  }
+  const code = end?.status ?? 0;
   watcher?.stop();
   stopTable?.();
   await runtime.stop();

@@ -1,10 +1,26 @@
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { formatResult, jsonReport, junitReport, runSuite, selectTests, summary } from '../testing/integration/index.js';
 import { RuntimeError } from '../runtime/errors.js';
 import { TEST_HELP } from './help.js';
 import { parse } from './options.js';
 
 const KINDS = ['integration', 'all'];
+/** Where tests are looked for without a DIR: Tremor's layout, then this repository's. */
+const DEFAULT_ROOTS = ['tests/integration', 'test/integration'];
+
+const isDirectory = (dir: string): boolean => statSync(dir, { throwIfNoEntry: false })?.isDirectory() === true;
+
+function testRoot(given: string | undefined): string {
+  if (given !== undefined) {
+    if (!isDirectory(given)) throw new RuntimeError('ERR_USAGE', `no folder ${JSON.stringify(given)} in ${process.cwd()}`);
+    return given;
+  }
+  const found = DEFAULT_ROOTS.find(isDirectory);
+  if (found === undefined) {
+    throw new RuntimeError('ERR_USAGE', `no ${DEFAULT_ROOTS.join(' or ')} folder in ${process.cwd()}; name the folder of the tests: tremolo test DIR`);
+  }
+  return found;
+}
 
 function count(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -29,7 +45,7 @@ export async function test(argv: readonly string[]): Promise<number> {
   const args = [...positionals];
   if (args[0] !== undefined && KINDS.includes(args[0])) args.shift();
   if (args.length > 1) throw new RuntimeError('ERR_USAGE', `expected at most one folder, received ${args.join(' ')}`);
-  const root = args[0] ?? 'tests/integration';
+  const root = testRoot(args[0]);
   const filters = { includes: values.includes as string[] | undefined, excludes: values.excludes as string[] | undefined };
   const total = selectTests(root, filters).length;
   process.stdout.write(`running ${total} test${total === 1 ? '' : 's'} from ${root}\n`);

@@ -4,7 +4,9 @@ import { quote } from '../runtime/errors.js';
 
 /**
  * Stops the runtime. Unlike Tremor's, it honours the event: `{ exit: CODE, delay: MS }` exits with
- * that code after that delay; any other event exits with 0 after the configured delay.
+ * that code after that delay; any other event exits with 0 after the configured delay. The flow
+ * keeps the delay (events in flight go on meanwhile), and does not finish during it, so a flow
+ * whose sources end meanwhile still exits with the code asked for.
  */
 export const exit = defineConnector({
   kind: 'exit',
@@ -16,7 +18,6 @@ export const exit = defineConnector({
   codec: 'structured',
   ports: { in: ['in'], out: ['err'] },
   create(config, ctx) {
-    let timer: NodeJS.Timeout | undefined;
     let requested = false;
     let received = 0;
     return {
@@ -25,16 +26,13 @@ export const exit = defineConnector({
         const data = event.data as { exit?: unknown; delay?: unknown } | null;
         const record = data !== null && typeof data === 'object' && !Array.isArray(data);
         const code = record && typeof data.exit === 'number' && Number.isInteger(data.exit) ? data.exit : 0;
-        const delay = record && typeof data.delay === 'number' && data.delay >= 0 ? data.delay : config.delay;
+        const delay = record && typeof data.delay === 'number' && Number.isFinite(data.delay) && data.delay >= 0 ? data.delay : config.delay;
         if (record && data.exit !== undefined && code !== data.exit) {
           ctx.fail(event, 'ERR_CONFIG_INVALID', `${ctx.alias}: "exit" must be an integer, received ${quote(data.exit)}; exiting with 0`);
         }
         requested = true;
         ctx.log.info(`exit ${code} requested${delay > 0 ? `, in ${delay} ms` : ''}`);
-        timer = setTimeout(() => ctx.exit(Math.max(0, Math.min(255, code))), delay);
-      },
-      stop() {
-        clearTimeout(timer);
+        ctx.exit(Math.max(0, Math.min(255, code)), delay);
       },
     };
   },

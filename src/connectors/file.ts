@@ -9,7 +9,7 @@ const FLAGS = { truncate: 'w', append: 'a', overwrite: 'r+' } as const;
 export const file = defineConnector({
   kind: 'file',
   description:
-    'Reads a file (mode read: one stream, then the stream ends; with `transactional`, its events are acknowledged and a restart goes on after the last acknowledged line) or writes events to it (modes truncate, append, overwrite; a transactional event is acknowledged once its write is done).',
+    'Reads a file (mode read: one stream, then the stream ends and the source has finished; with `transactional`, its events are acknowledged and a restart goes on after the last acknowledged line) or writes events to it (modes truncate, append, overwrite; a transactional event is acknowledged once its write is done).',
   config: z.strictObject({
     path: z.string().min(1).describe('the file, relative to the working directory'),
     mode: z.enum(['read', 'truncate', 'append', 'overwrite']).describe('read; truncate (create or empty); append; overwrite (create, or write over from the start without truncating)'),
@@ -51,7 +51,7 @@ export const file = defineConnector({
         if (config.transactional) {
           positions = new Positions(config.position_file ?? `${config.path}.position`, ctx.log);
           reader = createReadStream(config.path, { highWaterMark: config.chunk_size, start: positions.committed });
-          readTransactional(reader, stream, positions);
+          readTransactional(reader, stream, positions, ctx.finished);
           return;
         }
         reader = createReadStream(config.path, { highWaterMark: config.chunk_size });
@@ -59,10 +59,12 @@ export const file = defineConnector({
         reader.on('end', () => {
           stream.end();
           ctx.log.debug(`read ${config.path} to the end`);
+          ctx.finished();
         });
         reader.on('error', (err) => {
           stream.error('ERR_FLOW_READ', `cannot read ${JSON.stringify(config.path)}: ${err.message}`);
           stream.end();
+          ctx.finished(`cannot read ${JSON.stringify(config.path)}: ${err.message}`);
         });
       },
       write(event) {
@@ -119,7 +121,7 @@ export const file = defineConnector({
  * order; the position moves over the run of acknowledged ones. A failed push holds the position
  * before it, so the next start sends it, and what follows, again.
  */
-function readTransactional(reader: ReadStream, stream: SourceStream, positions: Positions): void {
+function readTransactional(reader: ReadStream, stream: SourceStream, positions: Positions, finished: (failure?: string) => void): void {
   let carry: Buffer | undefined;
   let offset = positions.committed;
   const push = (bytes: Buffer): void => {
@@ -135,10 +137,12 @@ function readTransactional(reader: ReadStream, stream: SourceStream, positions: 
   reader.on('end', () => {
     if (carry !== undefined) push(carry);
     stream.end();
+    finished();
   });
   reader.on('error', (err) => {
     stream.error('ERR_FLOW_READ', `cannot read: ${err.message}`);
     stream.end();
+    finished(`cannot read: ${err.message}`);
   });
 }
 

@@ -24,6 +24,25 @@ const Config = z
       .default(16 * 1024 * 1024)
       .describe('largest message accepted, in bytes'),
     connect_timeout_ms: z.number().int().positive().default(10_000).describe('give up an attempt whose handshake takes longer'),
+    linger_ms: z
+      .number()
+      .int()
+      .min(0)
+      .default(1000)
+      .describe('once the input has ended, close after this long without a message arriving (each one starts the wait again), so that replies still coming are not lost; 0: close at once'),
+    close_timeout_ms: z
+      .number()
+      .int()
+      .min(0)
+      .default(1000)
+      .describe("how long a close waits for the server's close frame, messages still arriving meanwhile delivered, before dropping the connection"),
+    max_messages: z
+      .number()
+      .int()
+      .positive()
+      .nullable()
+      .default(null)
+      .describe('close and finish once this many messages have been received (1: one-shot); until then the end of the input does not close; null: no limit'),
     ...KeepaliveSchema,
     ...WaterMarksSchema,
   })
@@ -37,7 +56,7 @@ const Config = z
 export const wsClient = defineConnector({
   kind: 'ws_client',
   description:
-    'A WebSocket client with one connection (one stream per connection made). Reconnects per `reconnect`, also when the server closes or stops answering pings; events sent while disconnected wait in a bounded queue.',
+    'A WebSocket client with one connection (one stream per connection made). Reconnects per `reconnect`, also when the server closes or stops answering pings; events sent while disconnected wait in a bounded queue. Once its input has ended and no message has arrived for `linger_ms`, it closes (close 1000), delivers what arrives until the server answers or `close_timeout_ms` passes, and finishes.',
   config: Config,
   codec: 'required',
   metadata: '`meta.ws_client = { tls, peer: { host, port } }`, plus `binary: true` for a binary frame.',
@@ -50,6 +69,28 @@ export const wsClient = defineConnector({
     let paused = false;
     let stopping = false;
     let connecting: WebSocket | undefined;
+    /** The input ended, or max_messages arrived: the next close is the last, not one to reconnect after. */
+    let ending = false;
+    let received = 0;
+    let linger: NodeJS.Timeout | undefined;
+
+    /** Closes the connection for good; what arrives until the server's close frame is still delivered. */
+    const finish = (): void => {
+      ending = true;
+      clearTimeout(linger);
+      linger = undefined;
+      const conn = current;
+      if (conn === undefined) {
+        ctx.finished();
+        return;
+      }
+      conn.ws.close(1000);
+      const timer = setTimeout(() => {
+        ctx.log.info(`no answer to the close frame within ${config.close_timeout_ms} ms (close_timeout_ms); connection dropped`);
+        conn.ws.terminate();
+      }, config.close_timeout_ms);
+      conn.ws.once('close', () => clearTimeout(timer));
+    };
 
     /** The host hears of a lost connection once, at the first sign: a close frame, or the close. */
     const lose = (conn: { lost: boolean }, why: string): void => {
@@ -109,14 +150,23 @@ export const wsClient = defineConnector({
             };
             current = conn;
             if (paused) ws.pause();
-            ws.on('message', (data: Buffer, isBinary: boolean) => stream.push(data, isBinary ? binaryMeta : meta));
+            ws.on('message', (data: Buffer, isBinary: boolean) => {
+              stream.push(data, isBinary ? binaryMeta : meta);
+              if (config.max_messages !== null && ++received === config.max_messages) finish();
+              else if (linger !== undefined) linger.refresh();
+            });
             ws.on('close', (code: number, why: Buffer) => {
               conn.stopKeepalive();
               stream.end();
               ctx.endSinkStream(stream.id);
               if (conn.holding) ctx.release(conn.key);
               if (current === conn) current = undefined;
-              lose(conn, `closed with ${code}${why.length > 0 ? ` ${why.toString()}` : ''}`);
+              const how = `closed with ${code}${why.length > 0 ? ` ${why.toString()}` : ''}`;
+              if (!ending) lose(conn, how);
+              else if (!stopping) {
+                ctx.log.debug(`connection to ${key} ${how}`);
+                ctx.finished();
+              }
             });
             ctx.log.debug(`connected to ${config.url} (${key})`);
             resolve();
@@ -142,18 +192,28 @@ export const wsClient = defineConnector({
         paused = false;
         current?.ws.resume();
       },
+      inputEnded() {
+        // Nothing more to send, but replies may still be coming. A server answers a close frame at
+        // once, dropping what it had still to send (Python's websockets does): so the close waits
+        // for the replies to stop (linger_ms), or for as many as asked for (max_messages).
+        ending = true;
+        if (config.max_messages !== null && received < config.max_messages) return;
+        if (config.linger_ms === 0 || !ctx.linked('out')) finish();
+        else linger = setTimeout(finish, config.linger_ms);
+      },
       async flush() {
         if (current !== undefined) await drained(current);
       },
       async stop() {
         stopping = true;
+        clearTimeout(linger);
         connecting?.terminate();
         const conn = current;
         if (conn === undefined) return;
         await new Promise<void>((resolve) => {
           conn.ws.once('close', () => resolve());
           conn.ws.close(1000, 'stopping');
-          setTimeout(() => conn.ws.terminate(), 1000).unref();
+          setTimeout(() => conn.ws.terminate(), config.close_timeout_ms).unref();
         });
       },
     };

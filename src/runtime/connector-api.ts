@@ -102,8 +102,20 @@ export interface ConnectorContext {
   connectionLost(reason: string): void;
   /** Report the bound address of a server (printed, and available to tests). */
   listening(address: string): void;
-  /** Stop the whole runtime with this exit code (the `exit` connector). */
-  exit(code: number): void;
+  /**
+   * Stop the whole runtime with this exit code (the `exit` connector), after `delayMs` (default 0)
+   * during which events in flight go on: the flow does not finish meanwhile, so the code is kept.
+   */
+  exit(code: number, delayMs?: number): void;
+  /**
+   * Source side: this connector will produce nothing more (a file read to its end, stdin at its
+   * end, a client whose input ended and whose connection closed). Call it once its streams have
+   * ended; `failure` says what cut it short (a read error). What is linked downstream ends in turn
+   * (pipelines flush, sinks hear `inputEnded`), and once every source of the flow has finished the
+   * flow has: `tremolo run` stops it and exits (0, or 1 with the failure). A connector that never
+   * calls it (a server, a timer) keeps its flow running.
+   */
+  finished(failure?: string): void;
   /**
    * Ask the connector that owns `origin` to close that stream (a gateway whose upstream closed
    * closes the WebSocket connection it served). Ignored when the stream is already gone.
@@ -146,6 +158,14 @@ export interface ConnectorInstance {
   originEnded?(origin: Origin): void;
   /** Close one of this connector's own streams, at another connector's request. */
   closeStream?(stream: number, reason: string): void;
+  /**
+   * Sink side: everything linked to this connector's input has ended (every source upstream has
+   * finished and the pipelines between have flushed); for a client, once the events it held
+   * while disconnected have gone out. A connector that answers what it is sent finishes what is
+   * under way, then calls `ctx.finished()` (a WebSocket client closes its connection). Not called
+   * when the flow stops: `quiesce`, `flush` and `stop` are.
+   */
+  inputEnded?(): void;
   /** What `tremolo` shows of this connector: `{ connections: 3 }`, `{ connected: true }`... */
   status?(): Readonly<Record<string, unknown>>;
   /** Graceful stop: resolve once written data has been handed over. The host bounds the wait. */

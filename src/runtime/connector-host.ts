@@ -23,7 +23,11 @@ export interface HostEnvironment {
   readonly flowControl: FlowControl;
   /** Whether a port of this connector is linked in the flow. */
   linked(alias: string, port: string): boolean;
-  exit(code: number): void;
+  exit(code: number, delayMs?: number): void;
+  /** The connector's source side finished (`ctx.finished`), or the client gave up reconnecting. */
+  finished?(host: ConnectorHost, failure: string | undefined, gaveUp: boolean): void;
+  /** A client handed over the events it held while disconnected: a flow may have finished. */
+  delivered?(host: ConnectorHost): void;
   listening(alias: string, address: string): void;
   /** A stream of this connector ended: every connector of the flow hears of it. */
   streamEnded(origin: Origin): void;
@@ -80,6 +84,9 @@ export class ConnectorHost implements StreamHost, Pausable {
   /** The event the connector gave back (`ctx.requeue`) during its `write`: kept, so not acked. */
   #requeued: TremoloEvent | undefined;
   readonly #unlinkedErrors: ErrorDigest;
+  /** `inputEnded` was called: 'told' once the connector heard of it. */
+  #inputEnded: 'no' | 'waiting' | 'told' = 'no';
+  #finished = false;
 
   constructor(
     readonly id: number,
@@ -180,6 +187,35 @@ export class ConnectorHost implements StreamHost, Pausable {
     this.#unlinkedErrors.flush();
   }
 
+  /**
+   * Everything linked to this connector's input has ended. A client hears of it once connected
+   * and the events held meanwhile have gone out (from `#connected`); one that gives up instead
+   * has finished anyway.
+   */
+  inputEnded(): void {
+    if (this.#inputEnded !== 'no' || this.#stopped) return;
+    this.#inputEnded = 'waiting';
+    const c = this.#connectivity;
+    if (c === undefined || (c.connected && this.#queue.length === 0)) this.#tellInputEnded();
+  }
+
+  #tellInputEnded(): void {
+    this.#inputEnded = 'told';
+    try {
+      this.instance.inputEnded?.();
+    } catch (err) {
+      this.log.warn(`inputEnded failed: ${reason(err)}`);
+    }
+  }
+
+  /** `ctx.finished`, or a client that gave up: a client finished makes no more attempts. */
+  #finish(failure: string | undefined, gaveUp: boolean): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    if (!gaveUp) this.#connectivity?.stop();
+    this.env.finished?.(this, failure, gaveUp);
+  }
+
   /** Stop producing altogether (the status API's PATCH), until `resume`. */
   pause(): void {
     this.paused = true;
@@ -228,8 +264,9 @@ export class ConnectorHost implements StreamHost, Pausable {
     if (event.settle !== undefined) event = withReceipt(event, new Receipt(event.settle));
     const c = this.#connectivity;
     if (c !== undefined && !c.connected) {
-      if (c.state === 'failed' || this.#stopped) {
-        this.#fail(event, 'ERR_NOT_CONNECTED', `${this.alias}: not connected (gave up reconnecting); event not sent`);
+      if (c.state === 'failed' || this.#stopped || this.#finished) {
+        const why = this.#finished && c.state !== 'failed' ? 'its connection has finished' : 'gave up reconnecting';
+        this.#fail(event, 'ERR_NOT_CONNECTED', `${this.alias}: not connected (${why}); event not sent`);
       } else this.#enqueue(event, port);
       this.counters.queued = this.#queue.length;
       return;
@@ -253,7 +290,7 @@ export class ConnectorHost implements StreamHost, Pausable {
   #requeue(event: TremoloEvent, port: string): void {
     this.#requeued = event;
     const c = this.#connectivity;
-    if (c === undefined || c.state === 'failed' || this.#stopped) {
+    if (c === undefined || c.state === 'failed' || this.#stopped || this.#finished) {
       this.#fail(event, 'ERR_NOT_CONNECTED', `${this.alias}: not connected; event not sent`);
     } else this.#enqueue(event, port);
     this.counters.queued = this.#queue.length;
@@ -285,14 +322,18 @@ export class ConnectorHost implements StreamHost, Pausable {
     }
     for (; i < held.length; i++) this.#queue.push(held[i]!);
     this.counters.queued = this.#queue.length;
+    if (this.#queue.length > 0 || !this.#connectivity!.connected) return;
+    if (this.#inputEnded === 'waiting') this.#tellInputEnded();
+    if (held.length > 0) this.env.delivered?.(this);
   }
 
-  #gaveUp(_why: string): void {
+  #gaveUp(why: string): void {
     const held = this.#queue.drain();
     for (const [event] of held) this.#fail(event, 'ERR_NOT_CONNECTED', `${this.alias}: not connected (gave up reconnecting); event not sent`);
     // Reported on err: not sent again by the next run.
     if (this.#queue instanceof PersistentQueue) this.#queue.release(held);
     this.counters.queued = 0;
+    this.#finish(why, true);
   }
 
   /** An event this sink could not deliver: on `err` with the reason and the event itself, so nothing is lost silently. */
@@ -386,7 +427,8 @@ export class ConnectorHost implements StreamHost, Pausable {
         this.#address = address;
         this.env.listening(this.alias, address);
       },
-      exit: (code) => this.env.exit(code),
+      exit: (code, delayMs) => this.env.exit(code, delayMs),
+      finished: (failure) => this.#finish(failure, false),
       closeOrigin: (origin, why) => this.env.closeOrigin(origin, why),
       flowStatus: () => this.env.flowStatus(),
     };

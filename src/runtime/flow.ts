@@ -8,6 +8,8 @@ import { createLogger, type Logger } from './logger.js';
 import type { StreamStart } from './operator-api.js';
 import { Pipeline } from './pipeline.js';
 import type { Port } from './port.js';
+import { Quiescence, type FlowFinish } from './quiescence.js';
+import { couplings } from './link-paths.js';
 import { connectWires, type Wire } from './wire.js';
 
 export interface FlowOptions {
@@ -18,7 +20,15 @@ export interface FlowOptions {
   readonly drainTimeoutMs?: number;
   /** Called once connectors have started and before any produces: the moment to attach taps. */
   readonly beforeRun?: (flow: Flow) => void;
+  /**
+   * Whether a source that finishes ends what is downstream of it: pipelines flush, sinks hear
+   * `inputEnded` (a client closes its connection). Default true; `tremolo run --watch` turns it
+   * off, so that what is kept across a reload still takes events.
+   */
+  readonly endDownstream?: boolean;
 }
+
+export type { FlowFinish };
 
 export type FlowState = 'deploying' | 'running' | 'paused' | 'stopping' | 'stopped' | 'failed';
 
@@ -55,10 +65,17 @@ export class Flow {
   readonly pipelines = new Map<string, Pipeline>();
   readonly flowControl: FlowControl;
   readonly log: Logger;
-  /** Resolves with the code an `exit` connector asked for. */
+  /** Resolves with the code an `exit` connector asked for, once its delay has passed. */
   readonly exited: Promise<number>;
+  /** Resolves once every source has finished (quiescence.ts), unless an exit is under way. */
+  readonly finished: Promise<FlowFinish>;
   #state: FlowState = 'deploying';
   #resolveExit!: (code: number) => void;
+  #resolveFinished!: (finish: FlowFinish) => void;
+  /** An exit connector asked for this code; the flow exits with it once the delay has passed. */
+  #exitCode: number | undefined;
+  #exitTimer: NodeJS.Timeout | undefined;
+  readonly #quiescence: Quiescence;
   #stopping: Promise<void> | undefined;
   readonly #byId = new Map<number, ConnectorHost>();
   readonly #linked = new Set<string>();
@@ -84,20 +101,42 @@ export class Flow {
     this.log = (options.log ?? createLogger()).child(model.id);
     this.#drainTimeoutMs = options.drainTimeoutMs ?? 5000;
     this.exited = new Promise((resolve) => (this.#resolveExit = resolve));
+    this.finished = new Promise((resolve) => (this.#resolveFinished = resolve));
     this.flowControl = new FlowControl(
       (id) => this.#byId.get(id),
       (source, sink) => this.#coupled.has(`${source}:${sink}`),
     );
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the env's getter needs the flow
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getters need the flow
     const flow = this;
+    this.#quiescence = new Quiescence({
+      log: this.log,
+      connectors: this.connectors,
+      get links() {
+        return flow.model.links;
+      },
+      pipelineOutputs: () => new Map([...this.pipelines].map(([alias, p]) => [alias, p.outputs.keys()])),
+      linked: (alias, port) => this.#linked.has(`${alias}/${port}`),
+      live: () => this.#state === 'running' || this.#state === 'paused',
+      exitPending: () => this.#exitCode !== undefined,
+      endDownstream: options.endDownstream ?? true,
+      finished: (finish) => this.#resolveFinished(finish),
+    });
     const env: HostEnvironment = {
       log: this.log,
       flowControl: this.flowControl,
       linked: (alias: string, port: string) => this.#linked.has(`${alias}/${port}`),
-      exit: (code: number) => {
-        this.log.info(`exit requested with code ${code}`);
-        this.#resolveExit(code);
+      exit: (code: number, delayMs = 0) => {
+        if (this.#exitCode !== undefined) return;
+        this.#exitCode = code;
+        const exit = (): void => {
+          this.log.info(`exit requested with code ${code}`);
+          this.#resolveExit(code);
+        };
+        // Beyond Node's longest timer (about 24.8 days) it would fire at once.
+        this.#exitTimer = setTimeout(exit, Math.min(Math.max(0, delayMs), 2 ** 31 - 1));
       },
+      finished: (host, failure, gaveUp) => this.#quiescence.sourceFinished(host, failure, gaveUp),
+      delivered: () => this.#quiescence.recheck(),
       listening: (alias: string, address: string) => this.log.child(alias).info(`listening on ${address}`),
       streamEnded: (origin: Origin) => {
         for (const host of this.connectors.values()) host.instance.originEnded?.(origin);
@@ -148,13 +187,14 @@ export class Flow {
       const close = (origin: Origin, why: string): void => this.#closeOrigin(origin, why);
       this.pipelines.set(spec.alias, new Pipeline(spec, this.log, this.#scheduler, ready, this.#streamEnds, this.#streamStarts, close));
     }
-    this.#coupled = this.#couplings();
+    this.#coupled = couplings(this.connectors, this.pipelines, model.links);
     const wires: Wire<TremoloEvent>[] = model.links.map((link) => ({
       from: this.#port(link.from.node, link.from.port, 'out'),
       to: this.#port(link.to.node, link.to.port, 'in'),
     }));
     this.#wireControl = { completing: true };
-    this.#wires = connectWires(wires, this.#wireControl);
+    this.#quiescence.watchInputs();
+    this.#wires = connectWires(wires, this.#wireControl, (to) => this.#quiescence.inputCompleted(to));
     // A transactional event leaving a pipeline port that leads nowhere is lost: its source must know.
     for (const [alias, pipeline] of this.pipelines) {
       for (const [port, subject] of pipeline.outputs) {
@@ -236,6 +276,7 @@ export class Flow {
       state: this.#state,
       connectors: [...this.connectors.values()].map((h) => ({
         ...h.status(),
+        ...(this.#quiescence.has(h) ? { state: 'finished' } : {}),
         alias: h.alias,
         ...(h.spec.metricsIntervalS === undefined ? {} : { metrics_interval_s: h.spec.metricsIntervalS }),
       })),
@@ -318,6 +359,7 @@ export class Flow {
 
   async #stop(): Promise<void> {
     if (this.#state !== 'failed') this.#state = 'stopping';
+    clearTimeout(this.#exitTimer);
     const hosts = [...this.connectors.values()];
     await Promise.allSettled(hosts.map((h) => h.quiesce()));
     for (const host of hosts) for (const subject of host.outputs.values()) subject.complete();
@@ -343,36 +385,6 @@ export class Flow {
       if (host !== undefined && !host.ready) return false;
     }
     return true;
-  }
-
-  /** `source:sink` connector id pairs joined by a path that carries back-pressure. */
-  #couplings(): Set<string> {
-    const pairs = new Set<string>();
-    const paths = new Map([...this.pipelines].map(([alias, p]) => [alias, p.coupledPaths()]));
-    for (const source of this.connectors.values()) {
-      const seen = new Set<string>();
-      const stack = [...source.outputs.keys()].map((port) => ({ node: source.alias, port }));
-      while (stack.length > 0) {
-        const at = stack.pop()!;
-        for (const link of this.model.links) {
-          if (link.from.node !== at.node || link.from.port !== at.port) continue;
-          const sink = this.connectors.get(link.to.node);
-          if (sink !== undefined) {
-            pairs.add(`${source.id}:${sink.id}`);
-            continue;
-          }
-          for (const pair of paths.get(link.to.node) ?? []) {
-            const [input, output] = pair.split('>') as [string, string];
-            const key = `${link.to.node}/${output}`;
-            if (input === link.to.port && !seen.has(key)) {
-              seen.add(key);
-              stack.push({ node: link.to.node, port: output });
-            }
-          }
-        }
-      }
-    }
-    return pairs;
   }
 
   #port(alias: string, port: string, direction: 'in' | 'out'): Port<TremoloEvent> {

@@ -73,6 +73,13 @@ export class Pipeline {
       operators.set(node.name, node.def.create(node.config, ctx));
     }
 
+    // Chains still running, by their input: once those fed from outside have all ended, the ports
+    // nothing feeds (an `err`) are done too, and complete like the rest (a source that finished).
+    const running = new Map<Port<TremoloEvent>, number>();
+    const chainEnded = (input: Port<TremoloEvent>): void => {
+      running.set(input, running.get(input)! - 1);
+      if ([...running].every(([port, n]) => n === 0 || this.#orphans.includes(port))) for (const s of this.#orphans) s.complete();
+    };
     for (const chain of plan.chains) {
       const head = chain.nodes[0]!;
       const tail = chain.nodes[chain.nodes.length - 1]!;
@@ -91,9 +98,11 @@ export class Pipeline {
       const sides = chain.nodes.flatMap((n) => [...this.#nodeOutputs.get(n.name)!.entries()].filter(([p]) => p !== n.outputs[0]).map(([, s]) => s));
       const names = chain.nodes.map((n) => `${n.name} (${n.def.name})`).join(' → ');
       const restarted = (e: unknown): void => plog.error(`operator ${names} failed and was restarted: ${reason(e)}`);
+      running.set(input, (running.get(input) ?? 0) + 1);
       const finish = (): void => {
         for (const s of sides) s.complete();
         target.complete();
+        chainEnded(input);
       };
       const ops = chain.nodes.map((n) => operators.get(n.name)!);
       const stages = ops.map(stageOf);

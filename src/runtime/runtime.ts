@@ -1,23 +1,56 @@
 import { loadFlow, type LoadOptions } from '../flow/load.js';
 import type { FlowModel } from '../flow/model.js';
 import { RuntimeError } from './errors.js';
-import { Flow, type FlowOptions } from './flow.js';
+import { Flow, type FlowFinish, type FlowOptions } from './flow.js';
 import { createLogger } from './logger.js';
 
 export interface RunOptions extends FlowOptions, Omit<LoadOptions, 'id'> {}
 
 /**
+ * Exit statuses of `tremolo run` (docs/exits-and-client.md): 0 after a signal or once every
+ * source has finished; the code an exit connector asked for; these when a run ends on its own
+ * with a source cut short. A flow that cannot load or start exits 1 (the CLI), a usage error 2,
+ * a second signal 130.
+ */
+export const EXIT_STATUS = {
+  /** Every source finished cleanly, or a signal stopped the run. */
+  ok: 0,
+  /** A source failed before its end (a read error). */
+  failed: 1,
+  /** A client gave up reconnecting (sysexits' EX_UNAVAILABLE: the service it needs is not there). */
+  unavailable: 69,
+} as const;
+
+/** Why a run ends on its own, and with which exit status. */
+export interface RunEnd {
+  readonly status: number;
+  /** For the log: `exit connector asked for 3`, `every source finished`, or what cut one short. */
+  readonly reason: string;
+  /** True when an exit connector ended it. */
+  readonly exit: boolean;
+}
+
+/** The end an exit connector's code makes. */
+export const exitEnd = (code: number): RunEnd => ({ status: code, reason: `an exit connector asked for code ${code}`, exit: true });
+
+/**
  * Several flows deployed together, as `tremolo run a.json5 b.json5` does. The first `exit`
- * request of any flow ends all of them; its code is the runtime's exit code.
+ * request of any flow ends all of them, with its code; otherwise the run ends once every flow
+ * has finished (every source done), with the status of the worst.
  */
 export class Runtime {
   readonly flows: Flow[] = [];
   readonly exited: Promise<number>;
+  readonly ended: Promise<RunEnd>;
   #stopping: Promise<void> | undefined;
 
   private constructor(flows: Flow[]) {
     this.flows = flows;
     this.exited = Promise.race(flows.map((f) => f.exited));
+    this.ended = Promise.race([
+      this.exited.then(exitEnd),
+      Promise.all(flows.map((f) => f.finished)).then(runEnd),
+    ]);
   }
 
   /** Loads every file (all problems of all files at once), then deploys them in order. */
@@ -46,6 +79,12 @@ export class Runtime {
     this.#stopping ??= Promise.allSettled(this.flows.map((f) => f.stop())).then(() => undefined);
     return this.#stopping;
   }
+}
+
+function runEnd(finishes: readonly FlowFinish[]): RunEnd {
+  const worst = finishes.find((f) => f.gaveUp) ?? finishes.find((f) => f.failure !== undefined);
+  if (worst?.failure === undefined) return { status: EXIT_STATUS.ok, reason: 'every source finished', exit: false };
+  return { status: worst.gaveUp ? EXIT_STATUS.unavailable : EXIT_STATUS.failed, reason: worst.failure, exit: false };
 }
 
 /**

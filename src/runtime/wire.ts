@@ -14,6 +14,8 @@ export function connectWires<T>(
   wires: readonly Wire<T>[],
   /** Completion passes on while this says so; a flow being reconfigured turns it off. */
   control: { completing: boolean } = { completing: true },
+  /** Told of each target completed through its wires (no observer on the target: nothing per event). */
+  completed: (to: Subject<T>) => void = () => {},
 ): Subscription[] {
   const pending = new Map<Subject<T>, number>();
   for (const { to } of wires) pending.set(to, (pending.get(to) ?? 0) + 1);
@@ -22,7 +24,10 @@ export function connectWires<T>(
       if (!control.completing) return;
       const left = (pending.get(to) ?? 1) - 1;
       pending.set(to, left);
-      if (left === 0) to.complete();
+      if (left === 0) {
+        to.complete();
+        completed(to);
+      }
     };
     return from.link(to, complete);
   });

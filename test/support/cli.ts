@@ -12,6 +12,9 @@ export interface CliResult {
   stderr: string;
 }
 
+/** The command line that runs `tremolo ARGS` from the sources, for a process started another way (a terminal). */
+export const cliCommand = (args: readonly string[]): string[] => [process.execPath, '--import', tsx, entry, ...args];
+
 /** Runs `tremolo ARGS` from the sources (no build needed) and waits for it, bounded in time. */
 export function runCli(args: readonly string[], options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
   const child = startCli(args, options);

@@ -66,7 +66,7 @@ test('every problem of a flow is reported at once, each with file, line, column,
   assert.equal(problems, [
     'many.json5:17:3: extra: unknown key "extra"; expected one of: args, connectors, description, links, pipelines, use',
     `many.json5:4:21: connectors.server.type: unknown connector type "ws_servr"; known: ${knownConnectors()}`,
-    'many.json5:10:36: connectors.client.config.bogus: unknown key "bogus"; expected one of: connect_timeout_ms, headers, high_water_mark, low_water_mark, max_message_size, ping_interval_ms, pong_timeout_ms, protocols, slow_consumer, socket_options, tls, url',
+    'many.json5:10:36: connectors.client.config.bogus: unknown key "bogus"; expected one of: close_timeout_ms, connect_timeout_ms, headers, high_water_mark, linger_ms, low_water_mark, max_message_size, max_messages, ping_interval_ms, pong_timeout_ms, protocols, slow_consumer, socket_options, tls, url',
     'many.json5:10:22: connectors.client.config.url: expected a ws:// or wss:// url, received "http://x:1"',
     `many.json5:7:14: connectors.client.codec: unknown codec "jsn"; known: ${knownCodecs()}`,
     `many.json5:8:23: connectors.client.preprocessors[0]: unknown preprocessor "separat"; known: ${knownPreprocessors()}`,

@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startCli } from '../../support/cli.js';
+import { cliCommand, runCli, startCli } from '../../support/cli.js';
 import { freePort } from '../../support/ports.js';
+import { inTerminal, pythonWsPeer } from '../../support/python-peers.js';
 import { PeerServer } from '../../support/ws-server.js';
 
 test('the terminal client sends stdin lines as frames, prints frames received, and waits for a late server', async () => {
@@ -23,6 +24,38 @@ test('the terminal client sends stdin lines as frames, prints frames received, a
     const { code } = await cli.done;
     await peer?.stop();
     assert.is(code, 0);
+  }
+});
+
+test('piped stdin: each line goes out, each reply prints as one line, no blank one, and at the end of the input it closes with 1000 and exits 0', async () => {
+  // Python's websockets, answering each message with it and a newline, as tremolo's echo flow does.
+  const peer = await pythonWsPeer('lines');
+  try {
+    const r = await runCli(['run', 'flows/ws-client.json5', '--arg', `url=${peer.url}`], { input: '{"a":1}\nsecond line\n' });
+    assert.is(r.code, 0, r.stderr);
+    assert.is(r.stdout, '{"a":1}\nsecond line\n');
+    assert.equal(await peer.script.lines.next('a message'), { received: '{"a":1}' });
+    assert.equal(await peer.script.lines.next('a message'), { received: 'second line' });
+    assert.equal(await peer.script.lines.next('the close'), { closed: 1000 });
+    assert.match(r.stderr, /INFO {2}\[ws-client\] finished: every source has \(console, client\)\n/);
+    assert.match(r.stderr, /INFO {2}\[ws-client\] stopped\n$/);
+  } finally {
+    await peer.stop();
+  }
+});
+
+test('in a terminal, Ctrl-D closes the connection and exits 0 once the reply to what was typed is printed', async () => {
+  const peer = await pythonWsPeer('echo');
+  try {
+    const run = await inTerminal(cliCommand(['run', 'flows/ws-client.json5', '--arg', `url=${peer.url}`]), '[ws-client/client] connected', '{"typed":1}', '{"typed":1}');
+    assert.is(run.step, undefined, run.output);
+    assert.is(run.status, 0, run.output);
+    // The terminal does not echo: the line on the output is the server's answer, once.
+    assert.is(run.output.split('\r\n').filter((l) => l === '{"typed":1}').length, 1, run.output);
+    assert.equal(await peer.script.lines.next('the message'), { received: '{"typed":1}' });
+    assert.equal(await peer.script.lines.next('the close'), { closed: 1000 });
+  } finally {
+    await peer.stop();
   }
 });
 
