@@ -1,6 +1,7 @@
 import nodePath from 'node:path';
 import JSON5 from 'json5';
 import { quote, RuntimeError } from '../runtime/errors.js';
+import { didYouMean } from '../runtime/suggest.js';
 import type { PathKey } from './locate.js';
 
 /**
@@ -37,7 +38,7 @@ function lookup(expr: string, scope: Scope): { value: unknown } | { error: strin
     for (const [i, seg] of segments.entries()) {
       if (value === null || typeof value !== 'object' || !(seg in value)) {
         const known = i === 0 ? Object.keys(scope.args) : Object.keys((value ?? {}) as object);
-        return { error: `unknown arg ${JSON.stringify(segments.slice(0, i + 1).join('.'))} in "\${${trimmed}}"; known: ${known.join(', ') || '(none)'}` };
+        return { error: `unknown arg ${JSON.stringify(segments.slice(0, i + 1).join('.'))} in "\${${trimmed}}"; ${didYouMean(seg, known)}known: ${known.join(', ') || '(none)'}` };
       }
       value = (value as Record<string, unknown>)[seg];
     }

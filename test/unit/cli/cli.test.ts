@@ -58,7 +58,7 @@ test('validate prints every problem of a bad flow and exits 1', async () => {
   assert.is(
     r.stderr,
     [
-      `bad.json5:3:36: connectors.a.codec: unknown codec "yson"; known: ${knownCodecs()}`,
+      `bad.json5:3:36: connectors.a.codec: unknown codec "yson"; did you mean "json"? known: ${knownCodecs()}`,
       'bad.json5:4:37: connectors.b.config: expected exactly one of "interval" (nanoseconds) or "interval_ms"',
       '1 of 1 flow invalid',
       '',
