@@ -1,31 +1,4 @@
-export const MAIN_HELP = `tremolo: run stream-processing flows of WebSocket, socket, file and timer connectors
-
-Usage
-  tremolo run FLOW... [--arg NAME=VALUE]... [--api [HOST:]PORT] [--status] [--watch] [--workers N|auto]
-              [--map-address FROM=TO]... [--drain-timeout MS] [--log-level LEVEL]
-  tremolo validate FLOW...
-  tremolo convert FILE.troy
-  tremolo schema [--use MODULE]...
-  tremolo doc [SECTION...] [--use MODULE]... [--update FILE]
-  tremolo new flow|connector|codec|processor|operator NAME [--dir DIR]
-  tremolo test [integration] [DIR] [-i TAG]... [-e TAG]... [-t SECS] [-j N] [--report FILE] [--junit FILE]
-  tremolo hash-password USER
-  tremolo --help | -h
-  tremolo --version | -v
-
-Commands
-  run        deploy the flows and run until an exit connector, SIGINT or SIGTERM stops them
-  validate   check flow files; print every problem with file:line:column; exit 1 if any
-  convert    print the JSON5 flow a Tremor .troy file loads as
-  schema     print the JSON Schema of flow files (for editors: "$schema" in a flow)
-  test       run integration-test folders (Tremor's layout) and report each verdict
-  hash-password  print a users-file line (USER:scrypt hash) for the password read on stdin
-  doc        print the reference of connectors, codecs, processors, operators and error codes
-  new        write a flow, connector, codec, processor or operator with a test that passes
-
-Run "tremolo COMMAND --help" for a command's options.
-`;
-
+/** The `--help` text of each command; `tremolo --help` is made from the command table (cli.ts). */
 export const RUN_HELP = `Usage: tremolo run FLOW... [options]
 
 Deploys every flow file and runs until an exit connector asks to stop, or SIGINT / SIGTERM arrives.
@@ -39,11 +12,17 @@ Options
                        (repeatable; also TREMOLO_ADDRESS_MAP=FROM=TO,...): run a flow with fixed
                        addresses elsewhere without editing it
   --log-level LEVEL    error | warn | info (default) | debug | trace; logs go to stderr
+  --log-format FORMAT  text (default; coloured on a terminal unless NO_COLOR is set, or wherever
+                       FORCE_COLOR is) or json: one object per line with time, level, flow, alias,
+                       msg and fields, for log shippers
   --drain-timeout MS   how long a graceful stop waits for sinks (default 5000)
   --api [HOST:]PORT    serve the status API and /metrics (loopback unless HOST is given):
                        GET /v1/version, /v1/status, /v1/flows[/ID[/connectors[/ALIAS]]],
                        PATCH those with {"status":"paused"|"running"}, GET /metrics (Prometheus)
-  --status             a live table of connectors on stderr (redrawn on a terminal, else every 10 s)
+  --status             a live table of connectors on stderr: state (running, paused, stopped, failed),
+                       link (listening, connected, connecting, retrying, gave up), connections,
+                       events/s in and out, errors. On a terminal it stays at the bottom, redrawn
+                       every second, with the log scrolling above it; elsewhere it is printed every 10 s
   --watch              reload when a flow file or a module it uses changes: the new version is
                        checked first, then swapped in; connectors that did not change keep their
                        connections; a version with problems is refused and the running one stays
@@ -152,4 +131,15 @@ Options
 
 The code imports 'tremolo' and 'zod', the tests 'tremolo/testing' and 'uvu'; run a test with
 node --import tsx test/NAME.test.ts (npm install tremolo zod && npm install -D uvu tsx).
+`;
+
+export const COMPLETION_HELP = `Usage: tremolo completion bash|zsh|fish
+
+Prints a script that makes the shell complete tremolo's commands, their options, the values of
+options that take a few words (--log-level, --log-format, --workers), flow files (.json5, .json,
+.troy) and folders.
+
+  source <(tremolo completion bash)          # bash, now; for good: add that line to ~/.bashrc
+  source <(tremolo completion zsh)           # zsh, after compinit; for good: save it as _tremolo in $fpath
+  tremolo completion fish | source           # fish; for good: > ~/.config/fish/completions/tremolo.fish
 `;

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { reason } from '../runtime/errors.js';
+import { packageRoot } from '../runtime/package-root.js';
 import { registerDefinition, type Registries } from '../runtime/registries.js';
 import type { Problems } from './problems.js';
 import { parseText, readFlowFile, type ParsedFile } from './source.js';
@@ -25,12 +26,7 @@ export interface LoadedFile extends ParsedFile {
 
 const CODE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
 
-/** tremolo's own root (where `connectors/` and `pipelines/` ship), found from this file. */
-export const packageRoot = ((): string => {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return dir;
-})();
+export { packageRoot };
 
 export function searchPath(fromDir: string, env: NodeJS.ProcessEnv = process.env): string[] {
   const extra = (env.TREMOLO_PATH ?? '').split(':').filter((p) => p !== '');

@@ -25,6 +25,8 @@ export interface Row {
 export interface StatusTableOptions {
   /** Colour the states (the CLI decides, as for log lines). */
   readonly color?: boolean;
+  /** Off a terminal, hands the rows over (to a JSON log line, say) instead of printing the table. */
+  readonly report?: (rows: Row[]) => void;
 }
 
 const sum = (ports: Record<string, number> | undefined, skip?: string): number =>
@@ -105,7 +107,12 @@ export class StatusTable {
 
   /** Draws the table once: in place on a terminal, as new lines otherwise. */
   draw(): void {
-    const lines = this.render(this.rows());
+    const rows = this.rows();
+    if (this.out.isTTY !== true && this.options.report !== undefined) {
+      this.options.report(rows);
+      return;
+    }
+    const lines = this.render(rows);
     if (this.out.isTTY !== true) {
       this.out.write(`${lines.join('\n')}\n`);
       return;

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { packageRoot } from '../flow/modules.js';
 import { displayName } from '../flow/source.js';
 import { RuntimeError } from '../runtime/errors.js';
+import { packageRoot } from '../runtime/package-root.js';
 import type { Registries } from '../runtime/registries.js';
 import { namesOf, type Names, type Scaffold } from './names.js';
 import type { Template } from './template.js';

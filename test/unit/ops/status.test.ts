@@ -114,6 +114,21 @@ test('on a narrow, short terminal each line is cut to the width and the table to
   }
 });
 
+test('off a terminal, a report function takes the rows instead of a printed table (JSON logs stay JSON)', async () => {
+  const flow = await startFlow(echoFlow());
+  const out = Object.assign(new PassThrough(), { isTTY: false }) as unknown as NodeJS.WriteStream;
+  let written = '';
+  (out as unknown as PassThrough).on('data', (d) => (written += d));
+  const reported: unknown[] = [];
+  try {
+    new StatusTable(() => [flow.flow], out, { report: (rows) => reported.push(rows) }).draw();
+    assert.is(written, '');
+    assert.equal(reported, [[{ name: 'inline/server', kind: 'ws_server', state: 'running', link: 'listening', connections: '0', inRate: '-', outRate: '-', errors: '0' }]]);
+  } finally {
+    await flow.stop();
+  }
+});
+
 test('with colour, states are coloured and the text is the same', async () => {
   const flow = await startFlow(echoFlow());
   try {
