@@ -32,6 +32,9 @@ export function newCommand(argv: readonly string[]): number {
   const made = scaffold(what, name, { dir: values.dir as string | undefined });
   const [, test] = made.files;
   const lines = [...made.files.map((f) => `wrote ${displayName(f)}`), `test it: node --import tsx ${displayName(test!)}`, NEXT[what](made.names)];
+  if (what === 'flow' && !made.schema.installed) {
+    lines.push(`note: $schema points at ${displayName(made.schema.file)}, there once tremolo is installed in the project (docs/cli.md: Installing)`);
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }
