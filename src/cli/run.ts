@@ -1,6 +1,4 @@
-import { ApiServer } from '../ops/api.js';
 import { StatusTable } from '../ops/status-table.js';
-import { Watcher } from '../ops/watch.js';
 import { colorEnabled } from '../runtime/colors.js';
 import { RuntimeError } from '../runtime/errors.js';
 import { createLogger } from '../runtime/logger.js';
@@ -50,13 +48,14 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
   const runtime = await Runtime.start(positionals, options);
   reportReady();
-  const server = api === undefined ? undefined : new ApiServer(() => runtime.flows, { ...api, version: version(), log });
+  // Imported only when asked for: the API brings prom-client, which a plain run need not load.
+  const server = api === undefined ? undefined : new (await import('../ops/api.js')).ApiServer(() => runtime.flows, { ...api, version: version(), log });
   await server?.start();
   // JSON logs stay JSON off a terminal: the table goes into them as a line of its own.
   const report = format === 'json' ? (rows: readonly object[]): void => log.info('status', { connectors: rows }) : undefined;
   table = values.status === true ? new StatusTable(() => runtime.flows, process.stderr, { color, report }) : undefined;
   const stopTable = table?.start();
-  const watcher = values.watch === true ? new Watcher(runtime, positionals, options, log) : undefined;
+  const watcher = values.watch === true ? new (await import('../ops/watch.js')).Watcher(runtime, positionals, options, log) : undefined;
   watcher?.start();
 
   let signals = 0;
