@@ -130,7 +130,8 @@ Options
   -h, --help   this text
 
 The code imports 'tremolo' and 'zod', the tests 'tremolo/testing' and 'uvu'; run a test with
-node --import tsx test/NAME.test.ts (npm install tremolo zod && npm install -D uvu tsx).
+node --import tsx test/NAME.test.ts (with tremolo installed in the project, as docs/cli.md says:
+npm install zod && npm install -D uvu tsx).
 `;
 
 export const COMPLETION_HELP = `Usage: tremolo completion bash|zsh|fish
