@@ -3,7 +3,7 @@ import { parseAddressMap, type AddressMap } from '../flow/address-map.js';
 import { parseArgOption } from '../flow/args.js';
 import { RuntimeError } from '../runtime/errors.js';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../runtime/logger.js';
-import { didYouMean } from '../runtime/suggest.js';
+import { didYouMean, nearest } from '../runtime/suggest.js';
 import type { Options } from './commands.js';
 
 /** `parseArgs` with tremolo's usage errors instead of Node's TypeErrors. */
@@ -40,7 +40,8 @@ export function argsOf(values: readonly string[] | undefined): Record<string, un
 function oneOf<T extends string>(option: string, choices: readonly T[], value: string | undefined, fallback: T): T {
   if (value === undefined) return fallback;
   if ((choices as readonly string[]).includes(value)) return value as T;
-  throw new RuntimeError('ERR_USAGE', `${option} expects one of ${choices.join(', ')}, received ${JSON.stringify(value)}${didYouMean(value, choices).replace(/^(.*)\? $/, '; $1?')}`);
+  const near = nearest(value, choices);
+  throw new RuntimeError('ERR_USAGE', `${option} expects one of ${choices.join(', ')}, received ${JSON.stringify(value)}${near === undefined ? '' : `; did you mean ${JSON.stringify(near)}?`}`);
 }
 
 export const logLevelOf = (value: string | undefined): LogLevel => oneOf('--log-level', LOG_LEVELS, value, 'info');

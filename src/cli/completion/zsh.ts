@@ -22,10 +22,9 @@ function optionSpecs(o: OptionModel): string[] {
 }
 
 function operandSpecs(c: CommandModel): string[] {
-  const message = c.name === 'new' ? ['what', 'name'] : c.name === 'completion' ? ['shell'] : [];
   return c.operands.flatMap((what, i) => {
     if (what === 'none') return [];
-    const label = message[i] ?? (what === 'flows' ? 'flow file' : what === 'dirs' ? 'folder' : 'argument');
+    const label = what === 'flows' ? 'flow file' : what === 'dirs' ? 'folder' : what === 'files' ? 'file' : 'argument';
     return [quote(`${i === c.operands.length - 1 ? '*' : String(i + 1)}:${action(what, label)}`)];
   });
 }
