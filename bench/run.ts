@@ -6,7 +6,7 @@
  *
  *   npm run bench                          every scenario (under 10 minutes)
  *   npm run bench -- --quick               2 rounds, smaller counts (about 3 minutes)
- *   npm run bench -- echo work             some scenarios: echo work fanout fanout-nats idle reconnect micro
+ *   npm run bench -- echo work             some scenarios: echo work fanout fanout-nats idle reconnect startup micro
  *   npm run bench -- --rounds 5 --no-write --strict (exit 1 when a target is missed)
  *   npm run bench -- --wait-quiet          first wait (up to 10 minutes) for a load average below 1
  *
@@ -28,8 +28,9 @@ import { fanoutNats } from './scenarios/fanout-nats.js';
 import { idle } from './scenarios/idle.js';
 import { runMicro } from './scenarios/micro.js';
 import { reconnectStorm } from './scenarios/reconnect.js';
+import { startup } from './scenarios/startup.js';
 
-const NETWORK: Record<string, (ctx: Context) => Scenario> = { echo: echoOverhead, work: echoWork, fanout, 'fanout-nats': fanoutNats, idle, reconnect: reconnectStorm };
+const NETWORK: Record<string, (ctx: Context) => Scenario> = { echo: echoOverhead, work: echoWork, fanout, 'fanout-nats': fanoutNats, idle, reconnect: reconnectStorm, startup };
 const ALL = [...Object.keys(NETWORK), 'micro'];
 
 const { values, positionals } = parseArgs({

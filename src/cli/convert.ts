@@ -7,6 +7,7 @@ import { compileTroy } from '../flow/troy/load-troy.js';
 import { printJson5 } from '../flow/troy/print-json5.js';
 import { RuntimeError } from '../runtime/errors.js';
 import { builtins } from '../runtime/registries.js';
+import { COMMANDS } from './commands.js';
 import { CONVERT_HELP } from './help.js';
 import { parse, portResolver } from './options.js';
 
@@ -16,7 +17,7 @@ import { parse, portResolver } from './options.js';
  * in the converted flow are reported after it, placed in the .troy file, with exit status 1.
  */
 export async function convert(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {});
+  const { values, positionals } = parse(argv, COMMANDS.convert!.options);
   if (values.help) {
     process.stdout.write(CONVERT_HELP);
     return 0;

@@ -1,5 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fillReference, referenceSections } from '../flow/reference.js';
+import { didYouMean } from '../runtime/suggest.js';
+import { COMMANDS } from './commands.js';
 import { DOC_HELP } from './help.js';
 import { parse } from './options.js';
 import { registriesWith } from './schema.js';
@@ -13,7 +15,7 @@ const TITLES: Record<string, string> = {
 };
 
 export async function doc(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { update: { type: 'string' }, use: { type: 'string', multiple: true } });
+  const { values, positionals } = parse(argv, COMMANDS.doc!.options);
   if (values.help) {
     process.stdout.write(DOC_HELP);
     return 0;
@@ -22,7 +24,7 @@ export async function doc(argv: readonly string[]): Promise<number> {
   const wanted = positionals.length === 0 ? Object.keys(TITLES) : positionals;
   const unknown = wanted.filter((w) => !Object.hasOwn(TITLES, w));
   if (unknown.length > 0) {
-    process.stderr.write(`tremolo doc: unknown section ${JSON.stringify(unknown[0])}; sections: ${Object.keys(TITLES).join(', ')}\n`);
+    process.stderr.write(`tremolo doc: unknown section ${JSON.stringify(unknown[0])}; ${didYouMean(unknown[0]!, Object.keys(TITLES))}sections: ${Object.keys(TITLES).join(', ')}\n`);
     return 2;
   }
   const regs = await registriesWith((values.use as string[] | undefined) ?? [], 'doc');

@@ -4,28 +4,12 @@ import { readAsset } from '../ops/graph/assets.js';
 import { describeFlow } from '../ops/graph/describe.js';
 import { layoutFlow } from '../ops/graph/layout.js';
 import { renderSvg } from '../ops/graph/svg.js';
+import { COMMANDS } from './commands.js';
+import { GRAPH_HELP } from './help.js';
 import { argsOf, parse, portResolver } from './options.js';
 
-export const GRAPH_HELP = `Usage: tremolo graph FLOW [--arg NAME=VALUE]... > flow.svg
-
-Draws a flow file (.json5 or .troy) as an SVG picture on stdout, without running it: its
-connectors, its pipelines with their operators, and the links between their ports; links that
-lead back (an echo's replies) loop below. It is the drawing that the status API's page shows live,
-with events per second on each link: tremolo run FLOW --api PORT, then open http://127.0.0.1:PORT/
-
-Options
-  --arg NAME=VALUE     override a flow arg (repeatable), as for run
-  -h, --help           this text
-
-\${port:NAME} placeholders take their value from TREMOLO_PORTS where it has one, else 0: nothing
-is bound to draw a flow.
-
-Exit status: 0 with the drawing on stdout; 1 when the flow has problems (each printed on stderr as
-validate prints them, and nothing on stdout); 2 for a usage error.
-`;
-
 export async function graph(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { arg: { type: 'string', multiple: true } });
+  const { values, positionals } = parse(argv, COMMANDS.graph!.options);
   if (values.help) {
     process.stdout.write(GRAPH_HELP);
     return 0;

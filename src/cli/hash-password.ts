@@ -1,4 +1,5 @@
 import { hashPassword } from '../connectors/shared/auth/passwords.js';
+import { COMMANDS } from './commands.js';
 import { HASH_PASSWORD_HELP } from './help.js';
 import { parse } from './options.js';
 
@@ -10,7 +11,7 @@ async function readPassword(): Promise<string> {
 }
 
 export async function hashPasswordCommand(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {});
+  const { values, positionals } = parse(argv, COMMANDS['hash-password']!.options);
   if (values.help) {
     process.stdout.write(HASH_PASSWORD_HELP);
     return 0;

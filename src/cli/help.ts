@@ -1,34 +1,4 @@
-export const MAIN_HELP = `tremolo: run stream-processing flows of WebSocket, socket, file and timer connectors
-
-Usage
-  tremolo run FLOW... [--arg NAME=VALUE]... [--api [HOST:]PORT] [--api-allow-host NAME]... [--status] [--watch] [--workers N|auto]
-              [--map-address FROM=TO]... [--drain-timeout MS] [--log-level LEVEL]
-              [--max-buffered-bytes N]
-  tremolo validate FLOW...
-  tremolo convert FILE.troy
-  tremolo graph FLOW [--arg NAME=VALUE]... > flow.svg
-  tremolo schema [--use MODULE]...
-  tremolo doc [SECTION...] [--use MODULE]... [--update FILE]
-  tremolo new flow|connector|codec|processor|operator NAME [--dir DIR]
-  tremolo test [integration] [DIR] [-i TAG]... [-e TAG]... [-t SECS] [-j N] [--report FILE] [--junit FILE]
-  tremolo hash-password USER
-  tremolo --help | -h
-  tremolo --version | -v
-
-Commands
-  run        deploy the flows and run until an exit connector, SIGINT or SIGTERM stops them
-  validate   check flow files; print every problem with file:line:column; exit 1 if any
-  convert    print the JSON5 flow a Tremor .troy file loads as
-  graph      draw a flow file as SVG: connectors, pipelines, operators, links (run --api shows it live)
-  schema     print the JSON Schema of flow files (for editors: "$schema" in a flow)
-  test       run integration-test folders (Tremor's layout) and report each verdict
-  hash-password  print a users-file line (USER:scrypt hash) for the password read on stdin
-  doc        print the reference of connectors, codecs, processors, operators and error codes
-  new        write a flow, connector, codec, processor or operator with a test that passes
-
-Run "tremolo COMMAND --help" for a command's options.
-`;
-
+/** The `--help` text of each command; `tremolo --help` is made from the command table (cli.ts). */
 export const RUN_HELP = `Usage: tremolo run FLOW... [options]
 
 Deploys every flow file and runs until an exit connector asks to stop, or SIGINT / SIGTERM arrives.
@@ -42,6 +12,9 @@ Options
                        (repeatable; also TREMOLO_ADDRESS_MAP=FROM=TO,...): run a flow with fixed
                        addresses elsewhere without editing it
   --log-level LEVEL    error | warn | info (default) | debug | trace; logs go to stderr
+  --log-format FORMAT  text (default; coloured on a terminal unless NO_COLOR is set, or wherever
+                       FORCE_COLOR is) or json: one object per line with time, level, flow, alias,
+                       msg and fields, for log shippers
   --drain-timeout MS   how long a graceful stop waits for sinks (default 5000)
   --max-buffered-bytes N
                        bytes the process may have waiting to be sent on all its connections
@@ -57,7 +30,10 @@ Options
                        a Host the status API answers besides IP addresses, localhost and
                        *.localhost (repeatable; .example.com: it and every name under it; *: any).
                        Others get 403, which keeps web pages out through DNS rebinding
-  --status             a live table of connectors on stderr (redrawn on a terminal, else every 10 s)
+  --status             a live table of connectors on stderr: state (running, paused, stopped, failed),
+                       link (listening, connected, connecting, retrying, gave up), connections,
+                       events/s in and out, errors. On a terminal it stays at the bottom, redrawn
+                       every second, with the log scrolling above it; elsewhere it is printed every 10 s
   --watch              reload when a flow file or a module it uses changes: the new version is
                        checked first, then swapped in; connectors that did not change keep their
                        connections; a version with problems is refused and the running one stays
@@ -165,5 +141,35 @@ Options
   -h, --help   this text
 
 The code imports 'tremolo' and 'zod', the tests 'tremolo/testing' and 'uvu'; run a test with
-node --import tsx test/NAME.test.ts (npm install tremolo zod && npm install -D uvu tsx).
+node --import tsx test/NAME.test.ts (with tremolo installed in the project, as docs/cli.md says:
+npm install zod && npm install -D uvu tsx).
+`;
+
+export const COMPLETION_HELP = `Usage: tremolo completion bash|zsh|fish
+
+Prints a script that makes the shell complete tremolo's commands, their options, the values of
+options that take a few words (--log-level, --log-format, --workers), flow files (.json5, .json,
+.troy) and folders.
+
+  source <(tremolo completion bash)          # bash, now; for good: add that line to ~/.bashrc
+  source <(tremolo completion zsh)           # zsh, after compinit; for good: save it as _tremolo in $fpath
+  tremolo completion fish | source           # fish; for good: > ~/.config/fish/completions/tremolo.fish
+`;
+
+export const GRAPH_HELP = `Usage: tremolo graph FLOW [--arg NAME=VALUE]... > flow.svg
+
+Draws a flow file (.json5 or .troy) as an SVG picture on stdout, without running it: its
+connectors, its pipelines with their operators, and the links between their ports; links that
+lead back (an echo's replies) loop below. It is the drawing that the status API's page shows live,
+with events per second on each link: tremolo run FLOW --api PORT, then open http://127.0.0.1:PORT/
+
+Options
+  --arg NAME=VALUE     override a flow arg (repeatable), as for run
+  -h, --help           this text
+
+\${port:NAME} placeholders take their value from TREMOLO_PORTS where it has one, else 0: nothing
+is bound to draw a flow.
+
+Exit status: 0 with the drawing on stdout; 1 when the flow has problems (each printed on stderr as
+validate prints them, and nothing on stdout); 2 for a usage error.
 `;

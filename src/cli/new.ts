@@ -1,7 +1,9 @@
 import { displayName } from '../flow/source.js';
 import { RuntimeError } from '../runtime/errors.js';
+import { didYouMean } from '../runtime/suggest.js';
 import { scaffold } from '../scaffold/generate.js';
 import { isScaffold, SCAFFOLDS, type Names, type Scaffold } from '../scaffold/names.js';
+import { COMMANDS } from './commands.js';
 import { NEW_HELP } from './help.js';
 import { parse } from './options.js';
 
@@ -16,7 +18,7 @@ const NEXT: Record<Scaffold, (n: Names) => string> = {
 
 /** `tremolo new WHAT NAME [--dir DIR]`: a flow, connector, codec, processor or operator with its test. */
 export function newCommand(argv: readonly string[]): number {
-  const { values, positionals } = parse(argv, { dir: { type: 'string' } });
+  const { values, positionals } = parse(argv, COMMANDS.new!.options);
   if (values.help) {
     process.stdout.write(NEW_HELP);
     return 0;
@@ -26,10 +28,13 @@ export function newCommand(argv: readonly string[]): number {
     return 2;
   }
   const [what, name] = positionals as [string, string];
-  if (!isScaffold(what)) throw new RuntimeError('ERR_USAGE', `cannot make ${JSON.stringify(what)}; expected one of ${SCAFFOLDS.join(', ')}`);
+  if (!isScaffold(what)) throw new RuntimeError('ERR_USAGE', `cannot make ${JSON.stringify(what)}; ${didYouMean(what, SCAFFOLDS)}expected one of ${SCAFFOLDS.join(', ')}`);
   const made = scaffold(what, name, { dir: values.dir as string | undefined });
   const [, test] = made.files;
   const lines = [...made.files.map((f) => `wrote ${displayName(f)}`), `test it: node --import tsx ${displayName(test!)}`, NEXT[what](made.names)];
+  if (what === 'flow' && !made.schema.installed) {
+    lines.push(`note: $schema points at ${displayName(made.schema.file)}, there once tremolo is installed in the project (docs/cli.md: Installing)`);
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

@@ -1,8 +1,10 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { parseAddressMap, type AddressMap } from '../flow/address-map.js';
 import { parseArgOption } from '../flow/args.js';
 import { RuntimeError } from '../runtime/errors.js';
-import { LOG_LEVELS, type LogLevel } from '../runtime/logger.js';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../runtime/logger.js';
+import { didYouMean, nearest } from '../runtime/suggest.js';
+import type { Options } from './commands.js';
 
 /** `parseArgs` with tremolo's usage errors instead of Node's TypeErrors. */
 export interface Parsed {
@@ -10,25 +12,41 @@ export interface Parsed {
   readonly positionals: string[];
 }
 
-export function parse(argv: readonly string[], options: NonNullable<ParseArgsConfig['options']>): Parsed {
+export function parse(argv: readonly string[], options: Options): Parsed {
+  const all: Options = { ...options, help: { type: 'boolean', short: 'h' } };
   try {
-    return parseArgs({ args: [...argv], options: { help: { type: 'boolean', short: 'h' }, ...options }, allowPositionals: true, strict: true });
+    return parseArgs({ args: [...argv], options: all, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new RuntimeError('ERR_USAGE', (err as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+    const message = (err as Error).message;
+    const unknown = /^Unknown option '(-{1,2}[^']*)'/.exec(message)?.[1];
+    if (unknown !== undefined) throw new RuntimeError('ERR_USAGE', unknownOption(unknown, all));
+    throw new RuntimeError('ERR_USAGE', message.replace(/\. To specify a positional argument.*$/s, ''));
   }
+}
+
+/** `unknown option "--stauts"; did you mean "--status"? options: --arg, ...` */
+function unknownOption(typed: string, options: Options): string {
+  const long = Object.keys(options);
+  // A mistyped letter (`-x`) is too short to be near anything in particular.
+  const near = typed.startsWith('--') ? didYouMean(typed.slice(2), long, (n) => `"--${n}"`) : '';
+  return `unknown option ${JSON.stringify(typed)}; ${near}options: ${long.map((n) => `--${n}`).join(', ')}`;
 }
 
 export function argsOf(values: readonly string[] | undefined): Record<string, unknown> {
   return Object.fromEntries((values ?? []).map(parseArgOption));
 }
 
-export function logLevelOf(value: string | undefined): LogLevel {
-  if (value === undefined) return 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(value)) {
-    throw new RuntimeError('ERR_USAGE', `--log-level expects one of ${LOG_LEVELS.join(', ')}, received ${JSON.stringify(value)}`);
-  }
-  return value as LogLevel;
+/** The value of an option that takes one of a few words, or a usage error that lists them. */
+function oneOf<T extends string>(option: string, choices: readonly T[], value: string | undefined, fallback: T): T {
+  if (value === undefined) return fallback;
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  const near = nearest(value, choices);
+  throw new RuntimeError('ERR_USAGE', `${option} expects one of ${choices.join(', ')}, received ${JSON.stringify(value)}${near === undefined ? '' : `; did you mean ${JSON.stringify(near)}?`}`);
 }
+
+export const logLevelOf = (value: string | undefined): LogLevel => oneOf('--log-level', LOG_LEVELS, value, 'info');
+
+export const logFormatOf = (value: string | undefined): LogFormat => oneOf('--log-format', LOG_FORMATS, value, 'text');
 
 export function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;

@@ -1,12 +1,12 @@
-import { ApiServer } from '../ops/api.js';
 import { StatusTable } from '../ops/status-table.js';
-import { Watcher } from '../ops/watch.js';
+import { colorEnabled } from '../runtime/colors.js';
 import { RuntimeError } from '../runtime/errors.js';
 import { createLogger } from '../runtime/logger.js';
 import { DEFAULT_MAX_BUFFERED_BYTES, outbound } from '../runtime/outbound-budget.js';
 import { EXIT_STATUS, exitEnd, loadAll, Runtime, type RunEnd, type RunOptions } from '../runtime/runtime.js';
+import { COMMANDS } from './commands.js';
 import { RUN_HELP } from './help.js';
-import { addressMapOf, argsOf, logLevelOf, parse, portResolver, positiveInt } from './options.js';
+import { addressMapOf, argsOf, logFormatOf, logLevelOf, parse, portResolver, positiveInt } from './options.js';
 import { version } from './version.js';
 import { isWorker, reportExit, reportReady, supervise, workerCount } from './workers.js';
 
@@ -26,18 +26,7 @@ function maxBufferedBytes(value: string | undefined): number {
 }
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    arg: { type: 'string', multiple: true },
-    'map-address': { type: 'string', multiple: true },
-    'log-level': { type: 'string' },
-    'drain-timeout': { type: 'string' },
-    api: { type: 'string' },
-    'api-allow-host': { type: 'string', multiple: true },
-    status: { type: 'boolean' },
-    watch: { type: 'boolean' },
-    workers: { type: 'string' },
-    'max-buffered-bytes': { type: 'string' },
-  });
+  const { values, positionals } = parse(argv, COMMANDS.run!.options);
   if (values.help) {
     process.stdout.write(RUN_HELP);
     return 0;
@@ -46,7 +35,12 @@ export async function run(argv: readonly string[]): Promise<number> {
     process.stderr.write(`tremolo run: no flow file given\n\n${RUN_HELP}`);
     return 2;
   }
-  const log = createLogger(logLevelOf(values['log-level'] as string | undefined));
+  const format = logFormatOf(values['log-format'] as string | undefined);
+  const color = format === 'text' && colorEnabled(process.stderr);
+  let table: StatusTable | undefined;
+  // While the status table is on screen, log lines go above it rather than over it.
+  const sink = (line: string): void => void (table === undefined ? process.stderr.write(`${line}\n`) : table.above(line));
+  const log = createLogger(logLevelOf(values['log-level'] as string | undefined), { format, color, sink });
   outbound.limit = maxBufferedBytes(values['max-buffered-bytes'] as string | undefined);
   const api = typeof values.api === 'string' ? apiAddress(values.api) : undefined;
   const options: RunOptions = {
@@ -68,10 +62,14 @@ export async function run(argv: readonly string[]): Promise<number> {
   const runtime = await Runtime.start(positionals, options);
   reportReady();
   const allowedHosts = (values['api-allow-host'] as string[] | undefined) ?? [];
-  const server = api === undefined ? undefined : new ApiServer(() => runtime.flows, { ...api, version: version(), log, allowedHosts });
+  // Imported only when asked for: the API brings prom-client, which a plain run need not load.
+  const server = api === undefined ? undefined : new (await import('../ops/api.js')).ApiServer(() => runtime.flows, { ...api, version: version(), log, allowedHosts });
   await server?.start();
-  const stopTable = values.status === true ? new StatusTable(() => runtime.flows).start() : undefined;
-  const watcher = values.watch === true ? new Watcher(runtime, positionals, options, log) : undefined;
+  // JSON logs stay JSON off a terminal: the table goes into them as a line of its own.
+  const report = format === 'json' ? (rows: readonly object[]): void => log.info('status', { connectors: rows }) : undefined;
+  table = values.status === true ? new StatusTable(() => runtime.flows, process.stderr, { color, report }) : undefined;
+  const stopTable = table?.start();
+  const watcher = values.watch === true ? new (await import('../ops/watch.js')).Watcher(runtime, positionals, options, log) : undefined;
   watcher?.start();
 
   let signals = 0;

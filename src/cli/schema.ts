@@ -4,6 +4,7 @@ import { checkFlow } from '../flow/load.js';
 import { formatProblem } from '../flow/problems.js';
 import { RuntimeError } from '../runtime/errors.js';
 import { builtins, type Registries } from '../runtime/registries.js';
+import { COMMANDS } from './commands.js';
 import { SCHEMA_HELP } from './help.js';
 import { installedKindPackages } from './installed-kinds.js';
 import { parse } from './options.js';
@@ -31,7 +32,7 @@ export async function registriesWith(named: readonly string[], command: string):
 }
 
 export async function schema(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { use: { type: 'string', multiple: true } });
+  const { values, positionals } = parse(argv, COMMANDS.schema!.options);
   if (values.help) {
     process.stdout.write(SCHEMA_HELP);
     return 0;

@@ -1,6 +1,7 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { formatResult, jsonReport, junitReport, runSuite, selectTests, summary } from '../testing/integration/index.js';
 import { RuntimeError } from '../runtime/errors.js';
+import { COMMANDS } from './commands.js';
 import { TEST_HELP } from './help.js';
 import { parse } from './options.js';
 
@@ -30,14 +31,7 @@ function count(name: string, value: string | undefined, fallback: number): numbe
 }
 
 export async function test(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    includes: { type: 'string', short: 'i', multiple: true },
-    excludes: { type: 'string', short: 'e', multiple: true },
-    timeout: { type: 'string', short: 't' },
-    jobs: { type: 'string', short: 'j' },
-    report: { type: 'string', short: 'o' },
-    junit: { type: 'string' },
-  });
+  const { values, positionals } = parse(argv, COMMANDS.test!.options);
   if (values.help) {
     process.stdout.write(TEST_HELP);
     return 0;

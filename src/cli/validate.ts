@@ -1,10 +1,11 @@
 import { checkFlow } from '../flow/load.js';
 import { formatProblem } from '../flow/problems.js';
+import { COMMANDS } from './commands.js';
 import { VALIDATE_HELP } from './help.js';
 import { argsOf, parse, portResolver } from './options.js';
 
 export async function validate(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { arg: { type: 'string', multiple: true } });
+  const { values, positionals } = parse(argv, COMMANDS.validate!.options);
   if (values.help) {
     process.stdout.write(VALIDATE_HELP);
     return 0;

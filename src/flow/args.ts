@@ -3,6 +3,7 @@ import JSON5 from 'json5';
 import { quote, RuntimeError } from '../runtime/errors.js';
 import { redactValues } from '../runtime/redact.js';
 import { tooDeep, tooDeepMessage } from './depth.js';
+import { didYouMean } from '../runtime/suggest.js';
 import type { PathKey } from './locate.js';
 
 /**
@@ -67,7 +68,7 @@ function lookup(expr: string, scope: Scope): Found {
       // Own keys only: `${args.toString}` names no arg, whatever Object.prototype holds.
       if (value === null || typeof value !== 'object' || !Object.hasOwn(value, seg)) {
         const known = i === 0 ? Object.keys(scope.args) : Object.keys((value ?? {}) as object);
-        return { error: `unknown arg ${JSON.stringify(segments.slice(0, i + 1).join('.'))} in "\${${trimmed}}"; known: ${known.join(', ') || '(none)'}` };
+        return { error: `unknown arg ${JSON.stringify(segments.slice(0, i + 1).join('.'))} in "\${${trimmed}}"; ${didYouMean(seg, known)}known: ${known.join(', ') || '(none)'}` };
       }
       value = (value as Record<string, unknown>)[seg];
     }

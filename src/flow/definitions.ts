@@ -1,3 +1,4 @@
+import { didYouMean } from '../runtime/suggest.js';
 import { inFile, substitute, type Scope } from './args.js';
 import type { Layer } from './layers.js';
 import type { LoadedFile } from './modules.js';
@@ -73,7 +74,7 @@ export function resolveChain(
     if (def === undefined) {
       const known = knownRefs(section, current.file);
       const hint = ref.includes('::') ? '' : ' (write MODULE::NAME and list MODULE in "use")';
-      problems.add('ERR_KIND_UNKNOWN', current.file, [...current.path, 'from'], `unknown ${section === 'connectors' ? 'connector' : 'pipeline'} definition ${JSON.stringify(ref)}${hint}; known: ${known.join(', ') || '(none: nothing is used)'}`);
+      problems.add('ERR_KIND_UNKNOWN', current.file, [...current.path, 'from'], `unknown ${section === 'connectors' ? 'connector' : 'pipeline'} definition ${JSON.stringify(ref)}${hint}; ${didYouMean(ref, known)}known: ${known.join(', ') || '(none: nothing is used)'}`);
       return undefined;
     }
     const currentScope = scopes[0]!;

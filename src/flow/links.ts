@@ -1,4 +1,5 @@
 import { inPorts, outPorts, type ConnectorDefinition } from '../runtime/connector-api.js';
+import { didYouMean } from '../runtime/suggest.js';
 import { findCycle } from './cycles.js';
 import type { ConnectorSpec, LinkSpec, PipelineSpec } from './model.js';
 import type { Problems, SourceFile } from './problems.js';
@@ -32,7 +33,7 @@ export function resolveLinks(
       const p = pipelines.get(node);
       if (c === undefined && p === undefined) {
         if (failed.has(node) || source.broken?.has(node)) return undefined;
-        problems.add('ERR_LINK_INVALID', source, at, `unknown connector or pipeline ${JSON.stringify(node)}; known: ${aliases()}`);
+        problems.add('ERR_LINK_INVALID', source, at, `unknown connector or pipeline ${JSON.stringify(node)}; ${didYouMean(node, [...connectors.keys(), ...pipelines.keys(), ...failed])}known: ${aliases()}`);
         return undefined;
       }
       const ports = c !== undefined ? (side === 0 ? outPorts(c.def) : inPorts(c.def)) : side === 0 ? p!.outputs : p!.inputs;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { childRegistries, type Registries } from '../runtime/registries.js';
+import { didYouMean } from '../runtime/suggest.js';
 import type { ConnectorDefinition } from '../runtime/connector-api.js';
 import { envResolver, inFile, substitute, type Scope } from './args.js';
 import type { AddressMap } from './address-map.js';
@@ -34,7 +35,7 @@ function flowArgs(file: LoadedFile, options: LoadOptions, scope: Scope, problems
     // Own keys only: `--arg toString=1` is not an arg just because every object inherits toString.
     if (Object.hasOwn(declared, name)) overrides.push([name, value]);
     else if (options.undeclaredArgs !== 'ignore') {
-      problems.add('ERR_ARG_UNKNOWN', file, ['args'], `unknown arg ${JSON.stringify(name)} given; known: ${Object.keys(declared).join(', ') || '(none: the flow declares no args)'}`, 'key');
+      problems.add('ERR_ARG_UNKNOWN', file, ['args'], `unknown arg ${JSON.stringify(name)} given; ${didYouMean(name, Object.keys(declared))}known: ${Object.keys(declared).join(', ') || '(none: the flow declares no args)'}`, 'key');
     }
   }
   return Object.fromEntries([...Object.entries(declared), ...overrides]);

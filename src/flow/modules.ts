@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { reason } from '../runtime/errors.js';
+import { packageRoot } from '../runtime/package-root.js';
 import { registerDefinition, type Registries } from '../runtime/registries.js';
 import type { Problems } from './problems.js';
 import { parseText, readFlowFile, type ParsedFile } from './source.js';
@@ -23,14 +24,9 @@ export interface LoadedFile extends ParsedFile {
   readonly uses: ReadonlyMap<string, LoadedModule>;
 }
 
-const CODE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
+const CODE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 
-/** tremolo's own root (where `connectors/` and `pipelines/` ship), found from this file. */
-export const packageRoot = ((): string => {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return dir;
-})();
+export { packageRoot };
 
 export function searchPath(fromDir: string, env: NodeJS.ProcessEnv = process.env): string[] {
   const extra = (env.TREMOLO_PATH ?? '').split(':').filter((p) => p !== '');
@@ -74,25 +70,56 @@ function findPackage(name: string, fromDir: string): string | undefined {
 
 let tsxImport: ((specifier: string, parent: string) => Promise<unknown>) | undefined;
 
-/** Imports a code module; TypeScript files go through tsx, loaded only when a flow needs it. */
-export async function importCode(file: string): Promise<Record<string, unknown>> {
-  if (/\.[mc]?ts$/.test(file)) {
-    tsxImport ??= (await import('tsx/esm/api')).tsImport as unknown as typeof tsxImport;
-    return (await tsxImport!(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
+async function throughTsx(file: string): Promise<Record<string, unknown>> {
+  tsxImport ??= (await import('tsx/esm/api')).tsImport as unknown as typeof tsxImport;
+  return (await tsxImport!(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
+}
+
+/** The "type" of the package a file belongs to (its nearest package.json): "module" or "commonjs". */
+function packageType(file: string): string {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: unknown }).type === 'module' ? 'module' : 'commonjs';
+      } catch {
+        return 'commonjs';
+      }
+    }
+    if (path.dirname(dir) === dir) return 'commonjs';
   }
+}
+
+/**
+ * Imports a code module, whatever the "type" of the package it sits in (a project made by
+ * `npm init` is CommonJS). TypeScript goes through tsx, loaded only when a flow needs it, which
+ * compiles it as that type says. So does a .js file outside an ESM package: Node.js refuses
+ * import/export there, which people write in connectors all the same.
+ */
+export async function importCode(file: string): Promise<Record<string, unknown>> {
+  if (/\.[mc]?ts$/.test(file) || (file.endsWith('.js') && packageType(file) !== 'module')) return throughTsx(file);
   return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
+
+/**
+ * Registers every definition a module exports, under any names, in arrays too. A CommonJS module
+ * (TypeScript compiled for a "type": "commonjs" package among them) comes back as
+ * `{ default: module.exports }`: its exports are looked for there as well, and an
+ * `export default` compiled to CommonJS is `module.exports.default`, one more level down.
+ */
 function collectDefinitions(exports: Record<string, unknown>, regs: Registries): number {
   let count = 0;
   const seen = new Set<unknown>();
-  const visit = (value: unknown): void => {
+  const visit = (value: unknown, depth: number): void => {
     if (seen.has(value)) return;
     seen.add(value);
     if (registerDefinition(regs, value)) count++;
-    else if (Array.isArray(value)) value.forEach(visit);
+    else if (Array.isArray(value)) value.forEach((v) => visit(v, depth));
+    else if (depth > 0 && isPlainObject(value)) for (const v of Object.values(value)) visit(v, depth - 1);
   };
-  for (const value of Object.values(exports)) visit(value);
+  for (const [name, value] of Object.entries(exports)) visit(value, name === 'default' ? 2 : 0);
   return count;
 }
 

@@ -4,6 +4,7 @@ import type { ConnectorDefinition } from '../runtime/connector-api.js';
 import type { ProcessorDefinition } from '../runtime/processor-api.js';
 import { ReconnectSchema } from '../runtime/reconnect.js';
 import type { Registries } from '../runtime/registries.js';
+import { didYouMean } from '../runtime/suggest.js';
 import type { Scope } from './args.js';
 import { resolveChain } from './definitions.js';
 import { mergeLayers, type Merged } from './layers.js';
@@ -61,7 +62,7 @@ function resolveProcessors(
     const def = regs.processors.find(name);
     if (def === undefined) {
       const fit = regs.processors.values().filter((p) => p[direction] !== undefined).map((p) => p.name);
-      merged.report(problems, 'ERR_KIND_UNKNOWN', typeof named === 'string' ? at : [...at, 'name'], `unknown ${direction}processor ${JSON.stringify(name)}; known: ${fit.join(', ')}`);
+      merged.report(problems, 'ERR_KIND_UNKNOWN', typeof named === 'string' ? at : [...at, 'name'], `unknown ${direction}processor ${JSON.stringify(name)}; ${didYouMean(name, fit)}known: ${fit.join(', ')}`);
       return;
     }
     if (def[direction] === undefined) {

@@ -1,4 +1,4 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import { formatProblem, isFlowError } from '../flow/problems.js';
 import type { Logger } from '../runtime/logger.js';
 import { loadAll, type Runtime, type RunOptions } from '../runtime/runtime.js';
@@ -52,6 +52,7 @@ export class Watcher {
   }
 
   async #reload(): Promise<void> {
+    const before = this.#stamps();
     let models;
     try {
       models = await loadAll(this.files, this.options);
@@ -59,6 +60,7 @@ export class Watcher {
       const lines = isFlowError(err) ? err.problems.map(formatProblem) : (err as Error).message.split('\n');
       this.log.error(`the change does not load; the running flow stays:\n${lines.join('\n')}`);
       this.#rewatch();
+      this.#catchUp(before);
       this.done(false);
       return;
     }
@@ -67,6 +69,39 @@ export class Watcher {
       if (flow !== undefined) await flow.reconfigure(model);
     }
     this.#rewatch();
+    this.#catchUp(before);
     this.done(true);
+  }
+
+  /** When each watched file was last written, as the reload begins. */
+  #stamps(): Map<string, number> {
+    const stamps = new Map<string, number>();
+    for (const file of this.#watched()) {
+      try {
+        stamps.set(file, statSync(file).mtimeMs);
+      } catch {
+        stamps.set(file, NaN);
+      }
+    }
+    return stamps;
+  }
+
+  /**
+   * A file written while a reload ran may have been read before the write, and its event lost
+   * between closing the old watchers and opening the new ones: such a change is reloaded now.
+   */
+  #catchUp(before: ReadonlyMap<string, number>): void {
+    for (const [file, stamp] of before) {
+      let now: number;
+      try {
+        now = statSync(file).mtimeMs;
+      } catch {
+        now = NaN;
+      }
+      if (!Object.is(now, stamp)) {
+        this.#changed();
+        return;
+      }
+    }
   }
 }

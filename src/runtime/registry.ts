@@ -1,4 +1,5 @@
 import { RuntimeError } from './errors.js';
+import { didYouMean } from './suggest.js';
 
 /**
  * One registry per extension kind (connectors, codecs, processors, operators). Built-ins fill the
@@ -40,7 +41,8 @@ export class Registry<T> {
   }
 
   unknownMessage(name: string): string {
-    return `unknown ${this.what} ${JSON.stringify(name)}; known: ${this.names().join(', ')}`;
+    const names = this.names();
+    return `unknown ${this.what} ${JSON.stringify(name)}; ${didYouMean(name, names)}known: ${names.join(', ')}`;
   }
 
   names(): string[] {

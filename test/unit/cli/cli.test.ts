@@ -23,7 +23,7 @@ test('--help prints the usage and exits 0; no command prints it and exits 2', as
 });
 
 test('each command has its own --help', async () => {
-  const commands = ['run', 'validate', 'convert', 'schema', 'doc', 'test', 'hash-password', 'new'];
+  const commands = ['run', 'validate', 'convert', 'schema', 'doc', 'test', 'hash-password', 'new', 'completion'];
   const results = await Promise.all(commands.map((cmd) => runCli([cmd, '--help'])));
   commands.forEach((cmd, i) => {
     assert.is(results[i]!.code, 0, cmd);
@@ -39,10 +39,13 @@ test('the installed bin prints the version', async () => {
 test('an unknown command or option is a usage error with exit 2', async () => {
   const cmd = await runCli(['launch']);
   assert.is(cmd.code, 2);
-  assert.is(cmd.stderr, 'tremolo: unknown command "launch"; commands: run, validate, convert, schema, doc, test, hash-password, new, graph\n');
+  assert.is(cmd.stderr, 'tremolo: unknown command "launch"; commands: run, validate, convert, graph, schema, doc, new, test, hash-password, completion\n');
   const opt = await runCli(['run', '--colour', 'x.json5']);
   assert.is(opt.code, 2);
-  assert.is(opt.stderr, "tremolo run: Unknown option '--colour'\n");
+  assert.is(
+    opt.stderr,
+    'tremolo run: unknown option "--colour"; options: --arg, --map-address, --log-level, --log-format, --drain-timeout, --max-buffered-bytes, --api, --api-allow-host, --status, --watch, --workers, --help\n',
+  );
 });
 
 test('validate says ok for good flows and exits 0', async () => {
@@ -58,7 +61,7 @@ test('validate prints every problem of a bad flow and exits 1', async () => {
   assert.is(
     r.stderr,
     [
-      `bad.json5:3:36: connectors.a.codec: unknown codec "yson"; known: ${knownCodecs()}`,
+      `bad.json5:3:36: connectors.a.codec: unknown codec "yson"; did you mean "json"? known: ${knownCodecs()}`,
       'bad.json5:4:37: connectors.b.config: expected exactly one of "interval" (nanoseconds) or "interval_ms"',
       '1 of 1 flow invalid',
       '',

@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runCli } from '../../support/cli.js';
+import { repoRoot, runCli } from '../../support/cli.js';
 import { tmpDir } from '../../support/tmp.js';
 
 const tmp = tmpDir('tremolo-new-');
@@ -55,7 +55,29 @@ test('new flow writes a flow and its test, and says how to run it', async () => 
   const cwd = freshProject();
   const r = await runCli(['new', 'flow', 'greeter'], { cwd });
   assert.is(r.code, 0, r.stderr);
-  assert.is(r.stdout, 'wrote flows/greeter.json5\nwrote test/greeter.test.ts\ntest it: node --import tsx test/greeter.test.ts\nrun it: npx tremolo run flows/greeter.json5\n');
+  assert.is(
+    r.stdout,
+    [
+      'wrote flows/greeter.json5',
+      'wrote test/greeter.test.ts',
+      'test it: node --import tsx test/greeter.test.ts',
+      'run it: npx tremolo run flows/greeter.json5',
+      'note: $schema points at node_modules/tremolo/schema/flow.schema.json, there once tremolo is installed in the project (docs/cli.md: Installing)',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('$schema points into the project (where tremolo is or will be installed), never into the tremolo that ran', async () => {
+  const cwd = freshProject();
+  writeFileSync(path.join(cwd, 'package.json'), '{ "name": "service", "version": "1.0.0" }');
+  mkdirSync(path.join(cwd, 'sub'));
+  const r = await runCli(['new', 'flow', 'greeter', '--dir', 'sub'], { cwd });
+  assert.is(r.code, 0, r.stderr);
+  // The project is the folder of the package.json, above --dir: tremolo is installed beside it.
+  assert.match(readFileSync(path.join(cwd, 'sub/flows/greeter.json5'), 'utf8'), /^ {2}\$schema: '\.\.\/\.\.\/node_modules\/tremolo\/schema\/flow\.schema\.json',/m);
+  assert.match(r.stdout, /^note: \$schema points at node_modules\/tremolo\/schema\/flow\.schema\.json, there once tremolo is installed/m);
+  assert.not.match(r.stdout + readFileSync(path.join(cwd, 'sub/flows/greeter.json5'), 'utf8'), new RegExp(repoRoot.replace(/[/.]/g, '\\$&')));
 });
 
 test('a file that exists is refused with exit 2, and nothing is written', async () => {

@@ -30,7 +30,7 @@ test('an unset variable takes its :- default, else it is an error that shows how
 });
 
 test('an unknown arg or scheme is an error naming what is known', () => {
-  assert.equal(run('${args.prt}').errors, [': unknown arg "prt" in "${args.prt}"; known: url, port, nested']);
+  assert.equal(run('${args.prt}').errors, [': unknown arg "prt" in "${args.prt}"; did you mean "port"? known: url, port, nested']);
   assert.equal(run('${vault:x}').errors, [': unknown placeholder "${vault:x}"; expected one of ${args.NAME}, ${env:NAME}']);
 });
 

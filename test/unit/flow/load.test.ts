@@ -65,14 +65,14 @@ test('every problem of a flow is reported at once, each with file, line, column,
   );
   assert.equal(problems, [
     'many.json5:17:3: extra: unknown key "extra"; expected one of: args, connectors, description, links, pipelines, use',
-    `many.json5:4:21: connectors.server.type: unknown connector type "ws_servr"; known: ${knownConnectors()}`,
+    `many.json5:4:21: connectors.server.type: unknown connector type "ws_servr"; did you mean "ws_server"? known: ${knownConnectors()}`,
     'many.json5:10:36: connectors.client.config.bogus: unknown key "bogus"; expected one of: close_timeout_ms, connect_timeout_ms, headers, high_water_mark, linger_ms, low_water_mark, max_message_size, max_messages, ping_interval_ms, pong_timeout_ms, protocols, slow_consumer, socket_options, tls, url',
     'many.json5:10:22: connectors.client.config.url: expected a ws:// or wss:// url, received "http://x:1"',
-    `many.json5:7:14: connectors.client.codec: unknown codec "jsn"; known: ${knownCodecs()}`,
-    `many.json5:8:23: connectors.client.preprocessors[0]: unknown preprocessor "separat"; known: ${knownPreprocessors()}`,
+    `many.json5:7:14: connectors.client.codec: unknown codec "jsn"; did you mean "json"? known: ${knownCodecs()}`,
+    `many.json5:8:23: connectors.client.preprocessors[0]: unknown preprocessor "separat"; did you mean "separate"? known: ${knownPreprocessors()}`,
     'many.json5:9:24: connectors.client.postprocessors[0]: "remove-empty" is not a postprocessor (it only runs before the codec)',
     'many.json5:11:42: connectors.client.reconnect.retry.interval_ms: expected a number > 0, received -5',
-    'many.json5:13:18: connectors.con.from: unknown connector definition "std::consol"; known: std::console, std::exit, std::read_file, std::write_file',
+    'many.json5:13:18: connectors.con.from: unknown connector definition "std::consol"; did you mean "std::console"? known: std::console, std::exit, std::read_file, std::write_file',
     'many.json5:16:36: links[2][0]: pipeline "p" has no output port "nope"; output ports: out, err',
     'many.json5:16:58: links[3][0]: unknown connector or pipeline "ghost"; known: client, con, p, q, server',
     'many.json5:16:10: links: pipelines form a cycle p → q → p; events would loop forever',
@@ -113,7 +113,7 @@ test('a missing file is refused with its name', async () => {
 
 test('an unknown arg given on the command line lists the declared ones', async () => {
   const problems = await problemsOf('args.json5', `{ args: { url: 'x' } }`, { args: { ur: 1 } });
-  assert.equal(problems, ['args.json5:1:3: args: unknown arg "ur" given; known: url']);
+  assert.equal(problems, ['args.json5:1:3: args: unknown arg "ur" given; did you mean "url"? known: url']);
 });
 
 test('a placeholder naming an unknown arg or an unset variable is refused where it is written', async () => {
