@@ -94,7 +94,7 @@ test('a mistyped command, option, value, section or scaffold is answered with th
   assert.equal(
     [command, option, value, section, scaffold].map((r) => [r.code, r.stdout, r.stderr]),
     [
-      [2, '', 'tremolo: unknown command "rnu"; did you mean "run"? commands: run, validate, convert, schema, doc, new, test, hash-password, completion\n'],
+      [2, '', 'tremolo: unknown command "rnu"; did you mean "run"? commands: run, validate, convert, graph, schema, doc, new, test, hash-password, completion\n'],
       [2, '', 'tremolo validate: unknown option "--args"; did you mean "--arg"? options: --arg, --help\n'],
       [2, '', 'tremolo run: --log-format expects one of text, json, received "jsno"; did you mean "json"?\n'],
       [2, '', 'tremolo doc: unknown section "conectors"; did you mean "connectors"? sections: connectors, codecs, processors, operators, errors\n'],
