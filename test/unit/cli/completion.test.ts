@@ -54,7 +54,7 @@ test('completion needs one shell it knows, and says which it knows', async () =>
 });
 
 test('bash completes commands, options, option values, flow files and scaffold kinds', async () => {
-  assert.equal(await bash('tremolo', ''), ['completion', 'convert', 'doc', 'hash-password', 'help', 'new', 'run', 'schema', 'test', 'validate']);
+  assert.equal(await bash('tremolo', ''), ['completion', 'convert', 'doc', 'graph', 'hash-password', 'help', 'new', 'run', 'schema', 'test', 'validate']);
   assert.equal(await bash('tremolo', 'va'), ['validate']);
   assert.equal(await bash('tremolo', 'run', '--st'), ['--status']);
   assert.equal(await bash('tremolo', 'run', '--log-level', ''), ['debug', 'error', 'info', 'trace', 'warn']);

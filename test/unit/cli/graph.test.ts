@@ -84,7 +84,7 @@ test('usage: one flow file, known options, --help', async () => {
   assert.match(none!.stderr, /^tremolo graph: expected one flow file, received 0\n\nUsage: tremolo graph FLOW/);
   assert.equal([two!.code, two!.stdout], [2, '']);
   assert.match(two!.stderr, /^tremolo graph: expected one flow file, received 2\n/);
-  assert.equal([bad!.code, bad!.stdout, bad!.stderr], [2, '', "tremolo graph: Unknown option '--colour'\n"]);
+  assert.equal([bad!.code, bad!.stdout, bad!.stderr], [2, '', 'tremolo graph: unknown option "--colour"; options: --arg, --help\n']);
   assert.is(help!.code, 0);
   assert.match(help!.stdout, /^Usage: tremolo graph FLOW \[--arg NAME=VALUE\]\.\.\. > flow\.svg/);
 });
