@@ -7,9 +7,9 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Packr } from 'msgpackr';
-import { json } from '../src/codecs/json.js';
-import { msgpack } from '../src/codecs/msgpack.js';
-import type { Codec } from '../src/runtime/codec-api.js';
+import { json } from '../src/kinds/codecs/json.js';
+import { msgpack } from '../src/kinds/codecs/msgpack.js';
+import type { Codec } from '../src/sdk/codec-api.js';
 import { EVENTS, median, PACKR_OPTIONS, rate, ROUNDS, SAMPLE_MS } from './harness/codec-rates.js';
 
 const meta = {};

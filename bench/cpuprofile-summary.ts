@@ -49,7 +49,7 @@ export interface Summary {
   readonly byArea: Entry[];
 }
 
-/** Where a function lives, short: `src/runtime/source-stream.ts:42` (through dist's source maps), `ws/lib/sender.js:120`, `node:net:…`. */
+/** Where a function lives, short: `src/engine/source-stream.ts:42` (through dist's source maps), `ws/lib/sender.js:120`, `node:net:…`. */
 function where(frame: CallFrame): string {
   let url = frame.url;
   if (url === '') return '';

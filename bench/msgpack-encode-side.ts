@@ -15,7 +15,7 @@ if (side === 'direct') {
   const packr = new Packr(PACKR_OPTIONS);
   encode = (value) => packr.pack(value);
 } else if (side === 'tremolo') {
-  const { msgpack } = await import('../src/codecs/msgpack.js');
+  const { msgpack } = await import('../src/kinds/codecs/msgpack.js');
   const codec = msgpack.create(undefined);
   encode = (value) => codec.encode(value, {});
 } else {

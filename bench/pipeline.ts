@@ -3,10 +3,10 @@
  * and p99 per group) in a tremolo pipeline, next to a hand-written JavaScript loop doing the same
  * work, in the same process, rounds interleaved, medians. Run: node --import tsx bench/pipeline.ts
  */
-import { loadFlowObject } from '../src/flow/load.js';
-import { createEvent, type Origin, type TremoloEvent } from '../src/runtime/event.js';
-import { createLogger } from '../src/runtime/logger.js';
-import { Pipeline } from '../src/runtime/pipeline.js';
+import { loadFlowObject } from '../src/app/load.js';
+import { createEvent, type Origin, type TremoloEvent } from '../src/sdk/event.js';
+import { createLogger } from '../src/sdk/logger.js';
+import { Pipeline } from '../src/engine/pipeline.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const entry = new URL('../dist/cli/bin.js', import.meta.url);
+const entry = new URL('../dist/app/cli/bin.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write('tremolo: dist/ is missing; run `npm install` (or `npm run build`) in the tremolo folder first\n');
   process.exitCode = 1;

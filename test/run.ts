@@ -50,7 +50,7 @@ function runFile(file: string): Promise<Result> {
     file === chaos
       ? ['--expose-gc', '--import', 'tsx', path.join(chaos, 'run.ts')]
       : suite
-        ? ['--import', 'tsx', path.join(root, '../src/cli/bin.ts'), 'test', 'integration', file, '--jobs', '2']
+        ? ['--import', 'tsx', path.join(root, '../src/app/cli/bin.ts'), 'test', 'integration', file, '--jobs', '2']
         : ['--import', 'tsx', file];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, argv, {

@@ -1,6 +1,6 @@
 /**
  * Maps a position in compiled JavaScript back to its TypeScript source through the `.js.map` file
- * tsc writes next to it, so that a profile of the built tremolo names `src/runtime/event.ts:48`
+ * tsc writes next to it, so that a profile of the built tremolo names `src/sdk/event.ts:48`
  * rather than a line of dist/. Only what that needs: version 3 maps, `sources` and `mappings`.
  */
 import { existsSync, readFileSync } from 'node:fs';

@@ -35,7 +35,7 @@ export function installTremolo(build: boolean): Install {
     // Type errors still emit JavaScript; work in progress elsewhere in src/ should not stop a benchmark.
     if (result.status !== 0) buildWarnings = `${result.stdout}${result.stderr}`.trim().split('\n').slice(0, 10).join('\n');
   } else if (existsSync(path.join(REPO, 'dist'))) cpSync(path.join(REPO, 'dist'), path.join(root, 'dist'), { recursive: true });
-  if (!existsSync(path.join(root, 'dist/cli/bin.js'))) throw new Error(`tremolo did not build:\n${buildWarnings}`);
+  if (!existsSync(path.join(root, 'dist/app/cli/bin.js'))) throw new Error(`tremolo did not build:\n${buildWarnings}`);
   // Not trimmed at the start: porcelain lines begin with a status column that may be a space.
   const git = (...args: string[]): string => {
     try {

@@ -22,11 +22,11 @@ let pusher: Pusher | undefined;
 
 async function runtimeAt(src: string) {
   const load = async <T>(file: string): Promise<T> => (await import(pathToFileURL(path.join(src, file)).href)) as T;
-  const { loadFlowObject } = await load<typeof import('../../src/flow/load.js')>('flow/load.ts');
-  const { Flow } = await load<typeof import('../../src/runtime/flow.js')>('runtime/flow.ts');
-  const { defineConnector } = await load<typeof import('../../src/runtime/connector-api.js')>('runtime/connector-api.ts');
-  const { childRegistries, registerDefinition } = await load<typeof import('../../src/runtime/registries.js')>('runtime/registries.ts');
-  const { createLogger } = await load<typeof import('../../src/runtime/logger.js')>('runtime/logger.ts');
+  const { loadFlowObject } = await load<typeof import('../../src/app/load.js')>('flow/load.ts');
+  const { Flow } = await load<typeof import('../../src/engine/flow.js')>('runtime/flow.ts');
+  const { defineConnector } = await load<typeof import('../../src/sdk/connector-api.js')>('runtime/connector-api.ts');
+  const { childRegistries, registerDefinition } = await load<typeof import('../../src/app/builtins/registries.js')>('runtime/registries.ts');
+  const { createLogger } = await load<typeof import('../../src/sdk/logger.js')>('runtime/logger.ts');
   /** Pushes values when told: plain, or each with an outcome counted toward the end. */
   const bench = defineConnector({
     kind: 'bench_source',

@@ -1,9 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
-import { loadFlowObject } from '../../src/flow/load.js';
-import { Flow } from '../../src/runtime/flow.js';
-import { createLogger } from '../../src/runtime/logger.js';
+import { loadFlowObject } from '../../src/app/load.js';
+import { Flow } from '../../src/engine/flow.js';
+import { createLogger } from '../../src/sdk/logger.js';
 import type { Scenario } from './scenario.js';
 
 const CYCLES = Number(process.env.CHAOS_CYCLES ?? 10_000);

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import JSON5 from 'json5';
-import { checkFlow } from '../../src/flow/load.js';
-import { isRuntimeError } from '../../src/runtime/errors.js';
-import { builtins } from '../../src/runtime/registries.js';
+import { checkFlow } from '../../src/app/load.js';
+import { isRuntimeError } from '../../src/sdk/errors.js';
+import { builtins } from '../../src/app/builtins/registries.js';
 import type { Scenario } from './scenario.js';
 
 const RUNS = Number(process.env.CHAOS_FUZZ_RUNS ?? 300);

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
-import { startFlow } from '../../src/testing/index.js';
+import { startFlow } from '../../src/app/testing/index.js';
 import { freePort } from '../support/ports.js';
 import { PeerServer } from '../support/ws-server.js';
 import type { Scenario } from './scenario.js';

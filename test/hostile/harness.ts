@@ -36,7 +36,7 @@ const newest = (dir: string): number =>
  */
 export const builtIsCurrent = (): boolean => {
   try {
-    return statSync(path.join(repoRoot, 'dist/cli/bin.js')).mtimeMs >= newest(path.join(repoRoot, 'src'));
+    return statSync(path.join(repoRoot, 'dist/app/cli/bin.js')).mtimeMs >= newest(path.join(repoRoot, 'src'));
   } catch {
     return false;
   }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
-const entry = path.join(repoRoot, 'src/cli/bin.ts');
+const entry = path.join(repoRoot, 'src/app/cli/bin.ts');
 // Resolved here, so the CLI can run with any working directory.
 const tsx = import.meta.resolve('tsx');
 

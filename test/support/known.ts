@@ -1,4 +1,4 @@
-import { builtins } from '../../src/runtime/registries.js';
+import { builtins } from '../../src/app/builtins/registries.js';
 
 /** The "known:" lists of messages, as the registries hold them (they grow as kinds are added). */
 export const knownCodecs = (): string => builtins().codecs.names().join(', ');

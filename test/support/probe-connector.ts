@@ -3,7 +3,7 @@
  * as an event `{ ended: origin }` on `out`, and closes the origin of any event sent to it.
  */
 import { z } from 'zod';
-import { defineConnector } from '../../src/runtime/connector-api.js';
+import { defineConnector } from '../../src/sdk/connector-api.js';
 
 export default defineConnector({
   kind: 'probe',

@@ -122,4 +122,4 @@ const tsx = import.meta.resolve('tsx');
 
 /** `tremolo ARGS` from the sources on a terminal of its own. */
 export const startCliInPty = (args: readonly string[], options: PtyOptions = {}): PtyProcess =>
-  startPty([process.execPath, '--import', tsx, path.join(repoRoot, 'src/cli/bin.ts'), ...args], options);
+  startPty([process.execPath, '--import', tsx, path.join(repoRoot, 'src/app/cli/bin.ts'), ...args], options);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { startFlow, type TestFlow } from '../../src/testing/index.js';
+import { startFlow, type TestFlow } from '../../src/app/testing/index.js';
 
 /**
  * A flow of a thingsdb_client over thingsdb::client to `url`, retrying fast; requests go into

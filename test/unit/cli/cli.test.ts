@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { flowJsonSchema } from '../../../src/flow/json-schema.js';
+import { flowJsonSchema } from '../../../src/app/docs/json-schema.js';
 import { repoRoot, runCli } from '../../support/cli.js';
 import { knownCodecs } from '../../support/known.js';
 import { tmpDir } from '../../support/tmp.js';

@@ -10,8 +10,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mainHelp } from '../../../src/cli/cli.js';
-import { COMMANDS } from '../../../src/cli/commands.js';
+import { mainHelp } from '../../../src/app/cli/cli.js';
+import { COMMANDS } from '../../../src/app/cli/commands.js';
 import { repoRoot, runCli } from '../../support/cli.js';
 import { tmpDir } from '../../support/tmp.js';
 
@@ -32,7 +32,7 @@ export async function load(url, context, next) {
 
 /** The modules `tremolo ARGS` loads from the installed path, relative to the package. */
 async function modulesLoaded(args: string[], name: string): Promise<string[]> {
-  if (!existsSync(path.join(repoRoot, 'dist/cli/bin.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  if (!existsSync(path.join(repoRoot, 'dist/app/cli/bin.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
   const log = tmp.write(`${name}.log`, '');
   await run(process.execPath, ['--import', register, path.join(repoRoot, 'bin/tremolo.js'), ...args], {
     cwd: repoRoot,
@@ -51,7 +51,7 @@ async function modulesLoaded(args: string[], name: string): Promise<string[]> {
 test('--version and --help load the command table and the help, not the runtime nor any library', async () => {
   const [version, help] = await Promise.all([modulesLoaded(['--version'], 'version'), modulesLoaded(['--help'], 'help')]);
   for (const loaded of [version, help]) {
-    assert.ok(loaded.includes('dist/cli/cli.js'), loaded.join('\n'));
+    assert.ok(loaded.includes('dist/app/cli/cli.js'), loaded.join('\n'));
     assert.equal(loaded.filter((m) => m.startsWith('node_modules/')), []);
     assert.equal(loaded.filter((m) => /^dist\/(connectors|codecs|operators|flow|ops|runtime\/(registries|runtime|flow))\b/.test(m)), []);
     assert.ok(loaded.length <= 12, loaded.join('\n'));
@@ -60,17 +60,17 @@ test('--version and --help load the command table and the help, not the runtime 
 
 test('a command\'s --help is printed without loading the command', async () => {
   const loaded = await modulesLoaded(['run', '--help'], 'run-help');
-  assert.ok(loaded.includes('dist/cli/help.js'), loaded.join('\n'));
-  assert.not.ok(loaded.includes('dist/cli/run.js'), loaded.join('\n'));
+  assert.ok(loaded.includes('dist/app/cli/help.js'), loaded.join('\n'));
+  assert.not.ok(loaded.includes('dist/app/cli/run.js'), loaded.join('\n'));
   assert.equal(loaded.filter((m) => m.startsWith('node_modules/')), []);
 });
 
 test('a command loads what it needs when it runs (the hook sees libraries and the runtime)', async () => {
   const loaded = await modulesLoaded(['validate', 'flows/echo.json5'], 'validate');
-  assert.ok(loaded.includes('dist/cli/validate.js'), loaded.join('\n'));
-  assert.ok(loaded.includes('dist/runtime/registries.js'), loaded.join('\n'));
+  assert.ok(loaded.includes('dist/app/cli/validate.js'), loaded.join('\n'));
+  assert.ok(loaded.includes('dist/app/builtins/registries.js'), loaded.join('\n'));
   assert.ok(loaded.some((m) => m.startsWith('node_modules/zod/')), loaded.join('\n'));
-  assert.not.ok(loaded.includes('dist/cli/run.js'), loaded.join('\n'));
+  assert.not.ok(loaded.includes('dist/app/cli/run.js'), loaded.join('\n'));
 });
 
 test('every command of the table loads into a function, has its help, and is listed by --help', async () => {

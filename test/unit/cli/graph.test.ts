@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadFlow } from '../../../src/flow/load.js';
+import { loadFlow } from '../../../src/app/load.js';
 import { repoRoot, runCli } from '../../support/cli.js';
 import { tmpDir } from '../../support/tmp.js';
 import { elements, parseXml, type XmlElement } from '../../support/xml.js';
@@ -63,7 +63,7 @@ test('tremolo graph draws each shipped flow, .troy ones too, as SVG that parses 
 test('the installed command finds the stylesheet it embeds, and draws what the sources draw', async () => {
   const [{ stdout }, fromSources] = await Promise.all([installed(['graph', 'flows/chat.json5']), runCli(['graph', 'flows/chat.json5'])]);
   const svg = await parseXml(stdout);
-  const css = readFileSync(path.join(repoRoot, 'src/ops/graph/assets/graph.css'), 'utf8');
+  const css = readFileSync(path.join(repoRoot, 'src/app/ops/graph/assets/graph.css'), 'utf8');
   assert.is([...elements(svg)].find((e) => e.tag === 'style')?.text, css);
   assert.equal([fromSources.code, fromSources.stdout], [0, stdout]);
 });

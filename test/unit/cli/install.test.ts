@@ -22,7 +22,7 @@ const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_fu
 let tarball = '';
 
 test.before(async () => {
-  if (!existsSync(path.join(repoRoot, 'dist/cli/bin.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  if (!existsSync(path.join(repoRoot, 'dist/app/cli/bin.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
   mkdirSync(project);
   const [packed] = await Promise.all([
     // --ignore-scripts: `prepare` would rebuild dist/ under the tests running beside this one.
@@ -39,7 +39,7 @@ test.after(() => tmp.cleanup());
 test('the package holds the built library, the command, the schema and the shipped flows, not the tests', async () => {
   const { stdout } = await run('tar', ['-tzf', tarball], { timeout: 30_000 });
   const files = stdout.split('\n').map((f) => f.replace(/^package\//, ''));
-  for (const f of ['package.json', 'bin/tremolo.js', 'dist/cli/bin.js', 'dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'schema/flow.schema.json', 'flows/echo.json5', 'connectors/std.json5']) {
+  for (const f of ['package.json', 'bin/tremolo.js', 'dist/app/cli/bin.js', 'dist/index.js', 'dist/index.d.ts', 'dist/app/testing/index.js', 'schema/flow.schema.json', 'flows/echo.json5', 'connectors/std.json5']) {
     assert.ok(files.includes(f), f);
   }
   assert.equal(files.filter((f) => /^(test|bench|examples|node_modules|\.ci)\//.test(f)), []);

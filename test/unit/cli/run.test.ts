@@ -65,7 +65,7 @@ test('hash-password prints a users-file line that the Basic check accepts', asyn
   const [user, hash] = r.stdout.trim().split(/:(.*)/s) as [string, string];
   assert.is(user, 'ann');
   assert.match(hash, /^\$scrypt\$N=16384,r=8,p=1\$/);
-  const { verifyPassword } = await import('../../../src/connectors/shared/auth/passwords.js');
+  const { verifyPassword } = await import('../../../src/sdk/auth/passwords.js');
   assert.ok(await verifyPassword('s3cret', hash));
   assert.not.ok(await verifyPassword('s3cret\n', hash));
 });

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { builtins } from '../../../src/runtime/registries.js';
+import { builtins } from '../../../src/app/builtins/registries.js';
 
 test('every codec name Tremor users know is registered', () => {
   const names = builtins().codecs.names();

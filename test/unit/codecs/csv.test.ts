@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { csv } from '../../../src/codecs/csv.js';
+import { csv } from '../../../src/kinds/codecs/csv.js';
 import { codecOf, decode, encodeText, thrown } from './support.js';
 
 const codec = codecOf(csv);

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { dogstatsd } from '../../../src/codecs/dogstatsd.js';
+import { dogstatsd } from '../../../src/kinds/codecs/dogstatsd.js';
 import { codecOf, decode, encodeText, thrown } from './support.js';
 
 const codec = codecOf(dogstatsd);

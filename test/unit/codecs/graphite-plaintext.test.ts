@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { graphitePlaintext } from '../../../src/codecs/graphite-plaintext.js';
+import { graphitePlaintext } from '../../../src/kinds/codecs/graphite-plaintext.js';
 import { codecOf, decode, encodeText, thrown } from './support.js';
 
 const codec = codecOf(graphitePlaintext);

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { influx } from '../../../src/codecs/influx.js';
+import { influx } from '../../../src/kinds/codecs/influx.js';
 import { codecOf, decode, encodeText, thrown } from './support.js';
 
 const codec = codecOf(influx);

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { binary } from '../../../src/codecs/binary.js';
-import { json } from '../../../src/codecs/json.js';
-import { msgpack } from '../../../src/codecs/msgpack.js';
-import { string } from '../../../src/codecs/string.js';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { binary } from '../../../src/kinds/codecs/binary.js';
+import { json } from '../../../src/kinds/codecs/json.js';
+import { msgpack } from '../../../src/kinds/codecs/msgpack.js';
+import { string } from '../../../src/kinds/codecs/string.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { TestSocket } from '../../support/sockets.js';
 import { codecOf, decode, encodeText, jsonReadBack, thrown } from './support.js';
 

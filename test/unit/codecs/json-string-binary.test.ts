@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { binary } from '../../../src/codecs/binary.js';
-import { json } from '../../../src/codecs/json.js';
-import { string } from '../../../src/codecs/string.js';
+import { binary } from '../../../src/kinds/codecs/binary.js';
+import { json } from '../../../src/kinds/codecs/json.js';
+import { string } from '../../../src/kinds/codecs/string.js';
 import { codecOf, decode, encodeText, thrown } from './support.js';
 
 test('json decodes a document and encodes a value; blank frames carry nothing', () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { Packr } from 'msgpackr';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { integersAsInt64, msgpack, recordsFloats } from '../../../src/codecs/msgpack.js';
+import { integersAsInt64, msgpack, recordsFloats } from '../../../src/kinds/codecs/msgpack.js';
 import { codecOf, decode, thrown } from './support.js';
 
 const codec = codecOf(msgpack);

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { nullCodec } from '../../../src/codecs/null.js';
+import { nullCodec } from '../../../src/kinds/codecs/null.js';
 import { codecOf, decode } from './support.js';
 
 const codec = codecOf(nullCodec);

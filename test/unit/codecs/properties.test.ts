@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { builtins } from '../../../src/runtime/registries.js';
-import { FACILITIES, SEVERITIES } from '../../../src/codecs/syslog-fields.js';
-import type { Codec } from '../../../src/runtime/codec-api.js';
+import { builtins } from '../../../src/app/builtins/registries.js';
+import { FACILITIES, SEVERITIES } from '../../../src/kinds/codecs/syslog-fields.js';
+import type { Codec } from '../../../src/sdk/codec-api.js';
 import { codecOf, jsonReadBack } from './support.js';
 
 const RUNS = { numRuns: 300 };

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { statsd } from '../../../src/codecs/statsd.js';
+import { statsd } from '../../../src/kinds/codecs/statsd.js';
 import { codecOf, decode, encodeText, thrown } from './support.js';
 
 const codec = codecOf(statsd);

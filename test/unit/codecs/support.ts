@@ -1,4 +1,4 @@
-import type { Codec, CodecDefinition } from '../../../src/runtime/codec-api.js';
+import type { Codec, CodecDefinition } from '../../../src/sdk/codec-api.js';
 
 /** A codec with its config validated as the flow loader does it (`{}` when none is given). */
 export function codecOf<C>(def: CodecDefinition<C>, config?: unknown): Codec {

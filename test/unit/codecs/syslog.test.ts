@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decode3164 } from '../../../src/codecs/syslog-3164.js';
-import { syslog } from '../../../src/codecs/syslog.js';
+import { decode3164 } from '../../../src/kinds/codecs/syslog-3164.js';
+import { syslog } from '../../../src/kinds/codecs/syslog.js';
 import { codecOf, decode, encodeText, thrown } from './support.js';
 
 const codec = codecOf(syslog);

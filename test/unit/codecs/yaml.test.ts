@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { yaml } from '../../../src/codecs/yaml.js';
+import { yaml } from '../../../src/kinds/codecs/yaml.js';
 import { codecOf, decode, encodeText, thrown } from './support.js';
 
 const codec = codecOf(yaml);

@@ -2,7 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import bcrypt from 'bcryptjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decoyHash, hashPassword, isPasswordHash, verifyPassword } from '../../../src/connectors/shared/auth/passwords.js';
+import { decoyHash, hashPassword, isPasswordHash, verifyPassword } from '../../../src/sdk/auth/passwords.js';
 
 test('a decoy hash has the scheme and cost most common in the users file, a fresh salt, and matches no password', async () => {
   const scrypt = await hashPassword('pw');

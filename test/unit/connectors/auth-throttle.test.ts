@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addressKey, AttemptThrottle } from '../../../src/connectors/shared/auth/attempt-throttle.js';
+import { addressKey, AttemptThrottle } from '../../../src/sdk/auth/attempt-throttle.js';
 
 const config = { burst: 3, refill_ms: 6000, max_addresses: 100 };
 

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkFlowObject } from '../../../src/flow/load.js';
-import { formatProblem } from '../../../src/flow/problems.js';
-import { startFlow } from '../../../src/testing/index.js';
+import { checkFlowObject } from '../../../src/app/load.js';
+import { formatProblem } from '../../../src/loader/problems.js';
+import { startFlow } from '../../../src/app/testing/index.js';
 import { knownConnectors } from '../../support/known.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startFlow } from '../../../src/testing/index.js';
+import { startFlow } from '../../../src/app/testing/index.js';
 import { tmpDir } from '../../support/tmp.js';
 import { sinks, sources } from '../runtime/tx-connectors.js';
 import { until } from '../../support/sockets.js';

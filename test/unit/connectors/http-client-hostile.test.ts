@@ -1,8 +1,8 @@
 import net from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createEvent } from '../../../src/runtime/event.js';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { createEvent } from '../../../src/sdk/event.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { HttpPeer } from '../../support/http-peer.js';
 import { httpRegistries } from '../../support/with-http.js';
 

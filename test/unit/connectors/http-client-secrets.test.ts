@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkFlowObject } from '../../../src/flow/load.js';
-import { formatProblem } from '../../../src/flow/problems.js';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { checkFlowObject } from '../../../src/app/load.js';
+import { formatProblem } from '../../../src/loader/problems.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { HttpPeer } from '../../support/http-peer.js';
 import { startCli } from '../../support/cli.js';
 import { freePort } from '../../support/ports.js';

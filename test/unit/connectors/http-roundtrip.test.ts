@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { HttpPeer } from '../../support/http-peer.js';
 import { httpRequest } from '../../support/http-request.js';
 import { httpRegistries } from '../../support/with-http.js';

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createEvent } from '../../../src/runtime/event.js';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { createEvent } from '../../../src/sdk/event.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { httpRequest } from '../../support/http-request.js';
 import { raw, statusOf } from '../../support/raw.js';
 import { tmpDir } from '../../support/tmp.js';
@@ -55,7 +55,7 @@ test('a bad Host header falls back to the bound address: the request is served, 
 });
 
 test('with auth, a request-target that is no URL is answered 400 before its credentials are looked at', async (ctx) => {
-  const { hashPassword } = await import('../../../src/connectors/shared/auth/passwords.js');
+  const { hashPassword } = await import('../../../src/sdk/auth/passwords.js');
   const users = tmpDir();
   try {
     const file = users.write('users', `ann:${await hashPassword('pw')}\n`);

@@ -3,11 +3,11 @@ import http from 'node:http';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkFlowObject } from '../../../src/flow/load.js';
-import { formatProblem } from '../../../src/flow/problems.js';
-import type { Registries } from '../../../src/runtime/registries.js';
-import { createEvent, type Meta, type Origin, type TremoloEvent } from '../../../src/runtime/event.js';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { checkFlowObject } from '../../../src/app/load.js';
+import { formatProblem } from '../../../src/loader/problems.js';
+import type { Registries } from '../../../src/app/builtins/registries.js';
+import { createEvent, type Meta, type Origin, type TremoloEvent } from '../../../src/sdk/event.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { makeCertificate } from '../../support/certs.js';
 import { httpRequest } from '../../support/http-request.js';
 import probe from '../../support/probe-connector.js';
@@ -354,7 +354,7 @@ test('config errors name the option and what was expected', async () => {
 });
 
 test('with auth, a request without good credentials is answered 401 and never becomes an event; a good one carries its identity', async (ctx) => {
-  const { hashPassword } = await import('../../../src/connectors/shared/auth/passwords.js');
+  const { hashPassword } = await import('../../../src/sdk/auth/passwords.js');
   const users = tmpDir();
   try {
     const file = users.write('users', `ann:${await hashPassword('pw')}\n`);

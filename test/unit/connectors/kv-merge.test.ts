@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mergePatch } from '../../../src/connectors/shared/kv-merge-patch.js';
-import { startFlow } from '../../../src/testing/index.js';
+import { mergePatch } from '../../../src/kinds/kv/kv-merge-patch.js';
+import { startFlow } from '../../../src/app/testing/index.js';
 
 test('RFC 7396 appendix A, every example', () => {
   const cases: [unknown, unknown, unknown][] = [

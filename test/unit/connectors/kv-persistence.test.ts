@@ -2,8 +2,8 @@ import { existsSync, readFileSync, statSync, truncateSync, writeFileSync, append
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { memoryLogger } from '../../../src/runtime/logger.js';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { memoryLogger } from '../../../src/sdk/logger.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { tmpDir } from '../../support/tmp.js';
 
 const tmp = tmpDir('tremolo-kv-');

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkFlowObject } from '../../../src/flow/load.js';
-import { formatProblem } from '../../../src/flow/problems.js';
-import type { Meta } from '../../../src/runtime/event.js';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { checkFlowObject } from '../../../src/app/load.js';
+import { formatProblem } from '../../../src/loader/problems.js';
+import type { Meta } from '../../../src/sdk/event.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { TestClient } from '../../support/ws.js';
 
 interface Ctx {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { isNameSegment, parseRequestPath } from '../../../src/connectors/shared/request-path.js';
+import { isNameSegment, parseRequestPath } from '../../../src/kinds/ws/request-path.js';
 
 test('a target is decoded segment by segment, its slashes merged, its query and fragment dropped', () => {
   assert.equal(parseRequestPath('/echo'), { path: '/echo', segments: ['echo'], folder: false });

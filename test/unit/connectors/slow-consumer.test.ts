@@ -1,8 +1,8 @@
 import type { Socket } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { memoryLogger } from '../../../src/runtime/logger.js';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { memoryLogger } from '../../../src/sdk/logger.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { startCli } from '../../support/cli.js';
 import { memory } from '../../support/memory.js';
 import { until } from '../../support/sockets.js';

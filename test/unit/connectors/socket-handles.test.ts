@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startFlow } from '../../../src/testing/index.js';
+import { startFlow } from '../../../src/app/testing/index.js';
 import { connector } from '../../support/socket-flows.js';
 import { SocketPeer } from '../../support/socket-peer.js';
 import { TestSocket, until } from '../../support/sockets.js';

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { reusePortGap } from '../../../src/connectors/shared/socket-options.js';
+import { reusePortGap } from '../../../src/sdk/io/socket-options.js';
 
 test('SO_REUSEPORT is there from Node.js 22.12 on the 22 line and from 23.1 (not 23.0), on Linux, FreeBSD, Solaris and AIX', () => {
   for (const v of ['22.12.0', '22.20.1', '23.1.0', '24.0.0', '25.2.1']) assert.is(reusePortGap(v, 'linux'), undefined, v);

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { memoryLogger } from '../../../src/runtime/logger.js';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { memoryLogger } from '../../../src/sdk/logger.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { TestSocket, until } from '../../support/sockets.js';
 import { tmpDir } from '../../support/tmp.js';
 

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startFlow } from '../../../src/testing/index.js';
+import { startFlow } from '../../../src/app/testing/index.js';
 
 test('metronome emits numbered ticks at its interval (interval in ms or Tremor’s nanoseconds)', async () => {
   for (const config of [{ interval_ms: 20 }, { interval: 20_000_000 }]) {

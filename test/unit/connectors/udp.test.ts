@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { memoryLogger } from '../../../src/runtime/logger.js';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { memoryLogger } from '../../../src/sdk/logger.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { clientFlow, serverEchoFlow } from '../../support/socket-flows.js';
 import { until } from '../../support/sockets.js';
 import { freeUdpPort, UdpPeer } from '../../support/udp.js';

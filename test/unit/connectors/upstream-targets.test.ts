@@ -3,7 +3,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { IncomingMessage } from 'node:http';
-import { allowed, patternMatches, resolveTarget, UpstreamSchema, type Refusal, type Target } from '../../../src/connectors/shared/upstream-targets.js';
+import { allowed, patternMatches, resolveTarget, UpstreamSchema, type Refusal, type Target } from '../../../src/kinds/ws/upstream-targets.js';
 import { tmpDir } from '../../support/tmp.js';
 
 const tmp = tmpDir();

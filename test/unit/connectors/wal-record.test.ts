@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { encodeRecord, scanRecords } from '../../../src/runtime/wal-record.js';
+import { encodeRecord, scanRecords } from '../../../src/sdk/wal/wal-record.js';
 
 test('records read back with their sequence number, data, metadata and size', () => {
   const a = encodeRecord(1, { n: 1 }, { file: { path: 'x' } });

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Socket } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { PeerServer } from '../../support/ws-server.js';
 import { sources } from '../runtime/tx-connectors.js';
 import { until } from '../../support/sockets.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { freePort } from '../../support/ports.js';
 import { tmpDir } from '../../support/tmp.js';
 import { PeerServer } from '../../support/ws-server.js';

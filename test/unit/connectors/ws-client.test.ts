@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { memoryLogger } from '../../../src/runtime/logger.js';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { memoryLogger } from '../../../src/sdk/logger.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { freePort } from '../../support/ports.js';
 import { PeerServer } from '../../support/ws-server.js';
 

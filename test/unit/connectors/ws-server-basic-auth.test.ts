@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hashPassword } from '../../../src/connectors/shared/auth/passwords.js';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { hashPassword } from '../../../src/sdk/auth/passwords.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { tmpDir } from '../../support/tmp.js';
 import { TestClient } from '../../support/ws.js';
 import { basicAuth, handshake, tally, type HandshakeAnswer } from '../../support/ws-handshake.js';

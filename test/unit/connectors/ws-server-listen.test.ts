@@ -1,9 +1,9 @@
 import net from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { reusePortMissing } from '../../../src/connectors/shared/socket-options.js';
-import { memoryLogger } from '../../../src/runtime/logger.js';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { reusePortMissing } from '../../../src/sdk/io/socket-options.js';
+import { memoryLogger } from '../../../src/sdk/logger.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { freePort } from '../../support/ports.js';
 import { TestClient } from '../../support/ws.js';
 

@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { TestClient } from '../../support/ws.js';
 
 const test = suite<{ flow?: TestFlow; clients: TestClient[] }>('ws_server subscriptions', { clients: [] });

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import WebSocket from 'ws';
-import { createEvent, aggregateEvent } from '../../../src/runtime/event.js';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { createEvent, aggregateEvent } from '../../../src/sdk/event.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { echoFlow } from '../../support/flows.js';
 import { TestClient } from '../../support/ws.js';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { repoRoot } from '../../support/cli.js';
 import { TestClient } from '../../support/ws.js';
 

@@ -1,7 +1,7 @@
 import { DittoNodeClient, NodeWebSocketBasicAuth, Thing, type DittoWebSocketLiveClient, type DittoWebSocketTwinClient } from '@eclipse-ditto/ditto-javascript-client-node';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { TestFlow } from '../../../src/testing/index.js';
+import type { TestFlow } from '../../../src/app/testing/index.js';
 import { startDitto } from './ditto-session.js';
 
 // The client's close() rejects a promise nobody handles ("Reconnect disabled"): that one is expected.

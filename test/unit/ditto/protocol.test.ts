@@ -3,7 +3,7 @@ import { exportJWK, SignJWT } from 'jose';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import WebSocket from 'ws';
-import type { TestFlow } from '../../../src/testing/index.js';
+import type { TestFlow } from '../../../src/app/testing/index.js';
 import { tmpDir } from '../../support/tmp.js';
 import { basic, DittoSession, startDitto } from './ditto-session.js';
 

@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ControlMessages, controlSpec } from '../../../src/connectors/shared/control-messages.js';
-import { parseFieldSelector, selectFields } from '../../../src/connectors/shared/subscriptions-fields.js';
-import { SubscriptionIndex, type Subscription } from '../../../src/connectors/shared/subscriptions.js';
-import { compileRql, type RqlFilter } from '../../../src/rql/index.js';
+import { ControlMessages, controlSpec } from '../../../src/kinds/ws/control-messages.js';
+import { parseFieldSelector, selectFields } from '../../../src/kinds/ws/subscriptions-fields.js';
+import { SubscriptionIndex, type Subscription } from '../../../src/kinds/ws/subscriptions.js';
+import { compileRql, type RqlFilter } from '../../../src/lang/rql/index.js';
 
 /** A filter that counts how often it is evaluated. */
 function counting(source: string): RqlFilter & { calls: number } {

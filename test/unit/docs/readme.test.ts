@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fillReference, operatorReference, referenceSections } from '../../../src/flow/reference.js';
-import { ERROR_CODES } from '../../../src/runtime/errors.js';
-import { builtins } from '../../../src/runtime/registries.js';
+import { fillReference, operatorReference, referenceSections } from '../../../src/app/docs/reference.js';
+import { ERROR_CODES } from '../../../src/sdk/errors.js';
+import { builtins } from '../../../src/app/builtins/registries.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');

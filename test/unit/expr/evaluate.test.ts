@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compile } from '../../../src/expr/index.js';
+import { compile } from '../../../src/lang/expr/index.js';
 import { ctx, evalError, run } from './helpers.js';
 
 const event = {
@@ -24,7 +24,7 @@ test('a path reads nested fields of the event, the metadata and the args', () =>
 });
 
 test('paths beyond the pools of read sites still each read their own field, at every root and depth', () => {
-  // More distinct one- and two-name paths than src/expr/path-sites.ts has sites, so sites are shared.
+  // More distinct one- and two-name paths than src/lang/expr/path-sites.ts has sites, so sites are shared.
   const names = Array.from({ length: 80 }, (_, i) => `f${i}`);
   const data = Object.fromEntries(names.map((n, i) => [n, { v: i, [n]: -i }]));
   const meta = Object.fromEntries(names.map((n, i) => [n, i * 2]));

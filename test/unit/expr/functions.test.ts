@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compile } from '../../../src/expr/index.js';
+import { compile } from '../../../src/lang/expr/index.js';
 import { ctx, evalError, regexProblem, run } from './helpers.js';
 
 // Text

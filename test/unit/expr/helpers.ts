@@ -1,6 +1,6 @@
 import * as assert from 'uvu/assert';
-import { compile, type EvalContext } from '../../../src/expr/index.js';
-import { RuntimeError } from '../../../src/runtime/errors.js';
+import { compile, type EvalContext } from '../../../src/lang/expr/index.js';
+import { RuntimeError } from '../../../src/sdk/errors.js';
 
 /** A context with the given event; meta, args, state and group as given or empty. */
 export const ctx = (event: unknown = null, rest: Partial<EvalContext> = {}): EvalContext => ({ event, meta: {}, args: {}, ...rest });

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parse } from '../../../src/expr/parse.js';
+import { parse } from '../../../src/lang/expr/parse.js';
 import { ctx, regexProblem, run, syntaxError } from './helpers.js';
 
 test('integers, decimals and exponents are numbers', () => {

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compilePath } from '../../../src/expr/index.js';
-import { RuntimeError } from '../../../src/runtime/errors.js';
+import { compilePath } from '../../../src/lang/expr/index.js';
+import { RuntimeError } from '../../../src/sdk/errors.js';
 import { ctx, throws } from './helpers.js';
 
 const data = () => ({ a: { b: 1, c: [1, 2, { d: 'x' }] }, keep: { deep: true }, 'odd key': 0 });

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyAddressMap, parseAddressMap } from '../../../src/flow/address-map.js';
-import { loadFlowObject } from '../../../src/flow/load.js';
+import { applyAddressMap, parseAddressMap } from '../../../src/loader/address-map.js';
+import { loadFlowObject } from '../../../src/app/load.js';
 
 test('FROM=TO pairs are parsed, and a malformed one is refused naming its source', () => {
   assert.equal(parseAddressMap('0.0.0.0:65535=127.0.0.1:4100, [::]:80=127.0.0.1:8080', 'X'), { '0.0.0.0:65535': '127.0.0.1:4100', '[::]:80': '127.0.0.1:8080' });

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseArgOption, substitute, type Scope } from '../../../src/flow/args.js';
+import { parseArgOption, substitute, type Scope } from '../../../src/loader/args.js';
 
 const scope: Scope = {
   args: { url: 'ws://x:1', port: 4242, nested: { a: [1, 2] } },

@@ -1,11 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import JSON5 from 'json5';
-import { parseArgOption, substitute } from '../../../src/flow/args.js';
-import { MAX_FLOW_DEPTH } from '../../../src/flow/depth.js';
-import { checkFlow } from '../../../src/flow/load.js';
-import { formatProblem } from '../../../src/flow/problems.js';
-import { RuntimeError } from '../../../src/runtime/errors.js';
+import { parseArgOption, substitute } from '../../../src/loader/args.js';
+import { MAX_FLOW_DEPTH } from '../../../src/lang/source/depth.js';
+import { checkFlow } from '../../../src/app/load.js';
+import { formatProblem } from '../../../src/loader/problems.js';
+import { RuntimeError } from '../../../src/sdk/errors.js';
 import { runCli } from '../../support/cli.js';
 import { tmpDir } from '../../support/tmp.js';
 

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkFlow, loadFlow } from '../../../src/flow/load.js';
-import { formatProblem } from '../../../src/flow/problems.js';
-import { RuntimeError } from '../../../src/runtime/errors.js';
+import { checkFlow, loadFlow } from '../../../src/app/load.js';
+import { formatProblem } from '../../../src/loader/problems.js';
+import { RuntimeError } from '../../../src/sdk/errors.js';
 import { knownCodecs, knownConnectors, knownPreprocessors } from '../../support/known.js';
 import { tmpDir } from '../../support/tmp.js';
 

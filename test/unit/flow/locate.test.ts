@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { locate } from '../../../src/flow/locate.js';
+import { locate } from '../../../src/lang/source/locate.js';
 
 const text = `// a comment with { braces } and "quotes"
 {

@@ -8,9 +8,9 @@ import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkFlow } from '../../../src/flow/load.js';
-import { formatProblem } from '../../../src/flow/problems.js';
-import { scaffold } from '../../../src/scaffold/generate.js';
+import { checkFlow } from '../../../src/app/load.js';
+import { formatProblem } from '../../../src/loader/problems.js';
+import { scaffold } from '../../../src/app/scaffold/generate.js';
 import { repoRoot } from '../../support/cli.js';
 import { tmpDir } from '../../support/tmp.js';
 

@@ -11,9 +11,9 @@ import { promisify } from 'node:util';
 import JSON5 from 'json5';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { flowJsonSchema } from '../../../src/flow/json-schema.js';
-import { checkFlow } from '../../../src/flow/load.js';
-import { startFlow } from '../../../src/testing/index.js';
+import { flowJsonSchema } from '../../../src/app/docs/json-schema.js';
+import { checkFlow } from '../../../src/app/load.js';
+import { startFlow } from '../../../src/app/testing/index.js';
 import { repoRoot, runCli } from '../../support/cli.js';
 import { tmpDir } from '../../support/tmp.js';
 

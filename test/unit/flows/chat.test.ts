@@ -2,7 +2,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { repoRoot } from '../../support/cli.js';
 import { TestClient } from '../../support/ws.js';
 

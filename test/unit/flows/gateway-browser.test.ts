@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startFlow } from '../../../src/testing/index.js';
+import { startFlow } from '../../../src/app/testing/index.js';
 import { launchChromium } from '../../support/browser.js';
 import { repoRoot } from '../../support/cli.js';
 import { tmpDir } from '../../support/tmp.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import WebSocket from 'ws';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { repoRoot } from '../../support/cli.js';
 import { tmpDir } from '../../support/tmp.js';
 import { ChatServer, socatEcho } from '../../support/unix-servers.js';

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startFlow } from '../../../src/testing/index.js';
+import { startFlow } from '../../../src/app/testing/index.js';
 import { TestClient } from '../../support/ws.js';
 
 test('two WebSocket clients whose messages fall into one window both receive the aggregate', async () => {

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { makeCertificate } from '../../support/certs.js';
 import { repoRoot, runCli } from '../../support/cli.js';
 import { freePort } from '../../support/ports.js';
-import { startFlow } from '../../../src/testing/index.js';
+import { startFlow } from '../../../src/app/testing/index.js';
 import { TestClient } from '../../support/ws.js';
 import { tmpDir } from '../../support/tmp.js';
 

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { makeCertificate } from '../../support/certs.js';
 import { until } from '../../support/sockets.js';
 import { tmpDir } from '../../support/tmp.js';

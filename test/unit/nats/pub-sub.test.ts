@@ -1,9 +1,9 @@
 import { connect, headers } from 'nats';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { INSTANCE_HEADER, INSTANCE_ID } from '../../../src/connectors/shared/nats-headers.js';
-import { createEvent, Transaction } from '../../../src/runtime/event.js';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { INSTANCE_HEADER, INSTANCE_ID } from '../../../src/kinds/nats/nats-headers.js';
+import { createEvent, Transaction } from '../../../src/sdk/event.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { until } from '../../support/sockets.js';
 import { NatsServer } from './nats-server.js';
 

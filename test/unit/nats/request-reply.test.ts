@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { INSTANCE_HEADER, INSTANCE_ID } from '../../../src/connectors/shared/nats-headers.js';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { INSTANCE_HEADER, INSTANCE_ID } from '../../../src/kinds/nats/nats-headers.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { TestClient } from '../../support/ws.js';
 import { NatsServer } from './nats-server.js';
 

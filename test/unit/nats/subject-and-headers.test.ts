@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildHeaders, headersToMeta, INSTANCE_HEADER, INSTANCE_ID } from '../../../src/connectors/shared/nats-headers.js';
-import { checkSubscribeSubject, SubjectTemplate } from '../../../src/connectors/shared/nats-subject.js';
-import { createEvent } from '../../../src/runtime/event.js';
+import { buildHeaders, headersToMeta, INSTANCE_HEADER, INSTANCE_ID } from '../../../src/kinds/nats/nats-headers.js';
+import { checkSubscribeSubject, SubjectTemplate } from '../../../src/kinds/nats/nats-subject.js';
+import { createEvent } from '../../../src/sdk/event.js';
 
 const render = (template: string, data: unknown, meta = {}) => SubjectTemplate.compile(template).render(createEvent(data, meta, []));
 

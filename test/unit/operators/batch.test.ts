@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { batch } from '../../../src/operators/batch.js';
-import { startFlow } from '../../../src/testing/index.js';
+import { batch } from '../../../src/kinds/operators/batch.js';
+import { startFlow } from '../../../src/app/testing/index.js';
 import { runOperator } from './support.js';
 import { origin, settled, subscribed, virtualTime } from './virtual-time.js';
 

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { dedupe } from '../../../src/operators/dedupe.js';
+import { dedupe } from '../../../src/kinds/operators/dedupe.js';
 import { runOperator } from './support.js';
 import { virtualTime } from './virtual-time.js';
 

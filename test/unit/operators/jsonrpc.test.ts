@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { jsonRpcOperator } from '../../../src/operators/jsonrpc/operator.js';
+import { jsonRpcOperator } from '../../../src/kinds/jsonrpc/operator.js';
 import { until } from '../../support/sockets.js';
 import { runOperator } from './support.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { backpressure } from '../../../src/operators/backpressure.js';
-import { roundrobin } from '../../../src/operators/roundrobin.js';
+import { backpressure } from '../../../src/kinds/operators/backpressure.js';
+import { roundrobin } from '../../../src/kinds/operators/roundrobin.js';
 import { runOperator } from './support.js';
 
 test('roundrobin spreads events over its ports in turn', () => {

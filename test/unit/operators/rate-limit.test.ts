@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { rateLimit } from '../../../src/operators/rate-limit.js';
+import { rateLimit } from '../../../src/kinds/operators/rate-limit.js';
 import { runOperator } from './support.js';
 import { virtualTime } from './virtual-time.js';
 

@@ -1,11 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { remove } from '../../../src/operators/remove.js';
-import { rename } from '../../../src/operators/rename.js';
-import { set } from '../../../src/operators/set.js';
-import { map } from '../../../src/operators/map.js';
-import { filter } from '../../../src/operators/filter.js';
-import { drop } from '../../../src/operators/drop.js';
+import { remove } from '../../../src/kinds/operators/remove.js';
+import { rename } from '../../../src/kinds/operators/rename.js';
+import { set } from '../../../src/kinds/operators/set.js';
+import { map } from '../../../src/kinds/operators/map.js';
+import { filter } from '../../../src/kinds/operators/filter.js';
+import { drop } from '../../../src/kinds/operators/drop.js';
 import { runOperator } from './support.js';
 
 test('set assigns event and metadata fields from expressions, creating records, leaving the input untouched', () => {

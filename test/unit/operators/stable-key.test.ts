@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { deepEqual } from '../../../src/expr/values.js';
-import { stableKey } from '../../../src/operators/shared/stable-key.js';
+import { deepEqual } from '../../../src/lang/expr/values.js';
+import { stableKey } from '../../../src/kinds/operators/shared/stable-key.js';
 
 // Small domains, so that equal values come up often: the key must agree with `==` both ways.
 const scalar = fc.oneof(

@@ -1,8 +1,8 @@
 import { EMPTY, Subject, asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
-import { createEvent, type Meta, type Origin, type TremoloEvent } from '../../../src/runtime/event.js';
-import { memoryLogger } from '../../../src/runtime/logger.js';
-import type { OperatorContext, OperatorDefinition } from '../../../src/runtime/operator-api.js';
-import { operatorOutputs } from '../../../src/runtime/operator-api.js';
+import { createEvent, type Meta, type Origin, type TremoloEvent } from '../../../src/sdk/event.js';
+import { memoryLogger } from '../../../src/sdk/logger.js';
+import type { OperatorContext, OperatorDefinition } from '../../../src/sdk/operator-api.js';
+import { operatorOutputs } from '../../../src/sdk/operator-api.js';
 
 /** One operator instance, driven directly: push events in, read what came out of each port. */
 export interface Harness {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { throttle } from '../../../src/operators/throttle.js';
+import { throttle } from '../../../src/kinds/operators/throttle.js';
 import { runOperator } from './support.js';
 import { subscribed, virtualTime } from './virtual-time.js';
 

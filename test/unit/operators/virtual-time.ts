@@ -1,9 +1,9 @@
 import { Subject, type Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import * as assert from 'uvu/assert';
-import { createEvent, type Origin, type TremoloEvent } from '../../../src/runtime/event.js';
-import { memoryLogger } from '../../../src/runtime/logger.js';
-import type { OperatorDefinition } from '../../../src/runtime/operator-api.js';
+import { createEvent, type Origin, type TremoloEvent } from '../../../src/sdk/event.js';
+import { memoryLogger } from '../../../src/sdk/logger.js';
+import type { OperatorDefinition } from '../../../src/sdk/operator-api.js';
 
 /** Virtual time in milliseconds for time-based operators: nothing in these tests sleeps. */
 export interface VirtualTime {

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkFlowObject } from '../../../src/flow/load.js';
-import { formatProblem } from '../../../src/flow/problems.js';
-import { window } from '../../../src/operators/window.js';
-import { startFlow } from '../../../src/testing/index.js';
+import { checkFlowObject } from '../../../src/app/load.js';
+import { formatProblem } from '../../../src/loader/problems.js';
+import { window } from '../../../src/kinds/operators/window.js';
+import { startFlow } from '../../../src/app/testing/index.js';
 import { runOperator } from './support.js';
 import { origin, subscribed, virtualTime } from './virtual-time.js';
 

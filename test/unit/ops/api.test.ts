@@ -1,8 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ApiServer } from '../../../src/ops/api.js';
-import { memoryLogger } from '../../../src/runtime/logger.js';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { ApiServer } from '../../../src/app/ops/api.js';
+import { memoryLogger } from '../../../src/sdk/logger.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { echoFlow } from '../../support/flows.js';
 import { freePort } from '../../support/ports.js';
 import { raw, statusOf } from '../../support/raw.js';

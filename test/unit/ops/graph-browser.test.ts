@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadFlow } from '../../../src/flow/load.js';
+import { loadFlow } from '../../../src/app/load.js';
 import { launchChromium } from '../../support/browser.js';
 import { repoRoot } from '../../support/cli.js';
 import { TestClient } from '../../support/ws.js';

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadFlow } from '../../../src/flow/load.js';
-import { describeFlow, type FlowGraph } from '../../../src/ops/graph/describe.js';
-import { layered } from '../../../src/ops/graph/layered.js';
-import { layoutFlow, type GraphLayout, type NodeBox } from '../../../src/ops/graph/layout.js';
-import { renderSvg } from '../../../src/ops/graph/svg.js';
+import { loadFlow } from '../../../src/app/load.js';
+import { describeFlow, type FlowGraph } from '../../../src/app/ops/graph/describe.js';
+import { layered } from '../../../src/app/ops/graph/layered.js';
+import { layoutFlow, type GraphLayout, type NodeBox } from '../../../src/app/ops/graph/layout.js';
+import { renderSvg } from '../../../src/app/ops/graph/svg.js';
 import { repoRoot } from '../../support/cli.js';
 import { elements, parseXml } from '../../support/xml.js';
 

@@ -1,9 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { StatusTable } from '../../../src/ops/status-table.js';
-import { stripColors } from '../../../src/runtime/colors.js';
-import { startFlow } from '../../../src/testing/index.js';
+import { StatusTable } from '../../../src/app/ops/status-table.js';
+import { stripColors } from '../../../src/sdk/colors.js';
+import { startFlow } from '../../../src/app/testing/index.js';
 import { echoFlow } from '../../support/flows.js';
 import { Screen } from '../../support/terminal.js';
 import { TestClient } from '../../support/ws.js';

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { base64 } from '../../../src/processors/base64.js';
+import { base64 } from '../../../src/kinds/processors/base64.js';
 import { post, pre } from './support.js';
 
 test('out: encodes each frame to padded standard base64', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ByteQueue } from '../../../src/processors/byte-queue.js';
+import { ByteQueue } from '../../../src/kinds/processors/byte-queue.js';
 
 test('takes, peeks and searches exactly as one concatenated buffer would, for small and large reads mixed', () => {
   const read = fc.oneof(fc.uint8Array({ maxLength: 50 }), fc.uint8Array({ minLength: 4000, maxLength: 9000 })).map((u) => Buffer.from(u));

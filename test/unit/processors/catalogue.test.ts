@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { builtins } from '../../../src/runtime/registries.js';
+import { builtins } from '../../../src/app/builtins/registries.js';
 
 const directions = (): Record<string, string> =>
   Object.fromEntries(builtins().processors.values().map((p) => [p.name, `${p.pre ? 'pre' : ''}${p.pre && p.post ? '+' : ''}${p.post ? 'post' : ''}`]));

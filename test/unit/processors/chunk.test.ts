@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chunk } from '../../../src/processors/chunk.js';
+import { chunk } from '../../../src/kinds/processors/chunk.js';
 import { configProblems, post } from './support.js';
 
 test('packs consecutive payloads up to max_bytes and emits when the next would not fit', () => {

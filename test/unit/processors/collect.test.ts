@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { collect } from '../../../src/processors/collect.js';
+import { collect } from '../../../src/kinds/processors/collect.js';
 import { post } from './support.js';
 
 test('holds every frame and emits them as one buffer when the stream ends', () => {

@@ -1,8 +1,8 @@
 import zlib from 'node:zlib';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compress } from '../../../src/processors/compress.js';
-import { decompress } from '../../../src/processors/decompress.js';
+import { compress } from '../../../src/kinds/processors/compress.js';
+import { decompress } from '../../../src/kinds/processors/decompress.js';
 import { configProblems, hex, post, pre } from './support.js';
 
 const TEXT = Buffer.from('snot badger '.repeat(50));

@@ -1,8 +1,8 @@
 import zlib from 'node:zlib';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decompress } from '../../../src/processors/decompress.js';
-import { crc32c, snappyCompress } from '../../../src/processors/snappy-frames.js';
+import { decompress } from '../../../src/kinds/processors/decompress.js';
+import { crc32c, snappyCompress } from '../../../src/kinds/processors/snappy-frames.js';
 import { configProblems, hex, pre } from './support.js';
 
 const TEXT = Buffer.from('snot badger '.repeat(20));

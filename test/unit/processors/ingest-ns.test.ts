@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { nowNs } from '../../../src/runtime/event.js';
-import { ingestNs } from '../../../src/processors/ingest-ns.js';
+import { nowNs } from '../../../src/sdk/event.js';
+import { ingestNs } from '../../../src/kinds/processors/ingest-ns.js';
 import { hex, post, pre } from './support.js';
 
 test('in: the first 8 bytes (big-endian) become meta.ingest_ns and are stripped', () => {

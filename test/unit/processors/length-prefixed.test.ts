@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { lengthPrefixed } from '../../../src/processors/length-prefixed.js';
+import { lengthPrefixed } from '../../../src/kinds/processors/length-prefixed.js';
 import { configProblems, hex, post, pre } from './support.js';
 
 test('out: an 8-byte big-endian length goes before each frame', () => {

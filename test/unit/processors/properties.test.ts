@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { COMPRESSES } from '../../../src/processors/compression.js';
-import { builtins } from '../../../src/runtime/registries.js';
+import { COMPRESSES } from '../../../src/kinds/processors/compression.js';
+import { builtins } from '../../../src/app/builtins/registries.js';
 import { Driver, post, pre } from './support.js';
 
 const RUNS = { numRuns: 300 };

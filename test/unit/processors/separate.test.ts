@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { removeEmpty } from '../../../src/processors/remove-empty.js';
-import { separate } from '../../../src/processors/separate.js';
+import { removeEmpty } from '../../../src/kinds/processors/remove-empty.js';
+import { separate } from '../../../src/kinds/processors/separate.js';
 import { configOf, configProblems, Driver } from './support.js';
 
 const pre = (config?: unknown) => new Driver(separate.pre!(configOf(separate, config)));

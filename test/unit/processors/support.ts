@@ -1,7 +1,7 @@
-import { describeIssues } from '../../../src/flow/zod-issues.js';
-import type { ErrorCode } from '../../../src/runtime/errors.js';
-import type { Meta } from '../../../src/runtime/event.js';
-import type { Processor, ProcessorDefinition } from '../../../src/runtime/processor-api.js';
+import { describeIssues } from '../../../src/loader/zod-issues.js';
+import type { ErrorCode } from '../../../src/sdk/errors.js';
+import type { Meta } from '../../../src/sdk/event.js';
+import type { Processor, ProcessorDefinition } from '../../../src/sdk/processor-api.js';
 
 export interface Reported {
   readonly code: ErrorCode;

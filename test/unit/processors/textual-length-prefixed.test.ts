@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { textualLengthPrefixed } from '../../../src/processors/textual-length-prefixed.js';
+import { textualLengthPrefixed } from '../../../src/kinds/processors/textual-length-prefixed.js';
 import { post, pre } from './support.js';
 
 test('out: the length in ASCII digits and a space go before each frame (RFC 5425)', () => {

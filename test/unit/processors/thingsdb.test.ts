@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { msgpack } from '../../../src/codecs/msgpack.js';
-import { thingsdb } from '../../../src/processors/thingsdb.js';
+import { msgpack } from '../../../src/kinds/codecs/msgpack.js';
+import { thingsdb } from '../../../src/kinds/processors/thingsdb.js';
 import { codecOf } from '../codecs/support.js';
 import { configProblems, hex, post, pre } from './support.js';
 

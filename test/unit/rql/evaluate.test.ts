@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compileRql } from '../../../src/rql/index.js';
+import { compileRql } from '../../../src/lang/rql/index.js';
 import { keeps, matches } from './helpers.js';
 
 const thing = {

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkFlowObject } from '../../../src/flow/load.js';
-import { formatProblem } from '../../../src/flow/problems.js';
-import { startFlow } from '../../../src/testing/index.js';
+import { checkFlowObject } from '../../../src/app/load.js';
+import { formatProblem } from '../../../src/loader/problems.js';
+import { startFlow } from '../../../src/app/testing/index.js';
 
 const pipeline = (config: unknown) => ({ pipelines: { p: { operators: [{ op: 'filter', config }] } } });
 const problems = async (config: unknown): Promise<string[]> =>

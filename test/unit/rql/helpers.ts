@@ -1,6 +1,6 @@
 import * as assert from 'uvu/assert';
-import { compileRql, type RqlContext } from '../../../src/rql/index.js';
-import { RuntimeError } from '../../../src/runtime/errors.js';
+import { compileRql, type RqlContext } from '../../../src/lang/rql/index.js';
+import { RuntimeError } from '../../../src/sdk/errors.js';
 
 /** Compiles and matches in one go. */
 export const matches = (source: string, value: unknown, ctx?: RqlContext): boolean => compileRql(source).matches(value, ctx);

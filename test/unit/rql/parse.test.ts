@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseRql } from '../../../src/rql/parse.js';
+import { parseRql } from '../../../src/lang/rql/parse.js';
 import { keeps, matches, syntaxError } from './helpers.js';
 
 const QUERIES = 'a query (eq, ne, gt, ge, lt, le, like, ilike, in, exists, empty, and, or, not)';

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ErrorDigest, type DigestClock } from '../../../src/runtime/error-digest.js';
-import { memoryLogger } from '../../../src/runtime/logger.js';
+import { ErrorDigest, type DigestClock } from '../../../src/engine/error-digest.js';
+import { memoryLogger } from '../../../src/sdk/logger.js';
 import { startCli } from '../../support/cli.js';
 import { freePort } from '../../support/ports.js';
 import { TestSocket } from '../../support/sockets.js';

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { reason } from '../../../src/runtime/errors.js';
+import { reason } from '../../../src/sdk/errors.js';
 
 // reason() runs inside catch blocks: if it threw, the error it was to report would escape instead.
 test('reason() of anything thrown is one line, and never throws itself', () => {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { aggregateEvent, createEvent, dispatched, Transaction } from '../../../src/runtime/event.js';
+import { aggregateEvent, createEvent, dispatched, Transaction } from '../../../src/sdk/event.js';
 
 const a = { connector: 1, stream: 1 };
 const b = { connector: 1, stream: 2 };

@@ -1,8 +1,8 @@
 import type { Socket } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FlowControl } from '../../../src/runtime/flow-control.js';
-import { startFlow } from '../../../src/testing/index.js';
+import { FlowControl } from '../../../src/engine/flow-control.js';
+import { startFlow } from '../../../src/app/testing/index.js';
 import { echoFlow } from '../../support/flows.js';
 import { TestClient } from '../../support/ws.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { colorEnabled, stripColors } from '../../../src/runtime/colors.js';
-import { createLogger, memoryLogger } from '../../../src/runtime/logger.js';
+import { colorEnabled, stripColors } from '../../../src/sdk/colors.js';
+import { createLogger, memoryLogger } from '../../../src/sdk/logger.js';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import WebSocket from 'ws';
-import { OutboundBudget, type Buffered } from '../../../src/runtime/outbound-budget.js';
+import { OutboundBudget, type Buffered } from '../../../src/sdk/io/outbound-budget.js';
 import { startCli } from '../../support/cli.js';
 import { memory, mib } from '../../support/memory.js';
 import { until } from '../../support/sockets.js';

@@ -2,14 +2,14 @@ import { map as rxMap } from 'rxjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
-import { loadFlowObject } from '../../../src/flow/load.js';
-import type { PipelineSpec } from '../../../src/flow/model.js';
-import { stageOperator } from '../../../src/operators/shared/stage.js';
-import { createEvent, type TremoloEvent } from '../../../src/runtime/event.js';
-import { memoryLogger } from '../../../src/runtime/logger.js';
-import { defineOperator } from '../../../src/runtime/operator-api.js';
-import { planPipeline } from '../../../src/runtime/pipeline-plan.js';
-import { Pipeline } from '../../../src/runtime/pipeline.js';
+import { loadFlowObject } from '../../../src/app/load.js';
+import type { PipelineSpec } from '../../../src/engine/model.js';
+import { stageOperator } from '../../../src/sdk/stage.js';
+import { createEvent, type TremoloEvent } from '../../../src/sdk/event.js';
+import { memoryLogger } from '../../../src/sdk/logger.js';
+import { defineOperator } from '../../../src/sdk/operator-api.js';
+import { planPipeline } from '../../../src/engine/pipeline-plan.js';
+import { Pipeline } from '../../../src/engine/pipeline.js';
 
 const spec = async (pipeline: object): Promise<PipelineSpec> => (await loadFlowObject({ pipelines: { p: pipeline } })).pipelines[0]!;
 const run = (pipeline: Pipeline, port: string): TremoloEvent[] => {

@@ -1,7 +1,7 @@
 import { ObjectUnsubscribedError, Subject, type Subscription } from 'rxjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Port } from '../../../src/runtime/port.js';
+import { Port } from '../../../src/engine/port.js';
 
 /** The same scenario on an RxJS Subject and on a Port: what each observer saw, in order. */
 function both(scenario: (subject: Subject<number>, log: string[]) => void): void {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Backoff, ReconnectSchema } from '../../../src/runtime/reconnect.js';
+import { Backoff, ReconnectSchema } from '../../../src/engine/reconnect.js';
 
 const retry = (r: Record<string, unknown>) => ReconnectSchema.parse({ retry: r });
 

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { RuntimeError } from '../../../src/runtime/errors.js';
-import { memoryLogger } from '../../../src/runtime/logger.js';
-import { loadAll, Runtime } from '../../../src/runtime/runtime.js';
+import { RuntimeError } from '../../../src/sdk/errors.js';
+import { memoryLogger } from '../../../src/sdk/logger.js';
+import { loadAll, Runtime } from '../../../src/app/runtime.js';
 import { tmpDir } from '../../support/tmp.js';
 import { TestClient } from '../../support/ws.js';
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startFlow } from '../../../src/testing/index.js';
+import { startFlow } from '../../../src/app/testing/index.js';
 import { TestClient } from '../../support/ws.js';
 
 const file = path.resolve(import.meta.dirname, '../../support/signals.json5');

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkFlow } from '../../../src/flow/load.js';
-import { formatProblem } from '../../../src/flow/problems.js';
-import { builtins } from '../../../src/runtime/registries.js';
-import { didYouMean, editDistance, nearest } from '../../../src/runtime/suggest.js';
+import { checkFlow } from '../../../src/app/load.js';
+import { formatProblem } from '../../../src/loader/problems.js';
+import { builtins } from '../../../src/app/builtins/registries.js';
+import { didYouMean, editDistance, nearest } from '../../../src/sdk/suggest.js';
 import { repoRoot } from '../../support/cli.js';
 
 test('the edit distance counts insertions, deletions, substitutions and swapped neighbours as 1 each', () => {

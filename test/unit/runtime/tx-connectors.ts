@@ -5,8 +5,8 @@
  * `probes`, keyed by alias.
  */
 import { z } from 'zod';
-import { defineConnector, type ConnectorContext, type SourceStream } from '../../../src/runtime/connector-api.js';
-import type { TremoloEvent } from '../../../src/runtime/event.js';
+import { defineConnector, type ConnectorContext, type SourceStream } from '../../../src/sdk/connector-api.js';
+import type { TremoloEvent } from '../../../src/sdk/event.js';
 
 export interface SourceProbe {
   /** Pushes `value` as a transactional event; its outcome lands in `outcomes` as "ack VALUE" or "fail VALUE: why". */

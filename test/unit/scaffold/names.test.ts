@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { isRuntimeError } from '../../../src/runtime/errors.js';
-import { namesOf } from '../../../src/scaffold/names.js';
+import { isRuntimeError } from '../../../src/sdk/errors.js';
+import { namesOf } from '../../../src/app/scaffold/names.js';
 
 const refusal = (fn: () => unknown): string => {
   try {

@@ -10,8 +10,8 @@ import { promisify } from 'node:util';
 import JSON5 from 'json5';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { scaffold } from '../../../src/scaffold/generate.js';
-import type { Scaffold } from '../../../src/scaffold/names.js';
+import { scaffold } from '../../../src/app/scaffold/generate.js';
+import type { Scaffold } from '../../../src/app/scaffold/names.js';
 import { repoRoot, runCli } from '../../support/cli.js';
 import { tmpDir } from '../../support/tmp.js';
 

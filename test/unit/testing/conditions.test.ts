@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkAsserts } from '../../../src/testing/integration/asserts.js';
-import { awaitConditions } from '../../../src/testing/integration/conditions.js';
-import { AssertSchema, ProcessSchema } from '../../../src/testing/integration/spec.js';
+import { checkAsserts } from '../../../src/app/testing/integration/asserts.js';
+import { awaitConditions } from '../../../src/app/testing/integration/conditions.js';
+import { AssertSchema, ProcessSchema } from '../../../src/app/testing/integration/spec.js';
 import { tmpDir } from '../../support/tmp.js';
 
 const tmp = tmpDir();

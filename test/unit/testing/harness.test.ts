@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startFlow } from '../../../src/testing/index.js';
+import { startFlow } from '../../../src/app/testing/index.js';
 import { echoFlow } from '../../support/flows.js';
 import { freePort } from '../../support/ports.js';
 import { TestClient } from '../../support/ws.js';

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { lineDiff } from '../../../src/testing/integration/diff.js';
-import { runSuite, selectTests } from '../../../src/testing/integration/index.js';
-import { jsonReport, junitReport } from '../../../src/testing/integration/report.js';
+import { lineDiff } from '../../../src/app/testing/integration/diff.js';
+import { runSuite, selectTests } from '../../../src/app/testing/integration/index.js';
+import { jsonReport, junitReport } from '../../../src/app/testing/integration/report.js';
 import { repoRoot, runCli } from '../../support/cli.js';
 import { tmpDir } from '../../support/tmp.js';
 

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { TestFlow } from '../../../src/testing/index.js';
+import type { TestFlow } from '../../../src/app/testing/index.js';
 import { clientFlow } from '../../support/thingsdb-flows.js';
 import { ThingsdbPeer } from '../../support/thingsdb-peer.js';
 

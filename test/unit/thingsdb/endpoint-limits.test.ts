@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hashPassword } from '../../../src/connectors/shared/auth/passwords.js';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { hashPassword } from '../../../src/sdk/auth/passwords.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { repoRoot } from '../../support/cli.js';
 import { pkg, WireClient } from '../../support/thingsdb-wire.js';
 import { tmpDir } from '../../support/tmp.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startFlow, type TestFlow } from '../../../src/testing/index.js';
+import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
 import { repoRoot, startCli, type RunningCli } from '../../support/cli.js';
 import { Inbox, pkg, unpkg, WireClient } from '../../support/thingsdb-wire.js';
 

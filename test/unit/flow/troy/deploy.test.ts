@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadFlow } from '../../../../src/flow/load.js';
+import { loadFlow } from '../../../../src/app/load.js';
 import { repoRoot } from '../../../support/cli.js';
 import { jsonOf, problemsOf, tmp } from './support.js';
 

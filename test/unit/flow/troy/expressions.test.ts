@@ -1,11 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compile } from '../../../../src/expr/index.js';
-import { describePlace, TroyError } from '../../../../src/flow/troy/errors.js';
-import { Lexer } from '../../../../src/flow/troy/lexer.js';
-import { ExprParser } from '../../../../src/flow/troy/parse-expr.js';
-import { Translator, type TranslateEnv } from '../../../../src/flow/troy/translate-expr.js';
-import { isRuntimeError } from '../../../../src/runtime/errors.js';
+import { compile } from '../../../../src/lang/expr/index.js';
+import { describePlace, TroyError } from '../../../../src/lang/troy/errors.js';
+import { Lexer } from '../../../../src/lang/troy/lexer.js';
+import { ExprParser } from '../../../../src/lang/troy/parse-expr.js';
+import { Translator, type TranslateEnv } from '../../../../src/loader/troy/translate-expr.js';
+import { isRuntimeError } from '../../../../src/sdk/errors.js';
 
 const env = (change: Partial<TranslateEnv> = {}): TranslateEnv => ({ args: { limit: 3, name: 'snot', nested: { a: [1, 2] } }, owner: 'pipeline p', locals: new Map(), version: 0, ...change });
 

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { DefineFlow, DefinePipeline, DeployFlow, SelectStmt } from '../../../../src/flow/troy/ast.js';
-import { describePlace, TroyError } from '../../../../src/flow/troy/errors.js';
-import { parseTroy } from '../../../../src/flow/troy/parse-statements.js';
+import type { DefineFlow, DefinePipeline, DeployFlow, SelectStmt } from '../../../../src/lang/troy/ast.js';
+import { describePlace, TroyError } from '../../../../src/lang/troy/errors.js';
+import { parseTroy } from '../../../../src/lang/troy/parse-statements.js';
 
 const syntaxError = (text: string): string => {
   try {

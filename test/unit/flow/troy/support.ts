@@ -1,11 +1,11 @@
-import { checkFlow, loadFlow } from '../../../../src/flow/load.js';
-import { formatProblem } from '../../../../src/flow/problems.js';
-import type { FlowJson } from '../../../../src/flow/troy/compile-flow.js';
-import { compileTroy } from '../../../../src/flow/troy/load-troy.js';
-import { createEvent, type Meta, type TremoloEvent } from '../../../../src/runtime/event.js';
-import { memoryLogger } from '../../../../src/runtime/logger.js';
-import { Pipeline } from '../../../../src/runtime/pipeline.js';
-import { builtins } from '../../../../src/runtime/registries.js';
+import { checkFlow, loadFlow } from '../../../../src/app/load.js';
+import { formatProblem } from '../../../../src/loader/problems.js';
+import type { FlowJson } from '../../../../src/loader/troy/compile-flow.js';
+import { compileTroy } from '../../../../src/loader/load-troy.js';
+import { createEvent, type Meta, type TremoloEvent } from '../../../../src/sdk/event.js';
+import { memoryLogger } from '../../../../src/sdk/logger.js';
+import { Pipeline } from '../../../../src/engine/pipeline.js';
+import { builtins } from '../../../../src/app/builtins/registries.js';
 import { tmpDir } from '../../../support/tmp.js';
 
 /** Helpers of the .troy tests: files in a temporary folder, named in messages relative to it. */

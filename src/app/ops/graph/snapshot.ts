@@ -1,0 +1,139 @@
+import type { FlowModel } from '../../../engine/model.js';
+import type { Flow } from '../../../engine/flow.js';
+import { keepLastErrors, lastError, type LastError } from './last-errors.js';
+
+/**
+ * The live figures of the graph page, sampled once a second for every page open at once. They are
+ * the counts the runtime keeps anyway (events per port, connections, queue depths), read here, not
+ * counted again. A link's count is its source port's: a port hands every event to every link from
+ * it, so no link needs a counter of its own and the hot path pays nothing for the page.
+ */
+export interface NodeSnapshot {
+  readonly id: string;
+  readonly type: 'connector' | 'pipeline';
+  /** `running` or `paused` (a connector paused through the API). */
+  readonly state: string;
+  /** A connector's: `server`, or a client's `connected`, `connecting`, `waiting` (to reconnect), `failed` (gave up). */
+  readonly connectivity?: string;
+  /** Open connections of a server; 1 or 0 for a client. */
+  readonly connections?: number;
+  readonly address?: string;
+  /** Some target of this sink is over its high-water mark: what feeds it is held back. */
+  readonly slow: boolean;
+  /** Events held while a client is disconnected. */
+  readonly queued?: number;
+  readonly ports: { readonly in: Record<string, number>; readonly out: Record<string, number> };
+  /** Events per second into the node and out of it (`err` apart). */
+  readonly inRate: number;
+  readonly outRate: number;
+  readonly errors: number;
+  readonly errorRate: number;
+  readonly lastError?: LastError;
+}
+
+export interface FlowSnapshot {
+  readonly id: string;
+  readonly state: string;
+  /** Changes when the flow is reloaded (`--watch`): the page fetches the new drawing. */
+  readonly version: number;
+  readonly nodes: readonly NodeSnapshot[];
+  /** In the order of the flow's links. */
+  readonly links: readonly { readonly total: number; readonly rate: number }[];
+}
+
+export interface GraphSnapshot {
+  /** When it was taken (ms since the epoch), to tell how old a last error is. */
+  readonly at: number;
+  readonly flows: readonly FlowSnapshot[];
+}
+
+interface Sample {
+  readonly model: FlowModel;
+  readonly at: number;
+  readonly counts: ReadonlyMap<string, number>;
+}
+
+const versions = new WeakMap<FlowModel, number>();
+let nextVersion = 1;
+
+export function versionOf(model: FlowModel): number {
+  let v = versions.get(model);
+  if (v === undefined) versions.set(model, (v = nextVersion++));
+  return v;
+}
+
+const sum = (ports: Record<string, number> | undefined, skip?: string): number => Object.entries(ports ?? {}).reduce((n, [p, v]) => (p === skip ? n : n + v), 0);
+
+export class Sampler {
+  readonly #last = new WeakMap<Flow, Sample>();
+
+  constructor(private readonly flows: () => readonly Flow[]) {}
+
+  take(now = performance.now()): GraphSnapshot {
+    return { at: Date.now(), flows: this.flows().map((f) => this.#flow(f, now)) };
+  }
+
+  #flow(flow: Flow, now: number): FlowSnapshot {
+    keepLastErrors(flow);
+    const status = flow.status();
+    const model = flow.model;
+    const prev = this.#last.get(flow);
+    const seconds = prev !== undefined && prev.model === model ? (now - prev.at) / 1000 : 0;
+    const counts = new Map<string, number>();
+    const rate = (key: string, n: number): number => {
+      counts.set(key, n);
+      const before = prev?.counts.get(key);
+      return seconds > 0 && before !== undefined && n >= before ? (n - before) / seconds : 0;
+    };
+    const portsOf = new Map<string, { in: Record<string, number>; out: Record<string, number> }>();
+    const nodes: NodeSnapshot[] = [];
+    for (const c of status.connectors) {
+      const host = flow.connectors.get(c.alias);
+      const ports = c.ports as { in: Record<string, number>; out: Record<string, number> };
+      portsOf.set(c.alias, ports);
+      const errors = ports.out.err ?? 0;
+      const last = host === undefined ? undefined : lastError(host);
+      nodes.push({
+        id: c.alias,
+        type: 'connector',
+        state: String(c.state),
+        connectivity: String(c.connectivity),
+        ...(typeof c.connections === 'number' ? { connections: c.connections } : typeof c.connected === 'boolean' ? { connections: c.connected ? 1 : 0 } : {}),
+        ...(typeof c.address === 'string' ? { address: c.address } : {}),
+        slow: host !== undefined && flow.flowControl.isHolding(host.id),
+        ...(typeof c.queued === 'number' && c.connectivity !== 'server' ? { queued: c.queued } : {}),
+        ports,
+        inRate: rate(`${c.alias}/in`, sum(ports.in)),
+        outRate: rate(`${c.alias}/out`, sum(ports.out, 'err')),
+        errors,
+        errorRate: rate(`${c.alias}/err`, errors),
+        ...(last === undefined ? {} : { lastError: last }),
+      });
+    }
+    for (const p of status.pipelines) {
+      const ports = { in: p.ports.in ?? {}, out: p.ports.out ?? {} };
+      portsOf.set(p.alias, ports);
+      const errors = ports.out.err ?? 0;
+      const pipeline = flow.pipelines.get(p.alias);
+      const last = pipeline === undefined ? undefined : lastError(pipeline);
+      nodes.push({
+        id: p.alias,
+        type: 'pipeline',
+        state: flow.state === 'paused' ? 'paused' : 'running',
+        slow: false,
+        ports,
+        inRate: rate(`${p.alias}/in`, sum(ports.in)),
+        outRate: rate(`${p.alias}/out`, sum(ports.out, 'err')),
+        errors,
+        errorRate: rate(`${p.alias}/err`, errors),
+        ...(last === undefined ? {} : { lastError: last }),
+      });
+    }
+    const links = model.links.map((l, i) => {
+      const total = portsOf.get(l.from.node)?.out[l.from.port] ?? 0;
+      return { total, rate: rate(`#${i}`, total) };
+    });
+    this.#last.set(flow, { model, at: now, counts });
+    return { id: flow.id, state: flow.state, version: versionOf(model), nodes, links };
+  }
+}

@@ -1,4 +1,0 @@
-import { readFileSync } from 'node:fs';
-import { packageRoot } from '../runtime/package-root.js';
-
-export const version = (): string => (JSON.parse(readFileSync(`${packageRoot}/package.json`, 'utf8')) as { version: string }).version;

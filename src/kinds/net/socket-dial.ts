@@ -1,0 +1,73 @@
+import net, { type Socket } from 'node:net';
+import tls from 'node:tls';
+import { applySocketOptions, type SocketOptions } from '../../sdk/io/socket-options.js';
+import type { HostPort } from '../../sdk/io/socket-url.js';
+import type { ClientTlsOptions } from '../../sdk/io/tls.js';
+
+/** A place to connect to: what a client dials, and what the events it reads from there carry. */
+export interface SocketTarget {
+  /** The target as messages name it: `127.0.0.1:4242`, `/run/app.sock`. */
+  readonly label: string;
+  /** One connection attempt: resolves once established, rejects with the reason it failed or when `signal` aborts. */
+  dial(signal: AbortSignal): Promise<Socket>;
+  /** `meta[kind]` of the events read from a connection to it. */
+  inner(socket: Socket): Record<string, unknown>;
+}
+
+export interface TcpDialOptions {
+  /** TLS options when the connection is secure (`loadClientTls`), else undefined. */
+  readonly tls: ClientTlsOptions | undefined;
+  readonly socketOptions: SocketOptions;
+  readonly timeoutMs: number;
+  /** Aborts the attempt (the connector is stopping). */
+  readonly signal: AbortSignal;
+}
+
+/** A TCP (or TLS) connection, resolved once established (after the handshake for TLS). */
+export function dialTcp(target: HostPort, options: TcpDialOptions): Promise<Socket> {
+  if (options.tls === undefined) {
+    return settle(net.connect({ host: target.host, port: target.port }), 'connect', options, (s) => applySocketOptions(s, options.socketOptions));
+  }
+  // SNI must not be an IP address (RFC 6066); the certificate is still checked against it.
+  const servername = options.tls.servername ?? (net.isIP(target.host) === 0 ? target.host : undefined);
+  const socket = tls.connect({ host: target.host, port: target.port, ...options.tls, ...(servername === undefined ? {} : { servername }) });
+  return settle(socket, 'secureConnect', options, (s) => applySocketOptions(s, options.socketOptions));
+}
+
+/** A UNIX stream socket connection, resolved once established. */
+export function dialUnix(path: string, options: { readonly timeoutMs: number; readonly signal: AbortSignal }): Promise<Socket> {
+  return settle(net.connect({ path }), 'connect', options, () => {});
+}
+
+function settle(
+  socket: Socket,
+  ready: 'connect' | 'secureConnect',
+  { timeoutMs, signal }: { readonly timeoutMs: number; readonly signal: AbortSignal },
+  setup: (s: Socket) => void,
+): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const timer = setTimeout(() => socket.destroy(new Error(`no connection within ${timeoutMs} ms`)), timeoutMs);
+    const abort = (): void => void socket.destroy(new Error('stopped while connecting'));
+    if (signal.aborted) abort();
+    else signal.addEventListener('abort', abort, { once: true });
+    // Stays attached: an error after the caller took over is the caller's to handle through
+    // 'close', and an 'error' without a listener would crash the process.
+    socket.on('error', (err) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', abort);
+      socket.destroy();
+      reject(err);
+    });
+    socket.once(ready, () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', abort);
+      setup(socket);
+      resolve(socket);
+    });
+  });
+}

@@ -1,0 +1,72 @@
+import type { Socket } from 'node:net';
+import type { WebSocket } from 'ws';
+import type { SourceStream } from '../../sdk/connector-api.js';
+import type { Meta } from '../../sdk/event.js';
+import type { Identity } from '../../sdk/auth/authenticate.js';
+import { SessionExpiry } from './jwt-refresh.js';
+import type { RateLimiter } from './rate-limiter.js';
+import type { Outlet } from './ws-send.js';
+
+const CONNECTION = Symbol('tremolo.ws_server.connection');
+type Tagged = WebSocket & { [CONNECTION]?: ServerConnection };
+
+const expiring = (ws: WebSocket, expires: number): SessionExpiry => new SessionExpiry(expires, () => ws.close(1008, 'token expired'));
+
+/**
+ * One connection of a ws_server. Its socket points back to it, so that the connector's message,
+ * error and close listeners are shared by every connection (`ServerConnection.of(this)`): an idle
+ * connection then holds no closures of its own, nor the scope they would keep.
+ */
+export class ServerConnection implements Outlet {
+  holding = false;
+  queue?: Outlet['queue'];
+  queuedBytes?: number;
+  dropped?: number;
+  reportedAt?: number;
+  budget: Outlet['budget'] = undefined;
+  slow: Outlet['slow'] = undefined;
+  closing = false;
+  /** Only for a session whose credentials expire (a JWT); most connections have none. */
+  expiry: SessionExpiry | undefined;
+  /** When an excess over the rate limit was last reported on `err`. */
+  limitReportedAt = -Infinity;
+  /** Made on the first binary frame: most connections never send one. */
+  #binaryMeta: Meta | undefined;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly socket: Socket,
+    /** host:port, the flow-control key and the name in logs. */
+    readonly key: string,
+    readonly host: string,
+    readonly stream: SourceStream,
+    /** `{ ws_server: { tls, peer, path, protocol, headers, auth? } }`, shared by the connection's events. */
+    public meta: Meta,
+    public identity: Identity | undefined,
+    readonly limiter: RateLimiter | undefined,
+  ) {
+    // A session lives as long as its credentials: a token that expires closes it.
+    this.expiry = identity?.expires === undefined ? undefined : expiring(ws, identity.expires);
+    (ws as Tagged)[CONNECTION] = this;
+  }
+
+  /** The connection of a socket this server accepted. */
+  static of(ws: WebSocket): ServerConnection {
+    return (ws as Tagged)[CONNECTION]!;
+  }
+
+  /** The metadata of a frame, with `binary: true` for a binary one. */
+  metaOf(binary: boolean): Meta {
+    if (!binary) return this.meta;
+    return (this.#binaryMeta ??= { ws_server: { ...(this.meta.ws_server as object), binary: true } });
+  }
+
+  /** A refreshed token: the session lives until it expires, and its events carry it in `auth`. */
+  reauthenticate(fresh: Identity): void {
+    this.identity = fresh;
+    if (this.expiry === undefined) this.expiry = fresh.expires === undefined ? undefined : expiring(this.ws, fresh.expires);
+    else this.expiry.move(fresh.expires);
+    this.meta = { ws_server: { ...(this.meta.ws_server as object), auth: fresh } };
+    this.#binaryMeta = undefined;
+  }
+}

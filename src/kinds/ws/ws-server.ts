@@ -1,0 +1,334 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { z } from 'zod';
+import { defineConnector } from '../../sdk/connector-api.js';
+import { reason } from '../../sdk/errors.js';
+import { KeepaliveSchema, KeepaliveSweep } from './keepalive.js';
+import { applySocketOptions, reusePortMissing, SocketOptionsSchema } from '../../sdk/io/socket-options.js';
+import { listen } from '../../sdk/io/socket-listen.js';
+import type { Identity } from '../../sdk/auth/authenticate.js';
+import { clientErrorAnswer, HandshakeGuard, HandshakeSchema, refuse } from '../../sdk/auth/handshake-guard.js';
+import { SubscriptionsSchema } from './control-messages.js';
+import { ServerSubscriptions } from './subscriptions-server.js';
+import { RateLimiter } from './rate-limiter.js';
+import { hostPortPeers, routeReply, type ReplyRoutes } from '../../sdk/io/reply-routing.js';
+import { serveStatic, StaticFilesSchema } from './static-files.js';
+import { resolveTarget, UpstreamSchema, type Target } from './upstream-targets.js';
+import { loadServerTls, ServerTlsSchema, type ServerTls } from '../../sdk/io/tls.js';
+import { drained, isBinaryEvent, sendFrames, WaterMarksSchema } from './ws-send.js';
+import { formatHostPort, parseWsUrl } from '../../sdk/io/ws-url.js';
+import { parseRequestTarget, quote, type RequestTarget } from '../../sdk/http/request-target.js';
+import { redactHeaders, redactQuery } from '../../sdk/io/credential-redaction.js';
+import { ServerConnection } from './ws-server-connection.js';
+
+const Config = z
+  .strictObject({
+    url: z.string().describe('ws://host:port, wss://host:port or host:port to listen on; port 0 picks a free port'),
+    backlog: z.number().int().positive().default(128).describe('pending connections not yet accepted'),
+    socket_options: SocketOptionsSchema,
+    tls: ServerTlsSchema.extend({
+      optional: z
+        .boolean()
+        .default(false)
+        .describe('serve wss:// only when cert and key are both non-empty (as from an unset ${env:NAME:-}); with one of them only, warn and serve ws://, as ThingsDB does; write the url host:port'),
+    })
+      .optional()
+      .describe('{ cert, key } files: serve wss://'),
+    max_message_size: z
+      .number()
+      .int()
+      .positive()
+      .default(16 * 1024 * 1024)
+      .describe('largest message accepted, in bytes; a bigger one closes the connection with 1009'),
+    paths: z
+      .array(z.string().startsWith('/'))
+      .min(1)
+      .optional()
+      .describe('the request paths (without the query) a WebSocket may connect to, e.g. ["/ws/2"]; other paths are refused with 404 (default: any path)'),
+    static: StaticFilesSchema.optional(),
+    upstream: UpstreamSchema.optional(),
+    open_event: z
+      .boolean()
+      .default(false)
+      .describe('emit an empty frame when a connection opens, so that a gateway opens its upstream at once (with the binary codec)'),
+    text_when_utf8: z
+      .boolean()
+      .default(false)
+      .describe('send text frames for bytes that are valid UTF-8 and binary frames for the rest (a gateway relaying a byte stream)'),
+    ...HandshakeSchema,
+    rate_limit: z
+      .strictObject({
+        messages_per_s: z.number().positive().describe('messages per second a connection may send'),
+        burst: z.number().int().positive().optional().describe('messages it may send at once (default: messages_per_s)'),
+        action: z.enum(['close', 'drop']).default('close').describe('close the connection with 1008, or drop the excess (counted, reported on err once a second)'),
+      })
+      .optional()
+      .describe('per-connection limit on incoming messages'),
+    subscriptions: SubscriptionsSchema,
+    ...KeepaliveSchema,
+    ...WaterMarksSchema,
+  })
+  .superRefine((c, ctx) => {
+    const url = parseWsUrl(c.url);
+    if (typeof url === 'string') ctx.addIssue({ code: 'custom', path: ['url'], message: url });
+    else if (c.tls?.optional === true && url.secure !== undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: `with tls.optional, write host:port (whether it is wss:// follows from the files), received ${JSON.stringify(c.url)}` });
+    else if (url.secure === true && c.tls === undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: `wss:// needs tls: { cert, key }, received ${JSON.stringify(c.url)} without tls` });
+    else if (url.secure === false && c.tls !== undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: `tls is configured but the url is ws://; write wss://, received ${JSON.stringify(c.url)}` });
+    if (c.low_water_mark > c.high_water_mark) ctx.addIssue({ code: 'custom', path: ['low_water_mark'], message: `expected at most high_water_mark (${c.high_water_mark}), received ${c.low_water_mark}` });
+    if (c.auth?.mtls && (c.tls?.ca === undefined || c.tls.client_cert === 'none')) {
+      ctx.addIssue({ code: 'custom', path: ['auth', 'mtls'], message: 'mutual TLS needs tls.ca and tls.client_cert "request" or "require"' });
+    }
+  });
+
+type Connection = ServerConnection;
+
+// The handshake's own headers: the same on every connection, or (the key) of no use once it is
+// open, and a connection's metadata lives as long as the connection. Credentials become ***.
+const HANDSHAKE_ONLY = new Set(['connection', 'upgrade', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions']);
+const connectionHeaders = (headers: http.IncomingHttpHeaders): http.IncomingHttpHeaders =>
+  redactHeaders(Object.fromEntries(Object.entries(headers).filter(([name]) => !HANDSHAKE_ONLY.has(name))));
+
+export const wsServer = defineConnector({
+  kind: 'ws_server',
+  description:
+    'A WebSocket server. Each connection is a stream; an event sent to `in` goes back to the connection named by `meta.ws_server.peer`, else to every connection among its origins, else to `err`.',
+  config: Config,
+  codec: 'required',
+  metadata:
+    '`meta.ws_server = { tls, peer: { host, port }, path, protocol, headers, auth? }` (`path`: the request path and query; `headers`: the upgrade request\'s, less those of the handshake itself: connection, upgrade, sec-websocket-key, -version and -extensions; credentials show as `***`: the values of Authorization, Proxy-Authorization, each cookie, and headers and query parameters whose names contain token, secret, passw, pwd, api key, auth, credential or signature, or are key or sig; `auth = { method, user, claims? }` when authentication is configured), plus `binary: true` for a binary frame. On `in`: `meta.ws_server.broadcast` (`true`: every connection; `"others"`: all but the ones the event came from), else `meta.ws_server.peer` picks the connection; `meta.ws_server.binary`, `meta.ws_client.binary` or Tremor\'s `meta.binary` send a binary frame. With `subscriptions`, `meta.ws_server.topic` sends the event to the connections subscribed to that topic instead (with `namespace`, `subject`, `extra_source`, `placeholders` and `skip_origins`, see subscriptions).',
+  create(config, ctx) {
+    const address = parseWsUrl(config.url) as Exclude<ReturnType<typeof parseWsUrl>, string>;
+    const tlsConfig = effectiveTls(config.tls, ctx.log);
+    const secure = tlsConfig !== undefined;
+    const byStream = new Map<number, Connection>();
+    const byPeer = new Map<string, Connection>();
+    const wss = new WebSocketServer({ noServer: true, maxPayload: config.max_message_size, perMessageDeflate: false });
+    let server: http.Server | undefined;
+    let guard: HandshakeGuard | undefined;
+    let paused = false;
+    let stopping = false;
+    const sweep = new KeepaliveSweep(config, (key, why) => ctx.log.info(`connection ${key} dead: ${why}`));
+    const subscriptions = config.subscriptions === undefined ? undefined : new ServerSubscriptions<Connection>(config.subscriptions, ctx.id, () => guard?.verifyToken, ctx.log);
+
+    // One set of listeners for every connection, each finding its connection on the socket.
+    function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+      const conn = ServerConnection.of(this);
+      if (conn.limiter !== undefined && !conn.limiter.take()) {
+        if (config.rate_limit!.action === 'close') {
+          ctx.log.info(`connection ${conn.key} closed: over its rate limit of ${config.rate_limit!.messages_per_s} messages/s`);
+          this.close(1008, 'rate limit exceeded');
+        } else if (performance.now() - conn.limitReportedAt >= 1000) {
+          // One report a second, with the count, however fast the excess comes.
+          conn.limitReportedAt = performance.now();
+          conn.stream.error('ERR_RATE_LIMITED', `connection ${conn.key} is over its rate limit of ${config.rate_limit!.messages_per_s} messages/s; ${conn.limiter.dropped()} messages dropped so far`, data);
+        }
+        return;
+      }
+      if (subscriptions !== undefined && !isBinary && subscriptions.receive(conn, data)) return;
+      conn.stream.push(data, conn.metaOf(isBinary));
+    }
+    function onError(this: WebSocket, err: Error & { code?: string }): void {
+      const conn = ServerConnection.of(this);
+      conn.stream.error('ERR_PROTOCOL', `connection ${conn.key}: ${err.message}${err.code ? ` (${err.code})` : ''}`);
+    }
+    function onClose(this: WebSocket, code: number): void {
+      const conn = ServerConnection.of(this);
+      conn.expiry?.clear();
+      subscriptions?.closed(conn);
+      sweep.unwatch(this);
+      byStream.delete(conn.stream.id);
+      byPeer.delete(conn.key);
+      conn.stream.end();
+      ctx.endSinkStream(conn.stream.id);
+      if (conn.holding) ctx.release(conn.key);
+      ctx.log.debug(`connection ${conn.key} closed (${code})`);
+    }
+
+    const accept = (ws: WebSocket, req: http.IncomingMessage, socket: Socket, requested: RequestTarget, identity: Identity | undefined, target: Target | undefined): void => {
+      const peer = Object.freeze({ host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 });
+      const inner = {
+        tls: secure,
+        peer,
+        path: requested.query === '' ? requested.path : `${requested.path}?${redactQuery(requested.query)}`,
+        protocol: ws.protocol,
+        headers: connectionHeaders(req.headers),
+        ...(identity === undefined ? {} : { auth: identity }),
+        ...(target === undefined ? {} : { target }),
+      };
+      const meta = ctx.meta(inner);
+      const stream = ctx.openStream(meta);
+      const key = formatHostPort(peer.host, peer.port);
+      const limiter = config.rate_limit === undefined ? undefined : new RateLimiter(config.rate_limit.messages_per_s, config.rate_limit.burst);
+      const conn = new ServerConnection(ws, socket, key, peer.host, stream, meta, identity, limiter);
+      byStream.set(stream.id, conn);
+      sweep.watch(ws, key);
+      byPeer.set(key, conn);
+      ctx.log.debug(`connection ${key} opened (stream ${stream.id}, path ${inner.path}${identity ? `, ${identity.method} user ${identity.user}` : ''})`);
+      if (paused) ws.pause();
+      ws.on('message', onMessage);
+      if (config.open_event) stream.push(Buffer.alloc(0));
+      ws.on('error', onError);
+      ws.on('close', onClose);
+    };
+
+    const routes: ReplyRoutes<Connection> = { connector: ctx.id, kind: 'ws_server', byStream, ...hostPortPeers(byPeer) };
+
+    return {
+      async start() {
+        const tls = tlsConfig === undefined ? undefined : await loadServerTls(tlsConfig);
+        guard = await HandshakeGuard.create(config);
+        // Slow or half-open handshakes are dropped: the HTTP request and the TLS handshake alike.
+        const limits = {
+          headersTimeout: config.handshake_timeout_ms,
+          requestTimeout: config.handshake_timeout_ms,
+          connectionsCheckingInterval: Math.min(1000, config.handshake_timeout_ms),
+        };
+        server = tls === undefined ? http.createServer(limits) : https.createServer({ ...tls, ...limits, handshakeTimeout: config.handshake_timeout_ms });
+        server.on('connection', (socket: Socket) => applySocketOptions(socket, config.socket_options));
+        // A failed TLS or HTTP handshake concerns that one client; the server goes on accepting.
+        server.on('tlsClientError', (err: Error, socket: Socket) => {
+          ctx.log.info(`TLS handshake from ${socket.remoteAddress}:${socket.remotePort} failed: ${err.message}`);
+          socket.destroy();
+        });
+        server.on('clientError', (err: Error & { code?: string }, socket: Socket) => {
+          ctx.log.info(`bad request from ${socket.remoteAddress}:${socket.remotePort}: ${err.message}`);
+          const [status, why] = clientErrorAnswer(err, config.handshake_timeout_ms);
+          refuse(socket, status, why);
+        });
+        server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+          if (config.static !== undefined) {
+            void serveStatic(config.static, req, res);
+            return;
+          }
+          res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket', connection: 'close' });
+          res.end('426 Upgrade Required: this is a WebSocket endpoint\n');
+        });
+        // Defined out here: a closure made inside the upgrade handler would share its scope, and so
+        // keep the upgrade request and its head alive for as long as the socket lives.
+        const earlyError = (err: Error): void => ctx.log.debug(`socket error before upgrade: ${err.message}`);
+        server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
+          socket.on('error', earlyError);
+          const from = formatHostPort(socket.remoteAddress ?? '', socket.remotePort ?? 0);
+          const refused = (status: number, why: string, headers?: Record<string, string>, detail = why): void => {
+            ctx.log.info(`handshake from ${from} refused with ${status}: ${detail}`);
+            refuse(socket, status, why, headers);
+          };
+          const full = guard!.enter(socket);
+          if (full !== undefined) return refused(full.status, full.reason);
+          const target = parseRequestTarget(req.url);
+          // The log quotes the target without its query, which may hold an access_token.
+          if (typeof target === 'string') return refused(400, `malformed request target: ${target}`, undefined, `${quote((req.url ?? '').split('?', 1)[0]!)}: ${target}`);
+          if (config.paths !== undefined && !config.paths.includes(target.path)) {
+            return refused(404, `no WebSocket at ${quote(target.path)}; expected ${config.paths.map((p) => JSON.stringify(p)).join(' or ')}`);
+          }
+          let upgraded = false;
+          guard!
+            .admit(req)
+            .then(async (admission) => {
+              if (socket.destroyed) return;
+              if (stopping) return refused(503, 'the server is stopping');
+              if (!admission.ok) {
+                if (admission.error !== undefined) ctx.log.error(`handshake from ${from}: ${reason(admission.error)}`);
+                return refused(admission.status, admission.reason, admission.headers);
+              }
+              const upstream = config.upstream === undefined ? undefined : await resolveTarget(config.upstream, req);
+              if (socket.destroyed) return;
+              // The client gets the same reason for every 403; the log says which rule refused it.
+              if (upstream !== undefined && 'status' in upstream) return refused(upstream.status, upstream.reason, undefined, upstream.detail);
+              wss.handleUpgrade(req, socket, head, (ws) => {
+                upgraded = true;
+                accept(ws, req, socket, target, admission.identity, upstream);
+              });
+            })
+            .catch((err: unknown) => {
+              // A bug, not the peer's fault: that one handshake fails, the server goes on.
+              ctx.log.error(`handshake from ${from} failed: ${reason(err)}`);
+              if (upgraded) socket.destroy();
+              else refuse(socket, 500, 'the handshake could not be completed');
+            });
+        });
+        let reusePort = config.socket_options.SO_REUSEPORT;
+        if (reusePort && reusePortMissing !== undefined) {
+          ctx.log.warn(`socket_options.SO_REUSEPORT: ${reusePortMissing}; listening without it, so no other process can listen on this port`);
+          reusePort = false;
+        }
+        await listen(server, { host: address.host, port: address.port, backlog: config.backlog, reusePort });
+        server.on('error', (err) => ctx.log.error(`server error: ${reason(err)}`));
+        const bound = server.address() as AddressInfo;
+        ctx.listening(`${secure ? 'wss' : 'ws'}://${formatHostPort(address.host, bound.port)}`);
+      },
+      write(event) {
+        if (subscriptions !== undefined) {
+          const deliveries = subscriptions.publish(event);
+          if (deliveries !== undefined) {
+            const binary = isBinaryEvent(event, ctx);
+            for (const d of deliveries) sendFrames(d.conn, d.event, d.conn.stream.id, binary, ctx, config, config.text_when_utf8);
+            return;
+          }
+        }
+        const targets = routeReply(event, routes);
+        if (typeof targets === 'string') {
+          ctx.fail(event, 'ERR_ROUTE_NO_TARGET', `${ctx.alias}: no connection to send to: ${targets}`);
+          return;
+        }
+        const binary = isBinaryEvent(event, ctx);
+        for (const conn of targets) sendFrames(conn, event, conn.stream.id, binary, ctx, config, config.text_when_utf8);
+      },
+      pause(stream) {
+        if (stream === undefined) {
+          paused = true;
+          for (const conn of byStream.values()) conn.ws.pause();
+        } else byStream.get(stream)?.ws.pause();
+      },
+      resume(stream) {
+        if (stream === undefined) {
+          paused = false;
+          for (const conn of byStream.values()) conn.ws.resume();
+        } else if (!paused) byStream.get(stream)?.ws.resume();
+      },
+      status: () => ({ connections: byStream.size }),
+      closeStream(stream, why) {
+        const conn = byStream.get(stream);
+        if (conn === undefined) return;
+        ctx.log.debug(`closing connection ${conn.key}: ${why}`);
+        conn.ws.close(1000, why.slice(0, 120));
+      },
+      quiesce() {
+        server?.close();
+      },
+      async flush() {
+        await Promise.all([...byStream.values()].map(drained));
+      },
+      async stop() {
+        stopping = true;
+        const closing = [...byStream.values()].map(
+          (conn) =>
+            new Promise<void>((resolve) => {
+              conn.ws.once('close', () => resolve());
+              conn.ws.close(1001, 'going away');
+              // A peer that does not answer the close handshake is not waited for long.
+              setTimeout(() => conn.ws.terminate(), 1000).unref();
+            }),
+        );
+        await Promise.all(closing);
+        sweep.stop();
+        wss.close();
+        server?.closeAllConnections?.();
+        await new Promise<void>((resolve) => (server?.listening ? server.close(() => resolve()) : resolve()));
+      },
+    };
+  },
+});
+
+export type WsServerConfig = z.output<typeof Config>;
+
+/** The TLS settings in force: with `optional`, only when both files are named (ThingsDB's rule). */
+function effectiveTls(tls: WsServerConfig['tls'], log: { warn(message: string): void }): ServerTls | undefined {
+  if (tls === undefined || !tls.optional) return tls;
+  if (tls.cert !== '' && tls.key !== '') return tls;
+  if (tls.cert !== '') log.warn('tls: a certificate file but no private key file; serving plain ws://');
+  else if (tls.key !== '') log.warn('tls: a private key file but no certificate file; serving plain ws://');
+  return undefined;
+}

@@ -1,0 +1,386 @@
+import type { Case, Expr, FieldPattern, PathExpr, PathRoot, Pattern, RecordPattern, ScriptStmt, Segment, StringExpr } from './ast.js';
+import { Cursor, placeOf } from './cursor.js';
+import { MAX_FLOW_DEPTH } from '../source/depth.js';
+import { TroyError, type Place } from './errors.js';
+import type { Token } from './lexer.js';
+
+/**
+ * Tremor's expressions, with its precedence (lowest first): `or`, `xor`, `and`, `^`, `&`, `==` `!=`,
+ * `<` `<=` `>` `>=`, shifts, `+` `-`, `*` `/` `%`, unary `+` `-`, `not` `!`, `present` `absent`.
+ * Unlike tremolo's language, `not` binds tighter than comparisons; the translation keeps each
+ * operand in parentheses, so the meaning survives. Script statements (`let`, `emit`, `drop`) and
+ * match patterns live here too, since case bodies nest them.
+ */
+
+/** Words that cannot name a local variable. */
+const RESERVED = new Set(
+  ('let const match of end case when for null true false and or xor not drop emit default patch insert upsert update erase ' +
+    'move copy merge event state present absent fn intrinsic mod select from into create tumbling sliding window stream ' +
+    'operator where with script having group by define args recur set each use as pipeline connector flow connect to deploy').split(' '),
+);
+
+const ROOTS: ReadonlyMap<string, PathRoot> = new Map([
+  ['event', 'event'],
+  ['state', 'state'],
+  ['args', 'args'],
+  ['group', 'group'],
+  ['window', 'window'],
+]);
+
+const LEVELS: readonly (readonly string[])[] = [
+  ['or'],
+  ['xor'],
+  ['and'],
+  ['^'],
+  ['&'],
+  ['==', '!='],
+  ['<', '<=', '>', '>='],
+  ['<<', '>>', '>>>'],
+  ['+', '-'],
+  ['*', '/', '%'],
+];
+const WORD_OPERATORS = new Set(['or', 'xor', 'and']);
+const COMPARISONS = new Set(['==', '!=', '<', '<=', '>', '>=']);
+/** What ends a case body or a script. */
+const BLOCK_END = ['case', 'default', 'end'];
+
+export class ExprParser extends Cursor {
+  #depth = 0;
+
+  /**
+   * Runs a parse that may recurse into itself, counting how deep: text nested past the limit is
+   * refused where it goes too deep, before the recursion could overflow the stack.
+   */
+  nested<T>(parse: () => T): T {
+    if (this.#depth >= MAX_FLOW_DEPTH) {
+      throw new TroyError('ERR_FLOW_INVALID', this.here(), `expressions nested more than ${MAX_FLOW_DEPTH} levels deep; expected at most ${MAX_FLOW_DEPTH} levels (the limit for flow files)`);
+    }
+    this.#depth++;
+    try {
+      return parse();
+    } finally {
+      this.#depth--;
+    }
+  }
+
+  /** An expression where a `match` is allowed: a value, a condition, an argument. */
+  complex(mutable = false): Expr {
+    return this.nested(() => this.#complex(mutable));
+  }
+
+  #complex(mutable: boolean): Expr {
+    if (this.isWord('match')) return this.match(mutable);
+    if (this.isWord('for')) this.refuse('for', 'comprehensions have no counterpart in tremolo\'s expressions');
+    return this.binary(0);
+  }
+
+  binary(level: number): Expr {
+    const ops = LEVELS[level];
+    if (ops === undefined) return this.unary();
+    let left = this.binary(level + 1);
+    for (;;) {
+      const t = this.peek();
+      const op = ops.find((o) => (WORD_OPERATORS.has(o) ? this.isWord(o) : this.isPunct(o)));
+      if (op === undefined) return left;
+      this.next();
+      left = { kind: 'binary', op, left, right: this.binary(level + 1), at: placeOf(t) };
+    }
+  }
+
+  unary(): Expr {
+    const t = this.peek();
+    if (this.eatPunct('-')) return { kind: 'unary', op: '-', operand: this.nested(() => this.unary()), at: placeOf(t) };
+    if (this.eatPunct('+')) return { kind: 'unary', op: '+', operand: this.nested(() => this.unary()), at: placeOf(t) };
+    return this.unarySimple();
+  }
+
+  unarySimple(): Expr {
+    const t = this.peek();
+    if (this.eatWord('not')) return { kind: 'unary', op: 'not', operand: this.nested(() => this.unarySimple()), at: placeOf(t) };
+    if (this.eatPunct('!')) return { kind: 'unary', op: '!', operand: this.nested(() => this.unarySimple()), at: placeOf(t) };
+    if (this.isWord('present') || this.isWord('absent')) {
+      const absent = this.next().text === 'absent';
+      const path = this.primary();
+      if (path.kind !== 'path') throw new TroyError('ERR_FLOW_PARSE', path.at, `expected a path after "${absent ? 'absent' : 'present'}"`);
+      return { kind: 'present', path, absent, at: placeOf(t) };
+    }
+    return this.primary();
+  }
+
+  primary(): Expr {
+    const t = this.peek();
+    const at = placeOf(t);
+    if (t.kind === 'number') {
+      this.next();
+      return { kind: 'literal', value: t.value, at };
+    }
+    if (t.kind === 'string') {
+      this.next();
+      return this.segments(this.stringOf(t), at);
+    }
+    if (t.kind === 'punct') {
+      switch (t.text) {
+        case '(': {
+          this.next();
+          const inner = this.complex();
+          this.expectPunct(')', 'to close "("');
+          return this.segments(inner, at);
+        }
+        case '[':
+          return this.segments(this.array(), at);
+        case '{':
+          return this.segments(this.record(), at);
+        case '$':
+          return this.metaPath();
+        case '<<':
+          this.refuse('<< ... >>', 'binary literals have no counterpart in tremolo\'s expressions');
+      }
+      this.unexpected('a value');
+    }
+    if (t.kind !== 'ident') this.unexpected('a value');
+    if (!t.escaped) {
+      if (t.text === 'null' || t.text === 'true' || t.text === 'false') {
+        this.next();
+        return { kind: 'literal', value: t.text === 'null' ? null : t.text === 'true', at };
+      }
+      if (t.text === 'patch' || t.text === 'merge' || t.text === 'recur') this.refuse(`${t.text} ...`, `${t.text} has no counterpart in tremolo's expressions`);
+      const root = ROOTS.get(t.text);
+      if (root !== undefined) {
+        this.next();
+        return { kind: 'path', root, segments: this.segmentList(), at };
+      }
+    }
+    return this.named();
+  }
+
+  /** A call `f(...)`, `m::f(...)`, a module constant `m::c`, or a local variable. */
+  named(): Expr {
+    const first = this.next();
+    const at = placeOf(first);
+    const path = [first.text];
+    while (this.isPunct('::')) {
+      this.next();
+      path.push(this.ident('a name after "::"').name);
+    }
+    if (this.eatPunct('(')) {
+      const args: Expr[] = [];
+      while (!this.isPunct(')')) {
+        args.push(this.complex());
+        if (!this.eatPunct(',')) break;
+      }
+      this.expectPunct(')', 'to close the arguments');
+      const call: Expr = { kind: 'call', module: path.slice(0, -1), name: path[path.length - 1]!, args, at };
+      return this.segments(call, at);
+    }
+    if (path.length > 1) return this.segments({ kind: 'const', path, at }, at);
+    if (first.kind === 'ident' && !first.escaped && RESERVED.has(first.text)) {
+      throw new TroyError('ERR_FLOW_PARSE', at, `expected a value, found the keyword "${first.text}"`);
+    }
+    return { kind: 'path', root: 'local', name: first.text, segments: this.segmentList(), at };
+  }
+
+  metaPath(): PathExpr {
+    const at = this.here();
+    this.expectPunct('$');
+    const segments: Segment[] = [];
+    const t = this.peek();
+    // `select $ from in` reads all of the metadata: a keyword after `$` is not a field of it.
+    if (t.kind === 'ident' && (t.escaped || !RESERVED.has(t.text))) {
+      this.next();
+      segments.push({ kind: 'field', name: t.text, at: placeOf(t) });
+    }
+    return { kind: 'path', root: 'meta', segments: [...segments, ...this.segmentList()], at };
+  }
+
+  segmentList(): Segment[] {
+    const out: Segment[] = [];
+    for (;;) {
+      const at = this.here();
+      if (this.eatPunct('.')) {
+        out.push({ kind: 'field', name: this.ident('a field name after "."').name, at });
+      } else if (this.eatPunct('[')) {
+        const index = this.complex();
+        if (this.eatPunct(':')) {
+          this.complex();
+          this.expectPunct(']', 'to close the range');
+          out.push({ kind: 'range', at });
+        } else {
+          this.expectPunct(']', 'to close "["');
+          out.push({ kind: 'index', index, at });
+        }
+      } else {
+        return out;
+      }
+    }
+  }
+
+  segments(base: Expr, at: Place): Expr {
+    const segments = this.segmentList();
+    return segments.length === 0 ? base : { kind: 'expr-path', base, segments, at };
+  }
+
+  array(): Expr {
+    const at = this.here();
+    this.expectPunct('[');
+    const items: Expr[] = [];
+    while (!this.isPunct(']')) {
+      items.push(this.complex());
+      if (!this.eatPunct(',')) break;
+    }
+    this.expectPunct(']', 'to close the array');
+    return { kind: 'array', items, at };
+  }
+
+  record(): Expr {
+    const at = this.here();
+    this.expectPunct('{');
+    const fields: { key: StringExpr; value: Expr; at: Place }[] = [];
+    while (!this.isPunct('}')) {
+      const k = this.peek();
+      if (k.kind !== 'string') this.unexpected('a field name in double quotes');
+      this.next();
+      this.expectPunct(':', 'after the field name');
+      fields.push({ key: this.stringOf(k), value: this.complex(), at: placeOf(k) });
+      if (!this.eatPunct(',')) break;
+    }
+    this.expectPunct('}', 'to close the record');
+    return { kind: 'record', fields, at };
+  }
+
+  /** A string token's parts, its interpolations parsed. */
+  stringOf(t: Token & { kind: 'string' }): StringExpr {
+    const parts = t.parts.map((p) => {
+      if (typeof p === 'string') return p;
+      const inner = new ExprParser(p.tokens);
+      const expr = inner.complex();
+      if (inner.peek().kind !== 'eof') inner.unexpected('"}" to close "#{"');
+      return expr;
+    });
+    return { kind: 'string', parts, at: placeOf(t) };
+  }
+
+  // ------------------------------------------------------------ match
+
+  match(mutable: boolean): Expr {
+    const at = this.here();
+    this.expectWord('match');
+    const target = this.complex();
+    this.expectWord('of', 'after the match target');
+    const cases: Case[] = [];
+    while (!this.isWord('end')) {
+      const caseAt = this.here();
+      let pattern: Pattern | undefined;
+      let guard: Expr | undefined;
+      if (this.eatWord('default')) {
+        pattern = undefined;
+      } else {
+        this.expectWord('case', 'or "default" in the match');
+        pattern = this.pattern();
+        if (this.eatWord('when')) guard = this.complex();
+      }
+      this.expectPunct('=>', 'after the case');
+      cases.push({ pattern, guard, body: this.caseBody(mutable), at: caseAt });
+    }
+    this.expectWord('end', 'to close the match');
+    if (cases.length === 0) throw new TroyError('ERR_FLOW_PARSE', at, 'a match needs at least one case');
+    return { kind: 'match', target, cases, at };
+  }
+
+  caseBody(mutable: boolean): ScriptStmt[] {
+    const body: ScriptStmt[] = [];
+    const separator = mutable ? ';' : ',';
+    for (;;) {
+      body.push(mutable ? this.scriptStmt() : this.complex());
+      if (!this.eatPunct(separator)) return body;
+      if (BLOCK_END.some((w) => this.isWord(w))) return body;
+    }
+  }
+
+  pattern(): Pattern {
+    const t = this.peek();
+    const at = placeOf(t);
+    if (t.kind === 'extractor') this.refuse(t.text, 'extractors have no counterpart in tremolo; compare with a value or a record pattern');
+    if (this.isPunct('%[')) this.refuse('%[ ... ]', 'array patterns have no counterpart yet; compare with a value');
+    if (this.isPunct('%(')) this.refuse('%( ... )', 'tuple patterns have no counterpart yet; compare with a value');
+    if (this.isPunct('~')) this.refuse('~', 'extractors have no counterpart in tremolo');
+    if (this.isPunct('%{')) return this.recordPattern();
+    if (t.kind === 'ident' && t.text === '_' && !t.escaped) {
+      this.next();
+      return { kind: 'any', at };
+    }
+    if (t.kind === 'ident' && this.isPunct('=', 1)) {
+      this.next();
+      this.next();
+      return { kind: 'assign', name: t.text, pattern: this.nested(() => this.pattern()), at };
+    }
+    return { kind: 'expr', expr: this.complex(), at };
+  }
+
+  recordPattern(): RecordPattern {
+    const at = this.here();
+    this.expectPunct('%{');
+    const fields: FieldPattern[] = [];
+    while (!this.isPunct('}')) {
+      fields.push(this.fieldPattern());
+      if (!this.eatPunct(',')) break;
+    }
+    this.expectPunct('}', 'to close the record pattern');
+    return { kind: 'record', fields, at };
+  }
+
+  fieldPattern(): FieldPattern {
+    const at = this.here();
+    if (this.isWord('present') || this.isWord('absent')) {
+      const kind = this.next().text as 'present' | 'absent';
+      return { kind, key: this.ident('a field name').name, at };
+    }
+    const key = this.ident('a field name, "present" or "absent"').name;
+    if (this.isPunct('=')) this.refuse(`${key} = ... ~= ...`, 'extractors have no counterpart in tremolo');
+    if (this.eatPunct('~=')) {
+      if (this.isPunct('%{')) return { kind: 'record', key, pattern: this.nested(() => this.recordPattern()), at };
+      const t = this.peek();
+      this.refuse(`${key} ~= ${t.kind === 'extractor' ? t.text : '...'}`, 'only a nested record pattern %{ ... } is supported after ~=');
+    }
+    const op = this.peek();
+    if (op.kind !== 'punct' || !COMPARISONS.has(op.text)) this.unexpected(`a comparison after the field name "${key}"`);
+    this.next();
+    return { kind: 'compare', key, op: op.text, value: this.complex(), at };
+  }
+
+  // ------------------------------------------------------------ script statements
+
+  /** One statement of a script or of a case body in a script. */
+  scriptStmt(): ScriptStmt {
+    const at = this.here();
+    if (this.eatWord('let')) {
+      const target = this.unarySimple();
+      if (target.kind !== 'path') throw new TroyError('ERR_FLOW_PARSE', target.at, 'expected a path to assign to after "let"');
+      this.expectPunct('=', 'after the path to assign to');
+      return { kind: 'let', target, value: this.complex(true), at };
+    }
+    if (this.eatWord('drop')) return { kind: 'drop', at };
+    if (this.eatWord('emit')) {
+      const ends = this.isPunct(';') || this.isPunct('=>') || this.peek().kind === 'eof' || BLOCK_END.some((w) => this.isWord(w));
+      const value = ends ? undefined : this.complex();
+      let port: string | undefined;
+      if (this.eatPunct('=>')) {
+        const p = this.peek();
+        if (p.kind !== 'string' || p.parts.length !== 1 || typeof p.parts[0] !== 'string') this.unexpected('a port name in double quotes after "=>"');
+        this.next();
+        port = p.parts[0] as string;
+      }
+      return { kind: 'emit', value, port, at };
+    }
+    return this.complex(true);
+  }
+
+  /** Statements up to `end` (not consumed), separated by `;`. */
+  scriptBody(): ScriptStmt[] {
+    const body: ScriptStmt[] = [];
+    while (!this.isWord('end')) {
+      body.push(this.scriptStmt());
+      if (!this.eatPunct(';')) break;
+    }
+    return body;
+  }
+}

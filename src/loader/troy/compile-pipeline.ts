@@ -1,0 +1,121 @@
+import type { PathKey } from '../../lang/source/locate.js';
+import type { CreateInPipeline, DefinePipeline, DefineScript, SelectStmt } from '../../lang/troy/ast.js';
+import { bindArgs } from './bind-args.js';
+import { compileSelect } from './compile-select.js';
+import { ScriptCompiler } from './compile-script.js';
+import { TroyError, unsupported, type Place } from '../../lang/troy/errors.js';
+import { PipelineContext, SkipStatement } from './pipeline-context.js';
+import { PipelineGraph, type OperatorJson } from './pipeline-graph.js';
+import { Translator } from './translate-expr.js';
+import { windowSettings } from './windows.js';
+
+/** An inline pipeline of a JSON5 flow: ports, named operators and the links between them. */
+export interface PipelineJson {
+  description?: string;
+  ports: { in: string[]; out: string[] };
+  operators: Record<string, OperatorJson>;
+  links: [string, string][];
+}
+
+/** Where the parts of a compiled entry were written, relative to the entry. */
+export type Marks = [PathKey, Place, 'key' | 'value'][];
+
+/**
+ * A Trickle pipeline definition, with the args of one `create`, as a tremolo pipeline. Every
+ * problem of every statement is collected into `errors`, so one refusal does not hide the next.
+ */
+export function compilePipeline(def: DefinePipeline, args: Readonly<Record<string, unknown>>, owner: string, errors: TroyError[]): { entry: PipelineJson; marks: Marks } | undefined {
+  const before = errors.length;
+  const attempt = (f: () => void): void => {
+    try {
+      f();
+    } catch (err) {
+      if (err instanceof SkipStatement) return;
+      if (!(err instanceof TroyError)) throw err;
+      errors.push(err);
+    }
+  };
+  const inputs = def.from?.map((p) => p.name) ?? ['in'];
+  const outputs = def.into?.map((p) => p.name) ?? ['out'];
+  const graph = new PipelineGraph();
+  const translator = new Translator({ args, owner, locals: new Map(), version: 0 });
+  const ctx = new PipelineContext(graph, translator, inputs, outputs);
+  const scripts = new Map<string, DefineScript>();
+  const created: CreateInPipeline[] = [];
+  const selects: SelectStmt[] = [];
+
+  // Declarations first, so a select may name a stream or script created further down.
+  for (const stmt of def.body) {
+    attempt(() => {
+      switch (stmt.kind) {
+        case 'select':
+          selects.push(stmt);
+          return;
+        case 'use':
+          return;
+        case 'define-window':
+          ctx.refused.add(`window:${stmt.name}`);
+          ctx.windows.set(stmt.name, windowSettings(stmt, { args, owner }));
+          ctx.refused.delete(`window:${stmt.name}`);
+          return;
+        case 'define-script':
+          scripts.set(stmt.name, stmt);
+          return;
+        case 'define-operator':
+          ctx.refused.add(stmt.name);
+          throw unsupported(stmt.at, `define operator ${stmt.name} from ${stmt.operatorKind.path.join('::')}`, 'Trickle operators have no counterpart yet; write the logic as a select or a script');
+        case 'define-pipeline':
+          throw unsupported(stmt.at, `define pipeline ${stmt.name}`, 'define pipelines in the flow, not inside another pipeline');
+        case 'create-stream':
+          if (ctx.streams.has(stmt.name.name)) throw new TroyError('ERR_FLOW_INVALID', stmt.name.at, `stream ${JSON.stringify(stmt.name.name)} is created twice`);
+          ctx.streams.add(stmt.name.name);
+          return;
+        case 'create-script':
+          if (ctx.scripts.has(stmt.alias.name)) throw new TroyError('ERR_FLOW_INVALID', stmt.alias.at, `script ${JSON.stringify(stmt.alias.name)} is created twice`);
+          ctx.scripts.add(stmt.alias.name);
+          created.push(stmt);
+          return;
+        case 'create-operator':
+          ctx.refused.add(stmt.alias.name);
+          if (stmt.target === undefined || stmt.target.path.length === 1) return; // its definition is refused already
+          throw unsupported(stmt.at, `create operator ${stmt.alias.name} from ${stmt.target.path.join('::')}`, 'Trickle operators have no counterpart yet');
+        case 'create-pipeline':
+          ctx.refused.add(stmt.alias.name);
+          throw unsupported(stmt.at, `create pipeline ${stmt.alias.name}`, 'pipelines inside pipelines have no counterpart yet; connect two pipelines in the flow instead');
+      }
+    });
+  }
+  for (const stmt of created) {
+    attempt(() => {
+      const name = stmt.target?.path ?? [stmt.alias.name];
+      if (name.length > 1) throw unsupported(stmt.target!.at, name.join('::'), 'define the script in the pipeline that creates it');
+      const script = scripts.get(name[0]!);
+      if (script === undefined) {
+        ctx.refused.add(stmt.alias.name);
+        throw new TroyError('ERR_KIND_UNKNOWN', stmt.target?.at ?? stmt.alias.at, `unknown script ${JSON.stringify(name[0])}; scripts: ${[...scripts.keys()].join(', ') || '(none defined in this pipeline)'}`);
+      }
+      const scope = { args, owner };
+      const scriptArgs = bindArgs(script.args, stmt.with, { given: scope, defaults: scope }, `script ${script.name}`, stmt.at);
+      new ScriptCompiler(graph, stmt.alias.name, translator.with({ args: scriptArgs, owner: `script ${stmt.alias.name}` })).compile(script);
+    });
+  }
+  selects.forEach((stmt, i) => attempt(() => compileSelect(stmt, i + 1, ctx)));
+  if (errors.length > before) return undefined;
+
+  let built: ReturnType<PipelineGraph['build']> | undefined;
+  attempt(() => (built = graph.build()));
+  if (built === undefined) return undefined;
+  const marks: Marks = [[['ports'], def.at, 'value']];
+  for (const [node, at] of built.nodePlaces) {
+    marks.push([['operators', node], at, 'value'], [['operators', node], at, 'key']);
+    for (const [key, place] of Object.entries(built.configPlaces.get(node) ?? {})) marks.push([['operators', node, 'config', key], place, 'value']);
+  }
+  built.linkPlaces.forEach((at, i) => marks.push([['links', i], at, 'value']));
+  const entry: PipelineJson = {
+    ...(def.doc.length > 0 ? { description: def.doc.join(' ') } : {}),
+    ports: { in: [...inputs], out: [...outputs] },
+    operators: built.operators,
+    links: built.links,
+  };
+  return { entry, marks };
+}

@@ -1,0 +1,184 @@
+import type { Case, DefineScript, Expr, MatchExpr, PathExpr, ScriptStmt } from '../../lang/troy/ast.js';
+import { TroyError, unsupported, type Place } from '../../lang/troy/errors.js';
+import { failure, member } from './expr-text.js';
+import type { PipelineGraph, Source, Step } from './pipeline-graph.js';
+import { fixedKey, type Local, type Translator } from './translate-expr.js';
+
+/**
+ * A Tremor script as operators. Statements run in order on each event: `let event.x = v` is a
+ * `set`, `let event = v` a `map`, `emit [v] [=> "port"]` sends the event (or `v`) to a port of the
+ * script and stops, `drop` stops, and a `match` whose cases act is a `route` with one branch per
+ * case. As in Tremor, when a script ends without `emit` or `drop`, the value of its last
+ * expression is the event it sends to `out`; after a `let`, that is the value assigned.
+ * Locals are inlined where they are read, so one read after the event changed is refused.
+ */
+interface Flow {
+  readonly sources: readonly Source[];
+  readonly version: number;
+  readonly locals: ReadonlyMap<string, Local>;
+}
+
+const isStatement = (s: ScriptStmt): s is Exclude<ScriptStmt, Expr> => s.kind === 'let' || s.kind === 'emit' || s.kind === 'drop';
+
+/** A match with lets, emits or drops in its cases acts on the event; one without only computes a value. */
+const acts = (m: MatchExpr): boolean => m.cases.some((c) => c.body.some((s) => isStatement(s) || (s.kind === 'match' && acts(s))));
+
+export class ScriptCompiler {
+  #steps = 0;
+  #versions = 0;
+
+  constructor(
+    private readonly graph: PipelineGraph,
+    private readonly alias: string,
+    private readonly translator: Translator,
+  ) {}
+
+  compile(def: DefineScript): void {
+    if (def.state !== undefined) throw unsupported(def.state, 'state', 'scripts have no state that outlives an event in tremolo');
+    if (def.named[0] !== undefined) throw unsupported(def.named[0], 'script from PORT', 'a script has one block, for its input port');
+    const start: Flow = { sources: [{ kind: 'virtual', name: `script:${this.alias}` }], version: 0, locals: new Map() };
+    this.#block(def.body, start, true, def.at);
+  }
+
+  #port(port: string): { kind: 'virtual'; name: string } {
+    return { kind: 'virtual', name: `script:${this.alias}/${port}` };
+  }
+
+  #name(what: string): string {
+    return `${this.alias}-${what}-${++this.#steps}`;
+  }
+
+  #translator(flow: Flow): Translator {
+    return this.translator.with({ locals: flow.locals, version: flow.version });
+  }
+
+  #step(flow: Flow, step: Omit<Step, 'name'> & { what: string }, mutates: boolean): Flow {
+    const [out] = this.graph.chain(flow.sources, [{ ...step, name: this.#name(step.what) }]);
+    return { sources: [out!], version: mutates ? ++this.#versions : flow.version, locals: flow.locals };
+  }
+
+  /** Sends what `flow` holds (or `value`) to the script's `port`. */
+  #emit(flow: Flow, value: Expr | undefined, port: string, at: Place): void {
+    let current = flow;
+    if (value !== undefined && !(value.kind === 'path' && value.root === 'event' && value.segments.length === 0)) {
+      current = this.#step(flow, { what: 'emit', op: 'map', config: { event: this.#translator(flow).expr(value) }, at: value.at, configAt: { event: value.at } }, true);
+    }
+    this.graph.link(current.sources, this.#port(port), at);
+  }
+
+  /** The statements from `flow` on; undefined when every path has emitted or dropped. */
+  #block(stmts: readonly ScriptStmt[], flow: Flow, tail: boolean, at: Place): Flow | undefined {
+    let current = flow;
+    for (const [i, stmt] of stmts.entries()) {
+      const last = tail && i === stmts.length - 1;
+      if (stmt.kind === 'drop') return undefined;
+      if (stmt.kind === 'emit') {
+        if (stmt.port !== undefined && !/^[A-Za-z_][A-Za-z0-9_-]*$/.test(stmt.port)) {
+          throw new TroyError('ERR_PORT_INVALID', stmt.at, `a port name is letters, digits, "_" and "-", received ${JSON.stringify(stmt.port)}`);
+        }
+        this.#emit(current, stmt.value, stmt.port ?? 'out', stmt.at);
+        return undefined;
+      }
+      if (stmt.kind === 'let') {
+        current = this.#let(current, stmt.target, stmt.value, stmt.at, last);
+        if (last) return undefined;
+        continue;
+      }
+      if (stmt.kind === 'match' && acts(stmt)) {
+        const after = this.#match(current, stmt, last);
+        if (after === undefined) return undefined;
+        current = after;
+        continue;
+      }
+      // A bare expression does nothing, unless it is the last: then it is what the script sends.
+      if (last) {
+        this.#emit(current, stmt, 'out', stmt.at);
+        return undefined;
+      }
+    }
+    if (!tail) return current;
+    this.graph.link(current.sources, this.#port('out'), at);
+    return undefined;
+  }
+
+  #let(flow: Flow, target: PathExpr, value: Expr, at: Place, last: boolean): Flow {
+    const translated = this.#translator(flow).translate(value);
+    if (target.root === 'local') {
+      if (target.segments.length > 0) throw unsupported(target.at, `let ${target.name}.… = …`, 'set a whole local: let x = {...}');
+      const locals = new Map(flow.locals).set(target.name!, { text: `(${translated.text})`, dynamic: translated.dynamic, version: flow.version });
+      const next = { ...flow, locals };
+      if (last) this.#emit(next, value, 'out', at);
+      return next;
+    }
+    if (target.root !== 'event' && target.root !== 'meta') {
+      if (target.root === 'state') throw unsupported(target.at, 'state', 'scripts have no state that outlives an event in tremolo');
+      throw new TroyError('ERR_FLOW_INVALID', target.at, `cannot assign to \`${target.root}\`; assign to event, $ or a local`);
+    }
+    const path = this.#assignable(target);
+    if (last && target.root === 'event') {
+      // The event becomes the value assigned anyway.
+      this.#emit(flow, value, 'out', at);
+      return flow;
+    }
+    let next: Flow;
+    if (target.segments.length === 0) {
+      const key = target.root === 'event' ? 'event' : 'meta';
+      next = this.#step(flow, { what: 'let', op: 'map', config: { [key]: translated.text }, at, configAt: { [key]: value.at } }, true);
+    } else {
+      next = this.#step(flow, { what: 'let', op: 'set', config: { values: { [path]: translated.text } }, at, configAt: { values: value.at } }, true);
+    }
+    if (last) {
+      // Tremor's script result after `let $x = v` is v, read back from where it was put.
+      this.graph.link(this.#step(next, { what: 'value', op: 'map', config: { event: path }, at }, true).sources, this.#port('out'), at);
+    }
+    return next;
+  }
+
+  /** `event.a["b"]` or `$.a` as a path the set operator takes; computed keys are refused. */
+  #assignable(target: PathExpr): string {
+    let text = target.root === 'event' ? 'event' : '$';
+    for (const seg of target.segments) {
+      const key = fixedKey(seg);
+      if (key === undefined) throw unsupported(seg.at, 'let with a computed or numeric index', 'assign to fields named in the text: let event.a.b = ...');
+      text = member(text, key);
+    }
+    return text;
+  }
+
+  /** A match whose cases act: a route with one port per case, each case compiled from its port on. */
+  #match(flow: Flow, m: MatchExpr, last: boolean): Flow | undefined {
+    const translator = this.#translator(flow);
+    const target = translator.expr(m.target);
+    const routes: { port: string; when: string }[] = [];
+    const branches: { port: string; c: Case; locals: ReadonlyMap<string, Local> }[] = [];
+    let fallback: Case | undefined;
+    for (const [k, c] of m.cases.entries()) {
+      const { condition, inner } = translator.caseCondition(target, c);
+      if (condition === 'true') {
+        fallback = c;
+        break;
+      }
+      const port = `case-${k + 1}`;
+      routes.push({ port, when: condition });
+      branches.push({ port, c, locals: inner.env.locals });
+    }
+    const continuing: Flow[] = [];
+    const run = (sources: readonly Source[], c: Case, locals: ReadonlyMap<string, Local>): void => {
+      const end = this.#block(c.body, { sources, version: flow.version, locals }, last, c.at);
+      if (end !== undefined) continuing.push(end);
+    };
+    if (routes.length === 0) {
+      run(flow.sources, fallback!, flow.locals);
+    } else {
+      const route = this.graph.add({ name: this.#name('match'), op: 'route', config: { routes, default: 'otherwise' }, at: m.at, configAt: { routes: m.at } });
+      this.graph.link(flow.sources, route.in, m.at);
+      for (const b of branches) run([{ kind: 'op', node: route.node, port: b.port }], b.c, b.locals);
+      const otherwise: Source = { kind: 'op', node: route.node, port: 'otherwise' };
+      if (fallback !== undefined) run([otherwise], fallback, flow.locals);
+      else this.graph.chain([otherwise], [{ name: this.#name('no-match'), op: 'map', config: { event: failure(m.at, 'no case of the match matched') }, at: m.at }]);
+    }
+    if (continuing.length === 0) return undefined;
+    const changed = continuing.some((f) => f.version !== flow.version);
+    return { sources: continuing.flatMap((f) => f.sources), version: changed ? ++this.#versions : flow.version, locals: flow.locals };
+  }
+}

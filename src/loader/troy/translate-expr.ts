@@ -1,0 +1,245 @@
+import type { Case, Expr, MatchExpr, PathExpr, Segment } from '../../lang/troy/ast.js';
+import { TroyError, unsupported, type Place } from '../../lang/troy/errors.js';
+import { evaluate } from './evaluate.js';
+import { failure, literal, member } from './expr-text.js';
+import { isAggregateName, resolveFunction, translateCall } from './functions.js';
+import { patternCondition } from './patterns.js';
+
+/**
+ * Tremor expressions to tremolo's expression language, as text. Every compound is written in
+ * parentheses, so that differences in precedence (Tremor's `not` binds tighter than `==`) cannot
+ * change the meaning. Args are constants by the time a pipeline runs, so they are written in as
+ * literals. Anything without a counterpart is refused where it is written.
+ */
+
+/** A script's `let x = ...`: the expression it stands for, and the event it was computed from. */
+export interface Local {
+  readonly text: string;
+  /** It reads the event or its metadata. */
+  readonly dynamic: boolean;
+  /** How many changes the event had seen when the local was set. */
+  readonly version: number;
+}
+
+/** Inside a windowed select: where aggregate calls go, and what `window` is. */
+export interface WindowScope {
+  readonly name: string;
+  aggregate(canonical: string, args: readonly Expr[], at: Place): string;
+}
+
+export interface TranslateEnv {
+  readonly args: Readonly<Record<string, unknown>>;
+  /** Whose args they are, for messages. */
+  readonly owner: string;
+  readonly locals: ReadonlyMap<string, Local>;
+  /** How many changes the event has seen at this point of a script. */
+  readonly version: number;
+  readonly window?: WindowScope;
+  /** A windowed select's value: the event is the window's aggregates, so `event` and `$` are refused. */
+  readonly aggregatesOnly?: boolean;
+}
+
+/** A segment's key when the text fixes it: `.a` or `["a"]`. */
+export function fixedKey(seg: Segment): string | undefined {
+  if (seg.kind === 'field') return seg.name;
+  if (seg.kind === 'index' && seg.index.kind === 'string' && seg.index.parts.every((p) => typeof p === 'string')) return seg.index.parts.join('');
+  return undefined;
+}
+
+const STRING_LITERAL = /^"(?:[^"\\]|\\.)*"$/;
+const PLAIN_OPS = new Set(['==', '!=', '<', '<=', '>', '>=', '+', '-', '*', '/', '%']);
+
+export class Translator {
+  constructor(
+    readonly env: TranslateEnv,
+    /** Shared with the translators derived from this one: set when a translation reads the event. */
+    private readonly reads: { event: boolean } = { event: false },
+  ) {}
+
+  with(change: Partial<TranslateEnv>): Translator {
+    return new Translator({ ...this.env, ...change }, this.reads);
+  }
+
+  /** The text, and whether it reads the event or its metadata. */
+  translate(e: Expr): { text: string; dynamic: boolean } {
+    const before = this.reads.event;
+    this.reads.event = false;
+    const text = this.expr(e);
+    const dynamic = this.reads.event;
+    this.reads.event = before || dynamic;
+    return { text, dynamic };
+  }
+
+  expr(e: Expr): string {
+    switch (e.kind) {
+      case 'literal':
+        return e.value === null ? 'null' : String(e.value);
+      case 'string':
+        return this.string(e.parts);
+      case 'array':
+        return `[${e.items.map((i) => this.expr(i)).join(', ')}]`;
+      case 'record':
+        return `{${e.fields
+          .map((f) => {
+            if (f.key.parts.some((p) => typeof p !== 'string')) throw unsupported(f.at, '"#{...}" as a field name', 'field names are fixed text in tremolo\'s records');
+            return `${JSON.stringify(f.key.parts.join(''))}: ${this.expr(f.value)}`;
+          })
+          .join(', ')}}`;
+      case 'path':
+        return this.path(e);
+      case 'expr-path':
+        return this.segments(`(${this.expr(e.base)})`, e.segments);
+      case 'const':
+        throw unsupported(e.at, e.path.join('::'), 'module constants have no counterpart in tremolo');
+      case 'call':
+        return this.call(e.module, e.name, e.args, e.at);
+      case 'unary':
+        if (e.op === '!') throw unsupported(e.at, '!', 'write "not" for booleans; bitwise operators have no counterpart in tremolo');
+        if (e.op === '+') return this.expr(e.operand);
+        return e.op === '-' ? `(-${this.expr(e.operand)})` : `(not ${this.expr(e.operand)})`;
+      case 'binary':
+        return this.binary(e.op, e.left, e.right, e.at);
+      case 'present':
+        return this.presence(e.path, e.absent);
+      case 'match':
+        return this.match(e);
+    }
+  }
+
+  string(parts: readonly (string | Expr)[]): string {
+    const pieces = parts
+      .filter((p) => p !== '')
+      .map((p) => {
+        if (typeof p === 'string') return JSON.stringify(p);
+        const text = this.expr(p);
+        return STRING_LITERAL.test(text) ? text : `string(${text})`;
+      });
+    if (pieces.length === 0) return '""';
+    return pieces.length === 1 ? pieces[0]! : `(${pieces.join(' + ')})`;
+  }
+
+  binary(op: string, left: Expr, right: Expr, at: Place): string {
+    const l = this.expr(left);
+    const r = this.expr(right);
+    if (op === 'and' || op === 'or') return `(${l} ${op} ${r})`;
+    // Tremor's xor is true when exactly one side is: the two booleans differ.
+    if (op === 'xor') return `(${l} != ${r})`;
+    if (PLAIN_OPS.has(op)) return `(${l} ${op} ${r})`;
+    throw unsupported(at, op, 'bitwise operators have no counterpart in tremolo\'s expressions');
+  }
+
+  call(module: readonly string[], name: string, args: readonly Expr[], at: Place): string {
+    const canonical = resolveFunction(module, name);
+    if (isAggregateName(canonical)) {
+      if (this.env.window === undefined) {
+        throw unsupported(at, `${canonical}(...)`, 'aggregate functions belong in a select over a window, e.g. `from in[my_window]`');
+      }
+      return this.env.window.aggregate(canonical, args, at);
+    }
+    return translateCall(canonical, args.map((a) => this.expr(a)), at);
+  }
+
+  path(p: PathExpr): string {
+    switch (p.root) {
+      case 'event':
+      case 'meta':
+        if (this.env.aggregatesOnly) {
+          throw unsupported(p.at, p.root === 'event' ? 'event' : '$', 'in a windowed select, read events inside aggregate functions, e.g. aggr::win::last(event.x)');
+        }
+        this.reads.event = true;
+        return this.segments(p.root === 'event' ? 'event' : '$', p.segments);
+      case 'args':
+        return this.args(p);
+      case 'local': {
+        const local = this.env.locals.get(p.name!);
+        if (local === undefined) {
+          const known = [...this.env.locals.keys()];
+          throw new TroyError('ERR_FLOW_INVALID', p.at, `\`${p.name}\` is not set: a local is set with \`let ${p.name} = ...\` before it is read${known.length > 0 ? `; locals: ${known.join(', ')}` : ''}`);
+        }
+        if (local.dynamic && local.version !== this.env.version) {
+          throw unsupported(p.at, p.name!, 'reading a local after the event it was computed from changed; set it after the change');
+        }
+        if (local.dynamic) this.reads.event = true;
+        return this.segments(local.text, p.segments);
+      }
+      case 'state':
+        throw unsupported(p.at, 'state', 'scripts have no state that outlives an event in tremolo');
+      case 'group':
+        if (this.env.window === undefined) throw unsupported(p.at, 'group', '`group` is the group of a windowed select with `group by`');
+        return this.segments('group', p.segments);
+      case 'window':
+        if (this.env.window === undefined) throw unsupported(p.at, 'window', '`window` is the window of a windowed select');
+        return this.segments(literal(this.env.window.name), p.segments);
+    }
+  }
+
+  /** Args are constants: the longest fixed path is looked up now, the rest is written after the literal. */
+  args(p: PathExpr): string {
+    let fixed = 0;
+    while (fixed < p.segments.length && p.segments[fixed]!.kind === 'field') fixed++;
+    const head: PathExpr = { ...p, segments: p.segments.slice(0, fixed) };
+    const value = evaluate(head, { args: this.env.args, owner: this.env.owner });
+    return this.segments(literal(value), p.segments.slice(fixed));
+  }
+
+  segments(base: string, segments: readonly Segment[]): string {
+    let out = base;
+    for (const seg of segments) {
+      if (seg.kind === 'range') throw unsupported(seg.at, '[start:end]', 'ranges have no counterpart in tremolo\'s expressions');
+      out = seg.kind === 'field' ? member(out, seg.name) : `${out}[${this.expr(seg.index)}]`;
+    }
+    return out;
+  }
+
+  /** `present a.b.c`: the last key is in the record (or the index in the array) that holds it. */
+  presence(p: PathExpr, absent: boolean): string {
+    const last = p.segments[p.segments.length - 1];
+    let test: string;
+    if (last === undefined) {
+      test = 'true';
+      if (p.root === 'local' && !this.env.locals.has(p.name!)) test = 'false';
+    } else {
+      const parent = this.path({ ...p, segments: p.segments.slice(0, -1) });
+      const key = fixedKey(last);
+      if (key !== undefined) {
+        test = `((type(${parent}) == "record") and (${JSON.stringify(key)} in ${parent}))`;
+      } else if (last.kind === 'index' && last.index.kind === 'literal' && typeof last.index.value === 'number') {
+        test = `((type(${parent}) == "array") and (${last.index.value} < length(${parent})))`;
+      } else {
+        throw unsupported(last.at, `${absent ? 'absent' : 'present'} with a computed index`, 'test a field name or a fixed index');
+      }
+    }
+    return absent ? `(not ${test})` : test;
+  }
+
+  /** A match that computes a value: nested conditionals, the first case that holds wins. */
+  match(m: MatchExpr): string {
+    const target = this.expr(m.target);
+    let otherwise = failure(m.at, 'no case of the match matched');
+    for (const c of [...m.cases].reverse()) {
+      const { condition, inner } = this.caseCondition(target, c);
+      const last = c.body[c.body.length - 1]!;
+      for (const stmt of c.body) {
+        if ('kind' in stmt && (stmt.kind === 'let' || stmt.kind === 'emit' || stmt.kind === 'drop')) {
+          throw unsupported(stmt.at, stmt.kind, 'a match that computes a value holds expressions only; write lets, emits and drops as script statements');
+        }
+      }
+      const value = inner.expr(last as Expr);
+      otherwise = condition === 'true' ? value : `(${condition} ? ${value} : ${otherwise})`;
+    }
+    return otherwise;
+  }
+
+  /** A case's condition on the target, and a translator that sees the case's bound names. */
+  caseCondition(target: string, c: Case): { condition: string; inner: Translator } {
+    if (c.pattern === undefined) return { condition: 'true', inner: this };
+    const bound = new Map<string, string>();
+    const condition = patternCondition(target, c.pattern, this, bound);
+    const locals = new Map(this.env.locals);
+    for (const [name, text] of bound) locals.set(name, { text, dynamic: true, version: this.env.version });
+    const inner = bound.size > 0 ? this.with({ locals }) : this;
+    if (c.guard === undefined) return { condition, inner };
+    const guard = inner.expr(c.guard);
+    return { condition: condition === 'true' ? guard : `(${condition} and ${guard})`, inner };
+  }
+}
