@@ -13,7 +13,7 @@ import { Port } from './port.js';
 import type { StreamStart } from '../sdk/operator-api.js';
 import type { Processor } from '../sdk/processor-api.js';
 import type { FlowStatus } from './flow.js';
-import type { Registries } from '../app/builtins/registries.js';
+import type { Registries } from '../sdk/registries.js';
 import { Backoff } from './reconnect.js';
 import { SinkSerializer } from './sink-serializer.js';
 import { errorData, Stream, type StreamHost } from './source-stream.js';

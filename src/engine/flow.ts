@@ -9,6 +9,7 @@ import type { StreamStart } from '../sdk/operator-api.js';
 import { Pipeline } from './pipeline.js';
 import type { Port } from './port.js';
 import { Quiescence, type FlowFinish } from './quiescence.js';
+import type { FlowState, FlowStatus } from '../sdk/flow-status.js';
 import { couplings } from './link-paths.js';
 import { connectWires, type Wire } from './wire.js';
 
@@ -30,15 +31,7 @@ export interface FlowOptions {
 
 export type { FlowFinish };
 
-export type FlowState = 'deploying' | 'running' | 'paused' | 'stopping' | 'stopped' | 'failed';
-
-/** What the status API and the metrics connector see of a flow. */
-export interface FlowStatus {
-  readonly id: string;
-  readonly state: FlowState;
-  readonly connectors: readonly (Record<string, unknown> & { alias: string; metrics_interval_s?: number })[];
-  readonly pipelines: readonly { alias: string; ports: Record<string, Record<string, number>> }[];
-}
+export type { FlowState, FlowStatus } from '../sdk/flow-status.js';
 
 let nextConnectorId = 1;
 

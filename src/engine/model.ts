@@ -3,7 +3,7 @@ import type { ConnectorDefinition } from '../sdk/connector-api.js';
 import type { OperatorDefinition } from '../sdk/operator-api.js';
 import type { ProcessorDefinition } from '../sdk/processor-api.js';
 import type { ReconnectConfig } from './reconnect.js';
-import type { Registries } from '../app/builtins/registries.js';
+import type { Registries } from '../sdk/registries.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- a model holds definitions of every config type */
 

@@ -2,9 +2,8 @@ import type { Codec } from '../sdk/codec-api.js';
 import type { SourceStream } from '../sdk/connector-api.js';
 import { reason, type ErrorCode } from '../sdk/errors.js';
 import { createEvent, Transaction, type Meta, type Origin, type Outcome, type TremoloEvent } from '../sdk/event.js';
-import { excerpt } from '../sdk/excerpt.js';
+import { errorData } from '../sdk/error-data.js';
 import type { Processor, ProcessorOutput } from '../sdk/processor-api.js';
-import { redactUrls } from '../sdk/redact.js';
 
 /** What a stream needs from its connector host. */
 export interface StreamHost {
@@ -16,23 +15,7 @@ export interface StreamHost {
   streamEnded(stream: number): void;
 }
 
-/** The body of an `err` event: what went wrong, where, and a short excerpt of the bytes. */
-export interface ErrorData {
-  readonly error: string;
-  readonly code: ErrorCode;
-  readonly connector: string;
-  readonly stream?: number;
-  readonly excerpt?: string;
-}
-
-export function errorData(code: ErrorCode, message: string, connector: string, stream?: number, data?: Uint8Array | string): ErrorData {
-  // A url's credentials never reach an err event, whoever wrote the message (see redact.ts).
-  const out: { -readonly [K in keyof ErrorData]: ErrorData[K] } = { error: redactUrls(message), code, connector };
-  if (stream !== undefined) out.stream = stream;
-  const ex = excerpt(data);
-  if (ex !== undefined) out.excerpt = ex;
-  return out;
-}
+export { errorData, type ErrorData } from '../sdk/error-data.js';
 
 const NONE: readonly never[] = Object.freeze([]);
 

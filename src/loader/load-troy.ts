@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Registries } from '../app/builtins/registries.js';
+import type { Registries } from '../sdk/registries.js';
 import type { Locator, PathKey } from '../lang/source/locate.js';
 import { Problems, type Problem, type SourceFile } from './problems.js';
 import { displayName, parseText, type ParsedFile } from './source.js';

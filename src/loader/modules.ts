@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { reason } from '../sdk/errors.js';
 import { packageRoot } from './package-root.js';
-import { registerDefinition, type Registries } from '../app/builtins/registries.js';
+import { registerDefinition, type Registries } from '../sdk/registries.js';
 import type { Problems } from './problems.js';
 import { parseText, readFlowFile, type ParsedFile } from './source.js';
 import { isTroyFile, parseTroyText, readTroyFile, type TroyOptions } from './load-troy.js';

@@ -3,7 +3,7 @@ import type { CodecDefinition } from '../sdk/codec-api.js';
 import type { ConnectorDefinition } from '../sdk/connector-api.js';
 import type { ProcessorDefinition } from '../sdk/processor-api.js';
 import { ReconnectSchema } from '../engine/reconnect.js';
-import type { Registries } from '../app/builtins/registries.js';
+import type { Registries } from '../sdk/registries.js';
 import { didYouMean } from '../sdk/suggest.js';
 import type { Scope } from './args.js';
 import { resolveChain } from './definitions.js';

@@ -1,5 +1,5 @@
 import { operatorOutputs } from '../sdk/operator-api.js';
-import type { Registries } from '../app/builtins/registries.js';
+import type { Registries } from '../sdk/registries.js';
 import type { Scope } from './args.js';
 import { resolveChain } from './definitions.js';
 import { findCycle } from './cycles.js';

@@ -1,12 +1,14 @@
 import { z } from 'zod';
+import { NAME_PATTERN } from '../sdk/names.js';
 import { ReconnectSchema } from '../engine/reconnect.js';
+
+export { NAME_PATTERN };
 
 /**
  * The shape of flow and module files, before any name is resolved. Connector `config`, codec and
  * processor configs are checked afterwards against the schema of the kind they name, so that each
  * message can name the kind; `json-schema.ts` stitches those in for editors.
  */
-export const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const Name = z.string().regex(NAME_PATTERN, { error: 'expected a name of letters, digits, "_" and "-"' });
 
 export const NamedConfigSchema = z.union(

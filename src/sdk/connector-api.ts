@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { ErrorCode } from './errors.js';
 import type { Codec, Frame } from './codec-api.js';
 import type { Meta, Origin, Outcome, TremoloEvent } from './event.js';
-import type { FlowStatus } from '../engine/flow.js';
+import type { FlowStatus } from './flow-status.js';
 import type { Logger } from './logger.js';
 
 /** Whether a connector reads and writes through a codec, or produces structured events itself. */

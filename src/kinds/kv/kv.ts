@@ -3,7 +3,7 @@ import { deepEqual } from '../../lang/expr/values.js';
 import { defineConnector } from '../../sdk/connector-api.js';
 import { quote, reason } from '../../sdk/errors.js';
 import type { TremoloEvent } from '../../sdk/event.js';
-import { errorData } from '../../engine/source-stream.js';
+import { errorData } from '../../sdk/error-data.js';
 import { readCommand, type KvCommand, type KvOp } from './kv-command.js';
 import { KvLog, type KvWrite } from './kv-log.js';
 import { mergePatch } from './kv-merge-patch.js';

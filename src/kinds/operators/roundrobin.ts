@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NAME_PATTERN } from '../../loader/schema.js';
+import { NAME_PATTERN } from '../../sdk/names.js';
 import { defineOperator } from '../../sdk/operator-api.js';
 import { perEvent } from './shared/per-event.js';
 
