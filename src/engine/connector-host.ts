@@ -1,6 +1,6 @@
 import type { ConnectorSpec } from './model.js';
-import { BoundedQueue } from '../sdk/bounded-queue.js';
 import { PersistentQueue } from './persistent-queue.js';
+import { MemoryQueue, type SendQueue } from './send-queue.js';
 import type { Codec, Frame } from '../sdk/codec-api.js';
 import { inPorts, outPorts, type ConnectorContext, type ConnectorInstance, type SourceStream } from '../sdk/connector-api.js';
 import { Connectivity, type ConnectivityState } from './connectivity.js';
@@ -72,7 +72,7 @@ export class ConnectorHost implements StreamHost, Pausable {
   readonly #ctx: ConnectorContext;
   readonly #serializer: SinkSerializer;
   readonly #abort = new AbortController();
-  readonly #queue: BoundedQueue<[TremoloEvent, string]> | PersistentQueue;
+  readonly #queue: SendQueue;
   readonly #connectivity: Connectivity | undefined;
   #nextStream = 0;
   readonly #mimeCodecs = new Map<string, Codec | undefined>();
@@ -101,7 +101,7 @@ export class ConnectorHost implements StreamHost, Pausable {
     for (const port of outPorts(spec.def)) this.outputs.set(port, new Port());
     for (const port of inPorts(spec.def)) this.inputs.set(port, new Port());
     this.#serializer = new SinkSerializer(this);
-    this.#queue = spec.queue.persist === undefined ? new BoundedQueue(spec.queue.max_events) : new PersistentQueue(spec.queue.persist, spec.queue.max_events, this.log);
+    this.#queue = spec.queue.persist === undefined ? new MemoryQueue(spec.queue.max_events) : new PersistentQueue(spec.queue.persist, spec.queue.max_events, this.log);
     this.#ctx = this.#createContext();
     this.instance = spec.def.create(spec.config, this.#ctx);
     this.#confirms = this.instance.confirmsDelivery === true;
@@ -142,11 +142,9 @@ export class ConnectorHost implements StreamHost, Pausable {
   async start(): Promise<void> {
     for (const [port, subject] of this.inputs) subject.subscribe((event) => this.write(event, port));
     try {
-      if (this.#queue instanceof PersistentQueue) {
-        const restored = this.#queue.open();
-        if (restored > 0) this.log.info(`${restored} events kept in ${this.#queue.dir} by the last run go first`);
-        this.counters.queued = this.#queue.length;
-      }
+      const restored = this.#queue.open();
+      if (restored > 0) this.log.info(`${restored} events kept in ${this.#queue.place} by the last run go first`);
+      this.counters.queued = this.#queue.length;
       await this.instance.start?.();
     } catch (err) {
       throw new RuntimeError('ERR_BIND_FAILED', `${this.alias}: cannot start ${this.kind}: ${reason(err)}`, { alias: this.alias, cause: err });
@@ -177,12 +175,9 @@ export class ConnectorHost implements StreamHost, Pausable {
     } catch (err) {
       this.log.warn(`error while stopping: ${reason(err)}`);
     }
-    if (this.#queue instanceof PersistentQueue) {
-      const kept = this.#queue.close();
-      if (kept > 0) this.log.info(`stopped before the connection came back: ${kept} events kept in ${this.#queue.dir} for the next run`);
-    } else {
-      for (const [event] of this.#queue.drain()) this.#fail(event, 'ERR_STOPPED', `${this.alias}: stopped before the connection came back; event not sent`);
-    }
+    const { kept, lost } = this.#queue.close();
+    if (kept > 0) this.log.info(`stopped before the connection came back: ${kept} events kept in ${this.#queue.place} for the next run`);
+    for (const [event] of lost) this.#fail(event, 'ERR_STOPPED', `${this.alias}: stopped before the connection came back; event not sent`);
     for (const subject of this.outputs.values()) subject.complete();
     this.#unlinkedErrors.flush();
   }
@@ -331,7 +326,7 @@ export class ConnectorHost implements StreamHost, Pausable {
     const held = this.#queue.drain();
     for (const [event] of held) this.#fail(event, 'ERR_NOT_CONNECTED', `${this.alias}: not connected (gave up reconnecting); event not sent`);
     // Reported on err: not sent again by the next run.
-    if (this.#queue instanceof PersistentQueue) this.#queue.release(held);
+    this.#queue.release(held);
     this.counters.queued = 0;
     this.#finish(why, true);
   }

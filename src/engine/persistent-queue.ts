@@ -3,8 +3,7 @@ import { WalSegments } from '../sdk/wal/wal-segments.js';
 import { reason } from '../sdk/errors.js';
 import { createEvent, Receipt, withReceipt, type Settlement, type TremoloEvent } from '../sdk/event.js';
 import type { Logger } from '../sdk/logger.js';
-
-type Item = [TremoloEvent, string];
+import type { Queued as Item, SendQueue } from './send-queue.js';
 
 interface Entry {
   readonly seq: number;
@@ -29,7 +28,7 @@ const SAVE_MS = 50;
  * queue. What is still queued at a stop stays on disk and is sent first after the next start.
  * Events put back by the host (an undelivered event it requeues) are not written twice.
  */
-export class PersistentQueue {
+export class PersistentQueue implements SendQueue {
   #entries: Entry[] = [];
   #wal: WalSegments | undefined;
   /** Upstream settlements of events appended since the last sync, acked once it completes. */
@@ -43,6 +42,10 @@ export class PersistentQueue {
     readonly capacity: number,
     private readonly log: Logger,
   ) {}
+
+  get place(): string {
+    return this.dir;
+  }
 
   /** Opens (creating) the log; what the previous run left comes back first, in order. */
   open(): number {
@@ -99,14 +102,14 @@ export class PersistentQueue {
     this.#scheduleSave();
   }
 
-  /** At a stop: what is queued stays on disk for the next run. Returns how many events that is. */
-  close(): number {
+  /** At a stop: what is queued stays on disk for the next run; nothing is lost. */
+  close(): { kept: number; lost: Item[] } {
     const kept = this.#entries.length;
     clearTimeout(this.#saveTimer);
     this.#wal?.close();
     for (const settle of this.#unsynced.splice(0)) settle?.ack();
     this.#entries = [];
-    return kept;
+    return { kept, lost: [] };
   }
 
   #entry(seq: number, bytes: number, event: TremoloEvent, port: string): Entry {
