@@ -7,6 +7,7 @@ import { defineConnector, type SourceStream } from '../../sdk/connector-api.js';
 import { quote, reason, type ErrorCode } from '../../sdk/errors.js';
 import type { TremoloEvent } from '../../sdk/event.js';
 import { claimed, encodeBody, pushBody } from './http-body.js';
+import { redactHeaders, redactQuery } from '../../sdk/io/credential-redaction.js';
 import { acceptedMimes, firstValue, headersFrom, mimeBase } from './http-headers.js';
 import { RequestBook } from './http-requests.js';
 import { parseHttpUrl, requestUrl, type HttpAddress } from './http-url.js';
@@ -66,7 +67,7 @@ export const httpServer = defineConnector({
   config: Config,
   codec: { optional: 'json' },
   metadata:
-    '`meta.http_server = { request: { method, url, path, query, headers, protocol, peer: { host, port } }, request_id, auth? }` (`auth = { method, user, claims? }` with authentication) (`protocol` is the HTTP version, e.g. `HTTP/1.1`; `query` the raw query string). On `in`: the event answers the request named by `meta.http_server.request_id`, else every waiting request of this server among its origins, else it goes to `err`; `meta.http_server.response = { status, headers }` sets the status (default 200) and headers.',
+    '`meta.http_server = { request: { method, url, path, query, headers, protocol, peer: { host, port } }, request_id, auth? }` (`auth = { method, user, claims? }` with authentication) (`protocol` is the HTTP version, e.g. `HTTP/1.1`; `query` the raw query string; the values of credentials — Authorization, Cookie, headers and query parameters named like token, secret, password or api key — are `***`). On `in`: the event answers the request named by `meta.http_server.request_id`, else every waiting request of this server among its origins, else it goes to `err`; `meta.http_server.response = { status, headers }` sets the status (default 200) and headers.',
   create(config, ctx) {
     const address = parseHttpUrl(config.url) as HttpAddress;
     const scheme = address.secure ? 'https' : 'http';
@@ -154,12 +155,15 @@ export const httpServer = defineConnector({
       const socket: Socket = req.socket;
       const id = randomUUID();
       const method = req.method ?? 'GET';
+      // Credentials stay out of the event (flows log, store and forward metadata): as ws_server,
+      // names are kept and values become ***; `auth` carries who authenticated.
+      const query = redactQuery(target.search.slice(1));
       const request = {
         method,
-        url: target.href,
+        url: `${target.origin}${target.pathname}${query === '' ? '' : `?${query}`}`,
         path: target.pathname,
-        query: target.search.slice(1),
-        headers: { ...req.headers },
+        query,
+        headers: redactHeaders(req.headers),
         protocol: `HTTP/${req.httpVersion}`,
         peer: { host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
       };

@@ -19,6 +19,10 @@ export const StaticFilesSchema = z
       .boolean()
       .default(false)
       .describe('serve files reached through a symbolic link under root; even then, only when the link’s real target stays inside root (root itself may be a link)'),
+    dotfiles: z
+      .boolean()
+      .default(false)
+      .describe('serve files and folders whose name begins with "." (.env, .git/, .htpasswd): off by default, they are answered 404 as if absent, since a docroot often holds such files by accident'),
   })
   .describe('serve files (a page that opens the WebSocket) on the same port; off unless given');
 export type StaticFiles = z.output<typeof StaticFilesSchema>;
@@ -93,6 +97,7 @@ async function serve(config: StaticFiles, req: http.IncomingMessage, res: http.S
     return;
   }
   const notFound = (): void => reply(res, 404, '404 Not Found\n');
+  if (!config.dotfiles && parsed.segments.some((segment) => segment.startsWith('.'))) return notFound();
   const root = await realRoot(config.root);
   if (root === undefined) return notFound();
   let segments = parsed.segments;

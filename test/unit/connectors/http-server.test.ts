@@ -376,4 +376,24 @@ test('with auth, a request without good credentials is answered 401 and never be
   }
 });
 
+test('credentials never reach the event: Authorization, Cookie and credential-named headers and query parameters are ***, their names kept', async (ctx) => {
+  ctx.flow = await start(serverFlow());
+  const base = ctx.flow.address('server');
+  const reply = httpRequest(`${base}/p?access_token=s3cret&page=2&api_key=k`, {
+    method: 'GET',
+    headers: { authorization: 'Bearer s3cret', cookie: 'sid=s3cret; theme=dark', 'x-api-key': 's3cret', 'x-trace': 'keep' },
+  });
+  const event = await ctx.flow.next('server', 'out');
+  const { request } = metaOf(event);
+  assert.is(request.query, 'access_token=***&page=2&api_key=***');
+  assert.is(request.url, `${base}/p?access_token=***&page=2&api_key=***`);
+  assert.is(request.headers.authorization, '***');
+  assert.is(request.headers.cookie, 'sid=***; theme=***');
+  assert.is(request.headers['x-api-key'], '***');
+  assert.is(request.headers['x-trace'], 'keep');
+  assert.not.ok(JSON.stringify(event.meta).includes('s3cret'));
+  answer(ctx.flow, 'ok', {}, event.origins);
+  assert.is((await reply).status, 200);
+});
+
 test.run();

@@ -20,6 +20,9 @@ test.before(async (ctx) => {
   tmp.write('root/app.js', 'console.log(1);\n');
   tmp.write('root/sub/index.html', 'the sub page');
   tmp.write('root/empty.txt', '');
+  tmp.write('root/.env', 'TOKEN=s3cret');
+  mkdirSync(path.join(root, '.git'));
+  tmp.write('root/.git/config', '[core]');
   tmp.write('secret.txt', 'outside the root');
   tmp.write('elsewhere/secret.txt', 'outside the root too');
   symlinkSync('../secret.txt', path.join(root, 'out.txt'));
@@ -28,7 +31,7 @@ test.before(async (ctx) => {
   symlinkSync('sub', path.join(root, 'subalias'));
   execFileSync('mkfifo', [path.join(root, 'pipe')]);
   ctx.plain = await startFlow(echoFlow({ config: { static: { root } } }));
-  ctx.following = await startFlow(echoFlow({ config: { static: { root, follow_symlinks: true } } }));
+  ctx.following = await startFlow(echoFlow({ config: { static: { root, follow_symlinks: true, dotfiles: true } } }));
 });
 
 test.after(async (ctx) => {
@@ -55,6 +58,16 @@ test('files under root are served, a folder by its index, slashes merged; HEAD h
   assert.is(head.status, 200);
   assert.match(head.text, /\r\ncontent-length: 16\r\n/i);
   assert.is(head.body, '');
+});
+
+test('a file or folder whose name begins with "." is 404 unless dotfiles is on', async (ctx) => {
+  for (const target of ['/.env', '/.git/config', '/.git/', '/%2Eenv']) {
+    const reply = await get(ctx.plain!, target);
+    assert.is(reply.status, 404, target);
+    assert.not.match(reply.body, /s3cret|core/, target);
+  }
+  assert.is((await get(ctx.following!, '/.env')).body, 'TOKEN=s3cret');
+  assert.is((await get(ctx.following!, '/.git/config')).body, '[core]');
 });
 
 test('a malformed or traversing target is answered 400, and nothing outside root is read', async (ctx) => {
