@@ -29,7 +29,7 @@ const reportLater = (err: unknown): void => {
  * The semantics are the Subject's: an error after `unsubscribe()`, nothing after `complete()` or
  * `error()`, and the observers as they were when the value arrived (one subscribing meanwhile does
  * not get it). `currentObservers` is that snapshot, which Subject itself drops whenever the
- * observers change; test/unit/runtime/port.test.ts holds these semantics against RxJS's Subject.
+ * observers change; test/unit/engine/port.test.ts holds these semantics against RxJS's Subject.
  */
 export class Port<T> extends Subject<T> {
   /** Replaced, never changed in place: a link made or cut during a delivery counts from the next value. */

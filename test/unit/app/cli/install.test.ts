@@ -1,0 +1,99 @@
+/**
+ * tremolo as a newcomer installs it (docs/cli.md, "Installing"): the package packed with
+ * `npm pack`, installed into a project made by `npm init -y` (so CommonJS) with the README's
+ * command, then used there: `npx tremolo --version`, `tremolo new` for a flow and a TypeScript
+ * connector, their scaffolded tests, and the flow served and called. The dependencies come from
+ * npm's cache when it has them (`--prefer-offline`), as on a machine that installed before.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { repoRoot } from '../../../support/cli.js';
+import { tmpDir } from '../../../support/tmp.js';
+
+const run = promisify(execFile);
+const tmp = tmpDir('tremolo-install-');
+const project = path.join(tmp.dir, 'project');
+const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', TREMOLO_PATH: '' };
+let tarball = '';
+
+test.before(async () => {
+  if (!existsSync(path.join(repoRoot, 'dist/app/cli/bin.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  mkdirSync(project);
+  const [packed] = await Promise.all([
+    // --ignore-scripts: `prepare` would rebuild dist/ under the tests running beside this one.
+    run('npm', ['pack', '--ignore-scripts', '--pack-destination', tmp.dir, repoRoot], { cwd: tmp.dir, env, timeout: 60_000 }),
+    run('npm', ['init', '-y'], { cwd: project, env, timeout: 60_000 }),
+  ]);
+  tarball = path.join(tmp.dir, packed.stdout.trim().split('\n').pop()!);
+  // The guide's two commands (npm install TARBALL zod; npm install -D uvu tsx) in one, to save
+  // an npm start-up on a busy machine: the same packages land in node_modules.
+  await run('npm', ['install', '--prefer-offline', tarball, 'zod', 'uvu', 'tsx'], { cwd: project, env, timeout: 100_000 });
+});
+test.after(() => tmp.cleanup());
+
+test('the package holds the built library, the command, the schema and the shipped flows, not the tests', async () => {
+  const { stdout } = await run('tar', ['-tzf', tarball], { timeout: 30_000 });
+  const files = stdout.split('\n').map((f) => f.replace(/^package\//, ''));
+  for (const f of ['package.json', 'bin/tremolo.js', 'dist/app/cli/bin.js', 'dist/index.js', 'dist/index.d.ts', 'dist/app/testing/index.js', 'schema/flow.schema.json', 'flows/echo.json5', 'connectors/std.json5']) {
+    assert.ok(files.includes(f), f);
+  }
+  assert.equal(files.filter((f) => /^(test|bench|examples|node_modules|\.ci)\//.test(f)), []);
+});
+
+test('npx tremolo runs the installed command in the project, without fetching anything', async () => {
+  // --no: npx must find tremolo in node_modules/.bin, never install it into its cache.
+  const { stdout } = await run('npx', ['--no', '--', 'tremolo', '--version'], { cwd: project, env, timeout: 60_000 });
+  assert.is(stdout, `tremolo ${pkg.version}\n`);
+  assert.is(JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')).type, 'commonjs');
+});
+
+test('in that CommonJS project, tremolo new writes a flow and a TypeScript connector whose own tests pass', async () => {
+  await Promise.all([
+    run('npx', ['--no', '--', 'tremolo', 'new', 'flow', 'greeter'], { cwd: project, env, timeout: 60_000 }),
+    run('npx', ['--no', '--', 'tremolo', 'new', 'connector', 'my_counter'], { cwd: project, env, timeout: 60_000 }),
+  ]);
+  const flow = readFileSync(path.join(project, 'flows/greeter.json5'), 'utf8');
+  const schema = /\$schema: '([^']+)'/.exec(flow)![1]!;
+  assert.is(schema, '../node_modules/tremolo/schema/flow.schema.json');
+  assert.ok(existsSync(path.join(project, 'flows', schema)), 'the $schema file exists');
+  const tests = ['test/greeter.test.ts', 'test/my-counter.test.ts'];
+  const results = await Promise.all(
+    tests.map((t) => run(process.execPath, ['--import', 'tsx', t], { cwd: project, env: { ...env, NO_COLOR: '1' }, timeout: 60_000 }).catch((e: { stdout: string; stderr: string }) => e)),
+  );
+  results.forEach((r, i) => {
+    assert.match(r.stdout, /Passed:\s+[1-9]\d*\n\s+Skipped:\s+0/, `${tests[i]}\n${r.stdout}${r.stderr}`);
+    assert.not.match(r.stdout, /FAIL/, `${tests[i]}\n${r.stdout}${r.stderr}`);
+  });
+});
+
+test('the installed command serves the scaffolded flow, and stops on SIGTERM with exit 0', async () => {
+  // A service runs the bin itself: npx does not pass SIGTERM on to it (docs/cli.md).
+  const child = spawn(path.join(project, 'node_modules/.bin/tremolo'), ['run', 'flows/greeter.json5', '--arg', 'url=http://127.0.0.1:0', '--arg', 'greeting=hi'], { cwd: project, env });
+  let stderr = '';
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
+        if (m) resolve(m[1]!);
+      });
+      void exited.then(() => reject(new Error(`exited before listening:\n${stderr}`)));
+    });
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Ann"}' });
+    assert.is(response.status, 200);
+    assert.equal(await response.json(), { greeting: 'hi, Ann' });
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.is(await exited, 0, stderr);
+  clearTimeout(timer);
+});
+
+test.run();
