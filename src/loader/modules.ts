@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { reason } from '../sdk/errors.js';
@@ -36,12 +36,29 @@ export function searchPath(fromDir: string, env: NodeJS.ProcessEnv = process.env
 const isPathLike = (name: string): boolean =>
   name.startsWith('./') || name.startsWith('../') || path.isAbsolute(name) || /\.(json5|json|[mc]?[jt]s)$/.test(name);
 
+/**
+ * tremolo's own plugins (ThingsDB, Ditto: packages/NAME/ of its root) build against the public API
+ * like any third-party package; a flow names their modules (`use: ['thingsdb']`) as it names the
+ * definitions in connectors/ and pipelines/, from a clone as from an installed tarball.
+ */
+const pluginDirs = (root: string): string[] => {
+  if (root !== packageRoot) return [];
+  try {
+    return readdirSync(path.join(root, 'packages'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => path.join('packages', d.name))
+      .sort();
+  } catch {
+    return [];
+  }
+};
+
 /** The files a bare module name stands for, from the first place on the search path that has any. */
 function findByName(name: string, roots: readonly string[], user: string): string[] {
   for (const root of roots) {
     const found = [
       ...['.json5', ...CODE_EXTENSIONS].map((ext) => path.join(root, name + ext)),
-      ...['connectors', 'pipelines'].flatMap((d) => ['.json5', ...CODE_EXTENSIONS].map((ext) => path.join(root, d, name + ext))),
+      ...['connectors', 'pipelines', ...pluginDirs(root)].flatMap((d) => ['.json5', ...CODE_EXTENSIONS].map((ext) => path.join(root, d, name + ext))),
       // A flow named like the module it uses (flows/chat.json5 using "chat") is not that module.
     ].filter((f) => f !== user && existsSync(f));
     if (found.length > 0) return found;

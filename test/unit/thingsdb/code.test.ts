@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runCode, type Thing, type Value } from '../../../pipelines/thingsdb-code.js';
+import { runCode, type Thing, type Value } from '../../../packages/thingsdb/thingsdb-code.js';
 
 const run = (code: string, root: Thing | undefined = {}, vars: Record<string, Value> = {}): Value => runCode(code, { root, vars });
 

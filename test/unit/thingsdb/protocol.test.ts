@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodePayload, readPackage, writePackage } from '../../../pipelines/thingsdb-protocol.js';
-import { parseScope } from '../../../pipelines/thingsdb-scope.js';
+import { decodePayload, readPackage, writePackage } from '../../../packages/thingsdb/thingsdb-protocol.js';
+import { parseScope } from '../../../packages/thingsdb/thingsdb-scope.js';
 import { hex } from '../../support/thingsdb-wire.js';
 
 // The byte examples of ../shared/reference/thingsdb.md, with the values they carry.

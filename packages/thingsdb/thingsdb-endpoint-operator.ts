@@ -4,7 +4,7 @@
  * out of `out` to the connections they are for; QUERY and RUN go out of `query` as
  * `{query, scope, vars?}` / `{run, scope, args}` with `meta.thingsdb = {id, type, user}`, for a
  * pipeline that answers them (the example: thingsdb_collection, then thingsdb_answer).
- * Loaded with `use: ['thingsdb-endpoint']` (pipelines/thingsdb-endpoint.ts).
+ * Loaded with `use: ['thingsdb-endpoint']` (packages/thingsdb/thingsdb-endpoint.ts).
  */
 import { Observable } from 'rxjs';
 import { z } from 'zod';

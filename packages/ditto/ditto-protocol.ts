@@ -1,6 +1,6 @@
 /**
  * The Ditto Protocol's envelope: reading a message sent over the WebSocket (topic, headers, path,
- * value), and writing responses, events and errors in Ditto's format. Used by pipelines/ditto-operator.ts.
+ * value), and writing responses, events and errors in Ditto's format. Used by packages/ditto/ditto-operator.ts.
  */
 import { randomUUID } from 'node:crypto';
 

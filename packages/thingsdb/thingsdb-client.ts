@@ -1,6 +1,6 @@
 /**
  * The `thingsdb_client` operator: ThingsDB's client protocol over a ws_client (thingsdb::client in
- * connectors/thingsdb.json5), linked both ways: the connector's `out` into this operator's input,
+ * packages/thingsdb/thingsdb.json5), linked both ways: the connector's `out` into this operator's input,
  * its `send` port into the connector. Requests (see thingsdb-request.ts) come in on the same input;
  * answers go out of `out`, room and node events out of `events` as `{type, scope, room, name?,
  * event?, args?}`, ThingsDB's errors out of `err` with its `error_code` and `error_msg`. It logs in

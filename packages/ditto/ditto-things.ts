@@ -2,7 +2,7 @@
  * Twin commands on a thing, as Ditto answers them: create / modify / merge / retrieve / delete on
  * the thing or any path inside it (attributes, features, their properties), with Ditto's statuses,
  * error codes and the event each change produces. Pure: the stored thing in, the outcome out; the
- * operator (pipelines/ditto-operator.ts) reads and writes the kv store around it.
+ * operator (packages/ditto/ditto-operator.ts) reads and writes the kv store around it.
  */
 import type { DittoError, Json } from './ditto-protocol.js';
 import { isRecord } from './ditto-protocol.js';

@@ -1,5 +1,5 @@
 /**
  * Eclipse Ditto's WebSocket service, for `use: ['ditto']`: the `ditto` operator (the protocol,
- * pipelines/ditto-operator.ts). Used by flows/ditto.json5.
+ * packages/ditto/ditto-operator.ts). Used by flows/ditto.json5.
  */
 export { default as ditto } from './ditto-operator.js';

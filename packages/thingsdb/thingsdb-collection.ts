@@ -1,11 +1,11 @@
 /**
  * The `thingsdb_collection` operator, the example answerer of a thingsdb_endpoint: collections held
  * in memory, each a root thing whose properties queries read and write, and procedures written in
- * the same small language (pipelines/thingsdb-code.ts). A request `{query, scope, vars?}` runs its
+ * the same small language (packages/thingsdb/thingsdb-code.ts). A request `{query, scope, vars?}` runs its
  * code; `{run, scope, args}` calls a procedure with args by position (an array) or by name (a map).
  * The answer keeps the request's metadata; an error is answered with `meta.thingsdb.type` 19 and
  * `{error_code, error_msg}`, which thingsdb_answer turns into a RES_ERROR.
- * Loaded with `use: ['thingsdb-endpoint']` (pipelines/thingsdb-endpoint.ts).
+ * Loaded with `use: ['thingsdb-endpoint']` (packages/thingsdb/thingsdb-endpoint.ts).
  */
 import { z } from 'zod';
 import { defineOperator, deriveEvent, perEvent, type TremoloEvent } from 'tremolo';
