@@ -21,12 +21,17 @@ type Pusher = (i: number, done: () => void) => void;
 let pusher: Pusher | undefined;
 
 async function runtimeAt(src: string) {
-  const load = async <T>(file: string): Promise<T> => (await import(pathToFileURL(path.join(src, file)).href)) as T;
-  const { loadFlowObject } = await load<typeof import('../../src/app/load.js')>('flow/load.ts');
-  const { Flow } = await load<typeof import('../../src/engine/flow.js')>('runtime/flow.ts');
-  const { defineConnector } = await load<typeof import('../../src/sdk/connector-api.js')>('runtime/connector-api.ts');
-  const { childRegistries, registerDefinition } = await load<typeof import('../../src/app/builtins/registries.js')>('runtime/registries.ts');
-  const { createLogger } = await load<typeof import('../../src/sdk/logger.js')>('runtime/logger.ts');
+  // The first of the paths that exists: a checkout from before the restructure (issue 21) has its
+  // modules elsewhere, and is still measured against this one.
+  const load = async <T>(...files: string[]): Promise<T> => {
+    const file = files.find((f) => existsSync(path.join(src, f))) ?? files[0]!;
+    return (await import(pathToFileURL(path.join(src, file)).href)) as T;
+  };
+  const { loadFlowObject } = await load<typeof import('../../src/app/load.js')>('app/load.ts', 'flow/load.ts');
+  const { Flow } = await load<typeof import('../../src/engine/flow.js')>('engine/flow.ts', 'runtime/flow.ts');
+  const { defineConnector } = await load<typeof import('../../src/sdk/connector-api.js')>('sdk/connector-api.ts', 'runtime/connector-api.ts');
+  const { childRegistries, registerDefinition } = await load<typeof import('../../src/app/builtins/registries.js')>('app/builtins/registries.ts', 'runtime/registries.ts');
+  const { createLogger } = await load<typeof import('../../src/sdk/logger.js')>('sdk/logger.ts', 'runtime/logger.ts');
   /** Pushes values when told: plain, or each with an outcome counted toward the end. */
   const bench = defineConnector({
     kind: 'bench_source',
@@ -46,7 +51,8 @@ async function runtimeAt(src: string) {
       };
     },
   });
-  const wal = existsSync(path.join(src, 'connectors/wal.ts')) ? (await load<{ wal: unknown }>('connectors/wal.ts')).wal : undefined;
+  const walFile = ['kinds/wal/wal.ts', 'connectors/wal.ts'].find((f) => existsSync(path.join(src, f)));
+  const wal = walFile !== undefined ? (await load<{ wal: unknown }>(walFile)).wal : undefined;
   return { loadFlowObject, Flow, childRegistries, registerDefinition, createLogger, bench, wal };
 }
 const runtimes = await Promise.all(roots.map(runtimeAt));
