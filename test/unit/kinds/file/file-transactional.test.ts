@@ -12,7 +12,7 @@ const flowFile = path.join(import.meta.dirname, 'file-transactional.flow.json5')
 
 
 const reader = (file: string) => ({
-  use: ['../runtime/tx-connectors.ts'],
+  use: ['../../engine/tx-connectors.ts'],
   connectors: {
     in: { type: 'file', codec: 'string', preprocessors: ['separate'], config: { path: file, mode: 'read', chunk_size: 4, transactional: true } },
     out: { type: 'tx_sink', config: { confirm: true } },
@@ -73,7 +73,7 @@ test('a file sink acks a transactional event once its write is done', async () =
     const file = path.join(tmp.dir, 'out.txt');
     const flow = await startFlow(
       {
-        use: ['../runtime/tx-connectors.ts'],
+        use: ['../../engine/tx-connectors.ts'],
         connectors: {
           src: { type: 'tx_source' },
           out: { type: 'file', codec: 'json', postprocessors: ['separate'], config: { path: file, mode: 'truncate' } },

@@ -155,7 +155,7 @@ test('each reply carries the origins of its command: over ws_server, a client ge
       },
       links: [['ws', 'store'], ['store', 'ws'], ['store/err', 'ws']],
     },
-    { file: path.resolve(import.meta.dirname, '../../support/inline.json5') },
+    { file: path.resolve(import.meta.dirname, '../../../support/inline.json5') },
   ));
   const a = await TestClient.open(flow.address('ws'));
   const b = await TestClient.open(flow.address('ws'));

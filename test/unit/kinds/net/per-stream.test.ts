@@ -52,7 +52,7 @@ function gatewayFlow(gateway: Record<string, unknown>, via?: object): object {
   };
 }
 const unixGateway = (at: string, config: Record<string, unknown> = {}) => ({ type: 'unix_socket_client', config: { path: at, per_stream: true, ...config } });
-const start = (flow: object, options: { drainTimeoutMs?: number } = {}) => startFlow(flow, { file: path.resolve(import.meta.dirname, '../../support/inline.json5'), ...options });
+const start = (flow: object, options: { drainTimeoutMs?: number } = {}) => startFlow(flow, { file: path.resolve(import.meta.dirname, '../../../support/inline.json5'), ...options });
 
 async function echo(ctx: Ctx, mode: 'echo' | 'first-line' = 'echo'): Promise<UnixEcho> {
   const server = await startUnixEcho(socketPath(), mode);

@@ -23,7 +23,7 @@ test.after(() => tmp.cleanup());
 const echo = (config: Record<string, unknown> = {}, overrides = {}) => serverEchoFlow('tcp_server', { url: '127.0.0.1:0', ...config }, overrides);
 
 // The probe reports every stream end it hears of (test/support/probe-connector.ts).
-const supportFile = path.resolve(import.meta.dirname, '../../support/inline.json5');
+const supportFile = path.resolve(import.meta.dirname, '../../../support/inline.json5');
 const probed = (server: object) => ({ use: ['./probe-connector.ts'], connectors: { server, probe: { type: 'probe' } }, links: [] as unknown[] });
 const errorOf = (event: { data: unknown }): string => (event.data as { error: string }).error;
 

@@ -13,7 +13,7 @@ const file = path.join(import.meta.dirname, 'wal.flow.json5');
 
 function walFlow(dir: string, wal: Record<string, unknown> = {}): object {
   return {
-    use: ['../runtime/tx-connectors.ts'],
+    use: ['../../engine/tx-connectors.ts'],
     connectors: {
       src: { type: 'tx_source' },
       log: { type: 'wal', config: { dir, ack_save_interval_ms: 0, ...wal } },

@@ -19,7 +19,7 @@ test.after.each(async (ctx) => {
 const file = path.join(import.meta.dirname, 'ws-client-delivery.flow.json5');
 
 const flowTo = (url: string) => ({
-  use: ['../runtime/tx-connectors.ts'],
+  use: ['../../engine/tx-connectors.ts'],
   connectors: {
     src: { type: 'tx_source' },
     client: { type: 'ws_client', codec: 'json', config: { url }, reconnect: { retry: { interval_ms: 20, randomized: false } } },
