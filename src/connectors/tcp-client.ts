@@ -8,6 +8,7 @@ import { dialTcp, type SocketTarget } from './shared/socket-dial.js';
 import { SocketOptionsSchema } from './shared/socket-options.js';
 import { BufSizeSchema, WaterMarksSchema } from './shared/socket-io.js';
 import { parseHostPort, type HostPort } from './shared/socket-url.js';
+import { adoptOr } from './shared/upstream-handoff.js';
 import { ClientTlsSchema, loadClientTls, type ClientTlsOptions } from './shared/tls.js';
 import { formatHostPort } from './shared/ws-url.js';
 
@@ -39,7 +40,7 @@ export const tcpClient = defineConnector({
   config: Config,
   codec: 'required',
   metadata:
-    '`meta.tcp_client = { tls, peer: { host, port } }`. On `in`, with `per_stream`: `meta.tcp_client.url` (host:port) picks the upstream of the stream the event comes from, read from the event that opens it.',
+    '`meta.tcp_client = { tls, peer: { host, port } }`. On `in`, with `per_stream`: `meta.tcp_client.url` (host:port) picks the upstream of the stream the event comes from, read from the event that opens it; `meta.tcp_client.connection`, a ws_server handshake\'s ticket (`meta.ws_server.target.connection`, with `upstream.connect`), makes it adopt the connection that handshake made instead of connecting anew.',
   create(config, ctx) {
     const configured = config.url === undefined ? undefined : (parseHostPort(config.url, 'tcp') as HostPort);
     const secure = config.tls !== undefined && config.tls !== false;
@@ -61,10 +62,11 @@ export const tcpClient = defineConnector({
         ...perStreamClient(ctx, {
           config,
           target(event) {
-            const url = (event.meta.tcp_client as { url?: unknown } | undefined)?.url;
+            const meta = event.meta.tcp_client as { url?: unknown; connection?: unknown } | undefined;
+            const url = meta?.url;
             if (url === undefined) return fixed ?? 'no meta.tcp_client.url, and no url configured';
             const address = typeof url === 'string' ? parseHostPort(url, 'tcp') : `expected a string, received ${quote(url)}`;
-            return typeof address === 'string' ? `meta.tcp_client.url: ${address}` : target(address);
+            return typeof address === 'string' ? `meta.tcp_client.url: ${address}` : adoptOr(meta, target(address));
           },
         }),
       };
