@@ -1,5 +1,5 @@
 /**
- * Scenario 8, the gateway in front of a UNIX service (issue 25): flows/gateway.json5 against
+ * Scenario 9, the gateway in front of a UNIX service (issue 25): flows/gateway.json5 against
  * ouistiti's own gateway (mod_websocket, shared/peers/ouistiti) as the reference, both relaying to
  * the same `socat UNIX-LISTEN:…,fork EXEC:cat` service, 20 clients in strict request/response at
  * 64 B, 4 KiB and 64 KiB. The gateways are pinned to the server core, the load generator to the
@@ -44,7 +44,7 @@ export function gatewayScenario(ctx: Context, peer: string): Scenario {
   const durationMs = ctx.quick ? 1500 : 3000;
   return {
     name: 'gateway',
-    title: 'Scenario 8, gateway to a UNIX service',
+    title: 'Scenario 9, gateway to a UNIX service',
     reference: `ouistiti 56126a8's gateway (${path.relative(process.cwd(), peer) || peer}/start gateway) to socat EXEC:cat`,
     tremolo: 'flows/gateway.json5 to the same socat EXEC:cat',
     cases: CASES,
