@@ -11,6 +11,7 @@ import { OuistitiPeer, ouistitiPeer } from '../support/ouistiti-peer.js';
 import { freePort } from '../support/ports.js';
 import { tmpDir } from '../support/tmp.js';
 import { TestClient } from '../support/ws.js';
+import { handshake as answer } from '../support/ws-handshake.js';
 
 // flows/gateway.json5 in front of ouistiti's own echo, chat and JSON-RPC services, side by side
 // with ouistiti's own gateway in front of the same services (issue 25).
@@ -66,20 +67,16 @@ const receive = async (c: TestClient, bytes: number, timeoutMs = 5000): Promise<
 };
 
 /** The handshake's status and body (101 for an open WebSocket, which is closed at once). */
-const handshake = (url: string, protocols?: string): Promise<{ status: number; body: string }> =>
-  new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, protocols === undefined ? [] : [], protocols === undefined ? {} : { headers: { 'Sec-WebSocket-Protocol': protocols } });
-    ws.on('unexpected-response', (_q, res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    ws.on('open', () => {
-      resolve({ status: 101, body: '' });
-      ws.terminate();
-    });
-    ws.on('error', (err) => (/Server sent .*subprotocol/.test(err.message) ? resolve({ status: 101, body: '' }) : reject(err)));
-  });
+const handshake = async (url: string, protocols?: string): Promise<{ status: number; body: string }> => {
+  try {
+    const { status, body } = await answer(url, protocols === undefined ? {} : { headers: { 'Sec-WebSocket-Protocol': protocols } });
+    return { status, body };
+  } catch (err) {
+    // Set as a header, the protocols are unknown to the client, which then refuses the server's choice: it opened.
+    if (/Server sent .*subprotocol/.test(String(err))) return { status: 101, body: '' };
+    throw err;
+  }
+};
 
 test("ouistiti's echo answers the same bytes through both gateways, as text", async (ctx) => {
   for (const url of [tremolo(ctx, '/echo'), ouistiti(ctx, '/echo')]) {
@@ -125,11 +122,15 @@ test("a character that ouistiti's echo writes in two reads stays text through tr
 });
 
 test("100 concurrent WebSockets to ouistiti's echo all get through tremolo, as through ouistiti", async (ctx) => {
-  for (const base of [tremolo(ctx, '/echo'), ouistiti(ctx, '/echo')]) {
-    const clients = await Promise.all(Array.from({ length: 100 }, () => open(ctx, base, {}, 15_000)));
+  for (const [side, base] of [['tremolo', tremolo(ctx, '/echo')], ['ouistiti', ouistiti(ctx, '/echo')]] as const) {
+    // Generous: ouistiti forks a process for each, and the machine may be busy.
+    const opened = await Promise.allSettled(Array.from({ length: 100 }, () => open(ctx, base, {}, 60_000)));
+    const failed = opened.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
+    assert.equal(failed, [], `${side}: ${failed.length} of 100 did not open`);
+    const clients = opened.map((r) => (r as PromiseFulfilledResult<TestClient>).value);
     clients.forEach((c, i) => c.send(`client ${i}`));
-    await Promise.all(clients.map((c, i) => receive(c, `client ${i}`.length, 15_000)));
-    assert.equal(clients.map(text), clients.map((_, i) => `client ${i}`), base);
+    await Promise.all(clients.map((c, i) => receive(c, `client ${i}`.length, 30_000)));
+    assert.equal(clients.map(text), clients.map((_, i) => `client ${i}`), side);
     for (const c of ctx.clients.splice(0)) c.ws.terminate();
   }
 });

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import WebSocket from 'ws';
 import { startFlow, type TestFlow } from '../../../src/testing/index.js';
 import { repoRoot } from '../../support/cli.js';
 import { tmpDir } from '../../support/tmp.js';
 import { socatEcho } from '../../support/unix-servers.js';
 import { TestClient } from '../../support/ws.js';
+import { handshake } from '../../support/ws-handshake.js';
 
 // The gateway's upstream connection itself (issue 25): made before the upgrade, tried again on a
 // full backlog, relayed byte for byte with characters split across reads, and closed with a code
@@ -52,20 +52,10 @@ const open = async (ctx: { flow?: TestFlow; clients: TestClient[] }, p: string, 
 };
 
 /** The handshake's answer: 101 or the refusal's status, with its body. */
-const handshake = (target: string): Promise<{ status: number; body: string }> =>
-  new Promise((resolve, reject) => {
-    const ws = new WebSocket(target);
-    ws.on('unexpected-response', (_q, res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    ws.on('open', () => {
-      resolve({ status: 101, body: '' });
-      ws.terminate();
-    });
-    ws.on('error', reject);
-  });
+const answer = async (target: string): Promise<{ status: number; body: string }> => {
+  const { status, body } = await handshake(target);
+  return { status, body };
+};
 
 /** A UNIX server in the test's folder, each connection handed to `onConnection`. */
 const unixServer = async (ctx: { servers: net.Server[] }, name: string, onConnection: (s: net.Socket) => void): Promise<void> => {
@@ -99,9 +89,9 @@ test('a character the upstream never completes is sent as binary when it closes'
 });
 
 test('a socket file nobody listens on is refused with 403 before the upgrade, with the text of every 403', async (ctx) => {
-  assert.equal(await handshake(url(ctx, '/deaf')), { status: 403, body: '403 Forbidden: no upstream for "/deaf"\n' });
+  assert.equal(await answer(url(ctx, '/deaf')), { status: 403, body: '403 Forbidden: no upstream for "/deaf"\n' });
   // The same as a missing one: a client cannot tell them apart.
-  assert.equal(await handshake(url(ctx, '/missing')), { status: 403, body: '403 Forbidden: no upstream for "/missing"\n' });
+  assert.equal(await answer(url(ctx, '/missing')), { status: 403, body: '403 Forbidden: no upstream for "/missing"\n' });
 });
 
 test('100 concurrent WebSockets to one forking service with a full backlog all get through and are echoed', async (ctx) => {
@@ -150,7 +140,7 @@ test('the service hears nothing of a handshake that was refused, and exactly one
   c.send('x');
   await sleep(200);
   assert.is(connections, 1);
-  assert.is((await handshake(url(ctx, '/count?protocol'))).status, 101);
+  assert.is((await answer(url(ctx, '/count?protocol'))).status, 101);
   await sleep(200);
   assert.is(connections, 2);
 });
