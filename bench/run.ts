@@ -85,6 +85,7 @@ const host = machine();
 out(`tremolo benchmarks${quick ? ' (quick)' : ''}: ${selected.join(', ')}`);
 out(`machine: ${describeMachine(host)}`);
 out(CORES === undefined ? 'one core: server and load generator are not pinned' : `server on core ${CORES.server}, load generator on core ${CORES.load} (taskset)`);
+if (OUISTITI === undefined && positionals.length === 0) out("gateway: not run: its reference, ouistiti's gateway (shared/peers/ouistiti, or OUISTITI_PEER), is missing");
 if (loadAverage() > 1) out(`note: the load average is ${loadAverage().toFixed(2)}; other work on the machine widens the spread`);
 
 let install: Install | undefined;

@@ -12,7 +12,9 @@ import { ouistitiPeer } from '../support/ouistiti-peer.js';
 const peer = ouistitiPeer();
 if (peer === undefined) {
   process.stderr.write(
-    "test:ouistiti: not run: ouistiti's services are missing (no shared/peers/ouistiti beside the checkout, and OUISTITI_PEER is not set); nothing was tested\n",
+    process.env.OUISTITI_PEER
+      ? `test:ouistiti: not run: ouistiti's services are missing: OUISTITI_PEER=${process.env.OUISTITI_PEER} has no start script; nothing was tested\n`
+      : "test:ouistiti: not run: ouistiti's services are missing (no shared/peers/ouistiti beside the checkout, and OUISTITI_PEER is not set); nothing was tested\n",
   );
   process.exit(1);
 }

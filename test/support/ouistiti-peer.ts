@@ -9,12 +9,14 @@ const REPO = path.resolve(import.meta.dirname, '../..');
 
 /**
  * ouistiti's own WebSocket services and its gateway (shared/peers/ouistiti, outside the repository):
- * where they are, or undefined. OUISTITI_PEER names the folder; else `shared/peers/ouistiti` beside
- * the checkout (../shared for the main checkout, ../../shared for a worktree under wt/).
+ * where they are, or undefined. OUISTITI_PEER names the folder (and then only it is looked at); else
+ * `shared/peers/ouistiti` beside the checkout (../shared for the main checkout, ../../shared for a
+ * worktree under wt/).
  */
 export function ouistitiPeer(): string | undefined {
-  const candidates = [process.env.OUISTITI_PEER, path.resolve(REPO, '../shared/peers/ouistiti'), path.resolve(REPO, '../../shared/peers/ouistiti')];
-  return candidates.find((dir): dir is string => dir !== undefined && dir !== '' && existsSync(path.join(dir, 'start')));
+  const named = process.env.OUISTITI_PEER;
+  const candidates = named !== undefined && named !== '' ? [named] : [path.resolve(REPO, '../shared/peers/ouistiti'), path.resolve(REPO, '../../shared/peers/ouistiti')];
+  return candidates.find((dir) => existsSync(path.join(dir, 'start')));
 }
 
 /** Where `start` builds ouistiti (its own default). */
