@@ -5,6 +5,7 @@
  *   node --import tsx bench/loadgen.ts echo   --url ws://127.0.0.1:PORT --pid PID --clients 50 --window 32 --size 64 [--format binary|json]
  *   node --import tsx bench/loadgen.ts fanout --url ws://127.0.0.1:PORT --pid PID --subscribers 1000 --window 4 --size 64
  *   node --import tsx bench/loadgen.ts idle   --url ws://127.0.0.1:PORT --pid PID --connections 10000
+ *   node --import tsx bench/loadgen.ts relay  --url ws://127.0.0.1:PORT/NAME --pid PID --clients 20 --size 4096   (through a gateway to a cat service)
  *
  * Common options: --warmup-ms, --duration-ms, --messages (echo: measured per client), --timeout-ms
  * (a hard limit on the whole run: past it the process reports the failure and exits). idle
@@ -15,6 +16,7 @@ import { parseTarget } from './harness/raw-ws.js';
 import { runEcho } from './loadgen/echo.js';
 import { runFanout } from './loadgen/fanout.js';
 import { runIdle } from './loadgen/idle.js';
+import { runRelay } from './loadgen/relay.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -94,8 +96,10 @@ async function main(): Promise<Record<string, unknown>> {
         settleMs: int('settle-ms'),
         pauses: values.pauses === true,
       });
+    case 'relay':
+      return runRelay({ target, pid, clients: int('clients'), size: int('size'), warmupMs: int('warmup-ms'), durationMs: int('duration-ms'), drainMs: int('drain-ms') });
     default:
-      throw new Error(`unknown mode ${JSON.stringify(mode)}; expected echo, fanout or idle`);
+      throw new Error(`unknown mode ${JSON.stringify(mode)}; expected echo, fanout, idle or relay`);
   }
 }
 

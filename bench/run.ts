@@ -7,6 +7,7 @@
  *   npm run bench                          every scenario (under 10 minutes)
  *   npm run bench -- --quick               2 rounds, smaller counts (about 3 minutes)
  *   npm run bench -- echo work             some scenarios: echo work fanout fanout-nats idle reconnect startup micro
+ *                                          gateway (with ouistiti's gateway as reference, when shared/peers/ouistiti is there)
  *   npm run bench -- --rounds 5 --no-write --strict (exit 1 when a target is missed)
  *   npm run bench -- --wait-quiet          first wait (up to 10 minutes) for a load average below 1
  *
@@ -29,8 +30,14 @@ import { idle } from './scenarios/idle.js';
 import { runMicro } from './scenarios/micro.js';
 import { reconnectStorm } from './scenarios/reconnect.js';
 import { startup } from './scenarios/startup.js';
+import { gatewayScenario } from './scenarios/gateway.js';
+import { ouistitiPeer } from '../test/support/ouistiti-peer.js';
 
+// The gateway scenario's reference is ouistiti's own gateway, outside the repository: it runs when
+// that peer is there, and asking for it without the peer is an error rather than a silent skip.
+const OUISTITI = ouistitiPeer();
 const NETWORK: Record<string, (ctx: Context) => Scenario> = { echo: echoOverhead, work: echoWork, fanout, 'fanout-nats': fanoutNats, idle, reconnect: reconnectStorm, startup };
+if (OUISTITI !== undefined) NETWORK.gateway = (ctx) => gatewayScenario(ctx, OUISTITI);
 const ALL = [...Object.keys(NETWORK), 'micro'];
 
 const { values, positionals } = parseArgs({
@@ -50,6 +57,10 @@ if (values.help) {
   process.exit(0);
 }
 const unknown = positionals.filter((p) => !ALL.includes(p));
+if (unknown.includes('gateway')) {
+  process.stderr.write("gateway: its reference is ouistiti's gateway, and the peer is missing (set OUISTITI_PEER to shared/peers/ouistiti)\n");
+  process.exit(2);
+}
 if (unknown.length > 0) {
   process.stderr.write(`unknown scenario ${unknown.join(', ')}; known: ${ALL.join(', ')}\n`);
   process.exit(2);
@@ -74,6 +85,7 @@ const host = machine();
 out(`tremolo benchmarks${quick ? ' (quick)' : ''}: ${selected.join(', ')}`);
 out(`machine: ${describeMachine(host)}`);
 out(CORES === undefined ? 'one core: server and load generator are not pinned' : `server on core ${CORES.server}, load generator on core ${CORES.load} (taskset)`);
+if (OUISTITI === undefined && positionals.length === 0) out("gateway: not run: its reference, ouistiti's gateway (shared/peers/ouistiti, or OUISTITI_PEER), is missing");
 if (loadAverage() > 1) out(`note: the load average is ${loadAverage().toFixed(2)}; other work on the machine widens the spread`);
 
 let install: Install | undefined;

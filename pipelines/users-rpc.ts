@@ -5,6 +5,10 @@
  * connections. `auth` logs the connection in; adduser and rmuser need a connection logged in, and
  * a user other than admin may remove only itself; admin cannot be removed.
  * Used by flows/jsonrpc.json5 (`use: ['users-rpc']`, operator `users_rpc`).
+ *
+ * It also takes the parameter names of ouistiti's authrpc, so ouistiti's pages and scripts work
+ * unchanged: `passwd` for `password`; for passwd, `old`, `new` and `confirm` (which must equal
+ * `new`); adduser's `home` and `group` are accepted and not kept. Errors keep JSON-RPC's codes.
  */
 import { z } from 'zod';
 import { hashPassword, JsonRpcError, jsonRpcOperator, verifyPassword, type MethodContext } from 'tremolo';
@@ -23,7 +27,34 @@ const users = new Map<string, Promise<string>>([[ADMIN, hashed('admin')]]);
 const MAX_PASSWORD = 1024;
 const Password = z.string().min(1).max(MAX_PASSWORD);
 const User = z.string().min(1).max(256);
-const Credentials = z.strictObject({ user: User, password: Password });
+
+/** ouistiti's authrpc names, as tremolo's: a name given both ways is refused as an unknown key. */
+const renamed =
+  (names: Record<string, string>) =>
+  (params: unknown): unknown => {
+    if (params === null || typeof params !== 'object' || Array.isArray(params)) return params;
+    const out: Record<string, unknown> = { ...(params as Record<string, unknown>) };
+    for (const [from, to] of Object.entries(names)) {
+      if (from in out && !(to in out)) {
+        out[to] = out[from];
+        delete out[from];
+      }
+    }
+    return out;
+  };
+const Credentials = z.preprocess(renamed({ passwd: 'password' }), z.strictObject({ user: User, password: Password }));
+const NewUser = z.preprocess(
+  renamed({ passwd: 'password' }),
+  // ouistiti's page sends its home and group fields; this example keeps neither.
+  z.strictObject({ user: User, password: Password, home: z.string().max(4096).optional(), group: z.string().max(256).optional() }),
+);
+const Passwd = z.preprocess(
+  renamed({ new: 'password' }),
+  z
+    .strictObject({ user: User, old: z.string().max(MAX_PASSWORD), password: Password.min(8), confirm: z.string().max(MAX_PASSWORD).optional() })
+    .refine((p) => p.confirm === undefined || p.confirm === p.password, { path: ['confirm'], message: 'expected the same as the new password' }),
+);
+const Removal = z.preprocess(renamed({ passwd: 'password' }), z.strictObject({ user: User, password: Password.optional() }));
 const NO_SUCH_USER = -32001;
 const BAD_PASSWORD = -32002;
 const USER_EXISTS = -32003;
@@ -56,7 +87,7 @@ export default jsonRpcOperator({
       },
     },
     passwd: {
-      params: z.strictObject({ user: User, old: z.string().max(MAX_PASSWORD), password: Password.min(8) }),
+      params: Passwd,
       handler: async ({ user, old, password }) => {
         await check(user, old);
         users.set(user, hashed(password));
@@ -64,7 +95,7 @@ export default jsonRpcOperator({
       },
     },
     adduser: {
-      params: Credentials,
+      params: NewUser,
       handler: ({ user, password }, ctx) => {
         loggedIn(ctx);
         if (users.has(user)) throw new JsonRpcError(USER_EXISTS, 'user exists', { user });
@@ -73,9 +104,11 @@ export default jsonRpcOperator({
       },
     },
     rmuser: {
-      params: z.strictObject({ user: User }),
-      handler: ({ user }, ctx) => {
-        const me = loggedIn(ctx);
+      // With its password, a user removes itself without logging in first (ouistiti's rmuser).
+      params: Removal,
+      handler: async ({ user, password }, ctx) => {
+        if (password !== undefined) await check(user, password);
+        const me = password !== undefined ? user : loggedIn(ctx);
         if (user === ADMIN || (me !== ADMIN && me !== user)) throw new JsonRpcError(FORBIDDEN, user === ADMIN ? 'admin cannot be removed' : 'only admin removes other users', { user });
         if (!users.delete(user)) throw new JsonRpcError(NO_SUCH_USER, 'no such user', { user });
         return true;

@@ -34,7 +34,7 @@ export interface HostEnvironment {
   /** A stream of this connector opened: operators hear of it (`ctx.streamStarts`). */
   streamStarted?(start: StreamStart): void;
   /** Route a close request to the connector that owns `origin`. */
-  closeOrigin(origin: Origin, reason: string): void;
+  closeOrigin(origin: Origin, reason: string, failed?: boolean): void;
   /** The codecs of the flow, for `codecForMime`. */
   readonly codecs: Registries['codecs'];
   /** When metrics are on: called for every event a sink is given (latency from ingest). */
@@ -424,7 +424,7 @@ export class ConnectorHost implements StreamHost, Pausable {
       },
       exit: (code, delayMs) => this.env.exit(code, delayMs),
       finished: (failure) => this.#finish(failure, false),
-      closeOrigin: (origin, why) => this.env.closeOrigin(origin, why),
+      closeOrigin: (origin, why, failed) => this.env.closeOrigin(origin, why, failed),
       flowStatus: () => this.env.flowStatus(),
     };
   }

@@ -136,7 +136,7 @@ export class Flow {
         this.#streamEnds.next(origin);
       },
       streamStarted: (start: StreamStart) => this.#streamStarts.next(start),
-      closeOrigin: (origin: Origin, why: string) => this.#closeOrigin(origin, why),
+      closeOrigin: (origin: Origin, why: string, failed?: boolean) => this.#closeOrigin(origin, why, failed),
       get codecs() {
         return flow.model.registries.codecs;
       },
@@ -156,8 +156,8 @@ export class Flow {
     return this.#model;
   }
 
-  #closeOrigin(origin: Origin, why: string): void {
-    this.#byId.get(origin.connector)?.instance.closeStream?.(origin.stream, why);
+  #closeOrigin(origin: Origin, why: string, failed?: boolean): void {
+    this.#byId.get(origin.connector)?.instance.closeStream?.(origin.stream, why, failed);
   }
 
   #addHost(spec: ConnectorSpec): ConnectorHost {

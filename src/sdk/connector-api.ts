@@ -118,9 +118,11 @@ export interface ConnectorContext {
   finished(failure?: string): void;
   /**
    * Ask the connector that owns `origin` to close that stream (a gateway whose upstream closed
-   * closes the WebSocket connection it served). Ignored when the stream is already gone.
+   * closes the WebSocket connection it served). Ignored when the stream is already gone. `failed`:
+   * what the stream relied on failed (an upstream unreachable or reset), not merely closed, so a
+   * WebSocket closes with 1014 (bad gateway) rather than 1000.
    */
-  closeOrigin(origin: Origin, reason: string): void;
+  closeOrigin(origin: Origin, reason: string, failed?: boolean): void;
   /** The status of the flow this connector runs in: every connector's counts (the `metrics` connector reports them). */
   flowStatus(): FlowStatus;
 }
@@ -157,7 +159,7 @@ export interface ConnectorInstance {
    */
   originEnded?(origin: Origin): void;
   /** Close one of this connector's own streams, at another connector's request. */
-  closeStream?(stream: number, reason: string): void;
+  closeStream?(stream: number, reason: string, failed?: boolean): void;
   /**
    * Sink side: everything linked to this connector's input has ended (every source upstream has
    * finished and the pipelines between have flushed); for a client, once the events it held

@@ -17,8 +17,8 @@ export interface WsTarget {
   /** Hostile payloads in well-formed frames, sent as text (`text: true`) or binary frames. */
   readonly payloads?: readonly { readonly text: boolean; readonly family: PayloadFamily }[];
   /**
-   * A gateway: each connection has an upstream, and closes 1000 "upstream unreachable" or "upstream
-   * closed" when that goes first (a busy upstream refuses connections), which may come before the
+   * A gateway: each connection has an upstream, and closes 1000 "upstream closed", or 1014
+   * "upstream failed" / "upstream unreachable", when that goes first (a busy upstream refuses connections), which may come before the
    * close a broken frame would get.
    */
   readonly upstream?: boolean;
@@ -33,7 +33,7 @@ const closedWith =
     if (statusOf(r.reply) !== 101) return `expected the handshake to succeed, received ${show(r.reply, 80)}`;
     const { code, reason } = closeAfterUpgrade(r.reply);
     if (codes.includes(code)) return undefined;
-    if (upstream && code === 1000 && reason.startsWith('upstream ')) return undefined;
+    if (upstream && (code === 1000 || code === 1014) && reason.startsWith('upstream ')) return undefined;
     if (orDrop && code === 0 && r.closedByServer) return undefined;
     return `expected close code ${codes.join(' or ')}, received ${code === 0 ? (r.closedByServer ? 'a drop without a close frame' : 'none (still open)') : `${code} ${JSON.stringify(reason)}`}`;
   };

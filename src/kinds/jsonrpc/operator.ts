@@ -29,7 +29,8 @@ const streamKey = (event: TremoloEvent): string | undefined => {
  * into text), each answer goes out as JSON text with the message's origins, so a ws_server sends
  * it back to the connection that asked. Methods may be async; answers leave as they are ready.
  * Each connection has a session (`ctx.session`), dropped when it closes. A batch holds at most
- * `max_batch` calls (the library's `maxBatch`, else 50).
+ * `max_batch` calls (the library's `maxBatch`, else 50). A message that ends with a NUL byte
+ * (ouistiti's websocket_jsonrpc framing) is read without it and answered with one.
  *
  *   export default jsonRpcOperator({ name: 'users_rpc', methods: { add: { params, handler } } });
  */
@@ -54,7 +55,7 @@ export function jsonRpcOperator(options: { name: string; description?: string; m
         const settle = (): void => {
           if (completed && pending === 0) subscriber.complete();
         };
-        const reply = (event: TremoloEvent, response: JsonRpcResponse | JsonRpcResponse[]): void => {
+        const reply = (event: TremoloEvent, response: JsonRpcResponse | JsonRpcResponse[], nul: boolean): void => {
           let text: string;
           try {
             text = JSON.stringify(response);
@@ -63,7 +64,7 @@ export function jsonRpcOperator(options: { name: string; description?: string; m
             const broken = (r: JsonRpcResponse): JsonRpcResponse => ('result' in r ? { jsonrpc: '2.0', id: r.id, error: { code: INTERNAL_ERROR, message: 'Internal error', data: `the result has no JSON form: ${reason(err)}` } } : r);
             text = JSON.stringify(Array.isArray(response) ? response.map((r) => (safe(r) ? r : broken(r))) : broken(response));
           }
-          subscriber.next(deriveEvent(event, text));
+          subscriber.next(deriveEvent(event, nul ? `${text}\0` : text));
         };
         const subscription = source.subscribe({
           next(event) {
@@ -74,12 +75,16 @@ export function jsonRpcOperator(options: { name: string; description?: string; m
               ctx.error(event, 'ERR_OPERATOR_FAILED', `a message that is no JSON text, and has no JSON form: ${reason(err)}`);
               return;
             }
+            // ouistiti's framing: its clients end a request with a NUL byte (never part of JSON) and
+            // read an answer up to the NUL that ends it. A request so framed is answered so.
+            const nul = text.endsWith('\0');
+            if (nul) text = text.slice(0, -1);
             pending++;
             // A throwing method is answered -32603 by `answer`; what could still fail here is this
             // operator's own doing, and goes to err rather than becoming an unhandled rejection.
             void answer(text, options.methods, { meta: event.meta, session: sessionOf(event) }, { maxBatch: max_batch })
               .then((response) => {
-                if (response !== undefined && !subscriber.closed) reply(event, response);
+                if (response !== undefined && !subscriber.closed) reply(event, response, nul);
               })
               .catch((err: unknown) => ctx.error(event, 'ERR_OPERATOR_FAILED', `answering the message failed: ${reason(err)}`))
               .finally(() => {

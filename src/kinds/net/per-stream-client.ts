@@ -4,7 +4,7 @@ import { BoundedQueue } from '../../sdk/bounded-queue.js';
 import type { ConnectorContext, ConnectorInstance, SourceStream } from '../../sdk/connector-api.js';
 import { reason } from '../../sdk/errors.js';
 import type { Origin, TremoloEvent } from '../../sdk/event.js';
-import type { SocketTarget } from './socket-dial.js';
+import type { SocketTarget } from '../../sdk/io/socket-dial.js';
 import { endSocket, readInto, socketDrained, socketOutlet, writeFrames, type SocketOutlet, type WaterMarks } from '../../sdk/io/socket-io.js';
 
 export const PerStreamSchema = {
@@ -118,7 +118,7 @@ export function perStreamClient(ctx: ConnectorContext, options: PerStreamOptions
     ctx.log.info(`stream ${up.key}: cannot connect to ${up.target.label}: ${why}; closing the stream`);
     remember(up.key, `its upstream ${up.target.label} could not be reached (${why})`);
     // The peer of the originating stream (a browser) learns that much, not the internal address.
-    ctx.closeOrigin(up.origin, 'upstream unreachable');
+    ctx.closeOrigin(up.origin, 'upstream unreachable', true);
   };
 
   const lost = (up: Upstream, failure: string | undefined): void => {
@@ -134,7 +134,9 @@ export function perStreamClient(ctx: ConnectorContext, options: PerStreamOptions
     const why = failure ?? 'closed by the upstream';
     ctx.log.debug(`stream ${up.key}: upstream ${up.target.label} ${why}; closing the stream`);
     remember(up.key, `its upstream ${up.target.label} closed (${why})`);
-    ctx.closeOrigin(up.origin, 'upstream closed');
+    // A reset is the upstream failing; an orderly close is the service ending the conversation.
+    if (failure === undefined) ctx.closeOrigin(up.origin, 'upstream closed');
+    else ctx.closeOrigin(up.origin, 'upstream failed', true);
   };
 
   return {

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { ConnectorContext, ConnectorInstance, SourceStream } from '../../sdk/connector-api.js';
-import type { SocketTarget } from './socket-dial.js';
+import type { SocketTarget } from '../../sdk/io/socket-dial.js';
 import { endSocket, readInto, socketDrained, socketOutlet, writeFrames, type SocketOutlet, type WaterMarks } from '../../sdk/io/socket-io.js';
 
 export interface SocketClientOptions {

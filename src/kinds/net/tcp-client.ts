@@ -4,12 +4,13 @@ import { defineConnector } from '../../sdk/connector-api.js';
 import { quote } from '../../sdk/errors.js';
 import { PerStreamSchema, perStreamClient } from './per-stream-client.js';
 import { socketClient } from './socket-client.js';
-import { dialTcp, type SocketTarget } from './socket-dial.js';
+import { dialTcp, type SocketTarget } from '../../sdk/io/socket-dial.js';
 import { SocketOptionsSchema } from '../../sdk/io/socket-options.js';
 import { BufSizeSchema, WaterMarksSchema } from '../../sdk/io/socket-io.js';
 import { parseHostPort, type HostPort } from '../../sdk/io/socket-url.js';
 import { ClientTlsSchema, loadClientTls, type ClientTlsOptions } from '../../sdk/io/tls.js';
 import { formatHostPort } from '../../sdk/io/ws-url.js';
+import { adoptOr } from '../../sdk/io/upstream-handoff.js';
 
 const Config = z
   .strictObject({
@@ -39,7 +40,7 @@ export const tcpClient = defineConnector({
   config: Config,
   codec: 'required',
   metadata:
-    '`meta.tcp_client = { tls, peer: { host, port } }`. On `in`, with `per_stream`: `meta.tcp_client.url` (host:port) picks the upstream of the stream the event comes from, read from the event that opens it.',
+    '`meta.tcp_client = { tls, peer: { host, port } }`. On `in`, with `per_stream`: `meta.tcp_client.url` (host:port) picks the upstream of the stream the event comes from, read from the event that opens it; `meta.tcp_client.connection`, a ws_server handshake\'s ticket (`meta.ws_server.target.connection`, with `upstream.connect`), makes it adopt the connection that handshake made instead of connecting anew.',
   create(config, ctx) {
     const configured = config.url === undefined ? undefined : (parseHostPort(config.url, 'tcp') as HostPort);
     const secure = config.tls !== undefined && config.tls !== false;
@@ -61,10 +62,11 @@ export const tcpClient = defineConnector({
         ...perStreamClient(ctx, {
           config,
           target(event) {
-            const url = (event.meta.tcp_client as { url?: unknown } | undefined)?.url;
+            const meta = event.meta.tcp_client as { url?: unknown; connection?: unknown } | undefined;
+            const url = meta?.url;
             if (url === undefined) return fixed ?? 'no meta.tcp_client.url, and no url configured';
             const address = typeof url === 'string' ? parseHostPort(url, 'tcp') : `expected a string, received ${quote(url)}`;
-            return typeof address === 'string' ? `meta.tcp_client.url: ${address}` : target(address);
+            return typeof address === 'string' ? `meta.tcp_client.url: ${address}` : adoptOr(meta, target(address));
           },
         }),
       };

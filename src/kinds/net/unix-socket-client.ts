@@ -3,8 +3,9 @@ import { defineConnector } from '../../sdk/connector-api.js';
 import { quote } from '../../sdk/errors.js';
 import { PerStreamSchema, perStreamClient } from './per-stream-client.js';
 import { socketClient } from './socket-client.js';
-import { dialUnix, type SocketTarget } from './socket-dial.js';
+import { dialUnix, type SocketTarget } from '../../sdk/io/socket-dial.js';
 import { BufSizeSchema, WaterMarksSchema } from '../../sdk/io/socket-io.js';
+import { adoptOr } from '../../sdk/io/upstream-handoff.js';
 
 // A UNIX connect either succeeds or fails at once; the bound only covers a listener that neither
 // accepts nor refuses, so it is not worth an option.
@@ -29,7 +30,7 @@ export const unixSocketClient = defineConnector({
   config: Config,
   codec: 'required',
   metadata:
-    '`meta.unix_socket_client = { path }`. On `in`, with `per_stream`: `meta.unix_socket_client.path` picks the upstream of the stream the event comes from, read from the event that opens it.',
+    '`meta.unix_socket_client = { path }`. On `in`, with `per_stream`: `meta.unix_socket_client.path` picks the upstream of the stream the event comes from, read from the event that opens it; `meta.unix_socket_client.connection`, a ws_server handshake\'s ticket (`meta.ws_server.target.connection`, with `upstream.connect`), makes it adopt the connection that handshake made instead of connecting anew.',
   create(config, ctx) {
     const target = (path: string): SocketTarget => ({
       label: path,
@@ -43,10 +44,11 @@ export const unixSocketClient = defineConnector({
         ...perStreamClient(ctx, {
           config,
           target(event) {
-            const path = (event.meta.unix_socket_client as { path?: unknown } | undefined)?.path;
+            const meta = event.meta.unix_socket_client as { path?: unknown; connection?: unknown } | undefined;
+            const path = meta?.path;
             if (path === undefined) return fixed ?? 'no meta.unix_socket_client.path, and no path configured';
             if (typeof path !== 'string' || path === '') return `meta.unix_socket_client.path: expected a non-empty string, received ${quote(path)}`;
-            return target(path);
+            return adoptOr(meta, target(path));
           },
         }),
       };

@@ -30,12 +30,19 @@ export const UpstreamSchema = z
       .boolean()
       .default(false)
       .describe('reach a socket through a symbolic link under docroot; even then, only when the link’s real target stays inside docroot (docroot itself may be a link)'),
+    connect: z
+      .boolean()
+      .default(false)
+      .describe(
+        'connect to the upstream during the handshake, before the upgrade (ouistiti’s order): a socket nobody listens on is refused with 403, a backlog that stays full or an upstream that does not answer within handshake_timeout_ms with 503, an unreachable TCP link with 502. The connection is handed to the per_stream client by its ticket in meta.ws_server.target.connection (copy it to meta.unix_socket_client.connection or meta.tcp_client.connection)',
+      ),
   })
   .refine((c) => c.docroot !== undefined || Object.keys(c.links).length > 0, { error: 'expected a docroot or links' })
   .describe('a gateway: each connection’s upstream, chosen from its path at the handshake, in meta.ws_server.target');
 export type UpstreamConfig = z.output<typeof UpstreamSchema>;
 
-export type Target = { readonly unix: string } | { readonly tcp: string };
+/** An upstream; with `upstream.connect`, `connection` is the ticket of the connection the handshake made (upstream-handoff.ts). */
+export type Target = ({ readonly unix: string } | { readonly tcp: string }) & { readonly connection?: string };
 
 /** A handshake refused: `reason` is for the client, `detail` for the log. */
 export interface Refusal {
@@ -95,7 +102,7 @@ function subprotocols(header: string | undefined): string[] | undefined {
   return list;
 }
 
-const quote = (text: string): string => JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);
+export const quote = (text: string): string => JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);
 
 /** One name looked up under the root: a socket, a folder, or why neither (and whether it is missing). */
 type Lookup = { readonly unix: string } | { readonly folder: RequestPath } | { readonly refused: string; readonly missing: boolean };

@@ -7,6 +7,7 @@ import type { ConnectorContext } from '../../sdk/connector-api.js';
 import type { TremoloEvent } from '../../sdk/event.js';
 import { outbound, type Buffered } from '../../sdk/io/outbound-budget.js';
 import { holdsSources, reportSlowClose, SlowConsumerSchema, unwatchSlow, watchSlow, type SlowConsumer, type SlowWatch } from '../../sdk/io/slow-consumer.js';
+import { frameIsBinary, nextFrame, type Utf8Carry } from './utf8-carry.js';
 
 export { SlowConsumerSchema, type SlowConsumer } from '../../sdk/io/slow-consumer.js';
 
@@ -37,7 +38,7 @@ export function isBinaryEvent(event: TremoloEvent, ctx: ConnectorContext): boole
   return meta.binary === true || meta.ws_server?.binary === true || meta.ws_client?.binary === true;
 }
 
-export interface Outlet {
+export interface Outlet extends Utf8Carry {
   readonly ws: WebSocket;
   readonly socket: Socket;
   /** The flow-control key of this connection. */
@@ -185,8 +186,21 @@ export function sendFrames(
   }
   const last = frames.length - 1;
   for (let i = 0; i <= last; i++) {
-    const frame = frames[i]!;
-    const binary = textWhenUtf8 ? typeof frame !== 'string' && !isUtf8(frame) : asBinary;
+    let frame = frames[i]!;
+    let binary = asBinary;
+    if (textWhenUtf8) {
+      if (typeof frame === 'string') binary = false;
+      else {
+        const next = nextFrame(outlet, frame);
+        if (next === undefined) {
+          // All of it waits for the rest of its character: the event's bytes are taken.
+          if (i === last) done?.();
+          continue;
+        }
+        frame = next;
+        binary = frameIsBinary;
+      }
+    }
     if (!binary && typeof frame !== 'string' && !isUtf8(frame)) {
       ctx.fail(event, 'ERR_TEXT_NOT_UTF8', `${ctx.alias}: a text frame must be valid UTF-8; flag the event binary or use a binary codec`);
       return;

@@ -26,6 +26,8 @@ export class ServerConnection implements Outlet {
   budget: Outlet['budget'] = undefined;
   slow: Outlet['slow'] = undefined;
   closing = false;
+  /** text_when_utf8: the start of a character the last relayed read did not complete. */
+  carry: Buffer | undefined = undefined;
   /** Only for a session whose credentials expire (a JWT); most connections have none. */
   expiry: SessionExpiry | undefined;
   /** When an excess over the rate limit was last reported on `err`. */

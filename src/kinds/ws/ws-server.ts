@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -22,6 +23,10 @@ import { formatHostPort, parseWsUrl } from '../../sdk/io/ws-url.js';
 import { parseRequestTarget, quote, type RequestTarget } from '../../sdk/http/request-target.js';
 import { redactHeaders, redactQuery } from '../../sdk/io/credential-redaction.js';
 import { ServerConnection } from './ws-server-connection.js';
+import { connectUpstream } from './upstream-connect.js';
+import { discardUpstream } from '../../sdk/io/upstream-handoff.js';
+import { parseRequestPath } from './request-path.js';
+import { takeCarry } from './utf8-carry.js';
 
 const Config = z
   .strictObject({
@@ -109,6 +114,10 @@ export const wsServer = defineConnector({
     let guard: HandshakeGuard | undefined;
     let paused = false;
     let stopping = false;
+    // Aborts the upstream connections handshakes are making (upstream.connect) when the server stops.
+    const dialling = new AbortController();
+    // One listener per handshake connecting at that moment (bounded by the handshake limits).
+    setMaxListeners(0, dialling.signal);
     const sweep = new KeepaliveSweep(config, (key, why) => ctx.log.info(`connection ${key} dead: ${why}`));
     const subscriptions = config.subscriptions === undefined ? undefined : new ServerSubscriptions<Connection>(config.subscriptions, ctx.id, () => guard?.verifyToken, ctx.log);
 
@@ -233,10 +242,22 @@ export const wsServer = defineConnector({
                 if (admission.error !== undefined) ctx.log.error(`handshake from ${from}: ${reason(admission.error)}`);
                 return refused(admission.status, admission.reason, admission.headers);
               }
-              const upstream = config.upstream === undefined ? undefined : await resolveTarget(config.upstream, req);
+              let upstream = config.upstream === undefined ? undefined : await resolveTarget(config.upstream, req);
               if (socket.destroyed) return;
               // The client gets the same reason for every 403; the log says which rule refused it.
               if (upstream !== undefined && 'status' in upstream) return refused(upstream.status, upstream.reason, undefined, upstream.detail);
+              if (upstream !== undefined && config.upstream!.connect) {
+                // ouistiti's order: the WebSocket is accepted only once its upstream answered.
+                const name = parseRequestPath(req.url ?? '/');
+                const connected = await connectUpstream(upstream, typeof name === 'string' ? target.path : name.path, config.handshake_timeout_ms, dialling.signal);
+                if ('status' in connected) return refused(connected.status, connected.reason, connected.headers, connected.detail);
+                upstream = connected;
+                // Whatever becomes of the handshake from here, a connection nobody adopted goes with it.
+                const ticket = connected.connection!;
+                socket.once('close', () => discardUpstream(ticket));
+                if (socket.destroyed) return discardUpstream(ticket);
+                if (stopping) return refused(503, 'the server is stopping');
+              }
               wss.handleUpgrade(req, socket, head, (ws) => {
                 upgraded = true;
                 accept(ws, req, socket, target, admission.identity, upstream);
@@ -289,11 +310,15 @@ export const wsServer = defineConnector({
         } else if (!paused) byStream.get(stream)?.ws.resume();
       },
       status: () => ({ connections: byStream.size }),
-      closeStream(stream, why) {
+      closeStream(stream, why, failed) {
         const conn = byStream.get(stream);
         if (conn === undefined) return;
         ctx.log.debug(`closing connection ${conn.key}: ${why}`);
-        conn.ws.close(1000, why.slice(0, 120));
+        // The start of a character that never got its end is sent as the bytes it is.
+        const rest = takeCarry(conn);
+        if (rest !== undefined && conn.ws.readyState === conn.ws.OPEN) conn.ws.send(rest, { binary: true });
+        // 1014: a gateway whose upstream failed (RFC 6455 registry: "Bad Gateway").
+        conn.ws.close(failed === true ? 1014 : 1000, why.slice(0, 120));
       },
       quiesce() {
         server?.close();
@@ -303,6 +328,7 @@ export const wsServer = defineConnector({
       },
       async stop() {
         stopping = true;
+        dialling.abort();
         const closing = [...byStream.values()].map(
           (conn) =>
             new Promise<void>((resolve) => {

@@ -31,15 +31,15 @@ test('a message goes to every other connection and not back to its sender', asyn
   assert.equal([a.messages.length, b.messages.length, c.messages.length], [1, 1, 2]);
 });
 
-test('WSHello names a user (a taken name gets a number), WSPrivate reaches that user only, WSWhois answers', async (ctx) => {
+test('WSHello names a user (a taken name gets the count of its holders), WSPrivate reaches that user only, WSWhois answers', async (ctx) => {
   ctx.flow = await chat(true);
   const [a, b, c] = [await join(ctx), await join(ctx), await join(ctx)];
   a.send('WSHello ann');
   assert.equal(await a.waitFor(1), ['WSWelcome ann']);
   b.send('WSHello ann');
-  assert.equal(await b.waitFor(1), ['WSWelcome ann1']);
-  c.send('WSPrivate ann1 psst');
-  assert.equal(await b.waitFor(2), ['WSWelcome ann1', 'psst']);
+  assert.equal(await b.waitFor(1), ['WSWelcome ann001']);
+  c.send('WSPrivate ann001 psst');
+  assert.equal(await b.waitFor(2), ['WSWelcome ann001', 'psst']);
   c.send('WSWhois ann');
   assert.equal(await c.waitFor(1), ['WSIs ann 127.0.0.1']);
   c.send('WSWhois bob');
@@ -52,6 +52,44 @@ test('WSHello names a user (a taken name gets a number), WSPrivate reaches that 
   await sleep(30);
   c.send('WSWhois ann');
   assert.equal((await c.waitFor(3))[2], 'WSIs ann undefined');
+});
+
+test("commands parse as ouistiti's chat does: spacing kept, no name ignored, a leading space or an empty frame is no command", async (ctx) => {
+  ctx.flow = await chat(true);
+  const [a, b, c] = [await join(ctx), await join(ctx), await join(ctx)];
+  a.send('WSHello bob');
+  b.send('WSHello bob');
+  c.send('WSHello bob trailing words');
+  assert.equal(await a.waitFor(1), ['WSWelcome bob']);
+  assert.equal(await b.waitFor(1), ['WSWelcome bob001']);
+  // Only "bob" itself counts as taken: a third bob is bob001 too, and a private message reaches both.
+  assert.equal(await c.waitFor(1), ['WSWelcome bob001']);
+  a.send('WSPrivate bob001  two  spaces ');
+  assert.equal(await b.waitFor(2), ['WSWelcome bob001', ' two  spaces ']);
+  assert.equal(await c.waitFor(2), ['WSWelcome bob001', ' two  spaces ']);
+  // Ignored: no name, no message.
+  a.send('WSHello ');
+  a.send('WSWhois ');
+  a.send('WSPrivate bob');
+  a.send('');
+  // Plain messages, to everyone else, as they are.
+  a.send(' WSWhois bob');
+  assert.equal(await b.waitFor(3), ['WSWelcome bob001', ' two  spaces ', ' WSWhois bob']);
+  a.send('WSWhois bob\nmore');
+  assert.equal(await a.waitFor(2), ['WSWelcome bob', 'WSIs bob 127.0.0.1']);
+  await sleep(50);
+  assert.equal(a.messages.length, 2);
+  assert.equal(b.messages.length, 3);
+});
+
+test('without commands, an empty frame is dropped and everything else is a room message', async (ctx) => {
+  ctx.flow = await chat(false);
+  const [a, b] = [await join(ctx), await join(ctx)];
+  a.send('');
+  a.send('WSHello bob');
+  assert.equal(await b.waitFor(1), ['WSHello bob']);
+  await sleep(50);
+  assert.equal(b.messages.length, 1);
 });
 
 test('the chat page is served at / on the same port, and nothing outside its folder is', async (ctx) => {

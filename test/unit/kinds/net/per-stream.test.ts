@@ -128,12 +128,12 @@ test('an upstream that hangs up closes its own WebSocket connection, and only it
   assert.is(Buffer.from(hex(b), 'hex').toString(), 'b is here\n');
 });
 
-test('an upstream that cannot be reached fails the event to err and closes the WebSocket connection', async (ctx) => {
+test('an upstream that cannot be reached fails the event to err and closes the WebSocket connection with 1014 (bad gateway)', async (ctx) => {
   const missing = socketPath();
   ctx.flow = await start(gatewayFlow(unixGateway(missing)));
   const a = await open(ctx);
   a.send(Buffer.from('anyone?'), true);
-  assert.equal(await a.waitClosed(), { code: 1000, reason: 'upstream unreachable' });
+  assert.equal(await a.waitClosed(), { code: 1014, reason: 'upstream unreachable' });
   const err = await ctx.flow.next('gateway', 'err');
   assert.equal(err.data, { error: `gateway: cannot connect to ${missing}: connect ENOENT ${missing}; event not sent`, code: 'ERR_NOT_CONNECTED', connector: 'gateway', event: Buffer.from('anyone?') });
   assert.equal(err.origins, [{ connector: ctx.flow.flow.connector('ws').id, stream: 0 }]);

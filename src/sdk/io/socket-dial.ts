@@ -1,8 +1,8 @@
 import net, { type Socket } from 'node:net';
 import tls from 'node:tls';
-import { applySocketOptions, type SocketOptions } from '../../sdk/io/socket-options.js';
-import type { HostPort } from '../../sdk/io/socket-url.js';
-import type { ClientTlsOptions } from '../../sdk/io/tls.js';
+import { applySocketOptions, type SocketOptions } from './socket-options.js';
+import type { HostPort } from './socket-url.js';
+import type { ClientTlsOptions } from './tls.js';
 
 /** A place to connect to: what a client dials, and what the events it reads from there carry. */
 export interface SocketTarget {
@@ -34,9 +34,28 @@ export function dialTcp(target: HostPort, options: TcpDialOptions): Promise<Sock
   return settle(socket, 'secureConnect', options, (s) => applySocketOptions(s, options.socketOptions));
 }
 
-/** A UNIX stream socket connection, resolved once established. */
-export function dialUnix(path: string, options: { readonly timeoutMs: number; readonly signal: AbortSignal }): Promise<Socket> {
-  return settle(net.connect({ path }), 'connect', options, () => {});
+/** The first wait before trying a full UNIX socket again, and the longest. */
+const BUSY_FIRST_MS = 2;
+const BUSY_MAX_MS = 50;
+
+/**
+ * A UNIX stream socket connection, resolved once established. A listener whose backlog is full
+ * answers EAGAIN at once where TCP would queue the SYN (a service that forks per connection, under
+ * a burst of clients): that is a busy server, not a missing one, so it is tried again with a short
+ * backoff (2 ms doubling to 50 ms) until `timeoutMs` has passed, as a blocking connect would wait.
+ */
+export async function dialUnix(path: string, options: { readonly timeoutMs: number; readonly signal: AbortSignal }): Promise<Socket> {
+  const deadline = performance.now() + options.timeoutMs;
+  for (let wait = BUSY_FIRST_MS; ; wait = Math.min(wait * 2, BUSY_MAX_MS)) {
+    const left = deadline - performance.now();
+    try {
+      return await settle(net.connect({ path }), 'connect', { timeoutMs: Math.max(1, left), signal: options.signal }, () => {});
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'EAGAIN' || options.signal.aborted) throw err;
+      if (performance.now() + wait >= deadline) throw Object.assign(new Error(`${path} is busy: its backlog stayed full for ${options.timeoutMs} ms (EAGAIN)`), { code: 'EAGAIN' });
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
 }
 
 function settle(
