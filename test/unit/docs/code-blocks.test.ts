@@ -7,7 +7,7 @@ import { COMMANDS } from '../../../src/cli/commands.js';
 import { parse } from '../../../src/cli/options.js';
 import { checkFlow } from '../../../src/flow/load.js';
 import { formatProblem } from '../../../src/flow/problems.js';
-import { runCli } from '../../support/cli.js';
+import { startCli } from '../../support/cli.js';
 import { blocks, markdownFiles, root, type Block } from './markdown.js';
 
 /**
@@ -73,7 +73,7 @@ test('a block marked invalid gets exactly the problems the next block shows', as
     const dir = mkdtempSync(path.join(tmpdir(), 'tremolo-docs-'));
     try {
       writeFileSync(path.join(dir, name), b.text);
-      const r = await runCli(['validate', name], { cwd: dir });
+      const r = await startCli(['validate', name], { cwd: dir, built: true }).done;
       assert.is(r.code, 1, where(b));
       assert.fixture(r.stderr, `${expected.join('\n')}\n`, `${where(shown!)}: the output shown is not what tremolo validate prints`);
     } finally {
