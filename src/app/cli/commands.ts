@@ -91,10 +91,10 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     load: async () => (await import('./schema.js')).schema,
   },
   doc: {
-    summary: 'print the reference of connectors, codecs, processors, operators and error codes',
-    synopsis: 'doc [SECTION...] [--use MODULE]... [--update FILE]',
+    summary: 'print the reference of a connector kind, codec, processor or operator, or of a whole section',
+    synopsis: 'doc [SECTION|NAME...] [--use MODULE]... [--update DIR|FILE]',
     options: { update: { type: 'string' }, use: { type: 'string', multiple: true } },
-    operands: [['connectors', 'codecs', 'processors', 'operators', 'errors']],
+    operands: [['connectors', 'codecs', 'processors', 'operators', 'functions', 'errors']],
     help: DOC_HELP,
     load: async () => (await import('./doc.js')).doc,
   },

@@ -1,5 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { fillReference, referenceSections } from '../docs/reference.js';
+import { GENERATED, PAGE_KINDS, pageNames, pagesNamed, referencePages } from '../docs/reference-pages.js';
+import type { Registries } from '../../sdk/registries.js';
 import { didYouMean } from '../../sdk/suggest.js';
 import { COMMANDS } from './commands.js';
 import { DOC_HELP } from './help.js';
@@ -11,6 +14,7 @@ const TITLES: Record<string, string> = {
   codecs: 'Codecs',
   processors: 'Processors',
   operators: 'Operators',
+  functions: 'Expression functions',
   errors: 'Error codes',
 };
 
@@ -20,23 +24,64 @@ export async function doc(argv: readonly string[]): Promise<number> {
     process.stdout.write(DOC_HELP);
     return 0;
   }
-  // A mistyped section is refused before any module is loaded.
-  const wanted = positionals.length === 0 ? Object.keys(TITLES) : positionals;
-  const unknown = wanted.filter((w) => !Object.hasOwn(TITLES, w));
-  if (unknown.length > 0) {
-    process.stderr.write(`tremolo doc: unknown section ${JSON.stringify(unknown[0])}; ${didYouMean(unknown[0]!, Object.keys(TITLES))}sections: ${Object.keys(TITLES).join(', ')}\n`);
-    return 2;
-  }
   const regs = await registriesWith((values.use as string[] | undefined) ?? [], 'doc');
   if (regs === undefined) return 1;
+  if (typeof values.update === 'string') return update(values.update, regs);
+  const wanted = positionals.length === 0 ? Object.keys(TITLES) : positionals;
+  const names = pageNames(regs);
+  const unknown = wanted.find((w) => !Object.hasOwn(TITLES, w) && !names.includes(w));
+  if (unknown !== undefined) {
+    process.stderr.write(
+      `tremolo doc: unknown section or name ${JSON.stringify(unknown)}; ${didYouMean(unknown, [...Object.keys(TITLES), ...names])}sections: ${Object.keys(TITLES).join(', ')}; or the name of a connector kind, codec, processor or operator (tremolo doc ws_server)\n`,
+    );
+    return 2;
+  }
   const sections = referenceSections(regs);
-  if (typeof values.update === 'string') {
-    const before = readFileSync(values.update, 'utf8');
-    const after = fillReference(before, sections);
-    if (after !== before) writeFileSync(values.update, after);
-    process.stdout.write(`${values.update}: ${after === before ? 'up to date' : 'updated'}\n`);
+  const out = wanted.map((w) =>
+    Object.hasOwn(TITLES, w)
+      ? `## ${TITLES[w]}\n\n${sections[w]}`
+      : pagesNamed(w, regs)
+          .map((p) => p.text.slice(GENERATED.length + 2))
+          .join('\n'),
+  );
+  process.stdout.write(out.join('\n'));
+  return 0;
+}
+
+/** A folder gets one file per page; a Markdown file gets its `<!-- reference:SECTION -->` markers filled. */
+function update(target: string, regs: Registries): number {
+  const isFile = existsSync(target) ? statSync(target).isFile() : target.endsWith('.md');
+  if (isFile) {
+    const before = readFileSync(target, 'utf8');
+    const after = fillReference(before, referenceSections(regs));
+    if (after !== before) writeFileSync(target, after);
+    process.stdout.write(`${target}: ${after === before ? 'up to date' : 'updated'}\n`);
     return 0;
   }
-  process.stdout.write(wanted.map((w) => `## ${TITLES[w]}\n\n${sections[w]}`).join('\n'));
+  const pages = referencePages(regs);
+  let written = 0;
+  for (const p of pages) {
+    const file = path.join(target, p.path);
+    if (existsSync(file) && readFileSync(file, 'utf8') === p.text) continue;
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, p.text);
+    written++;
+  }
+  // A page whose kind is gone is removed, but only one this command wrote: never a hand-written file.
+  const keep = new Set(pages.map((p) => path.join(target, p.path)));
+  let removed = 0;
+  for (const kind of PAGE_KINDS) {
+    const dir = path.join(target, kind);
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir)) {
+      const file = path.join(dir, name);
+      if (name.endsWith('.md') && !keep.has(file) && readFileSync(file, 'utf8').startsWith(GENERATED)) {
+        rmSync(file);
+        removed++;
+      }
+    }
+  }
+  const what = written + removed === 0 ? 'up to date' : [written > 0 ? `${written} page${written === 1 ? '' : 's'} written` : '', removed > 0 ? `${removed} removed` : ''].filter(Boolean).join(', ');
+  process.stdout.write(`${target}: ${what} (${pages.length} pages)\n`);
   return 0;
 }

@@ -80,18 +80,23 @@ The kinds of the packages the project in the working directory depends on (packa
 carry the keyword "tremolo-kinds" are described without --use.
 `;
 
-export const DOC_HELP = `Usage: tremolo doc [SECTION...] [--use MODULE]... [--update FILE]
+export const DOC_HELP = `Usage: tremolo doc [SECTION|NAME...] [--use MODULE]... [--update DIR|FILE]
 
-Prints the reference (Markdown) of every connector kind, codec, processor and operator with their
-config, defaults and ports, and of the error codes, from the same schemas that validate flows.
-Sections: connectors, codecs, processors, operators, errors (default: all).
+Prints the reference (Markdown) of connector kinds, codecs, processors and operators with their
+config, defaults and ports, of the expression functions and of the error codes, from the same
+schemas that validate flows. Without operands: every section.
 
+  SECTION         connectors, codecs, processors, operators, functions or errors
+  NAME            one connector kind, codec, processor or operator: \`tremolo doc ws_server\`
   --use MODULE    also document the kinds of a code module (repeatable): an npm package name, a
                   file (./connectors/my-counter.ts) or a name on the search path, resolved from
                   the working directory as a flow there resolves its "use"; the project's installed
                   packages marked "tremolo-kinds" are documented without it
+  --update DIR    write one page per name, and an index, into DIR (tremolo keeps docs/reference
+                  this way: \`tremolo doc --update docs/reference\`); pages of names that are gone
+                  are removed
   --update FILE   rewrite the text between <!-- reference:SECTION --> and <!-- /reference:SECTION -->
-                  markers in FILE (the README keeps its reference this way)
+                  markers in a Markdown FILE
 `;
 
 export const TEST_HELP = `Usage: tremolo test [integration] [DIR] [options]

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { inPorts, outPorts } from '../../sdk/connector-api.js';
+import { inPorts, outPorts, type ConnectorDefinition } from '../../sdk/connector-api.js';
 import { ERROR_CODES } from '../../sdk/errors.js';
 import type { OperatorDefinition } from '../../sdk/operator-api.js';
 import { builtins, type Registries } from '../builtins/registries.js';
+import { functionReference } from './reference-functions.js';
 
 /**
  * The reference of every connector kind, codec, processor and operator as Markdown, read from the
@@ -54,9 +55,9 @@ function row(option: string, prop: Json, required: boolean): Row {
   return { option, type: typeOf(prop), required: required && prop.default === undefined, default: dflt, description: String(prop.description ?? '') };
 }
 
-const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+export const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-function table(rows: readonly Row[]): string {
+export function table(rows: readonly Row[]): string {
   if (rows.length === 0) return 'No options.\n';
   const lines = ['| option | type | required | default | description |', '|---|---|---|---|---|'];
   for (const r of rows) {
@@ -65,24 +66,32 @@ function table(rows: readonly Row[]): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** A connector kind's description, codec, ports, metadata and config table, under no heading. */
+export function connectorBody(def: ConnectorDefinition<any>): string {
+  const codec = def.codec === 'required' ? 'required' : def.codec === 'structured' ? 'none (structured events)' : `optional, default \`${def.codec.optional}\``;
+  const ports = `in: ${inPorts(def).map((p) => `\`${p}\``).join(', ') || '—'}; out: ${outPorts(def).map((p) => `\`${p}\``).join(', ') || '—'}`;
+  const meta = def.metadata === undefined ? '' : `Metadata: ${def.metadata}\n\n`;
+  return `${def.description}\n\nCodec: ${codec}. Ports: ${ports}.\n\n${meta}${table(configRows(def.config))}`;
+}
+
 export function connectorReference(regs: Registries = builtins()): string {
   return regs.connectors
     .values()
-    .map((def) => {
-      const codec = def.codec === 'required' ? 'required' : def.codec === 'structured' ? 'none (structured events)' : `optional, default \`${def.codec.optional}\``;
-      const ports = `in: ${inPorts(def).map((p) => `\`${p}\``).join(', ') || '—'}; out: ${outPorts(def).map((p) => `\`${p}\``).join(', ') || '—'}`;
-      const meta = def.metadata === undefined ? '' : `Metadata: ${def.metadata}\n\n`;
-      return `#### \`${def.kind}\`\n\n${def.description}\n\nCodec: ${codec}. Ports: ${ports}.\n\n${meta}${table(configRows(def.config))}`;
-    })
+    .map((def) => `#### \`${def.kind}\`\n\n${connectorBody(def)}`)
     .join('\n');
+}
+
+/** A codec's or processor's options in one line: `name` (default `x`): description; ... */
+export function inlineOptions(schema: z.ZodType | undefined): string {
+  return configRows(schema)
+    .map((r) => `\`${r.option}\`${r.default ? ` (default \`${cell(r.default)}\`)` : ''}: ${cell(r.description || r.type)}`)
+    .join('; ');
 }
 
 export function codecReference(regs: Registries = builtins()): string {
   const lines = ['| codec | what it does | config |', '|---|---|---|'];
   for (const def of regs.codecs.values()) {
-    const options = configRows(def.config)
-      .map((r) => `\`${r.option}\`${r.default ? ` (default \`${cell(r.default)}\`)` : ''}: ${cell(r.description || r.type)}`)
-      .join('; ');
+    const options = inlineOptions(def.config);
     lines.push(`| \`${def.name}\` | ${cell(def.description)} | ${options || '—'} |`);
   }
   return `${lines.join('\n')}\n`;
@@ -91,9 +100,7 @@ export function codecReference(regs: Registries = builtins()): string {
 export function processorReference(regs: Registries = builtins()): string {
   const lines = ['| processor | pre | post | what it does | config |', '|---|---|---|---|---|'];
   for (const def of regs.processors.values()) {
-    const options = configRows(def.config)
-      .map((r) => `\`${r.option}\`${r.default ? ` (default \`${cell(r.default)}\`)` : ''}: ${cell(r.description || r.type)}`)
-      .join('; ');
+    const options = inlineOptions(def.config);
     lines.push(`| \`${def.name}\` | ${def.pre ? 'yes' : ''} | ${def.post ? 'yes' : ''} | ${cell(def.description)} | ${options || '—'} |`);
   }
   return `${lines.join('\n')}\n`;
@@ -117,10 +124,15 @@ function operatorPorts(def: OperatorDefinition): string {
   return Array.isArray(ports) ? `Output ports: ${list(ports as string[])}.` : 'Output ports: named by its config.';
 }
 
+/** An operator's description, output ports and config table, under no heading. */
+export function operatorBody(def: OperatorDefinition): string {
+  return `${def.description}\n\n${operatorPorts(def)}\n\n${table(configRows(def.config))}`;
+}
+
 export function operatorReference(regs: Registries = builtins()): string {
   return regs.operators
     .values()
-    .map((def) => `#### \`${def.name}\`\n\n${def.description}\n\n${operatorPorts(def)}\n\n${table(configRows(def.config))}`)
+    .map((def) => `#### \`${def.name}\`\n\n${operatorBody(def)}`)
     .join('\n');
 }
 
@@ -130,13 +142,14 @@ export function errorReference(): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Every section, keyed by the README marker that holds it. */
+/** Every section, keyed by the marker that holds it in a Markdown file (`tremolo doc --update FILE`). */
 export function referenceSections(regs: Registries = builtins()): Record<string, string> {
   return {
     connectors: connectorReference(regs),
     codecs: codecReference(regs),
     processors: processorReference(regs),
     operators: operatorReference(regs),
+    functions: functionReference(),
     errors: errorReference(),
   };
 }

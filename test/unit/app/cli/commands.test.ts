@@ -97,7 +97,7 @@ test('a mistyped command, option, value, section or scaffold is answered with th
       [2, '', 'tremolo: unknown command "rnu"; did you mean "run"? commands: run, validate, convert, graph, schema, doc, new, test, hash-password, completion\n'],
       [2, '', 'tremolo validate: unknown option "--args"; did you mean "--arg"? options: --arg, --help\n'],
       [2, '', 'tremolo run: --log-format expects one of text, json, received "jsno"; did you mean "json"?\n'],
-      [2, '', 'tremolo doc: unknown section "conectors"; did you mean "connectors"? sections: connectors, codecs, processors, operators, errors\n'],
+      [2, '', 'tremolo doc: unknown section or name "conectors"; did you mean "connectors"? sections: connectors, codecs, processors, operators, functions, errors; or the name of a connector kind, codec, processor or operator (tremolo doc ws_server)\n'],
       [2, '', 'tremolo new: cannot make "conector"; did you mean "connector"? expected one of flow, connector, codec, processor, operator\n'],
     ],
   );
