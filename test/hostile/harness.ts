@@ -1,7 +1,5 @@
 import dgram from 'node:dgram';
-import { readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { repoRoot, startCli, type RunningCli } from '../support/cli.js';
+import { startCli, type RunningCli } from '../support/cli.js';
 import { raw, type RawAddress } from '../support/raw.js';
 import type { Attack, DatagramAttack, Family } from './attack.js';
 import { Random, SEED } from './random.js';
@@ -22,29 +20,9 @@ export interface UnderAttack {
   stop(): Promise<void>;
 }
 
-const newest = (dir: string): number =>
-  readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
-    const full = path.join(dir, e.name);
-    return Math.max(m, e.isDirectory() ? newest(full) : statSync(full).mtimeMs);
-  }, 0);
-
-/**
- * Whether dist/ was built after the last change to src/: then the process runs from dist/, as
- * bin/tremolo.js does, and starts in a third of the time (nothing to compile, which on a loaded
- * machine is seconds per process). `npm test` builds first; a run of one file after an edit and no
- * build runs the sources, so what is attacked is always the code as it stands.
- */
-export const builtIsCurrent = (): boolean => {
-  try {
-    return statSync(path.join(repoRoot, 'dist/cli/bin.js')).mtimeMs >= newest(path.join(repoRoot, 'src'));
-  } catch {
-    return false;
-  }
-};
-
 /** `tremolo run ARGS`, waiting until every pattern has shown up in its log. */
 export async function runUnderAttack(args: readonly string[], ready: readonly RegExp[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<UnderAttack> {
-  const cli = startCli(['run', ...args], { timeoutMs: 110_000, built: builtIsCurrent(), ...(options.env === undefined ? {} : { env: options.env }) });
+  const cli = startCli(['run', ...args], { timeoutMs: 110_000, ...(options.env === undefined ? {} : { env: options.env }) });
   const found: string[] = [];
   try {
     for (const pattern of ready) found.push((await cli.waitForLog(pattern, 60_000))[1] ?? '');
