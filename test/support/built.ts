@@ -63,3 +63,6 @@ export function requireBuilt(): string {
   if (builtRoot === undefined) throw new Error('dist/ is missing or older than src/: run `npm run build` first (npm test does)');
   return builtRoot;
 }
+
+/** tremolo's own folder as the spawned command sees it (its packageRoot: in search paths, messages). */
+export const cliRoot: string = builtRoot ?? repoRoot;

@@ -62,7 +62,7 @@ test('tremolo graph draws each shipped flow, .troy ones too, as SVG that parses 
 });
 
 test('the installed command finds the stylesheet it embeds, and draws what the sources draw', async () => {
-  const [{ stdout }, fromSources] = await Promise.all([installed(['graph', 'flows/chat.json5']), runCli(['graph', 'flows/chat.json5'])]);
+  const [{ stdout }, fromSources] = await Promise.all([installed(['graph', 'flows/chat.json5']), runCli(['graph', 'flows/chat.json5'], { sources: true })]);
   const svg = await parseXml(stdout);
   const css = readFileSync(path.join(repoRoot, 'src/ops/graph/assets/graph.css'), 'utf8');
   assert.is([...elements(svg)].find((e) => e.tag === 'style')?.text, css);

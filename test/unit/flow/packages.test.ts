@@ -14,7 +14,7 @@ import * as assert from 'uvu/assert';
 import { flowJsonSchema } from '../../../src/flow/json-schema.js';
 import { checkFlow } from '../../../src/flow/load.js';
 import { startFlow } from '../../../src/testing/index.js';
-import { requireBuilt } from '../../support/built.js';
+import { cliRoot, requireBuilt } from '../../support/built.js';
 import { repoRoot, runCli } from '../../support/cli.js';
 import { tmpDir } from '../../support/tmp.js';
 
@@ -184,7 +184,7 @@ test('a module --use cannot load is named with the reason, and nothing is printe
   const r = await runCli(['doc', '--use', 'tremolo-example-kinds', '--use', 'no-such-kinds'], { cwd: project.dir, env });
   assert.is(r.code, 1);
   assert.is(r.stdout, '');
-  assert.is(r.stderr, `tremolo doc: --use no-such-kinds: module "no-such-kinds" not found (looked in ${project.dir}, ${repoRoot})\n`);
+  assert.is(r.stderr, `tremolo doc: --use no-such-kinds: module "no-such-kinds" not found (looked in ${project.dir}, ${cliRoot})\n`);
 });
 
 test('TypeScript sees the package through index.d.ts, and its JavaScript type-checks against tremolo', async () => {
