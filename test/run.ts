@@ -73,9 +73,18 @@ interface Result {
 
 const strip = (s: string): string => s.replace(/\u001b\[[0-9;]*m/g, '');
 
+// Each job runs in a process group of its own, so that killing it takes the processes it started
+// (a tremolo, a browser) with it instead of leaving them to load the machine.
+const killGroup = (child: ChildProcess): void => {
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    // gone already
+  }
+};
 const children = new Set<ChildProcess>();
 const finish = (): void => {
-  for (const c of children) c.kill('SIGKILL');
+  for (const c of children) killGroup(c);
   snapshot?.remove();
 };
 process.once('exit', finish);
@@ -124,25 +133,44 @@ function bounded(text: string, max = 40_000): string {
   return `${text.slice(0, half)}\n… ${text.length - max} characters left out …\n${text.slice(-half)}`;
 }
 
+// After its summary a file has nothing left to report; a timer or socket left open would keep its
+// process (and this run) waiting for nothing: a `Promise.race` with a 30 s sleep costs 30 s.
+const LINGER_MS = 3000;
+
 function run(job: Job): Promise<Result> {
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, job.argv, {
       env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...(underTest ? { TREMOLO_TEST_PACKAGE: underTest } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     children.add(child);
     let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
+    let lingered: NodeJS.Timeout | undefined;
+    let cutShort = false;
+    const summary = job.suite ? /^\d+ passed, \d+ failed$/m : /^\s*Duration:\s+[\d.]+ms$/m;
+    const take = (d: Buffer): void => {
+      output += d;
+      // Only the end can hold the summary: a file may print megabytes.
+      if (lingered === undefined && summary.test(output.slice(-(d.length + 200)))) {
+        lingered = setTimeout(() => {
+          cutShort = true;
+          killGroup(child);
+        }, LINGER_MS);
+      }
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      killGroup(child);
     }, FILE_TIMEOUT_MS);
     child.on('close', (code) => {
       children.delete(child);
       clearTimeout(timer);
+      clearTimeout(lingered);
       const text = strip(output);
       const suite = job.suite;
       const counted = suite ? /^(\d+) passed, (\d+) failed$/m.exec(text) : null;
@@ -155,8 +183,9 @@ function run(job: Job): Promise<Result> {
       if (timedOut) note = `killed after ${FILE_TIMEOUT_MS} ms`;
       else if (Number.isNaN(total)) note = `exited with ${code} before reporting`;
       else if (skipped > 0) note = `${skipped} skipped (skipping is not allowed)`;
-      else if (code !== 0 && failed === 0) note = `exited with ${code}`;
+      else if (code !== 0 && failed === 0 && !cutShort) note = `exited with ${code}`;
       if (note !== undefined) failed = Math.max(failed + skipped, 1);
+      if (cutShort && note === undefined) note = `(stopped ${LINGER_MS / 1000} s after its summary: something in it was left open)`;
       resolve({ job, passed, failed, output: text, ms, ...(note ? { note } : {}) });
     });
   });
