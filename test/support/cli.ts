@@ -62,7 +62,8 @@ export function startCli(args: readonly string[], options: CliOptions = {}): Run
     stderr += d;
     listeners.forEach((l) => l());
   });
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  // Bounds for a hung process, generous: on a loaded machine a start alone can take half a minute.
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 180_000);
   const done = new Promise<CliResult>((resolve) =>
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -74,7 +75,7 @@ export function startCli(args: readonly string[], options: CliOptions = {}): Run
     done,
     stdout: () => stdout,
     stderr: () => stderr,
-    waitForLog(pattern, timeoutMs = 30_000) {
+    waitForLog(pattern, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
         const check = (): boolean => {
           const m = pattern.exec(stderr);

@@ -127,9 +127,12 @@ export async function runTest(test: TestCase, options: RunTestOptions): Promise<
       // Stop the flows the moment their output is complete, rather than after a guessed delay.
       // Once only: file-change events keep coming while the flow drains, and a second SIGTERM
       // means "exit at once without draining" (status 130), which is not what a complete run is.
+      // Nor once every flow has stopped by itself: the process is exiting then, and a signal that
+      // lands while Node.js tears down (its handlers gone) would kill it with no exit status.
       let stopping = false;
+      const stoppedByItself = (): boolean => (stderr.match(/^\S+ INFO\s+\[[^\]/]+\] stopped$/gm) ?? []).length >= flows.length;
       const check = (): void => {
-        if (stopping || !outputsComplete(dir, assertSpec, { status: null, stdout, stderr })) return;
+        if (stopping || stoppedByItself() || !outputsComplete(dir, assertSpec, { status: null, stdout, stderr })) return;
         stopping = true;
         flow.kill('SIGTERM');
       };
