@@ -36,7 +36,8 @@ function browser(url: string): { ws: WebSocket; reader: FirehoseReader; opened: 
 async function closedWhileFlowing(b: ReturnType<typeof browser>): Promise<number | 'stalled'> {
   for (;;) {
     const had = b.reader.bytes;
-    const r = await Promise.race([b.closed, sleep(20_000).then(() => 'waited' as const)]);
+    // Unreferenced: a wait that lost the race must not keep the process alive.
+    const r = await Promise.race([b.closed, sleep(20_000, 'waited' as const, { ref: false })]);
     if (r !== 'waited') return r;
     if (b.reader.bytes === had) return 'stalled';
   }
