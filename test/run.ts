@@ -1,15 +1,25 @@
 /**
  * Runs every test file in its own Node.js process (uvu inside), a few at a time, each bounded in
  * time, and ends with one line: "N passed, N failed". Usage: node --import tsx test/run.ts [PATH...]
+ *
+ * The files that took longest last time start first (their durations are kept in
+ * node_modules/.cache/tremolo-test/), so the short ones fill the gaps beside them instead of one
+ * long file running alone at the end. The built package is copied once into a temporary folder
+ * that every spawned `tremolo` runs from (test/support/built.ts): a rebuild of dist/ meanwhile
+ * cannot pull the code from under a running test.
  */
-import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { SCENARIOS } from './chaos/names.js';
+import { builtIsCurrent, snapshotPackage } from './support/built.js';
 
-const FILE_TIMEOUT_MS = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 120_000);
+// A bound for a hung file, not a measure: generous, so a loaded machine does not fail a slow one.
+const FILE_TIMEOUT_MS = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 240_000);
 const JOBS = Number(process.env.TEST_JOBS ?? Math.max(2, os.availableParallelism()));
 const root = path.resolve(import.meta.dirname);
+const repo = path.join(root, '..');
 
 function find(dir: string): string[] {
   return readdirSync(dir)
@@ -25,15 +35,43 @@ const args = process.argv.slice(2);
 const files = (args.length > 0 ? args.map((a) => path.resolve(a)) : [root]).flatMap((p) =>
   statSync(p).isDirectory() ? find(p) : [p],
 );
-// The integration folders run through `tremolo test` itself, as users run theirs; their tests
-// count one by one in the total.
+// The integration folder runs through `tremolo test` itself, as users run theirs; its tests count
+// one by one in the total. The chaos scenarios run one per process (test/chaos/names.ts).
 const integration = path.join(root, 'integration');
 const chaos = path.join(root, 'chaos');
 const asked = (dir: string): boolean => args.length === 0 || args.some((a) => path.resolve(a) === dir || path.resolve(a) === root);
-const suites = [integration, chaos].filter(asked);
+
+// The package under test: a copy of what was just built, or, if dist/ is older than src/ (a run
+// of a few files after an edit, without a build), none: the tests then run the sources.
+const snapshot = process.env.TREMOLO_TEST_PACKAGE ? undefined : builtIsCurrent() ? snapshotPackage() : undefined;
+const underTest = process.env.TREMOLO_TEST_PACKAGE || snapshot?.dir;
+const cli = underTest ? [path.join(underTest, 'bin/tremolo.js')] : ['--import', 'tsx', path.join(repo, 'src/app/cli/bin.ts')];
+
+/** One process to run: a test file, the integration folder or a chaos scenario. */
+interface Job {
+  /** As shown, and the key of its duration in the timings file. */
+  readonly name: string;
+  readonly argv: readonly string[];
+  /** Whether it reports "N passed, N failed" (a suite) rather than uvu's totals. */
+  readonly suite: boolean;
+  readonly file?: string;
+}
+// The integration tests write into their folders (out.log, certificates made by a before step):
+// they run in a copy of their own, or a second run beside this one would write into ours. Their
+// before steps reach the shipped flows as ../../../flows, so the copy has them there too.
+const integrationCopy = asked(integration) ? mkdtempSync(path.join(os.tmpdir(), 'tremolo-integration-')) : undefined;
+if (integrationCopy !== undefined) {
+  cpSync(integration, path.join(integrationCopy, 'test/integration'), { recursive: true });
+  symlinkSync(path.join(repo, 'flows'), path.join(integrationCopy, 'flows'), 'dir');
+}
+const jobs: Job[] = [
+  ...(integrationCopy !== undefined ? [{ name: 'test/integration', argv: [...cli, 'test', 'integration', path.join(integrationCopy, 'test/integration'), '--jobs', '2'], suite: true }] : []),
+  ...(asked(chaos) ? SCENARIOS.map((s) => ({ name: `test/chaos ${s}`, argv: ['--expose-gc', '--import', 'tsx', path.join(chaos, 'run.ts'), s], suite: true })) : []),
+  ...files.map((file) => ({ name: path.relative(repo, file), argv: ['--import', 'tsx', file], suite: false, file })),
+];
 
 interface Result {
-  file: string;
+  job: Job;
   passed: number;
   failed: number;
   output: string;
@@ -43,31 +81,107 @@ interface Result {
 
 const strip = (s: string): string => s.replace(/\u001b\[[0-9;]*m/g, '');
 
-function runFile(file: string): Promise<Result> {
+// Each job runs in a process group of its own, so that killing it takes the processes it started
+// (a tremolo, a browser) with it instead of leaving them to load the machine.
+const killGroup = (child: ChildProcess): void => {
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    // gone already
+  }
+};
+const children = new Set<ChildProcess>();
+const finish = (): void => {
+  for (const c of children) killGroup(c);
+  snapshot?.remove();
+  if (integrationCopy !== undefined) rmSync(integrationCopy, { recursive: true, force: true });
+};
+process.once('exit', finish);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    finish();
+    process.kill(process.pid, signal);
+  });
+}
+
+// Durations of earlier runs in ms, by job name.
+const timingsFile = path.join(repo, 'node_modules/.cache/tremolo-test/timings.json');
+const readTimings = (): Record<string, number> => {
+  try {
+    return JSON.parse(readFileSync(timingsFile, 'utf8')) as Record<string, number>;
+  } catch {
+    return {};
+  }
+};
+const timings = readTimings();
+/** Last run's duration; for a job never timed, a guess from what it starts (processes and browsers are slow). */
+function expectedMs(job: Job): number {
+  const known = timings[job.name];
+  if (known !== undefined) return known;
+  if (job.suite) return 60_000;
+  return /support\/(cli|browser|pty|python-peers)|child_process|chromium/.test(readFileSync(job.file!, 'utf8')) ? 20_000 : 3_000;
+}
+function saveTimings(results: readonly Result[]): void {
+  // Another run beside this one may write too: merge into what is there now, and replace the file whole.
+  const merged = readTimings();
+  for (const r of results) merged[r.job.name] = Math.round(r.ms);
+  try {
+    mkdirSync(path.dirname(timingsFile), { recursive: true });
+    const tmp = `${timingsFile}.${process.pid}`;
+    writeFileSync(tmp, `${JSON.stringify(merged, null, 1)}\n`);
+    renameSync(tmp, timingsFile);
+  } catch {
+    // A cache: a run without it only orders its files less well.
+  }
+}
+
+/** At most `max` characters of a failed file's output: one assertion can print megabytes. */
+function bounded(text: string, max = 40_000): string {
+  if (text.length <= max) return text;
+  const half = max / 2;
+  return `${text.slice(0, half)}\n… ${text.length - max} characters left out …\n${text.slice(-half)}`;
+}
+
+// After its summary a file has nothing left to report; a timer or socket left open would keep its
+// process (and this run) waiting for nothing: a `Promise.race` with a 30 s sleep costs 30 s.
+const LINGER_MS = 3000;
+
+function run(job: Job): Promise<Result> {
   const started = performance.now();
-  const suite = suites.includes(file);
-  const argv =
-    file === chaos
-      ? ['--expose-gc', '--import', 'tsx', path.join(chaos, 'run.ts')]
-      : suite
-        ? ['--import', 'tsx', path.join(root, '../src/app/cli/bin.ts'), 'test', 'integration', file, '--jobs', '2']
-        : ['--import', 'tsx', file];
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, argv, {
-      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+    const child = spawn(process.execPath, job.argv, {
+      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...(underTest ? { TREMOLO_TEST_PACKAGE: underTest } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
+    children.add(child);
     let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
+    let lingered: NodeJS.Timeout | undefined;
+    let cutShort = false;
+    const summary = job.suite ? /^\d+ passed, \d+ failed$/m : /^\s*Duration:\s+[\d.]+ms$/m;
+    const take = (d: Buffer): void => {
+      output += d;
+      // Only the end can hold the summary: a file may print megabytes.
+      if (lingered === undefined && summary.test(output.slice(-(d.length + 200)))) {
+        lingered = setTimeout(() => {
+          cutShort = true;
+          killGroup(child);
+        }, LINGER_MS);
+      }
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      killGroup(child);
     }, FILE_TIMEOUT_MS);
     child.on('close', (code) => {
+      children.delete(child);
       clearTimeout(timer);
+      clearTimeout(lingered);
       const text = strip(output);
+      const suite = job.suite;
       const counted = suite ? /^(\d+) passed, (\d+) failed$/m.exec(text) : null;
       const total = suite ? (counted ? Number(counted[1]) + Number(counted[2]) : NaN) : Number(/Total:\s+(\d+)/.exec(text)?.[1] ?? NaN);
       const passed = suite ? Number(counted?.[1] ?? 0) : Number(/Passed:\s+(\d+)/.exec(text)?.[1] ?? 0);
@@ -78,30 +192,36 @@ function runFile(file: string): Promise<Result> {
       if (timedOut) note = `killed after ${FILE_TIMEOUT_MS} ms`;
       else if (Number.isNaN(total)) note = `exited with ${code} before reporting`;
       else if (skipped > 0) note = `${skipped} skipped (skipping is not allowed)`;
-      else if (code !== 0 && failed === 0) note = `exited with ${code}`;
+      else if (code !== 0 && failed === 0 && !cutShort) note = `exited with ${code}`;
       if (note !== undefined) failed = Math.max(failed + skipped, 1);
-      resolve({ file, passed, failed, output: text, ms, ...(note ? { note } : {}) });
+      if (cutShort && note === undefined) note = `(stopped ${LINGER_MS / 1000} s after its summary: something in it was left open)`;
+      resolve({ job, passed, failed, output: text, ms, ...(note ? { note } : {}) });
     });
   });
 }
 
-const queue = [...suites, ...files];
+// Longest first; the sort is stable, so equal guesses keep the folder order.
+const queue = jobs.sort((a, b) => expectedMs(b) - expectedMs(a));
 const results: Result[] = [];
 let next = 0;
 async function worker(): Promise<void> {
   while (next < queue.length) {
-    const file = queue[next++]!;
-    const r = await runFile(file);
+    const r = await run(queue[next++]!);
     results.push(r);
-    const rel = path.relative(process.cwd(), r.file);
     const verdict = r.failed === 0 ? 'ok  ' : 'FAIL';
-    process.stdout.write(`${verdict} ${rel} (${r.passed} passed${r.failed ? `, ${r.failed} failed` : ''}, ${(r.ms / 1000).toFixed(1)} s)${r.note ? ` ${r.note}` : ''}\n`);
-    if (r.failed > 0) process.stdout.write(`${r.output.trimEnd().replace(/^/gm, '    ')}\n`);
+    process.stdout.write(`${verdict} ${r.job.name} (${r.passed} passed${r.failed ? `, ${r.failed} failed` : ''}, ${(r.ms / 1000).toFixed(1)} s)${r.note ? ` ${r.note}` : ''}\n`);
+    if (r.failed > 0) process.stdout.write(`${bounded(r.output.trimEnd()).replace(/^/gm, '    ')}\n`);
   }
 }
+const runStarted = performance.now();
 await Promise.all(Array.from({ length: Math.min(JOBS, queue.length) }, worker));
+saveTimings(results);
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);
 if (queue.length === 0) process.stdout.write('no test files found\n');
+else if (queue.length > 1) {
+  const how = underTest ? '' : ' (dist/ is older than src/: tremolo ran from the sources)';
+  process.stdout.write(`${queue.length} processes in ${((performance.now() - runStarted) / 1000).toFixed(1)} s, ${JOBS} at a time${how}\n`);
+}
 process.stdout.write(`${passed} passed, ${failed + (queue.length === 0 ? 1 : 0)} failed\n`);
 process.exitCode = failed > 0 || queue.length === 0 ? 1 : 0;

@@ -7,14 +7,22 @@ import { atLeastOnce } from './at-least-once.js';
 import { cycles } from './cycles.js';
 import { fuzz } from './fuzz.js';
 import { hostile } from './hostile.js';
+import type { ScenarioName } from './names.js';
 import { restarts } from './restarts.js';
 import type { Scenario, ScenarioResult } from './scenario.js';
 
-const scenarios: Scenario[] = [restarts, atLeastOnce, cycles, hostile, fuzz];
+const byName: Record<ScenarioName, Scenario> = { restarts, 'at-least-once': atLeastOnce, cycles, hostile, fuzz };
+const scenarios = Object.entries(byName);
+// A file's name (names.ts) or words of a scenario's title.
 const only = process.argv.slice(2);
 const rows: [string, ScenarioResult | undefined, string[]][] = [];
 
-for (const s of scenarios.filter((x) => only.length === 0 || only.some((o) => x.name.includes(o)))) {
+const chosen = scenarios.filter(([key, x]) => only.length === 0 || only.some((o) => o === key || x.name.includes(o)));
+if (chosen.length === 0) {
+  process.stdout.write(`no scenario matches ${only.map((o) => JSON.stringify(o)).join(', ')}; the scenarios: ${Object.keys(byName).join(', ')}\n0 passed, 1 failed\n`);
+  process.exit(1);
+}
+for (const [, s] of chosen) {
   const started = performance.now();
   process.stdout.write(`… ${s.name}\n`);
   let result: ScenarioResult | undefined;

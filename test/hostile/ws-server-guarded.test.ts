@@ -26,7 +26,10 @@ const flow = tmp.write(
         codec: 'string',
         config: {
           url: 'ws://127.0.0.1:0',
-          auth: { basic: { users_file: path.join(repoRoot, 'flows/ditto/users') }, jwt: { secret } },
+          // Many of the logins below fail on purpose, many at once: with the default throttle (10 checks, one
+          // more every 6 s) whether a later good login got a 429 would depend on how fast this
+          // machine hashes. The throttle has tests of its own (test/unit/connectors/auth-throttle.test.ts).
+          auth: { basic: { users_file: path.join(repoRoot, 'flows/ditto/users'), throttle: { burst: 100_000, refill_ms: 1 } }, jwt: { secret } },
           allowed_origins: ['http://ok.example'],
           max_connections_per_ip: 200,
           rate_limit: { messages_per_s: 500, action: 'drop' },

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { builtBin, repoRoot } from './built.js';
 
-export const repoRoot = path.resolve(import.meta.dirname, '../..');
+export { repoRoot };
 const entry = path.join(repoRoot, 'src/app/cli/bin.ts');
 // Resolved here, so the CLI can run with any working directory.
 const tsx = import.meta.resolve('tsx');
@@ -12,11 +13,23 @@ export interface CliResult {
   stderr: string;
 }
 
-/** The command line that runs `tremolo ARGS` from the sources, for a process started another way (a terminal). */
-export const cliCommand = (args: readonly string[]): string[] => [process.execPath, '--import', tsx, entry, ...args];
+export interface CliOptions {
+  cwd?: string;
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  /** Run src/app/cli/bin.ts through tsx even when a current build exists. */
+  sources?: boolean;
+}
 
-/** Runs `tremolo ARGS` from the sources (no build needed) and waits for it, bounded in time. */
-export function runCli(args: readonly string[], options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
+/** Node's arguments for `tremolo ARGS`: the built command under test (./built.ts), else the sources through tsx. */
+const nodeArgs = (args: readonly string[], sources = false): string[] =>
+  builtBin !== undefined && !sources ? [builtBin, ...args] : ['--import', tsx, entry, ...args];
+
+/** The command line that runs `tremolo ARGS`, for a process started another way (a terminal). */
+export const cliCommand = (args: readonly string[], options: { sources?: boolean } = {}): string[] => [process.execPath, ...nodeArgs(args, options.sources)];
+
+/** Runs `tremolo ARGS` and waits for it, bounded in time. */
+export function runCli(args: readonly string[], options: CliOptions & { input?: string } = {}): Promise<CliResult> {
   const child = startCli(args, options);
   if (options.input !== undefined) child.process.stdin!.end(options.input);
   return child.done;
@@ -32,12 +45,11 @@ export interface RunningCli {
 }
 
 /**
- * Starts `tremolo ARGS` from the sources, or with `built` from dist/ as bin/tremolo.js runs it
- * (faster to start: nothing to compile; only as current as the last build).
+ * Starts `tremolo ARGS`: the built command as bin/tremolo.js runs it when the build is current
+ * (./built.ts says which), else the sources through tsx.
  */
-export function startCli(args: readonly string[], options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv; built?: boolean } = {}): RunningCli {
-  const argv = options.built === true ? [path.join(repoRoot, 'bin/tremolo.js'), ...args] : ['--import', tsx, entry, ...args];
-  const child = spawn(process.execPath, argv, {
+export function startCli(args: readonly string[], options: CliOptions = {}): RunningCli {
+  const child = spawn(process.execPath, nodeArgs(args, options.sources), {
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -50,7 +62,8 @@ export function startCli(args: readonly string[], options: { cwd?: string; timeo
     stderr += d;
     listeners.forEach((l) => l());
   });
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  // Bounds for a hung process, generous: on a loaded machine a start alone can take half a minute.
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 180_000);
   const done = new Promise<CliResult>((resolve) =>
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -62,7 +75,7 @@ export function startCli(args: readonly string[], options: { cwd?: string; timeo
     done,
     stdout: () => stdout,
     stderr: () => stderr,
-    waitForLog(pattern, timeoutMs = 30_000) {
+    waitForLog(pattern, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
         const check = (): boolean => {
           const m = pattern.exec(stderr);

@@ -4,7 +4,7 @@
  * what the terminal shows is kept in a Screen. Bounded in time like every other child of a test.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import { cliCommand } from './cli.js';
 import { Screen } from './terminal.js';
 
 const RELAY = `
@@ -76,7 +76,7 @@ export function startPty(argv: readonly string[], options: PtyOptions = {}): Pty
     screen.write(d);
     for (const l of listeners) l();
   });
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 180_000);
   const done = new Promise<number | null>((resolve) =>
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -90,7 +90,7 @@ export function startPty(argv: readonly string[], options: PtyOptions = {}): Pty
     raw: () => raw,
     type: (text) => void child.stdin!.write(text),
     done,
-    waitFor(pattern, timeoutMs = 30_000) {
+    waitFor(pattern, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
         const check = (): void => {
           const m = pattern.exec(screen.text().join('\n'));
@@ -117,9 +117,5 @@ export function startPty(argv: readonly string[], options: PtyOptions = {}): Pty
   };
 }
 
-const repoRoot = path.resolve(import.meta.dirname, '../..');
-const tsx = import.meta.resolve('tsx');
-
-/** `tremolo ARGS` from the sources on a terminal of its own. */
-export const startCliInPty = (args: readonly string[], options: PtyOptions = {}): PtyProcess =>
-  startPty([process.execPath, '--import', tsx, path.join(repoRoot, 'src/app/cli/bin.ts'), ...args], options);
+/** `tremolo ARGS` on a terminal of its own: the build under test, as cli.ts runs it. */
+export const startCliInPty = (args: readonly string[], options: PtyOptions = {}): PtyProcess => startPty(cliCommand(args), options);

@@ -59,19 +59,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     await loadAll(positionals, options);
     return supervise({ count: workers, log, stopTimeoutMs: options.drainTimeoutMs! + 5000 });
   }
-  const runtime = await Runtime.start(positionals, options);
-  reportReady();
-  const allowedHosts = (values['api-allow-host'] as string[] | undefined) ?? [];
-  // Imported only when asked for: the API brings prom-client, which a plain run need not load.
-  const server = api === undefined ? undefined : new (await import('../ops/api.js')).ApiServer(() => runtime.flows, { ...api, version: version(), log, allowedHosts });
-  await server?.start();
-  // JSON logs stay JSON off a terminal: the table goes into them as a line of its own.
-  const report = format === 'json' ? (rows: readonly object[]): void => log.info('status', { connectors: rows }) : undefined;
-  table = values.status === true ? new StatusTable(() => runtime.flows, process.stderr, { color, report }) : undefined;
-  const stopTable = table?.start();
-  const watcher = values.watch === true ? new (await import('../ops/watch.js')).Watcher(runtime, positionals, options, log) : undefined;
-  watcher?.start();
-
+  // Listening for signals before the flows start: a SIGTERM that comes while they start (a
+  // supervisor, a test that stops a run as soon as it logs) stops them gracefully too.
   let signals = 0;
   const stopped = new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals): void => {
@@ -91,6 +80,19 @@ export async function run(argv: readonly string[]): Promise<number> {
     } else process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+  const runtime = await Runtime.start(positionals, options);
+  reportReady();
+  const allowedHosts = (values['api-allow-host'] as string[] | undefined) ?? [];
+  // Imported only when asked for: the API brings prom-client, which a plain run need not load.
+  const server = api === undefined ? undefined : new (await import('../ops/api.js')).ApiServer(() => runtime.flows, { ...api, version: version(), log, allowedHosts });
+  await server?.start();
+  // JSON logs stay JSON off a terminal: the table goes into them as a line of its own.
+  const report = format === 'json' ? (rows: readonly object[]): void => log.info('status', { connectors: rows }) : undefined;
+  table = values.status === true ? new StatusTable(() => runtime.flows, process.stderr, { color, report }) : undefined;
+  const stopTable = table?.start();
+  const watcher = values.watch === true ? new (await import('../ops/watch.js')).Watcher(runtime, positionals, options, log) : undefined;
+  watcher?.start();
+
   const ended = watcher === undefined ? runtime.ended : runtime.exited.then(exitEnd);
   // The last resort, for a connector that finishes without saying so (`ctx.finished`): once the
   // event loop is empty nothing can happen any more, and Node would exit with 13 for the

@@ -73,7 +73,7 @@ test('a block marked invalid gets exactly the problems the next block shows', as
     const dir = mkdtempSync(path.join(tmpdir(), 'tremolo-docs-'));
     try {
       writeFileSync(path.join(dir, name), b.text);
-      const r = await startCli(['validate', name], { cwd: dir, built: true }).done;
+      const r = await startCli(['validate', name], { cwd: dir }).done;
       assert.is(r.code, 1, where(b));
       assert.fixture(r.stderr, `${expected.join('\n')}\n`, `${where(shown!)}: the output shown is not what tremolo validate prints`);
     } finally {

@@ -10,8 +10,8 @@ import { ERROR_CODES } from '../../../src/sdk/errors.js';
 import { builtins } from '../../../src/app/builtins/registries.js';
 import { startCli } from '../../support/cli.js';
 
-// The built CLI (dist/, as bin/tremolo.js runs it: `npm test` builds first) starts in a fraction of the time.
-const runCli = (args: readonly string[]) => startCli(args, { built: true }).done;
+// The built CLI under test (test/support/built.ts), as bin/tremolo.js runs it.
+const runCli = (args: readonly string[]) => startCli(args).done;
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const refDir = path.join(root, 'docs/reference');

@@ -9,7 +9,7 @@ import { TestClient } from '../../support/ws.js';
 
 /** The chat flow in a tremolo process of its own, as users run it. */
 async function chat(...options: string[]): Promise<{ cli: RunningCli; url: string }> {
-  const cli = startCli(['run', 'flows/chat.json5', '--arg', 'url=ws://127.0.0.1:0', ...options], { timeoutMs: 90_000 });
+  const cli = startCli(['run', 'flows/chat.json5', '--arg', 'url=ws://127.0.0.1:0', ...options], { timeoutMs: 115_000 });
   const [, url] = await cli.waitForLog(/listening on (ws:\/\/127\.0\.0\.1:\d+)/);
   return { cli, url: url! };
 }
@@ -27,13 +27,18 @@ async function nonReader(url: string): Promise<WebSocket> {
   return ws;
 }
 
-/** Sends `count` text messages of 64 KiB as fast as the server takes them; fails if it stops taking them. */
-async function flood(sender: TestClient, count: number, from = 0): Promise<void> {
+/**
+ * Sends `count` text messages of 64 KiB as fast as the server takes them and `reader` reads them;
+ * fails if the server stops taking them. Kept at most 12 messages (768 KiB) ahead of the reader,
+ * under the 1 MiB the chat flow lets a connection fall behind for 10 s: on a loaded machine this
+ * process may read slower than the server sends, and the reader must stay a good one.
+ */
+async function flood(sender: TestClient, reader: TestClient, count: number, from = 0): Promise<void> {
   for (let i = from; i < from + count; i++) {
     sender.send(`${String(i).padStart(6, '0')} ${'x'.repeat(64 * 1024 - 7)}`);
     const deadline = performance.now() + 20_000;
-    while (sender.ws.bufferedAmount > 1024 * 1024) {
-      if (performance.now() > deadline) throw new Error(`the sender is held up: the server took nothing for 20 s after message ${i}`);
+    while (sender.ws.bufferedAmount > 1024 * 1024 || i - reader.messages.length >= 12) {
+      if (performance.now() > deadline) throw new Error(`the flood is held up: nothing moved for 20 s after message ${i} (the reader has ${reader.messages.length})`);
       await sleep(1);
     }
   }
@@ -48,9 +53,9 @@ test('chat: a client that never reads holds up nobody: the others get every mess
     for (let round = 0; round < 2; round++) {
       const stalled = await nonReader(url);
       // 25 MiB, more than the 16 MiB one connection may have waiting in the chat flow.
-      await flood(sender, 400, round * 400);
-      await reader.waitFor((round + 1) * 400, 60_000);
-      await until(() => (cli.stderr().match(/closed with 1008/g) ?? []).length > round, () => `the stalled client ${round + 1} to be closed:\n${cli.stderr()}`, 10_000);
+      await flood(sender, reader, 400, round * 400);
+      await reader.waitForSteady((round + 1) * 400);
+      await until(() => (cli.stderr().match(/closed with 1008/g) ?? []).length > round, () => `the stalled client ${round + 1} to be closed:\n${cli.stderr()}`, 30_000);
       stalled.terminate();
     }
     assert.equal(numbers(reader), range(0, 800), 'the reader got every message, in order');

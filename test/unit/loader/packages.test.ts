@@ -5,7 +5,7 @@
  * from flows, described by `schema --use` and `doc --use`, and type-checked as TypeScript sees it.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import JSON5 from 'json5';
@@ -14,6 +14,7 @@ import * as assert from 'uvu/assert';
 import { flowJsonSchema } from '../../../src/app/docs/json-schema.js';
 import { checkFlow } from '../../../src/app/load.js';
 import { startFlow } from '../../../src/app/testing/index.js';
+import { cliRoot, requireBuilt } from '../../support/built.js';
 import { repoRoot, runCli } from '../../support/cli.js';
 import { tmpDir } from '../../support/tmp.js';
 
@@ -28,8 +29,7 @@ type Json = Record<string, unknown>;
 
 test.before(async () => {
   // What users import as 'tremolo' is the built library (package.json exports), as for them.
-  if (!existsSync(path.join(repoRoot, 'dist/index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
-  project.write('package.json', JSON.stringify({ name: 'uses-example-kinds', private: true, type: 'module', dependencies: { tremolo: `file:${repoRoot}`, zod: `file:${path.join(repoRoot, 'node_modules/zod')}` } }));
+  project.write('package.json', JSON.stringify({ name: 'uses-example-kinds', private: true, type: 'module', dependencies: { tremolo: `file:${requireBuilt()}`, zod: `file:${path.join(repoRoot, 'node_modules/zod')}` } }));
   const npm = { cwd: project.dir, timeout: 60_000, env: { ...process.env, npm_config_update_notifier: 'false' } };
   const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--pack-destination', project.dir, example], npm);
   // --ignore-scripts: linking tremolo must not run its prepare (a build of this checkout).
@@ -184,7 +184,7 @@ test('a module --use cannot load is named with the reason, and nothing is printe
   const r = await runCli(['doc', '--use', 'tremolo-example-kinds', '--use', 'no-such-kinds'], { cwd: project.dir, env });
   assert.is(r.code, 1);
   assert.is(r.stdout, '');
-  assert.is(r.stderr, `tremolo doc: --use no-such-kinds: module "no-such-kinds" not found (looked in ${project.dir}, ${repoRoot})\n`);
+  assert.is(r.stderr, `tremolo doc: --use no-such-kinds: module "no-such-kinds" not found (looked in ${project.dir}, ${cliRoot})\n`);
 });
 
 test('TypeScript sees the package through index.d.ts, and its JavaScript type-checks against tremolo', async () => {

@@ -127,12 +127,17 @@ export async function runTest(test: TestCase, options: RunTestOptions): Promise<
       // Stop the flows the moment their output is complete, rather than after a guessed delay.
       // Once only: file-change events keep coming while the flow drains, and a second SIGTERM
       // means "exit at once without draining" (status 130), which is not what a complete run is.
+      // Nor once every flow has finished or stopped by itself: the process exits then, and a
+      // signal that lands while Node.js tears down (its handlers gone) kills it with no status.
       let stopping = false;
-      const check = (): void => {
-        if (stopping || !outputsComplete(dir, assertSpec, { status: null, stdout, stderr })) return;
-        stopping = true;
-        flow.kill('SIGTERM');
-      };
+      const endingByItself = (): boolean => new Set([...stderr.matchAll(/^\S+ INFO\s+\[([^\]/]+)\] (?:stopped|finished: every source has .*)$/gm)].map((m) => m[1])).size >= flows.length;
+      // After this turn's reads: a log line already written must be seen before deciding.
+      const check = (): void =>
+        void setImmediate(() => {
+          if (stopping || endingByItself() || !outputsComplete(dir, assertSpec, { status: null, stdout, stderr })) return;
+          stopping = true;
+          flow.kill('SIGTERM');
+        });
       watcher = watch(dir, check);
       flow.stdout!.on('data', check);
     }

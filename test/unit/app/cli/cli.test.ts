@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { flowJsonSchema } from '../../../../src/app/docs/json-schema.js';
+import { requireBuilt } from '../../../support/built.js';
 import { repoRoot, runCli } from '../../../support/cli.js';
 import { knownCodecs } from '../../../support/known.js';
 import { tmpDir } from '../../../support/tmp.js';
@@ -32,7 +33,7 @@ test('each command has its own --help', async () => {
 });
 
 test('the installed bin prints the version', async () => {
-  const { stdout } = await promisify(execFile)(process.execPath, [path.join(repoRoot, 'bin/tremolo.js'), '--version']);
+  const { stdout } = await promisify(execFile)(process.execPath, [path.join(requireBuilt(), 'bin/tremolo.js'), '--version']);
   assert.is(stdout, `tremolo ${pkg.version}\n`);
 });
 

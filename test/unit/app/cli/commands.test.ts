@@ -5,13 +5,14 @@
  * `npm run bench -- startup`, not here.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mainHelp } from '../../../../src/app/cli/cli.js';
 import { COMMANDS } from '../../../../src/app/cli/commands.js';
+import { requireBuilt } from '../../../support/built.js';
 import { repoRoot, runCli } from '../../../support/cli.js';
 import { tmpDir } from '../../../support/tmp.js';
 
@@ -32,20 +33,24 @@ export async function load(url, context, next) {
 
 /** The modules `tremolo ARGS` loads from the installed path, relative to the package. */
 async function modulesLoaded(args: string[], name: string): Promise<string[]> {
-  if (!existsSync(path.join(repoRoot, 'dist/app/cli/bin.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  const built = requireBuilt();
   const log = tmp.write(`${name}.log`, '');
-  await run(process.execPath, ['--import', register, path.join(repoRoot, 'bin/tremolo.js'), ...args], {
+  await run(process.execPath, ['--import', register, path.join(built, 'bin/tremolo.js'), ...args], {
     cwd: repoRoot,
     timeout: 60_000,
     env: { ...process.env, LOADED_LOG: log },
   }).catch((err: { code?: number }) => {
     if (typeof err.code !== 'number') throw err;
   });
-  const root = `file://${repoRoot}/`;
+  // The package's own modules, and its dependencies: linked into a copy of the package under
+  // test (test/support/built.ts), they load from the checkout's node_modules.
+  const roots = [`file://${built}/`, `file://${repoRoot}/`];
   return readFileSync(log, 'utf8')
     .split('\n')
-    .filter((url) => url.startsWith(root))
-    .map((url) => url.slice(root.length));
+    .flatMap((url) => {
+      const root = roots.find((r) => url.startsWith(r));
+      return root === undefined ? [] : [url.slice(root.length)];
+    });
 }
 
 test('--version and --help load the command table and the help, not the runtime nor any library', async () => {

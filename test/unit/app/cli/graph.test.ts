@@ -4,6 +4,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadFlow } from '../../../../src/app/load.js';
+import { requireBuilt } from '../../../support/built.js';
 import { repoRoot, runCli } from '../../../support/cli.js';
 import { tmpDir } from '../../../support/tmp.js';
 import { elements, parseXml, type XmlElement } from '../../../support/xml.js';
@@ -31,7 +32,7 @@ function contents(svg: XmlElement): { nodes: string[]; operators: string[]; link
  */
 function installed(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(repoRoot, 'bin/tremolo.js'), ...args], { cwd: repoRoot, timeout: 60_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [path.join(requireBuilt(), 'bin/tremolo.js'), ...args], { cwd: repoRoot, timeout: 60_000 }, (err, stdout, stderr) => {
       resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr });
     });
   });
@@ -61,7 +62,7 @@ test('tremolo graph draws each shipped flow, .troy ones too, as SVG that parses 
 });
 
 test('the installed command finds the stylesheet it embeds, and draws what the sources draw', async () => {
-  const [{ stdout }, fromSources] = await Promise.all([installed(['graph', 'flows/chat.json5']), runCli(['graph', 'flows/chat.json5'])]);
+  const [{ stdout }, fromSources] = await Promise.all([installed(['graph', 'flows/chat.json5']), runCli(['graph', 'flows/chat.json5'], { sources: true })]);
   const svg = await parseXml(stdout);
   const css = readFileSync(path.join(repoRoot, 'src/app/ops/graph/assets/graph.css'), 'utf8');
   assert.is([...elements(svg)].find((e) => e.tag === 'style')?.text, css);

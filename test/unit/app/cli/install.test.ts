@@ -11,6 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { requireBuilt } from '../../../support/built.js';
 import { repoRoot } from '../../../support/cli.js';
 import { tmpDir } from '../../../support/tmp.js';
 
@@ -22,11 +23,12 @@ const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_fu
 let tarball = '';
 
 test.before(async () => {
-  if (!existsSync(path.join(repoRoot, 'dist/app/cli/bin.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  // The package as just built (a copy that a rebuild meanwhile cannot change: test/support/built.ts).
+  const built = requireBuilt();
   mkdirSync(project);
   const [packed] = await Promise.all([
     // --ignore-scripts: `prepare` would rebuild dist/ under the tests running beside this one.
-    run('npm', ['pack', '--ignore-scripts', '--pack-destination', tmp.dir, repoRoot], { cwd: tmp.dir, env, timeout: 60_000 }),
+    run('npm', ['pack', '--ignore-scripts', '--pack-destination', tmp.dir, built], { cwd: tmp.dir, env, timeout: 60_000 }),
     run('npm', ['init', '-y'], { cwd: project, env, timeout: 60_000 }),
   ]);
   tarball = path.join(tmp.dir, packed.stdout.trim().split('\n').pop()!);

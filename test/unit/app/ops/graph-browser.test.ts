@@ -5,6 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadFlow } from '../../../../src/app/load.js';
 import { launchChromium } from '../../../support/browser.js';
+import { requireBuilt } from '../../../support/built.js';
 import { repoRoot } from '../../../support/cli.js';
 import { TestClient } from '../../../support/ws.js';
 
@@ -27,7 +28,7 @@ const FLOWS = ['flows/echo.json5', 'flows/jsonrpc.json5'];
 const test = suite<Ctx>('graph page', {});
 
 test.before(async (ctx) => {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/tremolo.js'), 'run', ...FLOWS, '--arg', 'url=ws://127.0.0.1:0', '--api', '0'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(requireBuilt(), 'bin/tremolo.js'), 'run', ...FLOWS, '--arg', 'url=ws://127.0.0.1:0', '--api', '0'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
   ctx.child = child;
   ctx.stderr = '';
   const started = new Promise<void>((resolve, reject) => {

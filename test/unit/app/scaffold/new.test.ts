@@ -4,7 +4,7 @@
  * type-checked with this repository's compiler settings; and its own test run, passing as written.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import JSON5 from 'json5';
@@ -12,6 +12,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { scaffold } from '../../../../src/app/scaffold/generate.js';
 import type { Scaffold } from '../../../../src/app/scaffold/names.js';
+import { requireBuilt } from '../../../support/built.js';
 import { repoRoot, runCli } from '../../../support/cli.js';
 import { tmpDir } from '../../../support/tmp.js';
 
@@ -29,10 +30,9 @@ const written: string[] = [];
 
 test.before(() => {
   // What users import as 'tremolo' is the built library (package.json exports), as for them.
-  if (!existsSync(path.join(repoRoot, 'dist/index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
   mkdirSync(path.join(project.dir, 'node_modules'));
   // Outside the checkout 'tremolo' does not resolve to itself: link it, as `npm install` would.
-  symlinkSync(repoRoot, path.join(project.dir, 'node_modules/tremolo'), 'dir');
+  symlinkSync(requireBuilt(), path.join(project.dir, 'node_modules/tremolo'), 'dir');
   for (const dep of ['zod', 'uvu', 'tsx']) symlinkSync(path.join(repoRoot, 'node_modules', dep), path.join(project.dir, 'node_modules', dep), 'dir');
   project.write('package.json', JSON.stringify({ name: 'scaffolded', private: true, type: 'module' }));
   for (const [what, name] of SCAFFOLDS) written.push(...scaffold(what, name, { dir: project.dir }).files);

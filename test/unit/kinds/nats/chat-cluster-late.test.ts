@@ -22,10 +22,10 @@ test.after.each(async (ctx) => {
 test('an instance started while nats-server is down keeps serving its own room, and joins the others once the bus is up', async (ctx) => {
   const port = await freePort();
   const nats = `nats://127.0.0.1:${port}`;
-  const early = startCli(['run', 'flows/chat.json5', '--arg', 'url=ws://127.0.0.1:0', '--arg', `nats=${nats}`], { timeoutMs: 60_000 });
+  const early = startCli(['run', 'flows/chat.json5', '--arg', 'url=ws://127.0.0.1:0', '--arg', `nats=${nats}`], { timeoutMs: 180_000 });
   ctx.instances.push(early);
-  const [, a] = await early.waitForLog(/listening on (ws:\/\/127\.0\.0\.1:\d+)/, 45_000);
-  await early.waitForLog(/bus_in\] connect attempt 2 failed/, 45_000);
+  const [, a] = await early.waitForLog(/listening on (ws:\/\/127\.0\.0\.1:\d+)/, 120_000);
+  await early.waitForLog(/bus_in\] connect attempt 2 failed/, 120_000);
   const a1 = await TestClient.open(a!);
   const a2 = await TestClient.open(a!);
   ctx.clients.push(a1, a2);
@@ -33,12 +33,12 @@ test('an instance started while nats-server is down keeps serving its own room, 
   assert.equal(await a2.waitFor(1, 5000), ['alone']);
 
   ctx.nats = await NatsServer.start([], port);
-  await early.waitForLog(/bus_in\] connected/, 45_000);
-  await early.waitForLog(/bus_out\] connected/, 45_000);
-  const late = startCli(['run', 'flows/chat.json5', '--arg', 'url=ws://127.0.0.1:0', '--arg', `nats=${nats}`], { timeoutMs: 60_000 });
+  await early.waitForLog(/bus_in\] connected/, 120_000);
+  await early.waitForLog(/bus_out\] connected/, 120_000);
+  const late = startCli(['run', 'flows/chat.json5', '--arg', 'url=ws://127.0.0.1:0', '--arg', `nats=${nats}`], { timeoutMs: 180_000 });
   ctx.instances.push(late);
-  const [, b] = await late.waitForLog(/listening on (ws:\/\/127\.0\.0\.1:\d+)/, 45_000);
-  await late.waitForLog(/bus_in\] connected/, 45_000);
+  const [, b] = await late.waitForLog(/listening on (ws:\/\/127\.0\.0\.1:\d+)/, 120_000);
+  await late.waitForLog(/bus_in\] connected/, 120_000);
   const b1 = await TestClient.open(b!);
   ctx.clients.push(b1);
   a1.send('together');

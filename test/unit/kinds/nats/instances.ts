@@ -31,12 +31,12 @@ export function instancesSuite(name: string): Test<Ctx> {
  */
 export async function instance(ctx: Ctx, flow: string, nats: string | undefined, free: readonly string[] = ['url=ws://127.0.0.1:0']): Promise<string> {
   const args = ['run', flow, ...free.flatMap((a) => ['--arg', a]), ...(nats === undefined ? [] : ['--arg', `nats=${nats}`])];
-  const cli = startCli(args, { timeoutMs: 60_000 });
+  const cli = startCli(args, { timeoutMs: 180_000 });
   ctx.instances.push(cli);
-  const [, url] = await cli.waitForLog(/listening on (ws:\/\/127\.0\.0\.1:\d+)/, 45_000);
+  const [, url] = await cli.waitForLog(/listening on (ws:\/\/127\.0\.0\.1:\d+)/, 120_000);
   if (nats !== undefined) {
-    await cli.waitForLog(/bus_in\] connected/, 45_000);
-    await cli.waitForLog(/bus_out\] connected/, 45_000);
+    await cli.waitForLog(/bus_in\] connected/, 120_000);
+    await cli.waitForLog(/bus_out\] connected/, 120_000);
   }
   return url!;
 }

@@ -26,8 +26,8 @@ test('an exit connector in one worker ends the run: every worker stops and the c
   links: [['server', 'code'], ['code', 'bye']],
 }`,
   );
-  const cli = (ctx.cli = startCli(['run', ending, '--workers', '2'], { timeoutMs: 90_000 }));
-  await until(() => ready(cli).length === 2, () => `two workers ready:\n${cli.stderr()}`, 45_000);
+  const cli = (ctx.cli = startCli(['run', ending, '--workers', '2'], { timeoutMs: 180_000 }));
+  await until(() => ready(cli).length === 2, () => `two workers ready:\n${cli.stderr()}`, 120_000);
   const [, port] = /listening on ws:\/\/127\.0\.0\.1:(\d+)/.exec(cli.stderr())!;
   const c = await TestClient.open(`ws://127.0.0.1:${port}`, {}, 5000);
   ctx.clients.push(c);
@@ -41,8 +41,8 @@ test('an exit connector in one worker ends the run: every worker stops and the c
 test('the chat with --workers 2 and nats is one room: connections spread over both workers each get every other message once', async (ctx) => {
   const nats = await NatsServer.start();
   try {
-    const cli = (ctx.cli = startCli(['run', 'flows/chat.json5', '--arg', 'url=ws://127.0.0.1:0', '--arg', `nats=${nats.url}`, '--workers', '2'], { timeoutMs: 90_000 }));
-    await until(() => ready(cli).length === 2 && (cli.stderr().match(/bus_in\] connected/g) ?? []).length === 2, () => `two workers ready and subscribed:\n${cli.stderr()}`, 45_000);
+    const cli = (ctx.cli = startCli(['run', 'flows/chat.json5', '--arg', 'url=ws://127.0.0.1:0', '--arg', `nats=${nats.url}`, '--workers', '2'], { timeoutMs: 180_000 }));
+    await until(() => ready(cli).length === 2 && (cli.stderr().match(/bus_in\] connected/g) ?? []).length === 2, () => `two workers ready and subscribed:\n${cli.stderr()}`, 120_000);
     const [, port] = /listening on ws:\/\/127\.0\.0\.1:(\d+)/.exec(cli.stderr())!;
     // The primary hands connections to the workers in turn: two each.
     const clients: TestClient[] = [];

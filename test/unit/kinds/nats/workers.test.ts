@@ -27,8 +27,8 @@ test.after.each(async (ctx) => {
 test.after(() => tmp.cleanup());
 
 test('two workers serve one port; a worker killed is restarted; SIGTERM stops both gracefully and exits 0', async (ctx) => {
-  const cli = (ctx.cli = startCli(['run', flow, '--workers', '2'], { timeoutMs: 90_000 }));
-  await until(() => ready(cli).length === 2, () => `two workers ready:\n${cli.stderr()}`, 45_000);
+  const cli = (ctx.cli = startCli(['run', flow, '--workers', '2'], { timeoutMs: 180_000 }));
+  await until(() => ready(cli).length === 2, () => `two workers ready:\n${cli.stderr()}`, 120_000);
   const ports = [...cli.stderr().matchAll(/listening on ws:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => m[1]);
   assert.is(ports.length, 2, 'each worker binds');
   assert.is(ports[0], ports[1], 'port 0 is one port shared by the workers');
@@ -43,7 +43,7 @@ test('two workers serve one port; a worker killed is restarted; SIGTERM stops bo
   await until(() => /worker 1 \(pid \d+\) died \(signal SIGKILL\) after \d+ ms; restarting in 100 ms/.test(cli.stderr()), () => 'the death to be logged', 10_000);
   // Meanwhile the other worker serves.
   assert.is(await ask(ctx, url), 'worker 2');
-  await until(() => ready(cli).length === 3, () => `worker 1 to be back:\n${cli.stderr()}`, 45_000);
+  await until(() => ready(cli).length === 3, () => `worker 1 to be back:\n${cli.stderr()}`, 120_000);
   const [n, pid] = ready(cli)[2]!;
   assert.is(n, 1);
   assert.is.not(pid, victim);

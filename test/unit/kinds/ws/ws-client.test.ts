@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { memoryLogger } from '../../../../src/sdk/logger.js';
 import { startFlow, type TestFlow } from '../../../../src/app/testing/index.js';
 import { freePort } from '../../../support/ports.js';
+import { until } from '../../../support/sockets.js';
 import { PeerServer } from '../../../support/ws-server.js';
 
 const test = suite<{ flow?: TestFlow; peer?: PeerServer }>('ws_client', {});
@@ -42,7 +43,9 @@ test('a server that starts late is reached after waits that grow by the policy',
   const port = await freePort();
   ctx.flow = await startFlow(clientFlow(`ws://127.0.0.1:${port}`));
   const host = ctx.flow.flow.connector('client');
-  await sleep(500); // attempts at 0, 100, 300 fail; the next is due at 700
+  // Attempts at 0, 100, 300 fail; the server starts then, before the next, due 400 ms later
+  // (waiting for the third attempt, not 500 ms: a loaded machine fires timers late).
+  await until(() => host.attemptTimes.length >= 3, () => `3 attempts (have ${host.attemptTimes.length})`, 30_000);
   ctx.peer = await PeerServer.start(port);
   await ctx.flow.waitConnected('client', { timeout: 2000 });
   assert.is(host.attemptTimes.length, 4);
@@ -57,7 +60,8 @@ test('after the server restarts the client reconnects at once, then backs off, a
   const host = ctx.flow.flow.connector('client');
   const before = host.attemptTimes.length;
   await ctx.peer.stop();
-  await sleep(380); // attempts right away, +100, +200 (at ~300) fail; the next is due at ~700
+  // Attempts right away, +100, +200 (at ~300) fail; the next is due 400 ms after the third.
+  await until(() => host.attemptTimes.length - before >= 3, () => `3 attempts after the restart (have ${host.attemptTimes.length - before})`, 30_000);
   ctx.flow.send('client', 'in', { while: 'down' });
   await ctx.peer.restart();
   await ctx.flow.waitConnected('client', { timeout: 2000 });
