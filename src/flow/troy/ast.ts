@@ -194,10 +194,16 @@ export type QueryStmt =
 
 // ---------------------------------------------------------------- deployment statements
 
-export interface UseStmt {
-  readonly kind: 'use';
+/** One module a `use` names: `use a::b as c;` names one, `use a::{b, c as d};` several. */
+export interface ModuleImport {
   readonly path: readonly string[];
   readonly alias: string;
+  readonly at: Place;
+}
+
+export interface UseStmt {
+  readonly kind: 'use';
+  readonly imports: readonly ModuleImport[];
   readonly at: Place;
 }
 

@@ -10,6 +10,7 @@ import type {
   FlowStmt,
   GroupBy,
   Ident,
+  ModuleImport,
   QueryStmt,
   SelectStmt,
   StreamRef,
@@ -64,10 +65,26 @@ class TroyParser extends ExprParser {
   use(): UseStmt {
     const at = this.here();
     this.expectWord('use');
-    const path = [this.ident('a module name after "use"').name];
-    while (this.eatPunct('::')) path.push(this.ident('a module name after "::"').name);
+    const imports: ModuleImport[] = [];
+    this.imports([], imports);
+    return { kind: 'use', imports, at };
+  }
+
+  /** `a::b [as c]` or Tremor's brace form `a::{b, c::d as e}`, nested to any depth. */
+  imports(prefix: readonly string[], out: ModuleImport[]): void {
+    const at = this.here();
+    const path = [...prefix, this.ident(prefix.length === 0 ? 'a module name after "use"' : 'a module name').name];
+    while (this.eatPunct('::')) {
+      if (this.eatPunct('{')) {
+        do this.imports(path, out);
+        while (this.eatPunct(','));
+        this.expectPunct('}', 'to close the list of modules');
+        return;
+      }
+      path.push(this.ident('a module name or "{" after "::"').name);
+    }
     const alias = this.eatWord('as') ? this.ident('a name after "as"').name : path[path.length - 1]!;
-    return { kind: 'use', path, alias, at };
+    out.push({ path, alias, at });
   }
 
   target(): Target {
