@@ -66,13 +66,14 @@ class TroyParser extends ExprParser {
     const at = this.here();
     this.expectWord('use');
     const imports: ModuleImport[] = [];
-    this.imports([], imports);
+    this.imports([], imports, at);
     return { kind: 'use', imports, at };
   }
 
   /** `a::b [as c]` or Tremor's brace form `a::{b, c::d as e}`, nested to any depth. */
-  imports(prefix: readonly string[], out: ModuleImport[]): void {
-    const at = this.here();
+  imports(prefix: readonly string[], out: ModuleImport[], useAt?: Place): void {
+    // A plain `use` is placed at its keyword; each module of a brace list at its name.
+    const at = useAt ?? this.here();
     const path = [...prefix, this.ident(prefix.length === 0 ? 'a module name after "use"' : 'a module name').name];
     while (this.eatPunct('::')) {
       if (this.eatPunct('{')) {

@@ -37,7 +37,7 @@ test('convert prints the JSON5 flow a .troy file loads as, which loads to the sa
 {
   description: 'Lines from stdin, upper-cased, to stdout; "exit" stops it.',
   use: ['std'],
-  connectors: { io: { from: 'std::console' }, exit: { type: 'exit' } },
+  connectors: { io: { from: 'std::console' }, exit: { type: 'exit', config: { delay_unit: 'ns' } } },
   pipelines: {
     upper: {
       ports: { in: ['in'], out: ['out', 'exit'] },

@@ -43,7 +43,7 @@ deploy flow main`,
     'f.troy',
   );
   assert.equal(stmts.map((s) => s.kind), ['use', 'define-flow', 'deploy', 'deploy']);
-  assert.equal(stmts[0], { kind: 'use', path: ['integration'], alias: 'it', at: { file: 'f.troy', line: 2, column: 1 } });
+  assert.equal(stmts[0], { kind: 'use', imports: [{ path: ['integration'], alias: 'it', at: { file: 'f.troy', line: 2, column: 1 } }], at: { file: 'f.troy', line: 2, column: 1 } });
   const flow = stmts[1] as DefineFlow;
   assert.equal(flow.doc, ['The flow.', 'It has two lines of doc.']);
   assert.equal(flow.args.map((a) => [a.name, a.value?.kind]), [['file', 'string'], ['port', undefined]]);
