@@ -20,7 +20,7 @@ import type {
   WithEntry,
 } from './ast.js';
 import { placeOf } from './cursor.js';
-import type { Place } from './errors.js';
+import { TroyError, type Place } from './errors.js';
 import { Lexer } from './lexer.js';
 import { ExprParser } from './parse-expr.js';
 
@@ -305,6 +305,10 @@ class TroyParser extends ExprParser {
         this.scriptStmt();
         if (!this.eatPunct(';')) break;
       }
+    }
+    if (this.isWord('end')) {
+      // Tremor's words (its users' tests look for them): a script needs a statement.
+      throw new TroyError('ERR_FLOW_PARSE', this.here(), 'Found the token `end` but expected one of `let`, `emit`, `drop`, `match` or an expression: a script needs at least one statement');
     }
     const body = this.scriptBody();
     this.expectWord('end', 'to close the script');

@@ -137,6 +137,12 @@ deploy flow main;`);
   assert.equal(flow.pipelines.p, { from: 'std::out_or_exit', args: { delay: 100_000_000 } });
 });
 
+test("a connector of a kind tremolo does not know is refused in Tremor's words, then with the kinds tremolo knows", async () => {
+  const problems = await problemsOf('define flow main flow define connector c from carrier_pigeon; create connector c; end; deploy flow main;');
+  assert.is(problems.length, 1);
+  assert.match(problems[0]!, /^flow\.troy:1:47: Unknown connector type carrier_pigeon; known: exit, file, /);
+});
+
 test('doc comments become descriptions', async () => {
   const flow = await jsonOf(`## Echoes lines.
 define flow main

@@ -132,7 +132,12 @@ test('syntax errors name the file, line and column and what was expected', () =>
   assert.is(syntaxError('define flow f flow\n  connect /connector/a to pipeline/b;\nend;'), 'f.troy:2:27: expected "/" to start the target as /connector/NAME or /pipeline/NAME, found "pipeline"');
   assert.is(syntaxError('define flow f args a = "open\nflow end'), 'f.troy:1:24: a string ends at the end of its line; write \\n for a line break, or use a """ heredoc');
   assert.is(syntaxError('define flow f args a = "#{1 + }" flow end'), 'f.troy:1:31: expected a value, found the end of the file');
-  assert.is(syntaxError('use a;\n  @'), 'f.troy:2:3: unexpected character "@"');
+  assert.is(syntaxError('use a;\n  @'), "f.troy:2:3: An unexpected character '@' was found");
+  assert.is(syntaxError('define flow f flow\n  42bad\nend;'), "f.troy:2:5: An unexpected character 'b' was found");
+  assert.is(
+    syntaxError('define pipeline p pipeline define script s script end; end'),
+    'f.troy:1:51: Found the token `end` but expected one of `let`, `emit`, `drop`, `match` or an expression: a script needs at least one statement',
+  );
   assert.is(syntaxError('define pipeline p pipeline select event into out; end'), 'f.troy:1:41: expected "from" after what the select makes, found "into"');
   assert.is(syntaxError('define pipeline p pipeline select let from in into out; end'), 'f.troy:1:35: expected a value, found the keyword "let"');
   assert.is(syntaxError('define flow f args a = "\\q" flow end'), 'f.troy:1:25: unknown escape "\\q" in a string');
