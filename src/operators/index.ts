@@ -1,5 +1,6 @@
 import { backpressure } from './backpressure.js';
 import { batch } from './batch.js';
+import { bucket } from './bucket.js';
 import { dedupe } from './dedupe.js';
 import { drop } from './drop.js';
 import { filter } from './filter.js';
@@ -29,4 +30,5 @@ export const builtinOperators = [
   dedupe,
   backpressure,
   roundrobin,
+  bucket,
 ];

@@ -170,6 +170,8 @@ export interface DefineOperator {
   readonly kind: 'define-operator';
   readonly name: string;
   readonly operatorKind: Target;
+  /** Its settings (`with count = 5 end`), given over by those of the `create`. */
+  readonly with: readonly WithEntry[];
   readonly at: Place;
 }
 

@@ -276,8 +276,7 @@ class TroyParser extends ExprParser {
         this.expectWord('from', 'and the operator kind');
         const operatorKind = this.target();
         this.args();
-        this.withEnd();
-        return { kind: 'define-operator', name, operatorKind, at };
+        return { kind: 'define-operator', name, operatorKind, with: this.withEnd(), at };
       }
       if (what.kind === 'ident' && what.text === 'script') return this.defineScript(name, t.doc, at);
       this.unexpected('"window", "script", "operator" or "pipeline" after "define"');
