@@ -5,6 +5,7 @@ import { httpServer } from './http-server.js';
 import { kv } from './kv.js';
 import { metrics } from './metrics.js';
 import { metronome } from './metronome.js';
+import { cb } from './cb.js';
 import { natsPublisher } from './nats-publisher.js';
 import { natsSubscriber } from './nats-subscriber.js';
 import { nullConnector } from './null.js';
@@ -38,6 +39,7 @@ export const builtinConnectors = [
   wal,
   kv,
   metronome,
+  cb,
   metrics,
   exit,
   nullConnector,
