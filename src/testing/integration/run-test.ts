@@ -50,6 +50,8 @@ function fillPortsDeep<T>(value: T, ports: Readonly<Record<string, number>>): T 
   return value;
 }
 
+const OWN_LOGS = /^(fg|before\.(out|err)\.\d+)\.(out\.|err\.)?log$/;
+
 /**
  * Copies a process's stdout and stderr into files of the test folder, where Tremor writes them
  * (`fg.out.log`, `before.err.0.log`...): Tremor's asserts read them. Resolves once both are written.
@@ -161,7 +163,11 @@ export async function runTest(test: TestCase, options: RunTestOptions): Promise<
         stopping = true;
         flow.kill('SIGTERM');
       };
-      watcher = watch(dir, check);
+      // The runner's own logs (fg.out.log...) change from the first moment: they say nothing about
+      // the outputs, and would check them before the flow has even started.
+      watcher = watch(dir, (_, file) => {
+        if (file === null || !OWN_LOGS.test(file)) check();
+      });
       flow.stdout!.on('data', check);
     }
     const status = await closed;
