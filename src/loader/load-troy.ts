@@ -57,7 +57,9 @@ export async function compileTroy(text: string, absolute: string, options: TroyO
   });
   const used = await modules.resolveUses(stmts, absolute, errors);
   const hasConnector = (kind: string): boolean => options.registries?.connectors.find(kind) !== undefined;
-  const flow = new DeploymentCompiler(locator, errors, { hasConnector }).compile(stmts, used, file);
+  const registries = options.registries;
+  const connectorKinds = registries === undefined ? undefined : () => registries.connectors.names();
+  const flow = new DeploymentCompiler(locator, errors, { hasConnector, ...(connectorKinds === undefined ? {} : { connectorKinds }) }).compile(stmts, used, file);
   if (errors.length > 0) return { flow: undefined, locator, problems: errors.map(toProblem) };
   return { flow, locator, problems: [] };
 }

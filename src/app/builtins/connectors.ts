@@ -1,4 +1,5 @@
 import { exit } from '../../kinds/basic/exit.js';
+import { cb } from '../../kinds/cb/cb.js';
 import { file } from '../../kinds/file/file.js';
 import { httpClient } from '../../kinds/http/http-client.js';
 import { httpServer } from '../../kinds/http/http-server.js';
@@ -39,6 +40,7 @@ export const builtinConnectors = [
   kv,
   metronome,
   metrics,
+  cb,
   exit,
   nullConnector,
 ];

@@ -1,5 +1,6 @@
 import { backpressure } from '../../kinds/operators/backpressure.js';
 import { batch } from '../../kinds/operators/batch.js';
+import { bucket } from '../../kinds/operators/bucket.js';
 import { dedupe } from '../../kinds/operators/dedupe.js';
 import { drop } from '../../kinds/operators/drop.js';
 import { filter } from '../../kinds/operators/filter.js';
@@ -29,4 +30,5 @@ export const builtinOperators = [
   dedupe,
   backpressure,
   roundrobin,
+  bucket,
 ];

@@ -14,6 +14,10 @@ export const exit = defineConnector({
   config: z.strictObject({
     delay: z.number().int().min(0).default(0).describe('milliseconds to wait before stopping, when the event gives none'),
     after: z.number().int().positive().default(1).describe('stop at the Nth event received (a test that expects N results)'),
+    delay_unit: z
+      .enum(['ms', 'ns'])
+      .default('ms')
+      .describe("the unit of an event's `delay`: ms, or ns as Tremor's exit connector reads it (the default in .troy flows)"),
   }),
   codec: 'structured',
   ports: { in: ['in'], out: ['err'] },
@@ -26,7 +30,8 @@ export const exit = defineConnector({
         const data = event.data as { exit?: unknown; delay?: unknown } | null;
         const record = data !== null && typeof data === 'object' && !Array.isArray(data);
         const code = record && typeof data.exit === 'number' && Number.isInteger(data.exit) ? data.exit : 0;
-        const delay = record && typeof data.delay === 'number' && Number.isFinite(data.delay) && data.delay >= 0 ? data.delay : config.delay;
+        const given = record && typeof data.delay === 'number' && Number.isFinite(data.delay) && data.delay >= 0 ? data.delay : undefined;
+        const delay = given === undefined ? config.delay : config.delay_unit === 'ns' ? given / 1e6 : given;
         if (record && data.exit !== undefined && code !== data.exit) {
           ctx.fail(event, 'ERR_CONFIG_INVALID', `${ctx.alias}: "exit" must be an integer, received ${quote(data.exit)}; exiting with 0`);
         }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { holdsIntegralFloats, stringifyWithFloats } from './json-floats.js';
 
 /**
  * Numbers in JSON text kept exact. JSON.parse reads every number as a double: an integer past 2^53
@@ -59,7 +60,7 @@ export const MAX_INTEGER_DIGITS = 4300;
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-type Key = string | number;
+export type Key = string | number;
 
 /**
  * `parsed` (what JSON.parse made of `text`) with its inexact numbers made exact; throws for one out
@@ -101,11 +102,11 @@ function stringEnd(text: string, start: number): number {
 const isNumberChar = (c: number): boolean => (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
 
 /**
- * The integers of valid JSON `text` that a double does not hold, with where they are. Iterative,
- * following only brackets, keys and commas: JSON.parse has checked the text already.
+ * Calls `visit` with every number literal of valid JSON `text` and where it is (the path is reused:
+ * copy it to keep it). Iterative, following only brackets, keys and commas: JSON.parse has checked
+ * the text already.
  */
-function inexactNumbers(text: string): { path: Key[]; value: bigint }[] {
-  const found: { path: Key[]; value: bigint }[] = [];
+export function visitNumberLiterals(text: string, visit: (path: readonly Key[], literal: string) => void): void {
   const path: Key[] = [];
   const inArray: boolean[] = [];
   let expectKey = false;
@@ -137,11 +138,19 @@ function inexactNumbers(text: string): { path: Key[]; value: bigint }[] {
     } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
       let end = i + 1;
       while (end < text.length && isNumberChar(text.charCodeAt(end))) end++;
-      const value = exactValue(text.slice(i, end));
-      if (value !== undefined) found.push({ path: [...path], value });
+      visit(path, text.slice(i, end));
       i = end;
     } else i++;
   }
+}
+
+/** The integers of valid JSON `text` that a double does not hold, with where they are. */
+function inexactNumbers(text: string): { path: Key[]; value: bigint }[] {
+  const found: { path: Key[]; value: bigint }[] = [];
+  visitNumberLiterals(text, (path, literal) => {
+    const value = exactValue(literal);
+    if (value !== undefined) found.push({ path: [...path], value });
+  });
   return found;
 }
 
@@ -180,6 +189,7 @@ const replacer = (_key: string, v: unknown): unknown => (typeof v === 'bigint' ?
  * formatting to do.
  */
 export function stringifyExact(value: unknown): string | undefined {
+  if (holdsIntegralFloats(value)) return stringifyWithFloats(value, replacer, MARKED);
   try {
     return JSON.stringify(value);
   } catch (err) {

@@ -1,14 +1,20 @@
 import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
 import { defineCodec } from '../../sdk/codec-api.js';
+import { keepFloatMarks, markIntegralFloats, mayHoldIntegralFloat } from './json-floats.js';
 import { exactNumbers, mayBeInexact, stringifyExact } from './json-numbers.js';
 
 /** Keys in code-point order at every level, so equal values always print the same (test output). */
 export function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
+  if (Array.isArray(value)) {
+    const out = value.map(sortKeys);
+    keepFloatMarks(value, out, true);
+    return out;
+  }
   if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value) && !(value instanceof Uint8Array)) {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
+    keepFloatMarks(value, out, true);
     return out;
   }
   return value;
@@ -17,7 +23,7 @@ export function sortKeys(value: unknown): unknown {
 export const json = defineCodec({
   name: 'json',
   description:
-    'JSON text to values and back. `mode: sorted` writes keys in sorted order (stable output for tests). Integers past 2^53 decode to bigints and bigints are written as exact integers, so no integer is rounded on the way through; a number beyond the range of a 64-bit float (`1e999`) is an error, not Infinity or null. Bytes are written as `{"type":"Buffer","data":[...]}`.',
+    'JSON text to values and back. `mode: sorted` writes keys in sorted order (stable output for tests). Integers past 2^53 decode to bigints and bigints are written as exact integers, so no integer is rounded on the way through; a number beyond the range of a 64-bit float (`1e999`) is an error, not Infinity or null. Bytes are written as `{"type":"Buffer","data":[...]}`. A float written with a fraction of zeros (`42.0`) is written back so while it keeps its value.',
   config: z.strictObject({
     mode: z.enum(['sorted', 'unsorted']).default('unsorted').describe('sorted: keys in code-point order at every level'),
   }),
@@ -37,7 +43,9 @@ export const json = defineCodec({
           if (text.trim() === '') return undefined;
           throw new Error(`invalid JSON: ${(err as Error).message}`);
         }
-        return mayBeInexact(data) ? exactNumbers(text, value) : value;
+        const exact = mayBeInexact(data) ? exactNumbers(text, value) : value;
+        if (mayHoldIntegralFloat(text)) markIntegralFloats(text, exact);
+        return exact;
       },
       encode(value) {
         // Bytes keep Node's form, {"type":"Buffer","data":[...]}, as json::encode does.

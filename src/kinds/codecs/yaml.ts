@@ -13,6 +13,9 @@ export const MAX_YAML_DEPTH = 256;
 // bound, and duplicate keys are an error rather than a silent overwrite.
 // logLevel error: the library would otherwise print warnings (an unknown tag...) for each bad frame.
 const SCHEMA: DocumentOptions & SchemaOptions & ToStringOptions = { version: '1.2', customTags: ['binary'], logLevel: 'error' };
+// Written as Tremor's yaml codec (serde_yaml) writes it, so that its users' expected files match:
+// long strings on one line, never folded, and list items at the indentation of their key.
+const WRITE: DocumentOptions & SchemaOptions & ToStringOptions = { ...SCHEMA, lineWidth: 0, indentSeq: false };
 const PARSE: DocumentOptions & SchemaOptions & ParseOptions & ToJSOptions = { ...SCHEMA, maxAliasCount: 100, uniqueKeys: true };
 
 /** The library's messages end in a multi-line excerpt; the err event carries its own excerpt. */
@@ -42,7 +45,7 @@ export const yaml = defineCodec({
       encode(value) {
         let text: string | undefined;
         try {
-          text = stringify(value, SCHEMA) as string | undefined;
+          text = stringify(value, WRITE) as string | undefined;
         } catch (err) {
           throw new Error(`cannot write as YAML: ${firstLine(err)}`);
         }

@@ -170,6 +170,8 @@ export interface DefineOperator {
   readonly kind: 'define-operator';
   readonly name: string;
   readonly operatorKind: Target;
+  /** Its settings (`with count = 5 end`), given over by those of the `create`. */
+  readonly with: readonly WithEntry[];
   readonly at: Place;
 }
 
@@ -194,10 +196,16 @@ export type QueryStmt =
 
 // ---------------------------------------------------------------- deployment statements
 
-export interface UseStmt {
-  readonly kind: 'use';
+/** One module a `use` names: `use a::b as c;` names one, `use a::{b, c as d};` several. */
+export interface ModuleImport {
   readonly path: readonly string[];
   readonly alias: string;
+  readonly at: Place;
+}
+
+export interface UseStmt {
+  readonly kind: 'use';
+  readonly imports: readonly ModuleImport[];
   readonly at: Place;
 }
 

@@ -125,7 +125,7 @@ export class Lexer {
         return { kind: 'punct', text: p, doc, ...at };
       }
     }
-    this.#fail(`unexpected character ${JSON.stringify(c)}`);
+    this.#fail(unexpectedCharacter(c));
   }
 
   #escapedIdent(at: Place, doc: readonly string[]): Token {
@@ -160,6 +160,9 @@ export class Lexer {
     }
     const m = /^[0-9][0-9_]*(\.[0-9][0-9_]*)?([eE][+-]?[0-9]+)?/.exec(rest)!;
     this.#advance(m[0].length);
+    // `42bad`: Tremor refuses a name run into a number, rather than reading two tokens.
+    const after = this.text[this.#pos];
+    if (after !== undefined && /[A-Za-z_]/.test(after)) this.#fail(unexpectedCharacter(after));
     const clean = m[0].replaceAll('_', '');
     const value = m[1] === undefined && m[2] === undefined ? toNumber(BigInt(clean)) : Number(clean);
     return { kind: 'number', text: m[0], value, doc, ...at };
@@ -216,6 +219,9 @@ export class Lexer {
     return { kind: 'string', text: this.text.slice(start, this.#pos), parts, doc, ...at };
   }
 }
+
+/** Tremor's words for it (Tremor users' tests look for them). */
+const unexpectedCharacter = (c: string): string => `An unexpected character ${JSON.stringify(c).replace(/^"|"$/g, "'")} was found`;
 
 /** Integers past 2^53 keep their digits as bigint, as the expression language keeps them. */
 const toNumber = (n: bigint): number | bigint => (n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n);

@@ -10,6 +10,7 @@ import type {
   FlowStmt,
   GroupBy,
   Ident,
+  ModuleImport,
   QueryStmt,
   SelectStmt,
   StreamRef,
@@ -19,7 +20,7 @@ import type {
   WithEntry,
 } from './ast.js';
 import { placeOf } from './cursor.js';
-import type { Place } from './errors.js';
+import { TroyError, type Place } from './errors.js';
 import { Lexer } from './lexer.js';
 import { ExprParser } from './parse-expr.js';
 
@@ -64,10 +65,27 @@ class TroyParser extends ExprParser {
   use(): UseStmt {
     const at = this.here();
     this.expectWord('use');
-    const path = [this.ident('a module name after "use"').name];
-    while (this.eatPunct('::')) path.push(this.ident('a module name after "::"').name);
+    const imports: ModuleImport[] = [];
+    this.imports([], imports, at);
+    return { kind: 'use', imports, at };
+  }
+
+  /** `a::b [as c]` or Tremor's brace form `a::{b, c::d as e}`, nested to any depth. */
+  imports(prefix: readonly string[], out: ModuleImport[], useAt?: Place): void {
+    // A plain `use` is placed at its keyword; each module of a brace list at its name.
+    const at = useAt ?? this.here();
+    const path = [...prefix, this.ident(prefix.length === 0 ? 'a module name after "use"' : 'a module name').name];
+    while (this.eatPunct('::')) {
+      if (this.eatPunct('{')) {
+        do this.imports(path, out);
+        while (this.eatPunct(','));
+        this.expectPunct('}', 'to close the list of modules');
+        return;
+      }
+      path.push(this.ident('a module name or "{" after "::"').name);
+    }
     const alias = this.eatWord('as') ? this.ident('a name after "as"').name : path[path.length - 1]!;
-    return { kind: 'use', path, alias, at };
+    out.push({ path, alias, at });
   }
 
   target(): Target {
@@ -258,8 +276,7 @@ class TroyParser extends ExprParser {
         this.expectWord('from', 'and the operator kind');
         const operatorKind = this.target();
         this.args();
-        this.withEnd();
-        return { kind: 'define-operator', name, operatorKind, at };
+        return { kind: 'define-operator', name, operatorKind, with: this.withEnd(), at };
       }
       if (what.kind === 'ident' && what.text === 'script') return this.defineScript(name, t.doc, at);
       this.unexpected('"window", "script", "operator" or "pipeline" after "define"');
@@ -287,6 +304,10 @@ class TroyParser extends ExprParser {
         this.scriptStmt();
         if (!this.eatPunct(';')) break;
       }
+    }
+    if (this.isWord('end')) {
+      // Tremor's words (its users' tests look for them): a script needs a statement.
+      throw new TroyError('ERR_FLOW_PARSE', this.here(), 'Found the token `end` but expected one of `let`, `emit`, `drop`, `match` or an expression: a script needs at least one statement');
     }
     const body = this.scriptBody();
     this.expectWord('end', 'to close the script');

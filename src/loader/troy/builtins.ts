@@ -20,19 +20,24 @@ export interface BuiltinModule {
 }
 
 const same = (v: unknown): unknown => v;
-/** Tremor's exit delays are nanoseconds; tremolo's are milliseconds. */
-const nanosToMillis = (v: unknown): unknown => (typeof v === 'number' ? v / 1e6 : v);
 
 const fromStd = (name: string, args: BuiltinDefinition['args'] = {}): BuiltinDefinition => ({
   args,
   entry: (given) => (Object.keys(given).length === 0 ? { from: `std::${name}` } : { from: `std::${name}`, args: { ...given } }),
+});
+/** Tremor's exit connector: an event's `delay` is in nanoseconds (`integration::exit` waits 100 ms when it gives none, as std::exit). */
+const tremorExit = (config: Record<string, unknown>): BuiltinDefinition => ({ args: {}, entry: () => ({ type: 'exit', config: { ...config, delay_unit: 'ns' } }) });
+/** A pipeline that sends `{exit: 0, delay}` to an exit connector: its delay stays in Tremor's nanoseconds. */
+const toExit = (name: string): BuiltinDefinition => ({
+  args: { delay: same },
+  entry: (given) => ({ from: `std::${name}`, args: { delay: 100_000_000, ...given } }),
 });
 const ofKind = (kind: string, needs?: string): BuiltinDefinition => ({ args: {}, entry: () => ({ type: kind }), ...(needs === undefined ? {} : { needs }) });
 
 const TREMOR_CONNECTORS: BuiltinModule = {
   connectors: {
     console: fromStd('console'),
-    exit: ofKind('exit'),
+    exit: tremorExit({}),
     metrics: ofKind('metrics', 'metrics'),
     logging: ofKind('logging', 'logging'),
   },
@@ -46,11 +51,11 @@ export const BUILTIN_MODULES: ReadonlyMap<string, BuiltinModule> = new Map([
       connectors: {
         read_file: fromStd('read_file', { file: same }),
         write_file: fromStd('write_file', { file: same }),
-        exit: fromStd('exit'),
+        exit: tremorExit({ delay: 100 }),
       },
       pipelines: {
-        out_or_exit: fromStd('out_or_exit', { delay: nanosToMillis }),
-        out_and_exit: fromStd('out_and_exit', { delay: nanosToMillis }),
+        out_or_exit: toExit('out_or_exit'),
+        out_and_exit: toExit('out_and_exit'),
       },
     },
   ],

@@ -46,7 +46,8 @@ const NO_DELAY_KINDS = new Set(['ws_client', 'ws_server', 'tcp_client', 'tcp_ser
 
 /**
  * Older spellings Tremor still accepts, written the way tremolo takes them: the `json-sorted` codec,
- * the `lines` processor, and `no_delay` in a socket connector's config.
+ * the `lines` processor, and `no_delay` in a socket connector's config; and Tremor's meaning of an
+ * exit event's delay (nanoseconds).
  */
 export function tremorCompat(entry: Record<string, unknown>): Record<string, unknown> {
   const out = { ...entry };
@@ -58,6 +59,8 @@ export function tremorCompat(entry: Record<string, unknown>): Record<string, unk
   for (const key of ['preprocessors', 'postprocessors']) {
     if (Array.isArray(out[key])) out[key] = (out[key] as unknown[]).map((p) => renameNamed(p, PROCESSOR_NAMES));
   }
+  // Tremor's exit connector reads an event's delay in nanoseconds.
+  if (out.type === 'exit') out.config = { delay_unit: 'ns', ...(out.config !== null && typeof out.config === 'object' ? out.config : {}) };
   const config = out.config as Record<string, unknown> | undefined;
   if (NO_DELAY_KINDS.has(String(out.type)) && config !== null && typeof config === 'object' && typeof config.no_delay === 'boolean') {
     const { no_delay: noDelay, ...rest } = config;

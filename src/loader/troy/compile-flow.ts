@@ -22,6 +22,8 @@ export interface FlowJson {
 export interface DeployOptions {
   /** Whether tremolo has a connector kind (a built-in definition may need one it lacks). */
   readonly hasConnector: (kind: string) => boolean;
+  /** The connector kinds tremolo knows, when the registries are given: a definition of another is refused in Tremor's words. */
+  readonly connectorKinds?: () => readonly string[];
 }
 
 /**
@@ -134,6 +136,12 @@ export class DeploymentCompiler {
     const found = lookup(scope, 'connectors', c.target ?? { path: [c.alias.name], at: c.alias.at });
     const mark = this.#mark(['connectors', key]);
     if (found.kind === 'builtin') return this.#builtin(found.def, found.name, c, flowScope, mark);
+    const kinds = this.options.connectorKinds?.();
+    const kind = found.def.connectorKind;
+    if (kinds !== undefined && !kinds.includes(kind.name)) {
+      // Tremor's words, which Tremor users' tests look for; then what tremolo knows.
+      throw new TroyError('ERR_KIND_UNKNOWN', kind.at, `Unknown connector type ${kind.name}; known: ${kinds.join(', ')}`);
+    }
     return compileConnector(found.def, c.with, flowScope, c.at, mark);
   }
 

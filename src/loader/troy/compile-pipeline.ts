@@ -1,5 +1,5 @@
 import type { PathKey } from '../../lang/source/locate.js';
-import type { CreateInPipeline, DefinePipeline, DefineScript, SelectStmt } from '../../lang/troy/ast.js';
+import type { CreateInPipeline, DefineOperator, DefinePipeline, DefineScript, SelectStmt } from '../../lang/troy/ast.js';
 import { bindArgs } from './bind-args.js';
 import { compileSelect } from './compile-select.js';
 import { ScriptCompiler } from './compile-script.js';
@@ -8,6 +8,7 @@ import { PipelineContext, SkipStatement } from './pipeline-context.js';
 import { PipelineGraph, type OperatorJson } from './pipeline-graph.js';
 import { Translator } from './translate-expr.js';
 import { windowSettings } from './windows.js';
+import { compileOperator } from './operators.js';
 
 /** An inline pipeline of a JSON5 flow: ports, named operators and the links between them. */
 export interface PipelineJson {
@@ -42,6 +43,8 @@ export function compilePipeline(def: DefinePipeline, args: Readonly<Record<strin
   const ctx = new PipelineContext(graph, translator, inputs, outputs);
   const scripts = new Map<string, DefineScript>();
   const created: CreateInPipeline[] = [];
+  const operators = new Map<string, DefineOperator>();
+  const createdOps: CreateInPipeline[] = [];
   const selects: SelectStmt[] = [];
 
   // Declarations first, so a select may name a stream or script created further down.
@@ -62,8 +65,8 @@ export function compilePipeline(def: DefinePipeline, args: Readonly<Record<strin
           scripts.set(stmt.name, stmt);
           return;
         case 'define-operator':
-          ctx.refused.add(stmt.name);
-          throw unsupported(stmt.at, `define operator ${stmt.name} from ${stmt.operatorKind.path.join('::')}`, 'Trickle operators have no counterpart yet; write the logic as a select or a script');
+          operators.set(stmt.name, stmt);
+          return;
         case 'define-pipeline':
           throw unsupported(stmt.at, `define pipeline ${stmt.name}`, 'define pipelines in the flow, not inside another pipeline');
         case 'create-stream':
@@ -76,9 +79,11 @@ export function compilePipeline(def: DefinePipeline, args: Readonly<Record<strin
           created.push(stmt);
           return;
         case 'create-operator':
-          ctx.refused.add(stmt.alias.name);
-          if (stmt.target === undefined || stmt.target.path.length === 1) return; // its definition is refused already
-          throw unsupported(stmt.at, `create operator ${stmt.alias.name} from ${stmt.target.path.join('::')}`, 'Trickle operators have no counterpart yet');
+          if (ctx.scripts.has(stmt.alias.name)) throw new TroyError('ERR_FLOW_INVALID', stmt.alias.at, `${JSON.stringify(stmt.alias.name)} is created twice`);
+          // An operator is read from and written into as a script is: by its name, its ports after "/".
+          ctx.scripts.add(stmt.alias.name);
+          createdOps.push(stmt);
+          return;
         case 'create-pipeline':
           ctx.refused.add(stmt.alias.name);
           throw unsupported(stmt.at, `create pipeline ${stmt.alias.name}`, 'pipelines inside pipelines have no counterpart yet; connect two pipelines in the flow instead');
@@ -98,6 +103,33 @@ export function compilePipeline(def: DefinePipeline, args: Readonly<Record<strin
       const scriptArgs = bindArgs(script.args, stmt.with, { given: scope, defaults: scope }, `script ${script.name}`, stmt.at);
       new ScriptCompiler(graph, stmt.alias.name, translator.with({ args: scriptArgs, owner: `script ${stmt.alias.name}` })).compile(script);
     });
+  }
+  for (const stmt of createdOps) {
+    attempt(() => {
+      const name = stmt.target?.path ?? [stmt.alias.name];
+      const def = name.length === 1 ? operators.get(name[0]!) : undefined;
+      if (def === undefined) {
+        ctx.refused.add(stmt.alias.name);
+        if (name.length > 1) throw unsupported(stmt.target!.at, name.join('::'), 'define the operator in the pipeline that creates it: define operator NAME from KIND');
+        throw new TroyError('ERR_KIND_UNKNOWN', stmt.target?.at ?? stmt.alias.at, `unknown operator ${JSON.stringify(name[0])}; operators: ${[...operators.keys()].join(', ') || '(none defined in this pipeline)'}`);
+      }
+      let step;
+      try {
+        step = compileOperator(def, stmt.with, { args, owner: `operator ${stmt.alias.name}` });
+      } catch (err) {
+        ctx.refused.add(stmt.alias.name);
+        throw err;
+      }
+      const node = graph.add({ name: stmt.alias.name, op: step.op, config: step.config, at: stmt.at });
+      graph.link([{ kind: 'virtual', name: `script:${stmt.alias.name}` }], node.in, stmt.at);
+      const ports = step.op === 'roundrobin' ? (step.config.ports as string[]) : ['out', ...(step.op === 'bucket' || step.op === 'backpressure' ? ['overflow'] : [])];
+      for (const port of ports) graph.link([{ kind: 'op', node: node.node, port }], { kind: 'virtual', name: `script:${stmt.alias.name}/${port}` }, stmt.at);
+    });
+  }
+  // A definition no create uses is still checked, so an unknown operator kind is refused.
+  for (const def of operators.values()) {
+    if (createdOps.some((c) => (c.target?.path ?? [c.alias.name]).join('::') === def.name)) continue;
+    attempt(() => void compileOperator(def, [], { args, owner: `operator ${def.name}` }));
   }
   selects.forEach((stmt, i) => attempt(() => compileSelect(stmt, i + 1, ctx)));
   if (errors.length > before) return undefined;

@@ -114,6 +114,14 @@ export class ScriptCompiler {
       if (target.root === 'state') throw unsupported(target.at, 'state', 'scripts have no state that outlives an event in tremolo');
       throw new TroyError('ERR_FLOW_INVALID', target.at, `cannot assign to \`${target.root}\`; assign to event, $ or a local`);
     }
+    if (target.root === 'meta' && target.segments.length === 0) {
+      // Tremor refuses this at run time, in these words, for each event (its tests look for them):
+      // the event goes to `err` with the reason.
+      const why = "You are trying to assign to a value that isn't valid: `$` as a whole cannot be replaced; assign its fields, `let $.key = ...`";
+      const failed = this.#step(flow, { what: 'let', op: 'map', config: { event: failure(at, why) }, at }, true);
+      if (last) this.graph.link(failed.sources, this.#port('out'), at);
+      return failed;
+    }
     const path = this.#assignable(target);
     if (last && target.root === 'event') {
       // The event becomes the value assigned anyway.

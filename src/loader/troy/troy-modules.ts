@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FlowStmt, QueryStmt, TopStmt, UseStmt } from '../../lang/troy/ast.js';
+import type { FlowStmt, ModuleImport, QueryStmt, TopStmt } from '../../lang/troy/ast.js';
 import { BUILTIN_MODULES, isFunctionModule, type BuiltinModule } from './builtins.js';
 import { TroyError, type Place } from '../../lang/troy/errors.js';
 import { parseTroy } from '../../lang/troy/parse-statements.js';
@@ -24,22 +24,22 @@ export interface ModuleOptions {
 }
 
 /** Every `use` of a file: at its top, inside its flows, inside their pipelines. */
-function usesOf(stmts: readonly TopStmt[]): UseStmt[] {
-  const out: UseStmt[] = [];
+function usesOf(stmts: readonly TopStmt[]): ModuleImport[] {
+  const out: ModuleImport[] = [];
   const query = (body: readonly QueryStmt[]): void => {
     for (const s of body) {
-      if (s.kind === 'use') out.push(s);
+      if (s.kind === 'use') out.push(...s.imports);
       if (s.kind === 'define-pipeline') query(s.body);
     }
   };
   const flow = (body: readonly FlowStmt[]): void => {
     for (const s of body) {
-      if (s.kind === 'use') out.push(s);
+      if (s.kind === 'use') out.push(...s.imports);
       if (s.kind === 'define-pipeline') query(s.body);
     }
   };
   for (const s of stmts) {
-    if (s.kind === 'use') out.push(s);
+    if (s.kind === 'use') out.push(...s.imports);
     if (s.kind === 'define-flow') flow(s.body);
     if (s.kind === 'define-pipeline') query(s.body);
   }
@@ -74,7 +74,7 @@ export class TroyModules {
     return out;
   }
 
-  async #resolve(use: UseStmt, file: string, errors: TroyError[], chain: readonly string[]): Promise<TroyModule> {
+  async #resolve(use: ModuleImport, file: string, errors: TroyError[], chain: readonly string[]): Promise<TroyModule> {
     const name = use.path.join('::');
     const builtin = BUILTIN_MODULES.get(name);
     if (builtin !== undefined) return { kind: 'builtin', name, module: builtin };

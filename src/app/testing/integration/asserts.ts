@@ -10,8 +10,9 @@ export interface Outputs {
 }
 
 function source(dir: string, name: string, out: Outputs): Buffer | undefined {
-  if (name === 'stdout') return Buffer.from(out.stdout);
-  if (name === 'stderr') return Buffer.from(out.stderr);
+  // Tremor reads `STDERR` as `stderr`.
+  if (name.toLowerCase() === 'stdout') return Buffer.from(out.stdout);
+  if (name.toLowerCase() === 'stderr') return Buffer.from(out.stderr);
   const file = path.resolve(dir, name);
   return existsSync(file) ? readFileSync(file) : undefined;
 }
@@ -35,8 +36,10 @@ function checkOne(dir: string, a: FileAssert, out: Outputs): string[] {
       failures.push(`${a.source} differs from ${a.equals_file_binary} at byte ${at} (expected ${expected.length} bytes, actual ${data.length})`);
     }
   }
-  for (const s of a.contains ?? []) if (!text.includes(s)) failures.push(`${a.source} does not contain ${JSON.stringify(s)}`);
-  for (const s of a.doesnt_contain ?? []) if (text.includes(s)) failures.push(`${a.source} contains ${JSON.stringify(s)}`);
+  // Like Tremor, an entry is looked for without its surrounding whitespace: YAML block text keeps
+  // the indentation and line ends it was written with.
+  for (const s of (a.contains ?? []).map((c) => c.trim())) if (!text.includes(s)) failures.push(`${a.source} does not contain ${JSON.stringify(s)}`);
+  for (const s of (a.doesnt_contain ?? []).map((c) => c.trim())) if (text.includes(s)) failures.push(`${a.source} contains ${JSON.stringify(s)}`);
   return failures;
 }
 
@@ -46,6 +49,11 @@ export function checkAsserts(dir: string, spec: AssertSpec, out: Outputs): strin
   if (out.status !== spec.status) failures.push(`exit status ${out.status === null ? '(killed)' : out.status}, expected ${spec.status}`);
   for (const a of spec.asserts) failures.push(...checkOne(dir, a, out));
   return failures;
+}
+
+/** What an assert file says that no assert understands: each unknown key, named with its source. */
+export function assertWarnings(spec: AssertSpec): string[] {
+  return spec.asserts.flatMap((a) => (a.unknown ?? []).map((k) => `assert on ${a.source}: unknown key "${k}" ignored; expected one of: contains, doesnt_contain, equals_file, equals_file_binary`));
 }
 
 /** True when every `equals_file` assert holds already (for `end: complete`). */

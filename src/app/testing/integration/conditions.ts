@@ -52,6 +52,8 @@ export async function awaitConditions(
   signal: AbortSignal,
   /** True once the process has failed: no condition can still come true. */
   failed: () => boolean = () => false,
+  /** The process's exit status, null while it runs (for Tremor's `status: ["0"]`). */
+  exitStatus: () => number | null = () => null,
 ): Promise<string[]> {
   const started = performance.now();
   const deadline = started + spec['max-await-secs'] * 1000;
@@ -61,8 +63,11 @@ export async function awaitConditions(
     ...(a['port-open'] ?? []).map((p) => [`port-open ${p}`, () => portOpen(p)] as [string, () => Promise<boolean>]),
     ...(a['file-exists'] ?? []).map((f) => [`file-exists ${f}`, async () => existsSync(path.resolve(cwd, f))] as [string, () => Promise<boolean>]),
     ...(a['http-ok'] ?? []).map((u) => [`http-ok ${u}`, () => httpOk(u)] as [string, () => Promise<boolean>]),
-    ...(a.status ?? []).map((s) => [`status ${s.cmd} ${s.args.join(' ')}`, () => exitsZero(s.cmd, s.args, path.resolve(cwd, s.dir), env)] as [string, () => Promise<boolean>]),
+    ...(a.status ?? []).filter((s) => typeof s !== 'string').map((s) => [`status ${s.cmd} ${s.args.join(' ')}`, () => exitsZero(s.cmd, s.args, path.resolve(cwd, s.dir), env)] as [string, () => Promise<boolean>]),
   ];
+  // Tremor's `status: ["0"]`: the process itself ends with one of these statuses.
+  const statuses = (a.status ?? []).filter((s): s is string => typeof s === 'string');
+  if (statuses.length > 0) checks.push([`status ${statuses.join(' or ')}`, async () => statuses.includes(String(exitStatus()))]);
   let unmet = checks;
   while (unmet.length > 0 && !signal.aborted) {
     const results = await Promise.all(unmet.map(async ([name, check]) => [name, check, await check()] as const));

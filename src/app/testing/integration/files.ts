@@ -21,6 +21,20 @@ export function isSideFile(file: string): boolean {
   return SIDE_FILES.some((name) => EXTENSIONS.some((ext) => base === name + ext));
 }
 
+/**
+ * YAML as Tremor's reader takes it: Tremor's own test files indent JSON-style flow collections with
+ * tabs, which YAML forbids as indentation. Only when a file does not parse as written are its
+ * leading tabs read as two spaces each (a flow collection does not depend on indentation).
+ */
+function readYaml(text: string): unknown {
+  try {
+    return parseYaml(text);
+  } catch (err) {
+    if (!/^ *\t/m.test(text)) throw err;
+    return parseYaml(text.replace(/^[ \t]+/gm, (lead) => lead.replaceAll('\t', '  ')));
+  }
+}
+
 /** Reads and validates a side file; a problem names the file and the path inside it. */
 export function readSideFile<T>(dir: string, name: SideFile, schema: z.ZodType<T>): T | undefined {
   const file = findSideFile(dir, name);
@@ -28,7 +42,7 @@ export function readSideFile<T>(dir: string, name: SideFile, schema: z.ZodType<T
   const text = readFileSync(file, 'utf8');
   let raw: unknown;
   try {
-    raw = file.endsWith('.yaml') || file.endsWith('.yml') ? parseYaml(text) : JSON5.parse(text);
+    raw = file.endsWith('.yaml') || file.endsWith('.yml') ? readYaml(text) : JSON5.parse(text);
   } catch (err) {
     throw new RuntimeError('ERR_FLOW_PARSE', `${file}: ${(err as Error).message}`);
   }

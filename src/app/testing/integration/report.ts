@@ -5,8 +5,9 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 /** One line per test, then its failures indented. */
 export function formatResult(r: TestResult): string {
   const head = `${r.passed ? 'ok  ' : 'FAIL'} ${r.name} (${seconds(r.durationMs)})`;
-  if (r.passed) return head;
-  const body = r.failures.map((f) => f.replace(/^/gm, '    ')).join('\n');
+  const warned = r.warnings.map((w) => `\n    warning: ${w}`).join('');
+  if (r.passed) return head + warned;
+  const body = r.failures.map((f) => f.replace(/^/gm, '    ')).join('\n') + warned;
   const tail = r.stderr.trim() === '' ? '' : `\n    stderr (last lines):\n${r.stderr.trimEnd().split('\n').slice(-8).map((l) => `      ${l}`).join('\n')}`;
   return `${head}\n${body}${tail}`;
 }
@@ -22,7 +23,7 @@ export function jsonReport(results: readonly TestResult[]): string {
     {
       passed,
       failed: results.length - passed,
-      tests: results.map((r) => ({ name: r.name, dir: r.dir, tags: r.tags, passed: r.passed, duration_ms: Math.round(r.durationMs), failures: r.failures })),
+      tests: results.map((r) => ({ name: r.name, dir: r.dir, tags: r.tags, passed: r.passed, duration_ms: Math.round(r.durationMs), failures: r.failures, warnings: r.warnings })),
     },
     null,
     2,

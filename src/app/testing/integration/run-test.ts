@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, watch } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, openSync, readFileSync, watch, writeFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkAsserts, outputsComplete, type Outputs } from './asserts.js';
+import { assertWarnings, checkAsserts, outputsComplete, type Outputs } from './asserts.js';
 import { awaitConditions } from './conditions.js';
 import { flowFiles } from './discover.js';
 import { findSideFile, readSideFile } from './files.js';
@@ -21,6 +21,8 @@ export interface TestResult extends TestCase {
   readonly passed: boolean;
   readonly durationMs: number;
   readonly failures: readonly string[];
+  /** What the test's files say that the runner ignored (an unknown assert key). */
+  readonly warnings: readonly string[];
   readonly stdout: string;
   readonly stderr: string;
 }
@@ -48,6 +50,23 @@ function fillPortsDeep<T>(value: T, ports: Readonly<Record<string, number>>): T 
   return value;
 }
 
+const OWN_LOGS = /^(fg|before\.(out|err)\.\d+)\.(out\.|err\.)?log$/;
+
+/**
+ * Copies a process's stdout and stderr into files of the test folder, where Tremor writes them
+ * (`fg.out.log`, `before.err.0.log`...): Tremor's asserts read them. Resolves once both are written.
+ */
+function logTo(child: ChildProcess, dir: string, out: string, err: string): Promise<void> {
+  const copy = (from: NodeJS.ReadableStream, name: string): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const file: WriteStream = createWriteStream(path.join(dir, name));
+      file.on('close', resolve);
+      file.on('error', () => resolve());
+      from.pipe(file);
+    });
+  return Promise.all([copy(child.stdout!, out), copy(child.stderr!, err)]).then(() => undefined);
+}
+
 function kill(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
@@ -72,8 +91,11 @@ export async function runTest(test: TestCase, options: RunTestOptions): Promise<
   const failures: string[] = [];
   let out: Outputs = { status: null, stdout: '', stderr: '' };
   const abort = new AbortController();
+  const logs: Promise<void>[] = [];
+  const warnings: string[] = [];
   try {
     const assertSpec: AssertSpec = readSideFile(dir, 'assert', AssertSchema) ?? AssertSchema.parse({});
+    warnings.push(...assertWarnings(assertSpec));
     const before = readSideFile(dir, 'before', BeforeSchema) ?? [];
     const after = readSideFile(dir, 'after', AfterSchema) ?? [];
     const extraEnv = readSideFile(dir, 'env', EnvSchema) ?? {};
@@ -90,17 +112,20 @@ export async function runTest(test: TestCase, options: RunTestOptions): Promise<
       TREMOLO_PORTS: JSON.stringify(ports),
     };
 
-    for (const written of before) {
+    for (const [index, written] of before.entries()) {
       const proc = fillPortsDeep(written, ports);
-      const [exe, argv] = resolveCommand(proc.cmd, proc.args);
+      const [exe, argv, pidFile] = resolveCommand(proc.cmd, proc.args);
       const cwd = path.resolve(dir, proc.dir);
       const penv = { ...env, ...proc.env };
       const child = spawn(exe, argv, { cwd, env: penv, stdio: ['ignore', 'pipe', 'pipe'] });
       let log = '';
       child.stdout!.on('data', (d) => (log += d));
       child.stderr!.on('data', (d) => (log += d));
+      logs.push(logTo(child, dir, `before.out.${index}.log`, `before.err.${index}.log`));
       children.push(child);
-      const unmet = await awaitConditions(proc, cwd, penv, abort.signal, () => child.exitCode !== null && child.exitCode !== 0);
+      if (pidFile !== undefined && child.pid !== undefined) writeFileSync(path.resolve(cwd, pidFile), `${child.pid}\n`);
+      const exited = (): number | null => child.exitCode;
+      const unmet = await awaitConditions(proc, cwd, penv, abort.signal, () => child.exitCode !== null && child.exitCode !== 0, exited);
       // A one-shot setup step (making a certificate) may exit, as long as it succeeded.
       const exitedBadly = child.exitCode !== null && child.exitCode !== 0;
       if (unmet.length > 0 || exitedBadly) {
@@ -110,8 +135,13 @@ export async function runTest(test: TestCase, options: RunTestOptions): Promise<
     }
 
     const [exe, pre] = tremoloCommand();
-    const flow = spawn(exe, [...pre, 'run', ...flows], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A test's `stdin` file is what the flow reads on its standard input, as in Tremor.
+    const stdinFile = path.join(dir, 'stdin');
+    const stdin = existsSync(stdinFile) ? openSync(stdinFile, 'r') : 'ignore';
+    const flow = spawn(exe, [...pre, 'run', ...flows], { cwd: dir, env, stdio: [stdin, 'pipe', 'pipe'] });
+    if (typeof stdin === 'number') closeSync(stdin);
     children.push(flow);
+    const flowLogs = logTo(flow, dir, 'fg.out.log', 'fg.err.log');
     let stdout = '';
     let stderr = '';
     flow.stdout!.on('data', (d) => (stdout += d));
@@ -138,16 +168,22 @@ export async function runTest(test: TestCase, options: RunTestOptions): Promise<
           stopping = true;
           flow.kill('SIGTERM');
         });
-      watcher = watch(dir, check);
+      // The runner's own logs (fg.out.log...) change from the first moment: they say nothing about
+      // the outputs, and would check them before the flow has even started.
+      watcher = watch(dir, (_, file) => {
+        if (file === null || !OWN_LOGS.test(file)) check();
+      });
       flow.stdout!.on('data', check);
     }
     const status = await closed;
+    await flowLogs;
     clearTimeout(timer);
     watcher?.close();
     out = { status, stdout, stderr };
     if (timedOut) failures.push(`timed out after ${options.timeoutMs} ms`);
-    failures.push(...checkAsserts(dir, assertSpec, out));
 
+    // As in Tremor, the after commands run before the asserts: they stop what the before
+    // commands started, which may write what is asserted.
     for (const cmd of after.map((c) => fillPortsDeep(c, ports))) {
       const [aexe, argv] = resolveCommand(cmd.cmd, cmd.args);
       const child = spawn(aexe, argv, { cwd: path.resolve(dir, cmd.dir), env: { ...env, ...cmd.env }, stdio: 'ignore' });
@@ -157,12 +193,14 @@ export async function runTest(test: TestCase, options: RunTestOptions): Promise<
       });
       if (code !== 0) failures.push(`after command \`${cmd.cmd} ${cmd.args.join(' ')}\` exited with ${code}`);
     }
+    failures.push(...checkAsserts(dir, assertSpec, out));
   } catch (err) {
     failures.push((err as Error).message);
   } finally {
     abort.abort();
     await Promise.all(children.map(kill));
+    await Promise.all(logs);
     await sleep(0);
   }
-  return { ...test, passed: failures.length === 0, durationMs: performance.now() - started, failures, stdout: out.stdout, stderr: out.stderr };
+  return { ...test, passed: failures.length === 0, durationMs: performance.now() - started, failures, warnings, stdout: out.stdout, stderr: out.stderr };
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fromTremor } from './tremor-cli.js';
 
 /**
  * The command that runs tremolo itself, for flows and for `cmd: tremolo` in before-processes:
@@ -12,12 +13,16 @@ export function tremoloCommand(): [string, string[]] {
   return fromSources ? [process.execPath, ['--import', import.meta.resolve('tsx'), bin]] : [process.execPath, [bin]];
 }
 
-/** `cmd` as written in a before or after file: `tremolo` (and Tremor's `tremor server run`) mean us. */
-export function resolveCommand(cmd: string, args: readonly string[]): [string, string[]] {
+/**
+ * `cmd` as written in a before or after file: `tremolo` (and Tremor's `tremor server run`, with
+ * its options) mean us. The third element is the pid file Tremor's `-p` names, if any.
+ */
+export function resolveCommand(cmd: string, args: readonly string[]): [string, string[], string?] {
   if (cmd === 'tremolo' || cmd === 'tremor') {
     const [exe, pre] = tremoloCommand();
-    const rest = cmd === 'tremor' && args[0] === 'server' && args[1] === 'run' ? ['run', ...args.slice(2)] : [...args];
-    return [exe, [...pre, ...rest]];
+    if (cmd === 'tremolo') return [exe, [...pre, ...args]];
+    const tremor = fromTremor(args);
+    return tremor.pidFile === undefined ? [exe, [...pre, ...tremor.args]] : [exe, [...pre, ...tremor.args], tremor.pidFile];
   }
   return [cmd, [...args]];
 }

@@ -10,9 +10,9 @@ export const AwaitSchema = z
     'file-exists': list(z.string()).optional().describe('files that must exist'),
     'http-ok': list(z.string()).optional().describe('URLs that must answer GET with 2xx'),
     'wait-for-ms': list(strings).optional().describe('a plain wait, in ms (prefer the conditions above)'),
-    status: list(z.strictObject({ cmd: z.string(), args: z.array(strings).default([]), dir: z.string().default('.') }))
+    status: list(z.union([strings, z.strictObject({ cmd: z.string(), args: z.array(strings).default([]), dir: z.string().default('.') })]))
       .optional()
-      .describe('commands that must exit with 0'),
+      .describe('Tremor\'s form, "0": the exit statuses the process itself may end with (it must end); or commands that must exit with 0'),
   })
   .default({});
 
@@ -32,18 +32,37 @@ export const AfterSchema = list(
   z.strictObject({ dir: z.string().default('.'), cmd: z.string(), args: z.array(strings).default([]), env: z.record(z.string(), strings).default({}) }),
 );
 
+const ASSERT_KEYS = ['source', 'equals_file', 'equals_file_binary', 'contains', 'doesnt_contain'];
+
+/**
+ * Like Tremor's reader, an unknown key (a misspelt `containts`) does not fail the test file: it is
+ * kept in `unknown`, for the runner to warn about, and an assert of nothing but it checks the
+ * source exists.
+ */
 export const FileAssertSchema = z
-  .strictObject({
-    source: z.string().describe('a file of the test folder, or stdout or stderr'),
+  .looseObject({
+    source: z.string().describe('a file of the test folder, or stdout or stderr (any case)'),
     equals_file: z.string().optional(),
     equals_file_binary: z.string().optional(),
     contains: list(z.string()).optional(),
     doesnt_contain: list(z.string()).optional(),
   })
-  .refine((a) => [a.equals_file, a.equals_file_binary, a.contains, a.doesnt_contain].some((x) => x !== undefined), {
-    error: 'expected one of equals_file, equals_file_binary, contains, doesnt_contain',
-  });
-export type FileAssert = z.output<typeof FileAssertSchema>;
+  .transform(({ source, equals_file, equals_file_binary, contains, doesnt_contain, ...rest }) => ({
+    source,
+    equals_file,
+    equals_file_binary,
+    contains,
+    doesnt_contain,
+    unknown: Object.keys(rest).filter((k) => !ASSERT_KEYS.includes(k)),
+  }));
+export interface FileAssert {
+  readonly source: string;
+  readonly equals_file?: string | undefined;
+  readonly equals_file_binary?: string | undefined;
+  readonly contains?: readonly string[] | undefined;
+  readonly doesnt_contain?: readonly string[] | undefined;
+  readonly unknown?: readonly string[];
+}
 
 const AssertObject = z.strictObject({
   name: z.string().optional(),

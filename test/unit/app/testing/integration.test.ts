@@ -78,7 +78,7 @@ test('a line diff shows changed lines with context and cuts long ones', () => {
 });
 
 test('reports carry every result', () => {
-  const r = { name: 'x<y', dir: '/t', tags: ['t'], passed: false, durationMs: 1234, failures: ['bad & worse'], stdout: '', stderr: 'e' };
+  const r = { name: 'x<y', dir: '/t', tags: ['t'], passed: false, durationMs: 1234, failures: ['bad & worse'], warnings: [], stdout: '', stderr: 'e' };
   assert.match(jsonReport([r]), /"duration_ms": 1234/);
   assert.match(junitReport([r]), /name="x&lt;y" time="1.234">\n {6}<failure message="bad &amp; worse">/);
 });

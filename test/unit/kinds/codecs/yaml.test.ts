@@ -12,8 +12,13 @@ test('decodes a YAML document to a value', () => {
 test('encodes a value as a YAML document that reads back equal', () => {
   const value = { a: [1, 'two', { three: 3 }], 'needs quotes': 'yes: no', n: null, empty: '' };
   const text = encodeText(codec, value);
-  assert.is(text.startsWith('a:\n  - 1\n'), true);
+  assert.is(text.startsWith('a:\n- 1\n'), true);
   assert.equal(decode(codec, text), value);
+});
+
+test("writes as Tremor's yaml codec does: a long string on one line, list items at their key's indentation", () => {
+  const about = 'word '.repeat(40).trim();
+  assert.is(encodeText(codecOf(yaml), { about, tags: ['a', 'b'], n: { list: [1] } }), `about: ${about}\ntags:\n- a\n- b\nn:\n  list:\n  - 1\n`);
 });
 
 test('YAML 1.2: yes/no and on/off are strings, not booleans', () => {

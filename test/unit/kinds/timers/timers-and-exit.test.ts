@@ -32,6 +32,19 @@ test('exit resolves the flow with the code and after the delay the event asks fo
   }
 });
 
+test("with delay_unit ns, an event's delay is Tremor's nanoseconds", async () => {
+  const flow = await startFlow({ connectors: { exit: { type: 'exit', config: { delay_unit: 'ns' } } } });
+  try {
+    const started = performance.now();
+    flow.send('exit', 'in', { exit: 3, delay: 60_000_000 });
+    assert.is(await flow.flow.exited, 3);
+    const took = performance.now() - started;
+    assert.ok(took >= 55 && took < 5000, `took ${took} ms`);
+  } finally {
+    await flow.stop();
+  }
+});
+
 test('exit uses its configured delay and code 0 for any other event; a bad code is reported', async () => {
   const flow = await startFlow({ connectors: { exit: { type: 'exit', config: { delay: 30 } } } });
   try {

@@ -37,7 +37,7 @@ test('convert prints the JSON5 flow a .troy file loads as, which loads to the sa
 {
   description: 'Lines from stdin, upper-cased, to stdout; "exit" stops it.',
   use: ['std'],
-  connectors: { io: { from: 'std::console' }, exit: { type: 'exit' } },
+  connectors: { io: { from: 'std::console' }, exit: { type: 'exit', config: { delay_unit: 'ns' } } },
   pipelines: {
     upper: {
       ports: { in: ['in'], out: ['out', 'exit'] },
@@ -84,11 +84,11 @@ test('convert refuses what the .troy text gets wrong, placed in the file, with e
 });
 
 test('convert prints the flow, then what the flow loader finds wrong in it, with exit status 1', async () => {
-  const file = tmp.write('kind.troy', 'define flow main flow define connector c from carrier_pigeon; create connector c; end; deploy flow main;');
+  const file = tmp.write('kind.troy', 'define flow main flow define connector c from stdio with codec = "carrier_pigeon" end; create connector c; end; deploy flow main;');
   const r = await runCli(['convert', file], { cwd: tmp.dir });
   assert.is(r.code, 1);
-  assert.match(r.stdout, "connectors: { c: { type: 'carrier_pigeon' } }");
-  assert.match(r.stderr, /^kind\.troy:1:47: connectors\.c\.type: unknown connector type "carrier_pigeon"; known: /);
+  assert.match(r.stdout, "connectors: { c: { type: 'stdio', codec: 'carrier_pigeon' } }");
+  assert.match(r.stderr, /^kind\.troy:1:\d+: connectors\.c\.codec: unknown codec "carrier_pigeon"/);
 });
 
 test('convert takes one .troy file, and has its own --help', async () => {

@@ -15,7 +15,7 @@ test('the seed\'s secure echo example compiles to the flow of the JSON5 ws-tls t
     connectors: {
       in: { from: 'std::read_file' },
       out: { from: 'std::write_file' },
-      exit: { from: 'std::exit' },
+      exit: { type: 'exit', config: { delay: 100, delay_unit: 'ns' } },
       stdio: { from: 'std::console' },
       ws_client: {
         type: 'ws_client',
@@ -31,7 +31,7 @@ test('the seed\'s secure echo example compiles to the flow of the JSON5 ws-tls t
         config: { url: '0.0.0.0:65535', tls: { cert: './before/localhost.cert', key: './before/localhost.key' } },
       },
     },
-    pipelines: { server_side: { from: 'std::out_or_exit' }, to_client: { from: 'std::passthrough' }, debug: { from: 'std::passthrough' } },
+    pipelines: { server_side: { from: 'std::out_or_exit', args: { delay: 100_000_000 } }, to_client: { from: 'std::passthrough' }, debug: { from: 'std::passthrough' } },
     links: [
       ['in', 'to_client'],
       ['in/err', 'debug'],
@@ -91,8 +91,8 @@ flow
 end;
 deploy flow main;`);
   assert.equal(flow.connectors.m, { type: 'metronome', config: { interval: 500_000_000, tags: ['a', 'b2'] }, metrics_interval_s: 10 });
-  // Tremor's exit delays are nanoseconds; std::out_or_exit takes milliseconds.
-  assert.equal(flow.pipelines.p, { from: 'std::out_or_exit', args: { delay: 1000 } });
+  // Tremor's exit delays are nanoseconds, and stay so: the exit connectors of .troy flows read them so.
+  assert.equal(flow.pipelines.p, { from: 'std::out_or_exit', args: { delay: 1_000_000_000 } });
 });
 
 test('Tremor\'s older spellings are written as tremolo takes them: json-sorted, lines and no_delay', async () => {
@@ -115,6 +115,32 @@ deploy flow main;`);
     postprocessors: ['separate'],
     config: { url: 'ws://127.0.0.1:1', socket_options: { TCP_NODELAY: false } },
   });
+});
+
+test("exit connectors of a .troy flow read an event's delay in nanoseconds, as Tremor's do", async () => {
+  const flow = await jsonOf(`define flow main
+flow
+  use integration;
+  use tremor::connectors;
+  define connector mine from exit;
+  create connector a from integration::exit;
+  create connector b from connectors::exit;
+  create connector mine;
+  create pipeline p from integration::out_or_exit;
+end;
+deploy flow main;`);
+  assert.equal(flow.connectors, {
+    a: { type: 'exit', config: { delay: 100, delay_unit: 'ns' } },
+    b: { type: 'exit', config: { delay_unit: 'ns' } },
+    mine: { type: 'exit', config: { delay_unit: 'ns' } },
+  });
+  assert.equal(flow.pipelines.p, { from: 'std::out_or_exit', args: { delay: 100_000_000 } });
+});
+
+test("a connector of a kind tremolo does not know is refused in Tremor's words, then with the kinds tremolo knows", async () => {
+  const problems = await problemsOf('define flow main flow define connector c from carrier_pigeon; create connector c; end; deploy flow main;');
+  assert.is(problems.length, 1);
+  assert.match(problems[0]!, /^flow\.troy:1:47: Unknown connector type carrier_pigeon; known: exit, file, /);
 });
 
 test('doc comments become descriptions', async () => {

@@ -43,7 +43,7 @@ deploy flow main`,
     'f.troy',
   );
   assert.equal(stmts.map((s) => s.kind), ['use', 'define-flow', 'deploy', 'deploy']);
-  assert.equal(stmts[0], { kind: 'use', path: ['integration'], alias: 'it', at: { file: 'f.troy', line: 2, column: 1 } });
+  assert.equal(stmts[0], { kind: 'use', imports: [{ path: ['integration'], alias: 'it', at: { file: 'f.troy', line: 2, column: 1 } }], at: { file: 'f.troy', line: 2, column: 1 } });
   const flow = stmts[1] as DefineFlow;
   assert.equal(flow.doc, ['The flow.', 'It has two lines of doc.']);
   assert.equal(flow.args.map((a) => [a.name, a.value?.kind]), [['file', 'string'], ['port', undefined]]);
@@ -132,7 +132,12 @@ test('syntax errors name the file, line and column and what was expected', () =>
   assert.is(syntaxError('define flow f flow\n  connect /connector/a to pipeline/b;\nend;'), 'f.troy:2:27: expected "/" to start the target as /connector/NAME or /pipeline/NAME, found "pipeline"');
   assert.is(syntaxError('define flow f args a = "open\nflow end'), 'f.troy:1:24: a string ends at the end of its line; write \\n for a line break, or use a """ heredoc');
   assert.is(syntaxError('define flow f args a = "#{1 + }" flow end'), 'f.troy:1:31: expected a value, found the end of the file');
-  assert.is(syntaxError('use a;\n  @'), 'f.troy:2:3: unexpected character "@"');
+  assert.is(syntaxError('use a;\n  @'), "f.troy:2:3: An unexpected character '@' was found");
+  assert.is(syntaxError('define flow f flow\n  42bad\nend;'), "f.troy:2:5: An unexpected character 'b' was found");
+  assert.is(
+    syntaxError('define pipeline p pipeline define script s script end; end'),
+    'f.troy:1:51: Found the token `end` but expected one of `let`, `emit`, `drop`, `match` or an expression: a script needs at least one statement',
+  );
   assert.is(syntaxError('define pipeline p pipeline select event into out; end'), 'f.troy:1:41: expected "from" after what the select makes, found "into"');
   assert.is(syntaxError('define pipeline p pipeline select let from in into out; end'), 'f.troy:1:35: expected a value, found the keyword "let"');
   assert.is(syntaxError('define flow f args a = "\\q" flow end'), 'f.troy:1:25: unknown escape "\\q" in a string');
