@@ -55,7 +55,8 @@ test('an emit by the name of a room this client did not join reaches the node, w
 });
 
 test('the listen flow prints an int past 2^53 exactly and bytes as base64 text, one JSON line each', async (ctx) => {
-  const cli = startCli(['run', 'flows/thingsdb-listen.json5', '--arg', `url=${ctx.node!.wsUrl}`], { timeoutMs: 30_000 });
+  // Started from dist/ (test:thingsdb builds it first): a loaded machine takes long to compile the sources.
+  const cli = startCli(['run', 'flows/thingsdb-listen.json5', '--arg', `url=${ctx.node!.wsUrl}`], { timeoutMs: 120_000, built: true });
   const lines = new Inbox<string>();
   let partial = '';
   cli.process.stdout!.on('data', (chunk: Buffer) => {
@@ -65,7 +66,7 @@ test('the listen flow prints an int past 2^53 exactly and bytes as base64 text, 
   });
   try {
     cli.process.stdin!.write('{"id": 1, "query": "9007199254740993;"}\n{"id": 2, "query": "bytes(\\"ab\\");"}\n{"id": 3, "query": "[1.5, 9223372036854775807];"}\n');
-    assert.is(await lines.next('the big int', 20_000), '{"id":1,"response":9007199254740993}');
+    assert.is(await lines.next('the big int', 90_000), '{"id":1,"response":9007199254740993}');
     assert.is(await lines.next('the bytes', 5000), '{"id":2,"response":"YWI="}');
     assert.is(await lines.next('the list', 5000), '{"id":3,"response":[1.5,9223372036854775807]}');
   } finally {
