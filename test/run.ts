@@ -26,8 +26,11 @@ function find(dir: string): string[] {
     .sort()
     .flatMap((name) => {
       const full = path.join(dir, name);
-      if (statSync(full).isDirectory()) return name === 'fixtures' || name === 'node_modules' ? [] : find(full);
-      return name.endsWith('.test.ts') ? [full] : [];
+      if (!statSync(full).isDirectory()) return name.endsWith('.test.ts') ? [full] : [];
+      // peers/ holds suites against peers from outside the repository (npm run test:thingsdb):
+      // they run when asked for by path, never as part of the whole suite.
+      if (name === 'fixtures' || name === 'node_modules' || (dir === root && name === 'peers')) return [];
+      return find(full);
     });
 }
 

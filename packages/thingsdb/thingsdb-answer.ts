@@ -13,6 +13,8 @@ import { encodePayload, ErrorCode, packageMeta, PackageType } from './thingsdb-p
 interface RequestMeta {
   readonly id?: unknown;
   readonly type?: unknown;
+  /** The data is already the MessagePack payload (an answerer that packs its own values). */
+  readonly packed?: unknown;
 }
 
 const isErrorPayload = (v: unknown): v is { error_code: number; error_msg: string } =>
@@ -43,12 +45,15 @@ export default defineOperator({
         value = { error_code: value.error_code, error_msg: value.error_msg };
       }
       let payload: Buffer;
-      try {
-        // A RES_DATA always carries a value: nothing is nil.
-        payload = encodePayload(value === undefined ? null : value);
-      } catch (err) {
-        type = PackageType.RES_ERROR;
-        payload = encodePayload({ error_code: ErrorCode.INTERNAL, error_msg: `the answer cannot be packed: ${err instanceof Error ? err.message : String(err)}` });
+      if (request.packed === true && type === PackageType.RES_DATA && Buffer.isBuffer(value)) payload = value;
+      else {
+        try {
+          // A RES_DATA always carries a value: nothing is nil.
+          payload = encodePayload(value === undefined ? null : value);
+        } catch (err) {
+          type = PackageType.RES_ERROR;
+          payload = encodePayload({ error_code: ErrorCode.INTERNAL, error_msg: `the answer cannot be packed: ${err instanceof Error ? err.message : String(err)}` });
+        }
       }
       emit(deriveEvent(event, payload, packageMeta(id, type, event.meta)));
     });

@@ -32,6 +32,10 @@ const Config = z.strictObject({
     .union([z.array(Room), z.record(z.string(), z.array(Room))])
     .default([])
     .describe('rooms to join on every connection, by id or name: a list (in scope) or scope → list'),
+  bytes: z
+    .enum(['bytes', 'base64'])
+    .default('bytes')
+    .describe('byte strings in answers and events: as bytes, or as base64 text (for JSON output: ThingsDB’s JSON has no bytes, its language converts them with base64)'),
   max_queued: z.number().int().min(0).default(1000).describe('requests that may wait for a connection; more go to err (ERR_QUEUE_FULL)'),
 });
 
@@ -51,6 +55,7 @@ export default defineOperator({
       scope: config.scope,
       rooms,
       maxQueued: config.max_queued,
+      bytes: config.bytes,
     };
     return (source) =>
       new Observable<TremoloEvent>((subscriber) => {

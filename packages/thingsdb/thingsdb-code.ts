@@ -4,12 +4,14 @@
  * float, 'str' or "str" with doubled quotes inside, true, false, nil, [lists], {things}), variables
  * (the request's `vars`, procedure arguments, `x = ...`), properties of the collection's root and of
  * things (`.name`, `.a.b`, `.name = ...`), `+ - * / %` (int / int is an int, truncated, as in
- * ThingsDB), comparisons, `!`, `&&`, `||` and parentheses. Errors carry ThingsDB's codes. JavaScript
- * has one number type, so a float with no fraction comes back as an int.
+ * ThingsDB), comparisons, `!`, `&&`, `||` and parentheses. Errors carry ThingsDB's codes. An int
+ * is a bigint (64 bits, exact beyond 2^53) and a float a number, so `1.0` stays a float; values from
+ * outside (vars, arguments, the collection's data) arrive as JavaScript numbers, and those that are
+ * integers are read as ints (`fromPlain`).
  */
 import { ErrorCode, ThingsdbError } from './thingsdb-protocol.js';
 
-export type Value = null | boolean | number | string | Value[] | Thing;
+export type Value = null | boolean | bigint | number | string | Buffer | Value[] | Thing;
 export interface Thing {
   [key: string]: Value;
 }
@@ -29,7 +31,7 @@ interface Node {
 interface Token {
   readonly kind: 'num' | 'str' | 'name' | 'op' | 'end';
   readonly text: string;
-  readonly value?: number | string;
+  readonly value?: bigint | number | string;
   readonly at: number;
 }
 
@@ -38,13 +40,44 @@ const OPS = ['==', '!=', '<=', '>=', '&&', '||', '.', '=', '<', '>', '+', '-', '
 export function typeName(v: Value): string {
   if (v === null) return 'nil';
   if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'bigint') return 'int';
+  if (typeof v === 'number') return 'float';
   if (typeof v === 'string') return 'str';
+  if (Buffer.isBuffer(v)) return 'bytes';
   return Array.isArray(v) ? 'list' : 'thing';
 }
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** A value from outside the language (decoded MessagePack, JSON): integers become ints. */
+export function fromPlain(v: unknown): Value {
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? BigInt(v) : v;
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'boolean' || typeof v === 'bigint' || typeof v === 'string' || Buffer.isBuffer(v)) return v;
+  if (Array.isArray(v)) return v.map(fromPlain);
+  if (typeof v === 'object') {
+    const thing: Thing = {};
+    for (const [key, item] of Object.entries(v)) define(thing, key, fromPlain(item));
+    return thing;
+  }
+  return String(v);
+}
+
+/** ThingsDB's `==`: ints and floats by value, lists and things item by item. */
+export function equal(a: Value, b: Value): boolean {
+  if ((typeof a === 'bigint' || typeof a === 'number') && (typeof b === 'bigint' || typeof b === 'number')) return a == b;
+  if (Buffer.isBuffer(a) || Buffer.isBuffer(b)) return Buffer.isBuffer(a) && Buffer.isBuffer(b) && a.equals(b);
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => equal(x, b[i]!));
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && equal(a[k]!, b[k]!));
+  }
+  return a === b;
+}
+
 const truthy = (v: Value): boolean =>
-  v !== null && v !== false && v !== 0 && v !== '' && !(Array.isArray(v) && v.length === 0) && !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0);
+  v !== null && v !== false && v !== 0 && v !== 0n && v !== '' && !(Buffer.isBuffer(v) && v.length === 0) && !(Array.isArray(v) && v.length === 0) && !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0);
 
 function tokenize(code: string): Token[] {
   const tokens: Token[] = [];
@@ -54,8 +87,10 @@ function tokenize(code: string): Token[] {
     if (/\s/.test(c)) i++;
     else if (code.startsWith('//', i)) while (i < code.length && code[i] !== '\n') i++;
     else if (/[0-9]/.test(c)) {
-      const m = /^[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(code.slice(i))![0];
-      tokens.push({ kind: 'num', text: m, value: Number(m), at: i });
+      const match = /^[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(code.slice(i))!;
+      const m = match[0];
+      const float = match[1] !== undefined || match[2] !== undefined;
+      tokens.push({ kind: 'num', text: m, value: float ? Number(m) : checked(BigInt(m)), at: i });
       i += m.length;
     } else if (c === "'" || c === '"') {
       let text = '';
@@ -88,41 +123,46 @@ function syntax(code: string, at: number, what: string): ThingsdbError {
   return new ThingsdbError(ErrorCode.SYNTAX_ERROR, `error at line ${before.length}, position ${before.at(-1)!.length}, ${what}`);
 }
 
+/** A call: the node's error for a function it does not know (-54), saying why. */
+const unsupported = (what: string): ThingsdbError =>
+  new ThingsdbError(ErrorCode.LOOKUP_ERROR, `${what} in tremolo's stand-alone endpoint, which answers a small part of ThingsDB's language (docs/thingsdb.md); put flows/thingsdb-gateway.json5 in front of a ThingsDB node for all of it`);
+
 const typeError = (op: string, a: Value, b: Value): ThingsdbError =>
   new ThingsdbError(ErrorCode.TYPE_ERROR, `\`${op}\` not supported between \`${typeName(a)}\` and \`${typeName(b)}\``);
 
-function checked(n: number): number {
-  if (Number.isInteger(n) && !Number.isSafeInteger(n)) throw new ThingsdbError(ErrorCode.OVERFLOW, 'integer overflow');
+/** An int within ThingsDB's 64 bits, else its overflow error. */
+function checked(n: bigint): bigint {
+  if (n < INT64_MIN || n > INT64_MAX) throw new ThingsdbError(ErrorCode.OVERFLOW, 'integer overflow');
   return n;
 }
 
+const isNumber = (v: Value): v is bigint | number => typeof v === 'bigint' || typeof v === 'number';
+
 function arithmetic(op: string, a: Value, b: Value): Value {
   if (op === '+' && typeof a === 'string' && typeof b === 'string') return a + b;
-  if (typeof a !== 'number' || typeof b !== 'number') throw typeError(op, a, b);
-  switch (op) {
-    case '+':
-      return checked(a + b);
-    case '-':
-      return checked(a - b);
-    case '*':
-      return checked(a * b);
-    default: {
-      if (op === '%' && (!Number.isInteger(a) || !Number.isInteger(b))) throw typeError(op, a, b);
-      if (b === 0) throw new ThingsdbError(ErrorCode.ZERO_DIV, 'division or modulo by zero');
-      if (op === '%') return a % b;
-      return Number.isInteger(a) && Number.isInteger(b) ? Math.trunc(a / b) : a / b;
-    }
+  if (!isNumber(a) || !isNumber(b)) throw typeError(op, a, b);
+  if (op === '%' && (typeof a !== 'bigint' || typeof b !== 'bigint')) throw typeError(op, a, b);
+  if ((op === '/' || op === '%') && b == 0) throw new ThingsdbError(ErrorCode.ZERO_DIV, 'division or modulo by zero');
+  if (typeof a === 'bigint' && typeof b === 'bigint') {
+    // BigInt division truncates toward zero, as ThingsDB's int division does.
+    if (op === '+') return checked(a + b);
+    if (op === '-') return checked(a - b);
+    if (op === '*') return checked(a * b);
+    return checked(op === '%' ? a % b : a / b);
   }
+  // An int with a float is a float.
+  const [x, y] = [Number(a), Number(b)];
+  return op === '+' ? x + y : op === '-' ? x - y : op === '*' ? x * y : x / y;
 }
 
 function compare(op: string, a: Value, b: Value): boolean {
-  if (op === '==' || op === '!=') return (JSON.stringify(a) === JSON.stringify(b)) === (op === '==');
-  if (!((typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string'))) throw typeError(op, a, b);
+  if (op === '==' || op === '!=') return equal(a, b) === (op === '==');
+  if (!((isNumber(a) && isNumber(b)) || (typeof a === 'string' && typeof b === 'string'))) throw typeError(op, a, b);
   return op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b;
 }
 
 function property(owner: Value, name: string): Value {
-  if (owner === null || typeof owner !== 'object' || Array.isArray(owner)) throw new ThingsdbError(ErrorCode.TYPE_ERROR, `type \`${typeName(owner)}\` has no properties`);
+  if (owner === null || typeof owner !== 'object' || Array.isArray(owner) || Buffer.isBuffer(owner)) throw new ThingsdbError(ErrorCode.TYPE_ERROR, `type \`${typeName(owner)}\` has no properties`);
   if (!Object.hasOwn(owner, name)) throw new ThingsdbError(ErrorCode.LOOKUP_ERROR, `thing has no property \`${name}\``);
   return owner[name]!;
 }
@@ -167,6 +207,7 @@ export function runCode(code: string, scope: CodeScope): Value {
     if (t.kind === 'name') {
       if (t.text === 'true' || t.text === 'false') return { get: () => t.text === 'true' };
       if (t.text === 'nil') return { get: () => null };
+      if (is('(')) throw unsupported(`function \`${t.text}\` is undefined`);
       return {
         get: (s) => {
           if (!Object.hasOwn(s.vars, t.text)) throw new ThingsdbError(ErrorCode.LOOKUP_ERROR, `variable \`${t.text}\` is undefined`);
@@ -206,12 +247,13 @@ export function runCode(code: string, scope: CodeScope): Value {
       pos++;
       const name = tokens[pos++]!;
       if (name.kind !== 'name') fail(name);
+      if (is('(')) throw unsupported(`no function \`${name.text}\``);
       const owner = node.get;
       node = {
         get: (s) => property(owner(s), name.text),
         set: (s, v) => {
           const thing = owner(s);
-          if (thing === null || typeof thing !== 'object' || Array.isArray(thing)) throw new ThingsdbError(ErrorCode.TYPE_ERROR, `type \`${typeName(thing)}\` has no properties`);
+          if (thing === null || typeof thing !== 'object' || Array.isArray(thing) || Buffer.isBuffer(thing)) throw new ThingsdbError(ErrorCode.TYPE_ERROR, `type \`${typeName(thing)}\` has no properties`);
           define(thing, name.text, v);
         },
       };
@@ -226,8 +268,8 @@ export function runCode(code: string, scope: CodeScope): Value {
       return (s) => {
         const v = operand(s);
         if (op === '!') return !truthy(v);
-        if (typeof v !== 'number') throw new ThingsdbError(ErrorCode.TYPE_ERROR, `\`-\` not supported by type \`${typeName(v)}\``);
-        return -v;
+        if (!isNumber(v)) throw new ThingsdbError(ErrorCode.TYPE_ERROR, `\`-\` not supported by type \`${typeName(v)}\``);
+        return typeof v === 'bigint' ? checked(-v) : -v;
       };
     }
     return postfix().get;

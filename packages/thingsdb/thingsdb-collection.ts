@@ -9,7 +9,8 @@
  */
 import { z } from 'zod';
 import { defineOperator, deriveEvent, perEvent, type TremoloEvent } from 'tremolo';
-import { runCode, type Thing, type Value } from './thingsdb-code.js';
+import { fromPlain, runCode, type Thing, type Value } from './thingsdb-code.js';
+import { packValue } from './thingsdb-pack.js';
 import { ErrorCode, PackageType, ThingsdbError } from './thingsdb-protocol.js';
 import { parseScope } from './thingsdb-scope.js';
 
@@ -37,7 +38,7 @@ export default defineOperator({
     procedures: z.record(z.string(), Procedure).default({}).describe('name → { params, code }, callable with RUN in any collection'),
   }),
   create(config, ctx) {
-    const roots = new Map<string, Thing>(Object.entries(config.data).map(([name, props]) => [name, structuredClone(props) as Thing]));
+    const roots = new Map<string, Thing>(Object.entries(config.data).map(([name, props]) => [name, fromPlain(props) as Thing]));
     const rootOf = (name: string): Thing => {
       let root = roots.get(name);
       if (root === undefined) roots.set(name, (root = {}));
@@ -47,7 +48,7 @@ export default defineOperator({
     const answer = (request: Request): Value => {
       const scope = parseScope(String(request.scope));
       const root = scope.kind === 'collection' ? rootOf(scope.name) : undefined;
-      if (typeof request.query === 'string') return runCode(request.query, { root, vars: isRecord(request.vars) ? { ...request.vars } : {} });
+      if (typeof request.query === 'string') return runCode(request.query, { root, vars: isRecord(request.vars) ? (fromPlain(request.vars) as Record<string, Value>) : {} });
       if (typeof request.run !== 'string') throw new ThingsdbError(ErrorCode.BAD_DATA, 'expecting a request {query, scope, vars} or {run, scope, args}');
       const name = request.run;
       const procedure = config.procedures[name];
@@ -59,9 +60,9 @@ export default defineOperator({
           const given = args.length === 1 ? '1 was given' : `${args.length} were given`;
           throw new ThingsdbError(ErrorCode.NUM_ARGUMENTS, `procedure \`${name}\` takes ${plural(procedure.params.length, 'argument')} but ${given}`);
         }
-        vars = Object.fromEntries(procedure.params.map((p, i) => [p, args[i] as Value]));
+        vars = Object.fromEntries(procedure.params.map((p, i) => [p, fromPlain(args[i])]));
       } else if (isRecord(args)) {
-        vars = Object.fromEntries(procedure.params.map((p) => [p, args[p] ?? null]));
+        vars = Object.fromEntries(procedure.params.map((p) => [p, fromPlain(args[p] ?? null)]));
       } else throw new ThingsdbError(ErrorCode.TYPE_ERROR, `the arguments of procedure \`${name}\` must be a list or a thing`);
       return runCode(procedure.code, { root, vars });
     };
@@ -73,7 +74,9 @@ export default defineOperator({
 
     return perEvent(ctx, (event, emit) => {
       try {
-        emit(deriveEvent(event, answer((event.data ?? {}) as Request)));
+        // Packed here, where ints and floats are still told apart; thingsdb_answer sends it as is.
+        const request = (event.meta.thingsdb ?? {}) as Record<string, unknown>;
+        emit(deriveEvent(event, packValue(answer((event.data ?? {}) as Request)), { ...event.meta, thingsdb: { ...request, packed: true } }));
       } catch (err) {
         if (!(err instanceof ThingsdbError)) throw err;
         emit(failed(event, err));

@@ -33,7 +33,11 @@ const Config = z.strictObject({
   users_file: z.string().nullish().describe('a file of name:hash lines (scrypt or bcrypt, as `tremolo hash-password` writes them)'),
   tokens: z.record(z.string(), z.string()).nullish().describe('token → user, for AUTH with a token'),
   collections: z.array(z.string()).default(['stuff']).describe('the collections that exist (a fresh node has `stuff`)'),
-  rooms: z.array(RoomSeed).default([]).describe('rooms that exist from the start; others are made when a JOIN names them'),
+  rooms: z.array(RoomSeed).default([]).describe('rooms that exist from the start (in ThingsDB a query makes them: room())'),
+  create_rooms: z
+    .boolean()
+    .default(false)
+    .describe('a JOIN by a name no room has makes that room, so clients meet by name without a query; by default it is answered nil in its place, as by the node'),
   node_id: z.number().int().min(0).max(63).default(0).describe('the id in ON_NODE_STATUS'),
   max_size: z
     .number()
@@ -77,7 +81,7 @@ export default defineOperator({
     return (source) =>
       new Observable<TremoloEvent>((subscriber) => {
         const node = new EndpointNode(
-          { id: config.node_id, maxSize: config.max_size, maxSizeBeforeAuth: config.max_size_before_auth, collections },
+          { id: config.node_id, maxSize: config.max_size, maxSizeBeforeAuth: config.max_size_before_auth, collections, createRooms: config.create_rooms },
           credentials,
           new Rooms(seeds),
           {

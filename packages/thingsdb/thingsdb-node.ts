@@ -11,6 +11,7 @@ import type { Credentials } from './thingsdb-credentials.js';
 import { decodePayload, encodePayload, ErrorCode, EVENT_ID, packageMeta, PackageType as T, readPackage, ThingsdbError, type Package } from './thingsdb-protocol.js';
 import type { Room, Rooms } from './thingsdb-rooms.js';
 import { collectionOf, requestScope } from './thingsdb-scope.js';
+import { DOC_SOCKET_QUERY, emitRoom, REQ_UNWATCH, REQ_WATCH, scopeOf } from './thingsdb-node-rules.js';
 
 interface Connection {
   readonly key: string;
@@ -46,6 +47,8 @@ export interface NodeSettings {
   /** Largest payload of a package that comes before the connection is authenticated. */
   readonly maxSizeBeforeAuth: number;
   readonly collections: ReadonlySet<string>;
+  /** A JOIN by a name no room has makes that room (else the node's answer: nil in its place). */
+  readonly createRooms: boolean;
 }
 
 /** Packages that may wait while an AUTH is checked; one more closes the connection. */
@@ -117,10 +120,15 @@ export class EndpointNode {
     this.rooms.forget(key);
   }
 
-  /** The flow is stopping: authenticated clients hear that the node shuts down, as from ThingsDB. */
+  /**
+   * The flow is stopping: authenticated clients hear that the node shuts down, then that it is
+   * offline, as from a ThingsDB node stopped with SIGTERM (it sends both, then drops the connection).
+   */
   shutdown(): void {
     const origins = [...this.#connections.values()].filter((c) => c.user !== undefined && !c.closing).map((c) => c.origin);
-    if (origins.length > 0) this.#event(origins, T.ON_NODE_STATUS, { id: this.settings.id, status: 'SHUTTING_DOWN' });
+    if (origins.length === 0) return;
+    this.#event(origins, T.ON_NODE_STATUS, { id: this.settings.id, status: 'SHUTTING_DOWN' });
+    this.#event(origins, T.ON_NODE_STATUS, { id: this.settings.id, status: 'OFFLINE' });
   }
 
   #handle(conn: Connection, pkg: Package, event: TremoloEvent): void {
@@ -141,6 +149,10 @@ export class EndpointNode {
         case T.REQ_EMIT:
         case T.REQ_EMIT_PEER:
           return this.#emit(conn, pkg);
+        case REQ_WATCH:
+        case REQ_UNWATCH:
+          // Deprecated since ThingsDB 1.0: the node answers OK to anyone, and does nothing.
+          return this.#reply(conn, pkg.id, T.RES_OK);
         default:
           this.log.debug(`unexpected package type ${pkg.type} from ${conn.key}; no answer`);
       }
@@ -185,12 +197,16 @@ export class EndpointNode {
 
   #query(conn: Connection, pkg: Package, event: TremoloEvent): void {
     const { scope, text, items } = requestScope(this.#payload(pkg));
-    if (scope.kind === 'collection' || scope.kind === 'collection_id') collectionOf(scope, this.settings.collections);
-    const [what, extra] = items;
+    if (scope.kind === 'collection') collectionOf(scope, this.settings.collections);
+    if (scope.kind === 'node' && scope.id !== undefined && scope.id !== this.settings.id) throw new ThingsdbError(ErrorCode.LOOKUP_ERROR, `\`node:${scope.id}\` does not exist`);
+    // nil vars (or arguments) are no vars, as on the node: clients send [scope, code, nil].
+    const [what, given] = items;
+    const extra = given === null ? undefined : given;
     const isQuery = pkg.type === T.REQ_QUERY;
+    if (isQuery && typeof what !== 'string') throw new ThingsdbError(ErrorCode.TYPE_ERROR, `expecting the code in a \`query\` request to be of type \`string\`${DOC_SOCKET_QUERY}`);
     if (typeof what !== 'string' || items.length > 2) throw badData(`invalid ${isQuery ? 'query' : 'run'} request`);
-    if (isQuery && extra !== undefined && (typeof extra !== 'object' || extra === null || Array.isArray(extra))) throw badData('expecting the variables of a query as a map');
-    if (!isQuery && extra !== undefined && (typeof extra !== 'object' || extra === null)) throw badData('expecting the arguments of a procedure as an array or a map');
+    if (isQuery && extra !== undefined && (typeof extra !== 'object' || Array.isArray(extra))) throw badData('expecting the variables of a query as a map');
+    if (!isQuery && extra !== undefined && typeof extra !== 'object') throw badData('expecting the arguments of a procedure as an array or a map');
     const data = isQuery ? { query: what, scope: text, ...(extra === undefined ? {} : { vars: extra }) } : { run: what, scope: text, args: extra ?? [] };
     const meta: Meta = { ...event.meta, thingsdb: { id: pkg.id, type: pkg.type, user: conn.user } };
     this.out.query(createEvent(data, meta, [conn.origin], event.ingestNs));
@@ -209,15 +225,15 @@ export class EndpointNode {
   }
 
   #join(conn: Connection, pkg: Package): void {
-    const { rooms } = this.#named(pkg, 'join', true);
+    const { collection, rooms } = this.#named(pkg, 'join', this.settings.createRooms);
     const joined = rooms.filter((room): room is Room => room !== undefined && this.rooms.join(room, conn.key));
     this.#reply(conn, pkg.id, T.RES_DATA, rooms.map((room) => room?.id ?? null));
-    for (const room of joined) this.#event([conn.origin], T.ON_ROOM_JOIN, { id: room.id });
+    for (const room of joined) this.#event([conn.origin], T.ON_ROOM_JOIN, { scope: scopeOf(collection), id: room.id });
   }
 
   #leave(conn: Connection, pkg: Package): void {
-    const { rooms } = this.#named(pkg, 'leave', false);
-    for (const room of rooms) if (room !== undefined && this.rooms.leave(room, conn.key)) this.#event([conn.origin], T.ON_ROOM_LEAVE, { id: room.id });
+    const { collection, rooms } = this.#named(pkg, 'leave', false);
+    for (const room of rooms) if (room !== undefined && this.rooms.leave(room, conn.key)) this.#event([conn.origin], T.ON_ROOM_LEAVE, { scope: scopeOf(collection), id: room.id });
     this.#reply(conn, pkg.id, T.RES_DATA, rooms.map((room) => room?.id ?? null));
   }
 
@@ -226,11 +242,10 @@ export class EndpointNode {
     const { scope, items } = requestScope(payload);
     const collection = collectionOf(scope, this.settings.collections);
     const [id, name, ...args] = items;
-    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0 || typeof name !== 'string') throw badData('invalid emit request');
-    const room = this.rooms.byId(collection, id);
-    if (room === undefined) throw new ThingsdbError(ErrorCode.LOOKUP_ERROR, `collection \`${collection}\` has no \`room\` with id ${id}`);
+    if (items.length < 2 || id === undefined || typeof name !== 'string') throw badData('invalid emit request');
+    const room = emitRoom(this.rooms, collection, id);
     const origins = this.#listening(room, pkg.type === T.REQ_EMIT_PEER ? conn.key : undefined);
-    if (origins.length > 0) this.#event(origins, T.ON_ROOM_EMIT, { id: room.id, event: name, args });
+    if (origins.length > 0) this.#event(origins, T.ON_ROOM_EMIT, { scope: scopeOf(collection), id: room.id, event: name, args });
     this.out.bus?.({ collection, room: room.name ?? room.id, event: name, args });
     this.#reply(conn, pkg.id, T.RES_OK);
   }
@@ -240,7 +255,7 @@ export class EndpointNode {
     const room = typeof emit.room === 'string' ? this.rooms.byName(emit.collection, emit.room, false) : this.rooms.byId(emit.collection, emit.room);
     if (room === undefined) return;
     const origins = this.#listening(room);
-    if (origins.length > 0) this.#event(origins, T.ON_ROOM_EMIT, { id: room.id, event: emit.event, args: emit.args });
+    if (origins.length > 0) this.#event(origins, T.ON_ROOM_EMIT, { scope: scopeOf(emit.collection), id: room.id, event: emit.event, args: emit.args });
   }
 
   /** The open connections in a room, but `except`. */

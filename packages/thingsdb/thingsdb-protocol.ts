@@ -95,9 +95,11 @@ export interface Package {
 const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
 
 /**
- * One WebSocket message as one package, or why it is not one (ThingsDB then closes the connection):
- * shorter than the header, a check byte that is not the type XOR 0xff, or a size that is over
- * `maxSize` or is not the number of bytes after the header.
+ * One WebSocket message as one package, as a ThingsDB node reads it, or why it is not one (the
+ * node then closes the connection): shorter than the header, a check byte that is not the type
+ * XOR 0xff, or a size over `maxSize`. A size field smaller than the message is the package, the
+ * rest is ignored; a larger one reads the message's bytes (the node reads past them, into its
+ * buffer: what a client can rely on is that the package is read).
  */
 export function readPackage(message: Buffer, maxSize: number): Package | string {
   if (message.length < HEADER_SIZE) return `invalid package (header too small: ${message.length} bytes)`;
@@ -106,8 +108,7 @@ export function readPackage(message: Buffer, maxSize: number): Package | string 
   const check = message[7]!;
   if (check !== (type ^ 0xff)) return `invalid package (check byte ${hex(check)} does not match type ${hex(type)})`;
   if (size > maxSize) return `invalid package (size ${size} over the maximum of ${maxSize})`;
-  if (size !== message.length - HEADER_SIZE) return `invalid package (size ${size} but ${message.length - HEADER_SIZE} bytes of payload)`;
-  return { id: message.readUInt16LE(4), type, payload: message.subarray(HEADER_SIZE) };
+  return { id: message.readUInt16LE(4), type, payload: message.subarray(HEADER_SIZE, HEADER_SIZE + Math.min(size, message.length - HEADER_SIZE)) };
 }
 
 /** A whole package, header and payload: what a client that frames by itself sends. */

@@ -1,7 +1,8 @@
 /**
  * The rooms of an endpoint's collections and the connections that joined them. In ThingsDB a room
- * is a value made by a query (`room()`); in the example endpoint a room named in a JOIN is made the
- * first time it is joined, so that clients can meet by name without a query language.
+ * is a value made by a query (`room()`); the example endpoint has the rooms it is given, and, with
+ * `create_rooms`, makes a room named in a JOIN the first time it is joined, so that clients can meet
+ * by name without a query language.
  */
 
 export interface Room {

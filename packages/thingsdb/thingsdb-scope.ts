@@ -9,22 +9,20 @@ import { ErrorCode, ThingsdbError } from './thingsdb-protocol.js';
 export type Scope =
   | { readonly kind: 'thingsdb' }
   | { readonly kind: 'node'; readonly id: number | undefined }
-  | { readonly kind: 'collection'; readonly name: string }
-  | { readonly kind: 'collection_id'; readonly id: number };
+  | { readonly kind: 'collection'; readonly name: string };
 
 const NAME = /^[A-Za-z_][0-9A-Za-z_]{0,254}$/;
 const DIGITS = /^[0-9]+$/;
+/** The link ThingsDB 1.x appends to its scope errors (DOC_SCOPES in its doc.h). */
+export const DOC_SCOPES = '; see https://docs.thingsdb.io/v1/overview/scopes';
 
-const valueError = (message: string): ThingsdbError => new ThingsdbError(ErrorCode.VALUE_ERROR, `invalid scope; ${message}`);
+const valueError = (message: string): ThingsdbError => new ThingsdbError(ErrorCode.VALUE_ERROR, `invalid scope; ${message}${DOC_SCOPES}`);
 
 /** `name` is a prefix of `word` of at least its first letter (`t`, `th`... `thingsdb`). */
 const abbreviates = (name: string, word: string): boolean => name.length >= 1 && word.startsWith(name);
 
+// ThingsDB 1.9 names a collection in a scope by its name only: `@:2` is an invalid name.
 function collection(rest: string): Scope {
-  if (/^[0-9]/.test(rest)) {
-    if (!DIGITS.test(rest) || !Number.isSafeInteger(Number(rest))) throw valueError('a collection must be specified by either a name or id');
-    return { kind: 'collection_id', id: Number(rest) };
-  }
   if (!NAME.test(rest)) throw valueError('the specified collection name is invalid');
   return { kind: 'collection', name: rest };
 }
@@ -72,9 +70,6 @@ export function collectionOf(scope: Scope, known: ReadonlySet<string>): string {
     case 'thingsdb':
     case 'node':
       throw new ThingsdbError(ErrorCode.BAD_DATA, 'expecting a `collection` scope');
-    case 'collection_id':
-      // The example exposes no collection ids: every collection is known by its name.
-      throw new ThingsdbError(ErrorCode.LOOKUP_ERROR, `\`collection:${scope.id}\` not found`);
     case 'collection':
       if (!known.has(scope.name)) throw new ThingsdbError(ErrorCode.LOOKUP_ERROR, `collection \`${scope.name}\` not found`);
       return scope.name;

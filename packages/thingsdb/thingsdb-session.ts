@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createEvent, deriveEvent, type Logger, type Meta, type Origin, type TremoloEvent } from 'tremolo';
+import { bytesAsBase64, type BytesForm } from './thingsdb-bytes.js';
 import { decodePayload, encodePayload, errorName, EVENT_ID, packageMeta, PackageType as T } from './thingsdb-protocol.js';
 import { parseRequest, type Request } from './thingsdb-request.js';
 
@@ -20,6 +21,8 @@ export interface SessionSettings {
   /** Rooms to join on every connection, by scope. */
   readonly rooms: ReadonlyMap<string, readonly RoomRef[]>;
   readonly maxQueued: number;
+  /** How byte strings in answers and events are given: as they are, or as base64 text (thingsdb-bytes.ts). */
+  readonly bytes: BytesForm;
 }
 
 export interface SessionOutputs {
@@ -108,7 +111,8 @@ export class ClientSession {
     const o = event.origins[0]!;
     if (o.stream !== this.#stream!.stream) return; // of a connection gone by
     const header = event.meta.thingsdb as { id: number; type: number };
-    const value = decodePayload(event.data as Buffer);
+    const decoded = decodePayload(event.data as Buffer);
+    const value = this.settings.bytes === 'base64' ? bytesAsBase64(decoded) : decoded;
     if (header.id === EVENT_ID && header.type < T.RES_PONG) return this.#event(event, header.type, value);
     const pending = this.#pending.get(header.id);
     if (pending === undefined) {
@@ -183,11 +187,10 @@ export class ClientSession {
     let items: unknown[];
     if (request.kind === 'query') items = [request.scope, ...request.items];
     else {
-      const id = typeof request.room === 'number' ? request.room : this.#names.get(`${request.scope}\0${request.room}`);
-      if (id === undefined) {
-        return this.#fail(event, 'ERR_REMOTE', `no room named ${JSON.stringify(request.room)} was joined in ${request.scope}; emit to a room id or to the name of a room in rooms`, { correlation });
-      }
-      items = [request.scope, id, request.event, ...request.args];
+      // The node accepts a room by name as well as by id: a name joined here goes as its id, any
+      // other name as it is, for the node to look up (and answer -54 when it knows none).
+      const room = typeof request.room === 'number' ? request.room : (this.#names.get(`${request.scope}\0${request.room}`) ?? request.room);
+      items = [request.scope, room, request.event, ...request.args];
     }
     this.#send(request.type, items, event.origins, { kind: 'request', request: event, correlation });
   }

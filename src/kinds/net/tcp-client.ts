@@ -4,6 +4,7 @@ import { defineConnector } from '../../sdk/connector-api.js';
 import { quote } from '../../sdk/errors.js';
 import { PerStreamSchema, perStreamClient } from './per-stream-client.js';
 import { socketClient } from './socket-client.js';
+import { failoverTarget } from './failover-target.js';
 import { dialTcp, type SocketTarget } from '../../sdk/io/socket-dial.js';
 import { SocketOptionsSchema } from '../../sdk/io/socket-options.js';
 import { BufSizeSchema, WaterMarksSchema } from '../../sdk/io/socket-io.js';
@@ -15,6 +16,11 @@ import { adoptOr } from '../../sdk/io/upstream-handoff.js';
 const Config = z
   .strictObject({
     url: z.string().optional().describe('host:port or tcp://host:port to connect to (with per_stream, the default when an event names none)'),
+    urls: z
+      .array(z.string())
+      .min(1)
+      .optional()
+      .describe('per_stream, instead of url: the host:port addresses of one service (the nodes of a cluster), tried in turn until one accepts the connection; each new connection starts with the address that answered last (failover)'),
     socket_options: SocketOptionsSchema,
     buf_size: BufSizeSchema,
     tls: ClientTlsSchema.optional().describe('true (system roots, the url host as the name) or { cafile, domain, cert, key }'),
@@ -23,14 +29,23 @@ const Config = z
     ...PerStreamSchema,
   })
   .superRefine((c, ctx) => {
+    const check = (text: string, path: (string | number)[]): void => {
+      const url = parseHostPort(text, 'tcp');
+      if (typeof url === 'string') ctx.addIssue({ code: 'custom', path, message: url });
+      else if (url.port === 0) ctx.addIssue({ code: 'custom', path, message: `expected a port other than 0 to connect to, received ${JSON.stringify(text)}` });
+    };
     if (c.low_water_mark > c.high_water_mark) ctx.addIssue({ code: 'custom', path: ['low_water_mark'], message: `expected at most high_water_mark (${c.high_water_mark}), received ${c.low_water_mark}` });
+    if (c.urls !== undefined) {
+      if (c.url !== undefined) ctx.addIssue({ code: 'custom', path: ['urls'], message: 'expected url or urls, not both' });
+      if (!c.per_stream) ctx.addIssue({ code: 'custom', path: ['urls'], message: 'expected per_stream: true (a single connection reconnects per `reconnect` instead)' });
+      c.urls.forEach((text, i) => check(text, ['urls', i]));
+      return;
+    }
     if (c.url === undefined) {
       if (!c.per_stream) ctx.addIssue({ code: 'custom', path: ['url'], message: 'missing; expected host:port (only per_stream clients may take it from each event)' });
       return;
     }
-    const url = parseHostPort(c.url, 'tcp');
-    if (typeof url === 'string') ctx.addIssue({ code: 'custom', path: ['url'], message: url });
-    else if (url.port === 0) ctx.addIssue({ code: 'custom', path: ['url'], message: `expected a port other than 0 to connect to, received ${JSON.stringify(c.url)}` });
+    check(c.url, ['url']);
   });
 
 export const tcpClient = defineConnector({
@@ -56,7 +71,8 @@ export const tcpClient = defineConnector({
     };
 
     if (config.per_stream) {
-      const fixed = configured === undefined ? undefined : target(configured);
+      const addresses = config.urls?.map((u) => parseHostPort(u, 'tcp') as HostPort) ?? (configured === undefined ? [] : [configured]);
+      const fixed = addresses.length === 0 ? undefined : failoverTarget(addresses.map(target));
       return {
         start,
         ...perStreamClient(ctx, {

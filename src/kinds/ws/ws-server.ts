@@ -28,6 +28,12 @@ import { discardUpstream } from '../../sdk/io/upstream-handoff.js';
 import { parseRequestPath } from './request-path.js';
 import { takeCarry } from './utf8-carry.js';
 
+// The codes a server may send (RFC 6455 7.4): 1004-1006 and 1015 are never sent.
+const CloseCode = z
+  .number()
+  .int()
+  .refine((c) => (c >= 1000 && c <= 1014 && c !== 1004 && c !== 1005 && c !== 1006) || (c >= 3000 && c <= 4999), { error: 'expected a close code a server may send: 1000-1003, 1007-1014 or 3000-4999' });
+
 const Config = z
   .strictObject({
     url: z.string().describe('ws://host:port, wss://host:port or host:port to listen on; port 0 picks a free port'),
@@ -54,6 +60,18 @@ const Config = z
       .describe('the request paths (without the query) a WebSocket may connect to, e.g. ["/ws/2"]; other paths are refused with 404 (default: any path)'),
     static: StaticFilesSchema.optional(),
     upstream: UpstreamSchema.optional(),
+    protocols: z
+      .array(z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'expected a token (RFC 6455)'))
+      .min(1)
+      .optional()
+      .describe('the subprotocols this server speaks: the first one a client asks for that is listed is answered; a handshake that asks only for others is refused with 400. A client that asks for none is accepted (default: any subprotocol, the first asked for is answered)'),
+    upstream_close_codes: z
+      .strictObject({
+        closed: CloseCode.default(1000).describe('when the upstream closed or was lost (1012 "service restart" tells a client to reconnect)'),
+        unreachable: CloseCode.default(1014).describe('when no upstream could be reached (1014 "bad gateway")'),
+      })
+      .prefault({})
+      .describe('the close codes of a connection whose per_stream upstream closed or could not be reached'),
     open_event: z
       .boolean()
       .default(false)
@@ -109,7 +127,13 @@ export const wsServer = defineConnector({
     const secure = tlsConfig !== undefined;
     const byStream = new Map<number, Connection>();
     const byPeer = new Map<string, Connection>();
-    const wss = new WebSocketServer({ noServer: true, maxPayload: config.max_message_size, perMessageDeflate: false });
+    const spoken = config.protocols === undefined ? undefined : new Set(config.protocols);
+    const wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: config.max_message_size,
+      perMessageDeflate: false,
+      ...(spoken === undefined ? {} : { handleProtocols: (asked: Set<string>) => [...asked].find((p) => spoken.has(p)) ?? false }),
+    });
     let server: http.Server | undefined;
     let guard: HandshakeGuard | undefined;
     let paused = false;
@@ -232,6 +256,12 @@ export const wsServer = defineConnector({
           if (config.paths !== undefined && !config.paths.includes(target.path)) {
             return refused(404, `no WebSocket at ${quote(target.path)}; expected ${config.paths.map((p) => JSON.stringify(p)).join(' or ')}`);
           }
+          if (spoken !== undefined) {
+            const asked = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
+            if (asked.length > 0 && !asked.some((p) => spoken.has(p))) {
+              return refused(400, `no subprotocol in common; expected ${config.protocols!.map((p) => JSON.stringify(p)).join(' or ')} or none`, undefined, `subprotocols ${asked.map((p) => JSON.stringify(p)).join(', ')} not spoken`);
+            }
+          }
           let upgraded = false;
           guard!
             .admit(req)
@@ -317,8 +347,11 @@ export const wsServer = defineConnector({
         // The start of a character that never got its end is sent as the bytes it is.
         const rest = takeCarry(conn);
         if (rest !== undefined && conn.ws.readyState === conn.ws.OPEN) conn.ws.send(rest, { binary: true });
-        // 1014: a gateway whose upstream failed (RFC 6455 registry: "Bad Gateway").
-        conn.ws.close(failed === true ? 1014 : 1000, why.slice(0, 120));
+        // The reasons a per_stream client gives (per-stream-client.ts) have codes of their own; any
+        // other upstream failure is 1014 (RFC 6455 registry: "Bad Gateway").
+        const codes = config.upstream_close_codes;
+        const code = why === 'upstream closed' ? codes.closed : why === 'upstream unreachable' ? codes.unreachable : failed === true ? 1014 : 1000;
+        conn.ws.close(code, why.slice(0, 120));
       },
       quiesce() {
         server?.close();

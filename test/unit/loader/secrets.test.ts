@@ -49,8 +49,8 @@ test('a value from the environment stays hidden when it reaches a config through
   );
   assert.equal(problems, [
     'by-arg.json5:5:83: connectors.a.config.backlog: expected a number, received "***"',
-    'packages/thingsdb/thingsdb.json5:24:22: connectors.client.config.url: expected a ws:// or wss:// url, received "http://u:***@example.com:1"',
-    'packages/thingsdb/thingsdb.json5:27:24: connectors.client.reconnect.retry.interval_ms: expected a number, received "***"',
+    'packages/thingsdb/thingsdb.json5:29:22: connectors.client.config.url: expected a ws:// or wss:// url, received "http://u:***@example.com:1"',
+    'packages/thingsdb/thingsdb.json5:32:24: connectors.client.reconnect.retry.interval_ms: expected a number, received "***"',
   ]);
 });
 

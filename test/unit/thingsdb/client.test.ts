@@ -97,17 +97,14 @@ test('emit goes to a room by id, or by the name it was joined by; peer: true mak
     assert.is((await flow.next('client', 'out')).data, null);
   }));
 
-test('an emit to a room name that was not joined comes out of err and is not sent', () =>
+test('an emit to a room name that was not joined goes to the node by name, as the node accepts names', () =>
   withPeer({}, async (peer, flow) => {
     const conn = await peer.loggedIn();
-    flow.send('client', 'in', { emit: 'hello', room: 'kitchen' });
-    const err = await flow.next('client', 'err');
-    assert.equal(err.data, {
-      error: 'client/0: no room named "kitchen" was joined in //stuff; emit to a room id or to the name of a room in rooms',
-      code: 'ERR_REMOTE',
-      event: { emit: 'hello', room: 'kitchen' },
-    });
-    await nothingFor(conn, 50);
+    flow.send('client', 'in', { emit: 'hello', room: 'kitchen', args: [1] });
+    const emit = await conn.next();
+    assert.equal([emit.type, emit.value], [40, ['//stuff', 'kitchen', 'hello', 1]]);
+    conn.reply(emit.id, 17);
+    assert.is((await flow.next('client', 'out')).data, null);
   }));
 
 test('room and node events come out of events as {type, scope, room, name?, event?, args?}', () =>

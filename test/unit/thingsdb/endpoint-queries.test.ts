@@ -37,11 +37,38 @@ const answers: [string, number, unknown[], unknown][] = [
   ['lists, things and comparisons', 34, ['//stuff', '[1 < 2, "a" == "a", {n: nil}, !true];'], [true, true, { n: null }, false]],
   ['a procedure, its arguments by position', 37, ['//stuff', 'add_one', [41]], 42],
   ['a procedure, its arguments by name', 37, ['//stuff', 'add_one', { x: 1 }], 2],
+  ['vars nil, as ThingsDB clients send them', 34, ['//stuff', '1 + 1;', null], 2],
 ];
 for (const [what, type, request, value] of answers) {
   test(`${type === 34 ? 'QUERY' : 'RUN'} is answered from the in-memory collection: ${what}`, (ctx) =>
     withClient(ctx, async (c) => assert.equal(await c.ask(2, type, request), { id: 2, type: 18, value })));
 }
+
+// Byte for byte, as a ThingsDB node answers: a float stays a float64 (cb), an int past 2^53 is exact (cf).
+const bytes: [string, unknown[], string][] = [
+  ['1.0 stays a float', ['//stuff', '1.0;'], '09000000020012edcb3ff0000000000000'],
+  ['an int past 2^53 stays exact', ['//stuff', '9007199254740993;'], '09000000020012edcf0020000000000001'],
+  ['an int and a float make a float', ['//stuff', '2 * 1.5;'], '09000000020012edcb4008000000000000'],
+  ['small ints are packed small', ['//stuff', '[1, -1, 200, -200];'], '08000000020012ed9401ffccc8d1ff38'],
+];
+for (const [what, request, expected] of bytes) {
+  test(`QUERY answers as the node does: ${what}`, (ctx) =>
+    withClient(ctx, async (c) => {
+      c.send(pkg(2, 34, request));
+      assert.is(await c.nextHex(), expected);
+    }));
+}
+
+test('RUN with arguments nil calls a procedure without parameters, as on the node', async () => {
+  const flow = await startFlow(path.join(repoRoot, 'flows/thingsdb-endpoint.json5'), { args: { port: 0, procedures: { hello: { params: [], code: '"hi";' } } } });
+  const c = await loggedIn(flow.address('ws'));
+  try {
+    assert.equal(await c.ask(2, 37, ['//stuff', 'hello', null]), { id: 2, type: 18, value: 'hi' });
+  } finally {
+    await c.close();
+    await flow.stop();
+  }
+});
 
 const errors: [string, number, unknown[], number, string][] = [
   ['a syntax error', 34, ['//stuff', '1 +;'], -52, 'error at line 1, position 3, unexpected `;`'],
@@ -52,8 +79,11 @@ const errors: [string, number, unknown[], number, string][] = [
   ['an unknown procedure', 37, ['//stuff', 'nope', []], -54, 'procedure `nope` not found'],
   ['a procedure called with too many arguments', 37, ['//stuff', 'add_one', [1, 2]], -62, 'procedure `add_one` takes 1 argument but 2 were given'],
   ['a collection that does not exist', 34, ['//nope', '1;'], -54, 'collection `nope` not found'],
-  ['a scope that is not one', 34, ['@x', '1;'], -60, 'invalid scope; expecting a scope name like `@thingsdb`, `@node:...` or `@collection:...` but got `@x` instead'],
-  ['a query that is not a string', 34, ['//stuff', 1], -53, 'invalid query request'],
+  ['a scope that is not one', 34, ['@x', '1;'], -60, 'invalid scope; expecting a scope name like `@thingsdb`, `@node:...` or `@collection:...` but got `@x` instead; see https://docs.thingsdb.io/v1/overview/scopes'],
+  ['a query that is not a string', 34, ['//stuff', 1], -61, 'expecting the code in a `query` request to be of type `string`; see https://docs.thingsdb.io/v1/connect/socket/query'],
+  ['a query in a node scope that does not exist', 34, ['@node:1', '1;'], -54, '`node:1` does not exist'],
+  ['a function the endpoint does not have', 34, ['//stuff', 'new_collection("x");'], -54, "function `new_collection` is undefined in tremolo's stand-alone endpoint, which answers a small part of ThingsDB's language (docs/thingsdb.md); put flows/thingsdb-gateway.json5 in front of a ThingsDB node for all of it"],
+  ['a query in a collection scope that is a number', 34, ['@:2', '1;'], -60, 'invalid scope; the specified collection name is invalid; see https://docs.thingsdb.io/v1/overview/scopes'],
 ];
 for (const [what, type, request, code, message] of errors) {
   test(`${what} is answered ${code}`, (ctx) => withClient(ctx, async (c) => assert.equal(await c.ask(3, type, request), { id: 3, type: 19, value: { error_code: code, error_msg: message } })));

@@ -30,7 +30,7 @@ async function received(flow: TestFlow, n: number): Promise<[number, unknown][]>
 }
 
 test('the listen flow against the endpoint flow: events and answers, and across a restart of the endpoint it logs in and joins again before the requests that waited, none lost', async () => {
-  let endpoint = await startFlow(ENDPOINT, { args: { port: 0 } });
+  let endpoint = await startFlow(ENDPOINT, { args: { port: 0, create_rooms: true } });
   const url = endpoint.address('ws');
   const port = Number(new URL(url).port);
   const cli = startCli(['run', 'flows/thingsdb-listen.json5', '--arg', `url=${url}`, '--arg', 'rooms=["lobby"]', '--arg', 'retry_interval_ms=50', '--arg', 'retry_max_interval_ms=200', '--log-level', 'debug'], { timeoutMs: 30_000 });
@@ -55,12 +55,13 @@ test('the listen flow against the endpoint flow: events and answers, and across 
 
     await endpoint.stop();
     assert.equal(await out.next('the node status'), { type: 'node_status', node: 0, status: 'SHUTTING_DOWN' });
+    assert.equal(await out.next('the node status'), { type: 'node_status', node: 0, status: 'OFFLINE' });
     await cli.waitForLog(/\[thingsdb-listen\/thingsdb\] connection lost/);
     send({ id: 2, query: '1 + 1;' });
     send({ id: 3, run: 'add_one', args: [2] });
     send({ id: 4, emit: 'back', room: 'lobby', args: [] });
 
-    endpoint = await startFlow(ENDPOINT, { args: { port } });
+    endpoint = await startFlow(ENDPOINT, { args: { port, create_rooms: true } });
     assert.equal(await received(endpoint, 5), [
       [33, ['admin', 'pass']],
       [38, ['//stuff', 'lobby']],

@@ -40,7 +40,6 @@ const scopes: [string, unknown][] = [
   ['@collection:stuff', { kind: 'collection', name: 'stuff' }],
   ['@c:stuff', { kind: 'collection', name: 'stuff' }],
   ['/c/stuff', { kind: 'collection', name: 'stuff' }],
-  ['@:42', { kind: 'collection_id', id: 42 }],
 ];
 for (const [text, scope] of scopes) {
   test(`the scope ${text} reads as ${JSON.stringify(scope)}`, () => assert.equal(parseScope(text), scope));
@@ -54,7 +53,8 @@ const badScopes: [string, string][] = [
   ['/x', 'expecting a scope name like `/thingsdb`, `/node/...` or `/collection/...` but got `/x` instead'],
   ['@node:64', 'a node id must be an integer value between 0 and 64'],
   ['@collection', 'the collection scope requires to specify a collection'],
-  ['//9x', 'a collection must be specified by either a name or id'],
+  ['//9x', 'the specified collection name is invalid'],
+  ['@:2', 'the specified collection name is invalid'],
   ['//bad-name', 'the specified collection name is invalid'],
   ['@:stüff', 'the specified collection name is invalid'],
   ['@tü', 'scopes must only contain valid ASCII characters'],
@@ -65,7 +65,7 @@ for (const [text, message] of badScopes) {
       parseScope(text);
       assert.unreachable('it was read');
     } catch (err) {
-      assert.equal([(err as { code: number }).code, (err as Error).message], [-60, `invalid scope; ${message}`]);
+      assert.equal([(err as { code: number }).code, (err as Error).message], [-60, `invalid scope; ${message}; see https://docs.thingsdb.io/v1/overview/scopes`]);
     }
   });
 }

@@ -10,7 +10,7 @@ const SCRIPT = path.join(import.meta.dirname, 'thingsdb_client.py');
 
 const test = suite<{ flow?: TestFlow; url?: string }>('thingsdb endpoint: a client in Python, written from the reference', {});
 test.before(async (ctx) => {
-  ctx.flow = await startFlow(path.join(repoRoot, 'flows/thingsdb-endpoint.json5'), { args: { port: 0 } });
+  ctx.flow = await startFlow(path.join(repoRoot, 'flows/thingsdb-endpoint.json5'), { args: { port: 0, create_rooms: true } });
   ctx.url = ctx.flow.address('ws');
 });
 test.after(async (ctx) => {
@@ -49,12 +49,12 @@ for (const protocol of ['thingsdb-protocol', undefined]) {
       { step: 'run', id: 6, type: 18, value: 42 },
       { step: 'error', id: 7, type: 19, value: { error_code: -54, error_msg: 'variable `nope` is undefined' } },
       { step: 'join', id: 8, type: 18, value: [room] },
-      { step: 'on join', id: event, type: 6, value: { id: room } },
-      { step: 'own emit', id: event, type: 8, value: { id: room, event: 'hello', args: ['from', 'python'] } },
+      { step: 'on join', id: event, type: 6, value: { scope: '@collection:stuff', id: room } },
+      { step: 'own emit', id: event, type: 8, value: { scope: '@collection:stuff', id: room, event: 'hello', args: ['from', 'python'] } },
       { step: 'emit', id: 9, type: 17, value: null },
       { step: 'joined', room },
-      { step: "other's emit", id: event, type: 8, value: { id: room, event: 'from tremolo', args: [1] } },
-      { step: 'on leave', id: event, type: 7, value: { id: room } },
+      { step: "other's emit", id: event, type: 8, value: { scope: '@collection:stuff', id: room, event: 'from tremolo', args: [1] } },
+      { step: 'on leave', id: event, type: 7, value: { scope: '@collection:stuff', id: room } },
       { step: 'leave', id: 10, type: 18, value: [room] },
     ]);
   });

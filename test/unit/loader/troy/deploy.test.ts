@@ -140,7 +140,7 @@ deploy flow main;`);
 test("a connector of a kind tremolo does not know is refused in Tremor's words, then with the kinds tremolo knows", async () => {
   const problems = await problemsOf('define flow main flow define connector c from carrier_pigeon; create connector c; end; deploy flow main;');
   assert.is(problems.length, 1);
-  assert.match(problems[0]!, /^flow\.troy:1:47: Unknown connector type carrier_pigeon; known: exit, file, /);
+  assert.match(problems[0]!, /^flow\.troy:1:47: Unknown connector type carrier_pigeon; known: cb, exit, file, /);
 });
 
 test('doc comments become descriptions', async () => {
@@ -293,7 +293,7 @@ flow
 end;
 deploy flow main;`),
     [
-      'flow.troy:8:7: connectors.s.config.bogus: unknown key "bogus"; expected one of: allowed_origins, auth, backlog, handshake_timeout_ms, high_water_mark, low_water_mark, max_connections, max_connections_per_ip, max_message_size, open_event, paths, ping_interval_ms, pong_timeout_ms, rate_limit, slow_consumer, socket_options, static, subscriptions, text_when_utf8, tls, upstream, url',
+      'flow.troy:8:7: connectors.s.config.bogus: unknown key "bogus"; expected one of: allowed_origins, auth, backlog, handshake_timeout_ms, high_water_mark, low_water_mark, max_connections, max_connections_per_ip, max_message_size, open_event, paths, ping_interval_ms, pong_timeout_ms, protocols, rate_limit, slow_consumer, socket_options, static, subscriptions, text_when_utf8, tls, upstream, upstream_close_codes, url',
       'flow.troy:5:13: connectors.s.codec: unknown codec "yson"; did you mean "json"? known: binary, csv, dogstatsd, graphite-plaintext, influx, json, msgpack, null, statsd, string, syslog, yaml',
     ],
   );
