@@ -45,12 +45,21 @@ async function readJson(req: http.IncomingMessage): Promise<unknown> {
   }
 }
 
+/** A body as it is quoted back: JSON.parse takes nestings that JSON.stringify has no stack for. */
+function shown(body: unknown): string {
+  try {
+    return JSON.stringify(body).slice(0, 200);
+  } catch {
+    return `${Array.isArray(body) ? 'an array' : 'an object'} nested too deep to quote`;
+  }
+}
+
 /** `{ "status": "paused" | "running" }`, as Tremor's API takes it. */
 async function wanted(req: http.IncomingMessage): Promise<'paused' | 'running'> {
   const body = await readJson(req);
   const status = (body as { status?: unknown } | null)?.status;
   if (status !== 'paused' && status !== 'running') {
-    throw new ApiError(400, `expected { "status": "paused" } or { "status": "running" }, received ${JSON.stringify(body).slice(0, 200)}`);
+    throw new ApiError(400, `expected { "status": "paused" } or { "status": "running" }, received ${shown(body)}`);
   }
   return status;
 }

@@ -22,9 +22,9 @@ test("the seed's secure echo runs end to end: file → wss client → wss server
     timeoutMs: 15_000,
   });
   assert.is(result.code, 0, result.stderr);
-  assert.is(readFileSync(path.join(tmp.dir, 'out.log'), 'utf8'), '["snot","badger"]\n["fleek","flook"]\n{"":null,"NaN":42}\n');
+  assert.is(readFileSync(path.join(tmp.dir, 'out.log'), 'utf8'), '["snot","badger"]\n["fleek","flook"]\n{"":null,"NaN":42.0}\n');
   // The echoes came back over the same secure connection, to the console.
-  assert.equal(result.stdout.split('\n').filter(Boolean), ['["snot","badger"]', '["fleek","flook"]', '{"":null,"NaN":42}']);
+  assert.equal(result.stdout.split('\n').filter(Boolean), ['["snot","badger"]', '["fleek","flook"]', '{"":null,"NaN":42.0}']);
   assert.match(result.stderr, new RegExp(`listening on wss://127\\.0\\.0\\.1:${port}`));
   assert.match(result.stderr, /exit 0 requested, in 100 ms/);
 });

@@ -139,6 +139,14 @@ test('a PATCH body over 64 KiB is answered 413; a method a route does not take, 
   assert.equal((await get(ctx, '/v1/flows/inline'))[0], 200);
 });
 
+test('a PATCH body nested deeper than JSON.stringify can quote is answered 400, not 500', async (ctx) => {
+  // 20 000 levels: JSON.parse takes them, JSON.stringify has no stack for them.
+  const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+  const res = await fetch(`${ctx.base}/v1/flows/inline`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: deep });
+  assert.equal([res.status, await res.json()], [400, { error: 'expected { "status": "paused" } or { "status": "running" }, received an array nested too deep to quote' }]);
+  assert.equal((await get(ctx, '/v1/status'))[0], 200);
+});
+
 test('unknown flows, connectors and routes are 404', async (ctx) => {
   assert.equal(await get(ctx, '/v1/flows/nope'), [404, { error: 'flow "nope" not found' }]);
   assert.equal(await get(ctx, '/v1/flows/inline/connectors/nope'), [404, { error: 'connector "nope" of flow "inline" not found' }]);

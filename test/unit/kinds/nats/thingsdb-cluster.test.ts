@@ -4,7 +4,7 @@ import { instance, instancesSuite } from './instances.js';
 import { NatsServer } from './nats-server.js';
 
 const test = instancesSuite('ThingsDB endpoint rooms across instances through NATS');
-const endpoint = (ctx: Parameters<typeof instance>[0], nats: string): Promise<string> => instance(ctx, 'flows/thingsdb-endpoint.json5', nats, ['port=0']);
+const endpoint = (ctx: Parameters<typeof instance>[0], nats: string): Promise<string> => instance(ctx, 'flows/thingsdb-endpoint.json5', nats, ['port=0', 'create_rooms=true']);
 
 /** A ThingsDB client of `url`, logged in as admin. */
 async function client(url: string): Promise<WireClient> {
@@ -13,11 +13,11 @@ async function client(url: string): Promise<WireClient> {
   return c;
 }
 
-/** Joins the room named `name` and returns its id on that instance. */
+/** Joins the room named `name` (made on first join: create_rooms) and returns its id on that instance. */
 async function join(c: WireClient, name: string): Promise<number> {
   const answer = await c.ask(2, 38, ['//stuff', name]);
   const id = (answer.value as number[])[0]!;
-  assert.equal(await c.next(), { id: 0xffff, type: 6, value: { id } });
+  assert.equal(await c.next(), { id: 0xffff, type: 6, value: { scope: '@collection:stuff', id } });
   return id;
 }
 
@@ -34,8 +34,8 @@ test('an EMIT on one instance reaches the connections of another in the room of 
     assert.is.not(idA, idB);
 
     assert.equal(await sender.ask(4, 41, ['//stuff', idA, 'hello', 1, 'two']), { id: 4, type: 17, value: undefined });
-    assert.equal(await here.next(), { id: 0xffff, type: 8, value: { id: idA, event: 'hello', args: [1, 'two'] } });
-    assert.equal(await there.next(5000), { id: 0xffff, type: 8, value: { id: idB, event: 'hello', args: [1, 'two'] } });
+    assert.equal(await here.next(), { id: 0xffff, type: 8, value: { scope: '@collection:stuff', id: idA, event: 'hello', args: [1, 'two'] } });
+    assert.equal(await there.next(5000), { id: 0xffff, type: 8, value: { scope: '@collection:stuff', id: idB, event: 'hello', args: [1, 'two'] } });
     // Nothing else: the sender (EMIT_PEER) and the connection outside the room hear nothing, and no
     // instance hears its own event back from the bus.
     for (const c of [sender, here, there, elsewhere]) assert.equal(await c.ask(9, 32), { id: 9, type: 16, value: undefined });
