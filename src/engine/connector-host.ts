@@ -4,51 +4,18 @@ import { MemoryQueue, type SendQueue } from './send-queue.js';
 import type { Codec, Frame } from '../sdk/codec-api.js';
 import { inPorts, outPorts, type ConnectorContext, type ConnectorInstance, type SourceStream } from '../sdk/connector-api.js';
 import { Connectivity, type ConnectivityState } from './connectivity.js';
+import type { ConnectorCounters, HostEnvironment } from './host-environment.js';
+import { MimeCodecs } from './mime-codecs.js';
 import { ErrorDigest } from './error-digest.js';
 import { reason, RuntimeError, type ErrorCode } from '../sdk/errors.js';
 import { createEvent, Receipt, withReceipt, type Meta, type Origin, type TremoloEvent } from '../sdk/event.js';
-import type { FlowControl, Pausable } from './flow-control.js';
+import type { Pausable } from './flow-control.js';
 import type { Logger } from '../sdk/logger.js';
 import { Port } from './port.js';
-import type { StreamStart } from '../sdk/operator-api.js';
 import type { Processor } from '../sdk/processor-api.js';
-import type { FlowStatus } from './flow.js';
-import type { Registries } from '../sdk/registries.js';
 import { Backoff } from './reconnect.js';
 import { SinkSerializer } from './sink-serializer.js';
 import { errorData, Stream, type StreamHost } from './source-stream.js';
-
-export interface HostEnvironment {
-  readonly log: Logger;
-  readonly flowControl: FlowControl;
-  /** Whether a port of this connector is linked in the flow. */
-  linked(alias: string, port: string): boolean;
-  exit(code: number, delayMs?: number): void;
-  /** The connector's source side finished (`ctx.finished`), or the client gave up reconnecting. */
-  finished?(host: ConnectorHost, failure: string | undefined, gaveUp: boolean): void;
-  /** A client handed over the events it held while disconnected: a flow may have finished. */
-  delivered?(host: ConnectorHost): void;
-  listening(alias: string, address: string): void;
-  /** A stream of this connector ended: every connector of the flow hears of it. */
-  streamEnded(origin: Origin): void;
-  /** A stream of this connector opened: operators hear of it (`ctx.streamStarts`). */
-  streamStarted?(start: StreamStart): void;
-  /** Route a close request to the connector that owns `origin`. */
-  closeOrigin(origin: Origin, reason: string, failed?: boolean): void;
-  /** The codecs of the flow, for `codecForMime`. */
-  readonly codecs: Registries['codecs'];
-  /** When metrics are on: called for every event a sink is given (latency from ingest). */
-  observe?: ((host: ConnectorHost, event: TremoloEvent) => void) | undefined;
-  /** The status of the whole flow (the `metrics` connector reports it). */
-  flowStatus(): FlowStatus;
-}
-
-export interface ConnectorCounters {
-  in: number;
-  out: number;
-  err: number;
-  queued: number;
-}
 
 /**
  * Runs one connector instance: builds its context, runs its source streams and sink serializer,
@@ -75,7 +42,7 @@ export class ConnectorHost implements StreamHost, Pausable {
   readonly #queue: SendQueue;
   readonly #connectivity: Connectivity | undefined;
   #nextStream = 0;
-  readonly #mimeCodecs = new Map<string, Codec | undefined>();
+  readonly #mimeCodecs: MimeCodecs;
   /** Streams opened on behalf of other streams' origins, for flow control. */
   readonly #standingFor = new Map<number, readonly Origin[]>();
   #address: string | undefined;
@@ -97,6 +64,7 @@ export class ConnectorHost implements StreamHost, Pausable {
     this.kind = spec.def.kind;
     this.log = env.log.child(spec.alias);
     this.#unlinkedErrors = new ErrorDigest(this.log, spec.alias);
+    this.#mimeCodecs = new MimeCodecs(env.codecs);
     this.codec = spec.codec?.def.create(spec.codec.config);
     for (const port of outPorts(spec.def)) this.outputs.set(port, new Port());
     for (const port of inPorts(spec.def)) this.inputs.set(port, new Port());
@@ -387,15 +355,6 @@ export class ConnectorHost implements StreamHost, Pausable {
     this.#fail(event, code, message);
   }
 
-  #codecForMime(mime: string): Codec | undefined {
-    const base = mime.split(';')[0]!.trim().toLowerCase();
-    if (!this.#mimeCodecs.has(base)) {
-      const def = this.env.codecs.values().find((d) => d.mimeTypes?.includes(base));
-      this.#mimeCodecs.set(base, def?.create(def.config === undefined ? undefined : def.config.parse({})));
-    }
-    return this.#mimeCodecs.get(base);
-  }
-
   #createContext(): ConnectorContext {
     const kind = this.kind;
     return {
@@ -408,7 +367,7 @@ export class ConnectorHost implements StreamHost, Pausable {
       codecMimeTypes: this.spec.codec?.def.mimeTypes ?? [],
       meta: (inner) => ({ [kind]: inner }),
       linked: (port) => this.env.linked(this.alias, port),
-      codecForMime: (mime) => this.#codecForMime(mime),
+      codecForMime: (mime) => this.#mimeCodecs.get(mime),
       openStream: (meta: Meta, origins?: readonly Origin[]): SourceStream => this.#openStream(meta, origins),
       serialize: (event, stream): Frame[] | undefined => this.#serializer.serialize(event, stream),
       endSinkStream: (stream) => this.#serializer.end(stream),

@@ -1,6 +1,7 @@
 import { asyncScheduler, Subject, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { ConnectorSpec, FlowModel } from './model.js';
-import { ConnectorHost, type HostEnvironment } from './connector-host.js';
+import { ConnectorHost } from './connector-host.js';
+import type { HostEnvironment } from './host-environment.js';
 import { reason, RuntimeError } from '../sdk/errors.js';
 import type { Origin, TremoloEvent } from '../sdk/event.js';
 import { FlowControl } from './flow-control.js';
