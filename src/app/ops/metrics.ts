@@ -1,6 +1,7 @@
 import client from 'prom-client';
 import { nowNs } from '../../sdk/event.js';
 import type { Flow } from '../../engine/flow.js';
+import { connectionsOf } from './connector-figures.js';
 
 /**
  * The runtime's figures in Prometheus form. Counts are kept by the runtime anyway (plain numbers);
@@ -39,8 +40,8 @@ export class Metrics {
       collect() {
         this.reset();
         for (const { flow, c } of each()) {
-          if (typeof c.connections === 'number') this.set({ flow, connector: c.alias }, c.connections);
-          else if (typeof c.connected === 'boolean') this.set({ flow, connector: c.alias }, c.connected ? 1 : 0);
+          const n = connectionsOf(c);
+          if (n !== undefined) this.set({ flow, connector: c.alias }, n);
         }
       },
     });

@@ -1,5 +1,6 @@
 import { paint, stripColors, type Style } from '../../sdk/colors.js';
 import type { Flow } from '../../engine/flow.js';
+import { connectionsOf, sum } from './connector-figures.js';
 
 /**
  * `tremolo run --status`: a table of connectors: run state (running, paused, stopped, failed),
@@ -28,9 +29,6 @@ export interface StatusTableOptions {
   /** Off a terminal, hands the rows over (to a JSON log line, say) instead of printing the table. */
   readonly report?: (rows: Row[]) => void;
 }
-
-const sum = (ports: Record<string, number> | undefined, skip?: string): number =>
-  Object.entries(ports ?? {}).reduce((n, [p, v]) => (p === skip ? n : n + v), 0);
 
 const LINKS: Record<string, string> = { idle: 'idle', connecting: 'connecting', connected: 'connected', waiting: 'retrying', failed: 'gave up', stopped: 'closed' };
 
@@ -79,7 +77,7 @@ export class StatusTable {
           kind: String(c.kind),
           state: runState(status.state, c.state, c.connectivity),
           link: link(c.connectivity, c.address),
-          connections: typeof c.connections === 'number' ? String(c.connections) : typeof c.connected === 'boolean' ? (c.connected ? '1' : '0') : '-',
+          connections: String(connectionsOf(c) ?? '-'),
           inRate: rate(inCount, prev?.in),
           outRate: rate(outCount, prev?.out),
           errors: String(ports.out.err ?? 0),

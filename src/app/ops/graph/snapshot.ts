@@ -1,6 +1,7 @@
 import type { FlowModel } from '../../../engine/model.js';
 import type { Flow } from '../../../engine/flow.js';
 import { keepLastErrors, lastError, type LastError } from './last-errors.js';
+import { connectionsOf, sum } from '../connector-figures.js';
 
 /**
  * The live figures of the graph page, sampled once a second for every page open at once. They are
@@ -62,8 +63,6 @@ export function versionOf(model: FlowModel): number {
   return v;
 }
 
-const sum = (ports: Record<string, number> | undefined, skip?: string): number => Object.entries(ports ?? {}).reduce((n, [p, v]) => (p === skip ? n : n + v), 0);
-
 export class Sampler {
   readonly #last = new WeakMap<Flow, Sample>();
 
@@ -98,7 +97,7 @@ export class Sampler {
         type: 'connector',
         state: String(c.state),
         connectivity: String(c.connectivity),
-        ...(typeof c.connections === 'number' ? { connections: c.connections } : typeof c.connected === 'boolean' ? { connections: c.connected ? 1 : 0 } : {}),
+        ...(connectionsOf(c) === undefined ? {} : { connections: connectionsOf(c) }),
         ...(typeof c.address === 'string' ? { address: c.address } : {}),
         slow: host !== undefined && flow.flowControl.isHolding(host.id),
         ...(typeof c.queued === 'number' && c.connectivity !== 'server' ? { queued: c.queued } : {}),
