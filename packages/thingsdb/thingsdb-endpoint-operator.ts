@@ -8,14 +8,12 @@
  */
 import { Observable } from 'rxjs';
 import { z } from 'zod';
-import { createEvent, defineOperator, type OperatorContext, type Origin, type TremoloEvent } from 'tremolo';
+import { createEvent, defineOperator, type TremoloEvent } from 'tremolo';
 import { Credentials } from './thingsdb-credentials.js';
 import { EndpointNode, type RoomEmit } from './thingsdb-node.js';
 import { Rooms } from './thingsdb-rooms.js';
 import { collectionOf, parseScope } from './thingsdb-scope.js';
 
-/** `ctx.closeOrigin` arrived with the API this operator asked for; older runtimes lack it. */
-type Context = OperatorContext & { closeOrigin?(origin: Origin, reason: string): void };
 
 const RoomSeed = z
   .strictObject({
@@ -71,8 +69,7 @@ export default defineOperator({
   description: 'A ThingsDB node’s WebSocket endpoint: AUTH, PING, rooms (JOIN, LEAVE, EMIT, EMIT_PEER) per connection; QUERY and RUN out of `query`; room events for other instances out of `bus`, and theirs in from a nats_subscriber.',
   config: Config,
   outputs: () => ['out', 'query', 'bus'],
-  create(config, context) {
-    const ctx = context as Context;
+  create(config, ctx) {
     const close = ctx.closeOrigin?.bind(ctx);
     if (close === undefined) throw new Error('thingsdb_endpoint needs ctx.closeOrigin, to close a connection that sends a malformed package');
     const credentials = new Credentials(config);

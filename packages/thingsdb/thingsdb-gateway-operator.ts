@@ -11,10 +11,9 @@
  */
 import { Observable } from 'rxjs';
 import { z } from 'zod';
-import { defineOperator, type OperatorContext, type Origin, type TremoloEvent } from 'tremolo';
+import { defineOperator, type TremoloEvent } from 'tremolo';
 import { GatewayConnections } from './thingsdb-gateway-connections.js';
 
-type Context = OperatorContext & { closeOrigin?(origin: Origin, reason: string): void };
 
 const Config = z.strictObject({
   max_size_before_auth: z
@@ -34,8 +33,7 @@ export default defineOperator({
     'A WebSocket gateway to ThingsDB nodes: client packages (one per message) out of `node` unchanged, node packages back to their connection; malformed messages close the connection, and nothing larger than max_size_before_auth reaches the node before it accepted an AUTH.',
   config: Config,
   outputs: () => ['out', 'node'],
-  create(config, context) {
-    const ctx = context as Context;
+  create(config, ctx) {
     const close = ctx.closeOrigin?.bind(ctx);
     if (close === undefined) throw new Error('thingsdb_gateway needs ctx.closeOrigin, to close a connection that sends a malformed package');
     return (source) =>

@@ -26,7 +26,6 @@ export interface LoadedFile extends ParsedFile {
 
 const CODE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 
-export { packageRoot };
 
 export function searchPath(fromDir: string, env: NodeJS.ProcessEnv = process.env): string[] {
   const extra = (env.TREMOLO_PATH ?? '').split(':').filter((p) => p !== '');

@@ -236,8 +236,7 @@ export function sendFrames(
     if (i === last && done !== undefined) outlet.ws.send(frame, { binary }, done);
     else outlet.ws.send(frame, { binary });
   }
-  let bytes = outlet.ws.bufferedAmount;
-  if (outlet.queuedBytes !== undefined) bytes += outlet.queuedBytes;
+  const bytes = waiting(outlet);
   // A fast reader's bytes went to the kernel during the send: 0 before, 0 now, nothing to count.
   if (bytes !== (outlet.budget?.counted ?? 0)) outbound.count((outlet.budget ??= budgetOf(outlet, ctx, config)), bytes);
   // Counting may have closed this very connection to bring the process under its cap.
