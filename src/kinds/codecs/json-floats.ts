@@ -17,9 +17,11 @@ const ROOTS = new WeakSet<object>();
 
 /**
  * Whether `text` may hold a number with a fraction of zeros: `.0` somewhere (a search V8 does at
- * memchr speed; nearly every frame without one skips the walk).
+ * memchr speed; nearly every frame without one skips the walk), then digits, `.0…` and what may
+ * follow a number inside a container, so that timestamps (`:00.000Z`), addresses (`10.0.0.1`) and
+ * `3.05` do not send the frame through the walk. A bare top-level number is never marked anyway.
  */
-export const mayHoldIntegralFloat = (text: string): boolean => text.includes('.0');
+export const mayHoldIntegralFloat = (text: string): boolean => text.includes('.0') && /\d\.0+[\s,\]}]/.test(text);
 
 const INTEGRAL_FLOAT = /^-?\d+\.0+$/;
 
