@@ -35,7 +35,12 @@ function find(dir: string): string[] {
 }
 
 const args = process.argv.slice(2);
-const files = (args.length > 0 ? args.map((a) => path.resolve(a)) : [root]).flatMap((p) =>
+// The plugin packages keep their tests beside them (packages/NAME/test/): the whole suite runs those too.
+const packageTests = readdirSync(path.join(repo, 'packages'))
+  .sort()
+  .map((name) => path.join(repo, 'packages', name, 'test'))
+  .filter((dir) => statSync(dir, { throwIfNoEntry: false })?.isDirectory() === true);
+const files = (args.length > 0 ? args.map((a) => path.resolve(a)) : [root, ...packageTests]).flatMap((p) =>
   statSync(p).isDirectory() ? find(p) : [p],
 );
 // The integration folder runs through `tremolo test` itself, as users run theirs; its tests count

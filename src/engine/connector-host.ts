@@ -385,6 +385,7 @@ export class ConnectorHost implements StreamHost, Pausable {
       finished: (failure) => this.#finish(failure, false),
       closeOrigin: (origin, why, failed) => this.env.closeOrigin(origin, why, failed),
       flowStatus: () => this.env.flowStatus(),
+      extensions: (this.spec.extensions ?? []).map((e) => e.def.create(e.config, { alias: this.alias, kind, id: this.id, log: this.log })),
     };
   }
 }

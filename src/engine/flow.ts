@@ -45,6 +45,7 @@ const specKey = (c: ConnectorSpec): string =>
     c.codec?.config,
     c.preprocessors.map((p) => [p.def.name, p.config]),
     c.postprocessors.map((p) => [p.def.name, p.config]),
+    (c.extensions ?? []).map((e) => [e.def.name, e.config]),
     c.reconnect,
     c.queue,
   ]);

@@ -2,6 +2,7 @@ import type { CodecDefinition } from '../sdk/codec-api.js';
 import type { ConnectorDefinition } from '../sdk/connector-api.js';
 import type { OperatorDefinition } from '../sdk/operator-api.js';
 import type { ProcessorDefinition } from '../sdk/processor-api.js';
+import type { ServerExtensionDefinition } from '../sdk/server-extension.js';
 import type { ReconnectConfig } from './reconnect.js';
 import type { Registries } from '../sdk/registries.js';
 
@@ -33,6 +34,8 @@ export interface ConnectorSpec {
   readonly codec: Configured<CodecDefinition<any>> | undefined;
   readonly preprocessors: readonly Configured<ProcessorDefinition<any>>[];
   readonly postprocessors: readonly Configured<ProcessorDefinition<any>>[];
+  /** Server extensions, for an extensible connector; absent or empty for most. */
+  readonly extensions?: readonly Configured<ServerExtensionDefinition<any>>[];
   readonly reconnect: ReconnectConfig;
   readonly queue: { readonly max_events: number; readonly persist?: string | undefined };
   readonly metricsIntervalS: number | undefined;

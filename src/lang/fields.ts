@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { compile, compilePath, type Expression, type PathExpression } from './expr/index.js';
-import { compileRql, type RqlFilter } from './rql/index.js';
 import { reason } from '../sdk/errors.js';
 
 /**
@@ -16,20 +15,6 @@ export const expression = (description: string) =>
         return compile(source);
       } catch (err) {
         ctx.issues.push({ code: 'custom', input: source, message: `invalid expression ${JSON.stringify(source)}: ${reason(err)}` });
-        return z.NEVER;
-      }
-    });
-
-/** A config field holding an RQL filter (Ditto's syntax), compiled and checked at load time likewise. */
-export const rql = (description: string) =>
-  z
-    .string()
-    .describe(`${description} (an RQL filter)`)
-    .transform((source, ctx): RqlFilter => {
-      try {
-        return compileRql(source);
-      } catch (err) {
-        ctx.issues.push({ code: 'custom', input: source, message: `invalid RQL ${JSON.stringify(source)}: ${reason(err)}` });
         return z.NEVER;
       }
     });

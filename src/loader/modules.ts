@@ -36,8 +36,8 @@ const isPathLike = (name: string): boolean =>
   name.startsWith('./') || name.startsWith('../') || path.isAbsolute(name) || /\.(json5|json|[mc]?[jt]s)$/.test(name);
 
 /**
- * tremolo's own plugins (ThingsDB, Ditto: packages/NAME/ of its root) build against the public API
- * like any third-party package; a flow names their modules (`use: ['thingsdb']`) as it names the
+ * tremolo's own plugin packages (packages/NAME/ of its root) build against the public API like
+ * any third-party package; a flow names their modules (`use: ['NAME']`) as it names the
  * definitions in connectors/ and pipelines/, from a clone as from an installed tarball.
  */
 const pluginDirs = (root: string): string[] => {
@@ -237,7 +237,7 @@ export class ModuleLoader {
     try {
       const exports = await importCode(file);
       if (collectDefinitions(exports, this.regs) === 0) {
-        this.problems.add('ERR_MODULE_INVALID', user, where, `module ${JSON.stringify(path.basename(file))} exports no definitions made with defineConnector, defineCodec, defineProcessor or defineOperator`);
+        this.problems.add('ERR_MODULE_INVALID', user, where, `module ${JSON.stringify(path.basename(file))} exports no definitions made with defineConnector, defineCodec, defineProcessor, defineOperator or defineServerExtension`);
       }
     } catch (err) {
       this.problems.add('ERR_MODULE_INVALID', user, where, `module ${JSON.stringify(path.basename(file))} failed to load: ${reason(err)}`);

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { CodecDefinition } from '../sdk/codec-api.js';
 import type { ConnectorDefinition } from '../sdk/connector-api.js';
 import type { ProcessorDefinition } from '../sdk/processor-api.js';
+import type { ServerExtensionDefinition } from '../sdk/server-extension.js';
 import { ReconnectSchema } from '../engine/reconnect.js';
 import type { Registries } from '../sdk/registries.js';
 import { didYouMean } from '../sdk/suggest.js';
@@ -86,6 +87,45 @@ function resolveProcessors(
   return out;
 }
 
+/** Server extensions, for a connector that takes them: each named, each config checked at load time. */
+function resolveExtensions(
+  kind: string,
+  def: ConnectorDefinition<any>,
+  list: readonly NamedConfig[] | undefined,
+  regs: Registries,
+  merged: Merged,
+  problems: Problems,
+): Configured<ServerExtensionDefinition<any>>[] {
+  if (list === undefined || list.length === 0) return [];
+  if (def.extensible !== true) {
+    merged.report(problems, 'ERR_CONFIG_INVALID', ['extensions'], `connector type ${JSON.stringify(kind)} takes no extensions; ${extensibleKinds(regs)}`);
+    return [];
+  }
+  const out: Configured<ServerExtensionDefinition<any>>[] = [];
+  list.forEach((named, i) => {
+    const { name, config, given } = splitNamed(named);
+    const at = ['extensions', i];
+    const ext = regs.extensions.find(name);
+    if (ext === undefined) {
+      merged.report(problems, 'ERR_KIND_UNKNOWN', typeof named === 'string' ? at : [...at, 'name'], regs.extensions.names().length > 0 ? regs.extensions.unknownMessage(name) : `unknown server extension ${JSON.stringify(name)}; this flow knows none (a package provides them: name it in use)`);
+      return;
+    }
+    if (ext.config === undefined) {
+      if (given) merged.report(problems, 'ERR_CONFIG_INVALID', [...at, 'config'], `extension ${JSON.stringify(name)} takes no config`);
+      out.push({ def: ext, config: undefined });
+      return;
+    }
+    const parsed = check(ext.config, config, [...at, 'config'], merged, problems);
+    if (parsed !== undefined) out.push({ def: ext, config: parsed });
+  });
+  return out;
+}
+
+const extensibleKinds = (regs: Registries): string => {
+  const kinds = regs.connectors.values().filter((d) => d.extensible === true).map((d) => d.kind);
+  return kinds.length === 0 ? 'no connector type of this flow takes any' : `those that do: ${kinds.join(', ')}`;
+};
+
 export function resolveConnector(
   alias: string,
   file: LoadedFile,
@@ -123,6 +163,7 @@ export function resolveConnector(
   }
   const pre = resolveProcessors((entry.preprocessors ?? []) as NamedConfig[], 'pre', ['preprocessors'], regs, merged, problems);
   const post = resolveProcessors((entry.postprocessors ?? []) as NamedConfig[], 'post', ['postprocessors'], regs, merged, problems);
+  const extensions = resolveExtensions(kind, def, entry.extensions as NamedConfig[] | undefined, regs, merged, problems);
   const reconnect = check(ReconnectSchema, entry.reconnect, ['reconnect'], merged, problems);
   const queue = check(QueueSchema, entry.queue ?? {}, ['queue'], merged, problems);
   if (problems.list.length > before || config === undefined || reconnect === undefined || queue === undefined) return undefined;
@@ -133,6 +174,7 @@ export function resolveConnector(
     codec,
     preprocessors: pre,
     postprocessors: post,
+    ...(extensions.length === 0 ? {} : { extensions }),
     reconnect,
     queue,
     metricsIntervalS: entry.metrics_interval_s as number | undefined,

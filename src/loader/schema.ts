@@ -15,7 +15,7 @@ export const NamedConfigSchema = z.union(
   [
     z.string(),
     z.strictObject({
-      name: z.string().describe('the codec or processor name'),
+      name: z.string().describe('the codec, processor or extension name'),
       config: z.unknown().optional().describe('its settings'),
     }),
   ],
@@ -47,6 +47,7 @@ export const ConnectorEntryObject = z.strictObject({
     codec: NamedConfigSchema.optional(),
     preprocessors: z.array(NamedConfigSchema).optional(),
     postprocessors: z.array(NamedConfigSchema).optional(),
+    extensions: z.array(NamedConfigSchema).optional().describe('server extensions (from a package) that take part in the connections of an extensible server'),
     config: z.record(z.string(), z.unknown()).optional(),
     // Checked in full once the entry is resolved, so a problem inside does not hide the others.
     reconnect: z.unknown().optional(),

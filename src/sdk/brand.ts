@@ -4,7 +4,7 @@
  * the same across copies of tremolo (a module importing the published package while tests run the
  * sources, say). The mark is not enumerable: the definition stays the plain object the user wrote.
  */
-export type DefinitionKind = 'connector' | 'codec' | 'processor' | 'operator';
+export type DefinitionKind = 'connector' | 'codec' | 'processor' | 'operator' | 'extension';
 
 export const DEFINITION_KIND = Symbol.for('tremolo.definition-kind');
 

@@ -5,6 +5,7 @@ import type { Codec, Frame } from './codec-api.js';
 import type { Meta, Origin, Outcome, TremoloEvent } from './event.js';
 import type { FlowStatus } from './flow-status.js';
 import type { Logger } from './logger.js';
+import type { ServerExtension } from './server-extension.js';
 
 /** Whether a connector reads and writes through a codec, or produces structured events itself. */
 export type CodecNeed = 'required' | 'structured' | { readonly optional: string };
@@ -125,6 +126,11 @@ export interface ConnectorContext {
   closeOrigin(origin: Origin, reason: string, failed?: boolean): void;
   /** The status of the flow this connector runs in: every connector's counts (the `metrics` connector reports them). */
   flowStatus(): FlowStatus;
+  /**
+   * The server extensions named on this connector (`extensions:`), in order; empty for most. Only a
+   * connector whose definition is `extensible` is given any: it hands them its connections.
+   */
+  readonly extensions: readonly ServerExtension[];
 }
 
 /** Every hook is optional, as in Tremor's connector trait. */
@@ -186,6 +192,8 @@ export interface ConnectorDefinition<C = unknown> {
   readonly ports?: ConnectorPorts;
   /** Documentation of the metadata this connector emits and reads, for `tremolo doc` and the README. */
   readonly metadata?: string;
+  /** True for a server that hands its connections to server extensions (`extensions:` on the connector). */
+  readonly extensible?: boolean;
   create(config: C, ctx: ConnectorContext): ConnectorInstance;
 }
 

@@ -5,6 +5,7 @@ import { RuntimeError } from './errors.js';
 import type { OperatorDefinition } from './operator-api.js';
 import type { ProcessorDefinition } from './processor-api.js';
 import { Registry } from './registry.js';
+import type { ServerExtensionDefinition } from './server-extension.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- definitions of any config type live together */
 export interface Registries {
@@ -12,6 +13,7 @@ export interface Registries {
   readonly codecs: Registry<CodecDefinition<any>>;
   readonly processors: Registry<ProcessorDefinition<any>>;
   readonly operators: Registry<OperatorDefinition<any>>;
+  readonly extensions: Registry<ServerExtensionDefinition<any>>;
 }
 
 /** Empty root registries: the application fills them with its built-ins, a test with what it needs. */
@@ -21,6 +23,7 @@ export function createRegistries(): Registries {
     codecs: new Registry('codec', (d) => d.name),
     processors: new Registry('processor', (d) => d.name),
     operators: new Registry('operator', (d) => d.name),
+    extensions: new Registry('server extension', (d) => d.name),
   };
 }
 
@@ -31,6 +34,7 @@ export function childRegistries(parent: Registries): Registries {
     codecs: parent.codecs.child(),
     processors: parent.processors.child(),
     operators: parent.operators.child(),
+    extensions: parent.extensions.child(),
   };
 }
 
@@ -48,6 +52,9 @@ export function registerDefinition(regs: Registries, value: unknown): boolean {
       return true;
     case 'operator':
       regs.operators.register(value as OperatorDefinition<any>);
+      return true;
+    case 'extension':
+      regs.extensions.register(value as ServerExtensionDefinition<any>);
       return true;
     case undefined:
       return false;

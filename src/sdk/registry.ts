@@ -2,7 +2,7 @@ import { RuntimeError } from './errors.js';
 import { didYouMean } from './suggest.js';
 
 /**
- * One registry per extension kind (connectors, codecs, processors, operators). Built-ins fill the
+ * One registry per kind of definition (connectors, codecs, processors, operators, server extensions). Built-ins fill the
  * root registries through the same define helpers users call; a flow that loads code modules gets a
  * child registry, so a custom kind is visible to that flow only.
  */

@@ -4,6 +4,7 @@ import JSON5 from 'json5';
 import { checkFlow } from '../../src/app/load.js';
 import { isRuntimeError } from '../../src/sdk/errors.js';
 import { builtins } from '../../src/app/builtins/registries.js';
+import thingsdbFraming from '../../packages/thingsdb/thingsdb-framing.js';
 import type { Scenario } from './scenario.js';
 
 const RUNS = Number(process.env.CHAOS_FUZZ_RUNS ?? 300);
@@ -83,9 +84,10 @@ export const fuzz: Scenario = {
       { numRuns: RUNS },
     ).catch(() => undefined);
 
-    const framing = builtins()
-      .processors.values()
-      .filter((p) => p.pre !== undefined && ['separate', 'length-prefixed', 'textual-length-prefixed', 'thingsdb', 'base64', 'decompress', 'ingest-ns'].includes(p.name));
+    // The plugin packages' framing too: tremolo ships them, and they meet the same bytes.
+    const framing = [...builtins().processors.values(), thingsdbFraming].filter(
+      (p) => p.pre !== undefined && ['separate', 'length-prefixed', 'textual-length-prefixed', 'thingsdb', 'base64', 'decompress', 'ingest-ns'].includes(p.name),
+    );
     for (const def of framing) {
       fc.assert(
         fc.property(fc.uint8Array({ maxLength: 2048 }), fc.array(fc.nat(2048), { maxLength: 8 }), (bytes, cuts) => {

@@ -20,10 +20,12 @@ const tmp = tmpDir('tremolo-hostile-guarded-');
 const flow = tmp.write(
   'guarded.json5',
   JSON.stringify({
+    use: ['ditto'],
     connectors: {
       ws: {
         type: 'ws_server',
         codec: 'string',
+        extensions: ['ditto_subscriptions'],
         config: {
           url: 'ws://127.0.0.1:0',
           // Many of the logins below fail on purpose, many at once: with the default throttle (10 checks, one
@@ -33,7 +35,6 @@ const flow = tmp.write(
           allowed_origins: ['http://ok.example'],
           max_connections_per_ip: 200,
           rate_limit: { messages_per_s: 500, action: 'drop' },
-          subscriptions: { preset: 'ditto' },
           max_message_size: 4 * 1024 * 1024,
         },
       },

@@ -9,6 +9,10 @@
  * model; `loader` turns files into models; `app` registers the built-ins and holds the CLI. Every
  * built-in kind is written as a third-party package would be: against sdk and lang only, never
  * against another technology's folder.
+ *
+ * The plugin packages (packages/NAME/) are held to what a third party has: the public API
+ * (`import ... from 'tremolo'`), npm packages, Node.js, and their own folder. Their tests
+ * (packages/NAME/test/) use the repository's test harness like every other test.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +21,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
 const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src');
+const PACKAGES = path.resolve(SRC, '../packages');
 const LAYERS = ['sdk', 'lang', 'engine', 'loader', 'app'] as const;
 
 const IMPORT = /(?:^|[\n;])\s*(?:import|export)\s[^;]*?from\s*['"](\.{1,2}\/[^'"]+)['"]/g;
@@ -43,6 +48,36 @@ function imports(): { from: string; to: string }[] {
     }
   }
   return out;
+}
+
+const ANY_IMPORT = /(?:^|[\n;])\s*(?:import|export)\s[^;]*?from\s*['"]([^'"]+)['"]/g;
+const ANY_BARE_OR_DYNAMIC = /\bimport\s*(?:\(\s*)?['"]([^'"]+)['"]/g;
+
+/** Every import of every source file of the plugin packages, tests aside: `from` under packages/, `spec` as written. */
+function packageImports(): { from: string; spec: string }[] {
+  const out: { from: string; spec: string }[] = [];
+  for (const dir of readdirSync(PACKAGES, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+    const root = path.join(PACKAGES, dir.name);
+    for (const file of sources(root).filter((f) => !f.startsWith(path.join(root, 'test') + path.sep))) {
+      const text = readFileSync(file, 'utf8');
+      const specs = new Set<string>();
+      for (const re of [ANY_IMPORT, ANY_BARE_OR_DYNAMIC]) for (const m of text.matchAll(re)) specs.add(m[1]!);
+      for (const spec of specs) out.push({ from: path.relative(PACKAGES, file), spec });
+    }
+  }
+  return out;
+}
+
+/** Why an import of a plugin package reaches past the public API, or undefined when it does not. */
+export function packageViolation(from: string, spec: string): string | undefined {
+  const own = from.split(path.sep)[0]!;
+  if (spec.startsWith('.')) {
+    const target = path.relative(PACKAGES, path.resolve(PACKAGES, path.dirname(from), spec));
+    return target.split(path.sep)[0] === own && !target.startsWith('..') ? undefined : `reaches outside packages/${own}/: import what it needs from 'tremolo'`;
+  }
+  if (spec === 'tremolo') return undefined;
+  if (spec.startsWith('tremolo/')) return `imports ${JSON.stringify(spec)}: a plugin uses the public API, 'tremolo', alone`;
+  return undefined;
 }
 
 /** Why an import breaks the layering, or undefined when it keeps it. */
@@ -135,6 +170,27 @@ test('no two folders of src/ import each other, at the top level or one level de
   const edges = imports();
   assert.equal(cycles(edges, 1), []);
   assert.equal(cycles(edges, 2), []);
+});
+
+test('the package rule names an import past the public API and lets the others pass', () => {
+  const p = (...parts: string[]) => parts.join(path.sep);
+  assert.is(packageViolation(p('ditto', 'ditto.ts'), '../../src/sdk/event.js'), "reaches outside packages/ditto/: import what it needs from 'tremolo'");
+  assert.is(packageViolation(p('ditto', 'rql', 'parse.ts'), '../../thingsdb/thingsdb-pack.js'), "reaches outside packages/ditto/: import what it needs from 'tremolo'");
+  assert.is(packageViolation(p('ditto', 'ditto.ts'), 'tremolo/dist/sdk/event.js'), 'imports "tremolo/dist/sdk/event.js": a plugin uses the public API, \'tremolo\', alone');
+  assert.is(packageViolation(p('ditto', 'rql', 'parse.ts'), '../ditto-protocol.js'), undefined);
+  assert.is(packageViolation(p('ditto', 'ditto.ts'), 'tremolo'), undefined);
+  assert.is(packageViolation(p('ditto', 'ditto.ts'), 'zod'), undefined);
+  assert.is(packageViolation(p('ditto', 'ditto.ts'), 'node:crypto'), undefined);
+});
+
+test('the plugin packages import the public API, npm packages and their own files only', () => {
+  const edges = packageImports();
+  assert.ok(edges.filter((e) => e.spec === 'tremolo').length >= 10, `only ${edges.length} imports found: the walk lost its way`);
+  const wrong = edges.flatMap(({ from, spec }) => {
+    const why = packageViolation(from, spec);
+    return why === undefined ? [] : [`packages/${from} imports ${spec}: ${why}`];
+  });
+  assert.equal(wrong, []);
 });
 
 test('the cycle finder sees a cycle when there is one', () => {

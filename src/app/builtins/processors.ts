@@ -8,7 +8,6 @@ import { lengthPrefixed } from '../../kinds/processors/length-prefixed.js';
 import { removeEmpty } from '../../kinds/processors/remove-empty.js';
 import { separate } from '../../kinds/processors/separate.js';
 import { textualLengthPrefixed } from '../../kinds/processors/textual-length-prefixed.js';
-import { thingsdb } from '../../kinds/processors/thingsdb.js';
 
 /** The built-in pre- and postprocessors. A new processor is one file plus one line here. */
 export const builtinProcessors = [
@@ -22,5 +21,4 @@ export const builtinProcessors = [
   ingestNs,
   chunk,
   collect,
-  thingsdb,
 ];

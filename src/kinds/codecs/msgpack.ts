@@ -79,7 +79,7 @@ function widen(frame: Uint8Array, at: number): void {
 /**
  * Rewrites, in place, every float64 of a MessagePack frame that holds an integer beyond 32 bits
  * (and within 2^53) as an int64 of the same value, 9 bytes for 9 bytes. msgpackr writes such
- * numbers as float64, and a typed reader (ThingsDB, Tremor) would then see a float where the
+ * numbers as float64, and a typed reader (a database, Tremor) would then see a float where the
  * event had an integer, such as a timestamp in milliseconds. Working on the bytes msgpackr wrote
  * rather than on the value (converting such numbers to bigint first) leaves the event alone.
  * This version finds the float64s by searching the bytes (a memchr for the last 0xcb byte, then

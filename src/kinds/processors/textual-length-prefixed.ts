@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineProcessor } from '../../sdk/processor-api.js';
 import { MiB, withDefaults } from './config-defaults.js';
-import { framer } from './framer.js';
+import { framer } from '../../sdk/io/framer.js';
 
 const SPACE = 0x20;
 

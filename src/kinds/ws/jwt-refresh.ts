@@ -42,8 +42,8 @@ export class SessionExpiry {
 export type Refresh = { readonly ok: true; readonly identity: Identity } | { readonly ok: false; readonly reason: string };
 
 /**
- * Checks a token a session sends to replace its own (Ditto's JWT-TOKEN): it must verify as at the
- * handshake, and name the same subject as the session's identity.
+ * Checks a token a session sends to replace its own (a server extension's token refresh message):
+ * it must verify as at the handshake, and name the same subject as the session's identity.
  */
 export async function refreshIdentity(verify: TokenVerifier | undefined, current: Identity | undefined, token: string | undefined): Promise<Refresh> {
   if (verify === undefined) return { ok: false, reason: 'token refresh needs auth.jwt' };

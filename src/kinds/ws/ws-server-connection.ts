@@ -6,6 +6,7 @@ import type { Identity } from '../../sdk/auth/authenticate.js';
 import { SessionExpiry } from './jwt-refresh.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { Outlet } from './ws-send.js';
+import type { WsServerSession } from './ws-server-session.js';
 
 const CONNECTION = Symbol('tremolo.ws_server.connection');
 type Tagged = WebSocket & { [CONNECTION]?: ServerConnection };
@@ -32,6 +33,8 @@ export class ServerConnection implements Outlet {
   expiry: SessionExpiry | undefined;
   /** When an excess over the rate limit was last reported on `err`. */
   limitReportedAt = -Infinity;
+  /** What server extensions see of it; only on a connector that has extensions. */
+  session: WsServerSession | undefined = undefined;
   /** Made on the first binary frame: most connections never send one. */
   #binaryMeta: Meta | undefined;
 

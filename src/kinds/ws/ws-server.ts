@@ -11,8 +11,6 @@ import { applySocketOptions, reusePortMissing, SocketOptionsSchema } from '../..
 import { listen } from '../../sdk/io/socket-listen.js';
 import type { Identity } from '../../sdk/auth/authenticate.js';
 import { clientErrorAnswer, HandshakeGuard, HandshakeSchema, refuse } from '../../sdk/auth/handshake-guard.js';
-import { SubscriptionsSchema } from './control-messages.js';
-import { ServerSubscriptions } from './subscriptions-server.js';
 import { RateLimiter } from './rate-limiter.js';
 import { hostPortPeers, routeReply, type ReplyRoutes } from '../../sdk/io/reply-routing.js';
 import { serveStatic, StaticFilesSchema } from './static-files.js';
@@ -27,6 +25,9 @@ import { connectUpstream } from './upstream-connect.js';
 import { discardUpstream } from '../../sdk/io/upstream-handoff.js';
 import { parseRequestPath } from './request-path.js';
 import { takeCarry } from './utf8-carry.js';
+import type { SessionDelivery } from '../../sdk/server-extension.js';
+import { WsServerExtensions } from './ws-server-extensions.js';
+import { WsServerSession } from './ws-server-session.js';
 
 // The codes a server may send (RFC 6455 7.4): 1004-1006 and 1015 are never sent.
 const CloseCode = z
@@ -43,7 +44,7 @@ const Config = z
       optional: z
         .boolean()
         .default(false)
-        .describe('serve wss:// only when cert and key are both non-empty (as from an unset ${env:NAME:-}); with one of them only, warn and serve ws://, as ThingsDB does; write the url host:port'),
+        .describe('serve wss:// only when cert and key are both non-empty (as from an unset ${env:NAME:-}); with one of them only, warn and serve ws:// (as servers configured by a pair of optional files commonly do); write the url host:port'),
     })
       .optional()
       .describe('{ cert, key } files: serve wss://'),
@@ -89,7 +90,6 @@ const Config = z
       })
       .optional()
       .describe('per-connection limit on incoming messages'),
-    subscriptions: SubscriptionsSchema,
     ...KeepaliveSchema,
     ...WaterMarksSchema,
   })
@@ -120,7 +120,8 @@ export const wsServer = defineConnector({
   config: Config,
   codec: 'required',
   metadata:
-    '`meta.ws_server = { tls, peer: { host, port }, path, protocol, headers, auth? }` (`path`: the request path and query; `headers`: the upgrade request\'s, less those of the handshake itself: connection, upgrade, sec-websocket-key, -version and -extensions; credentials show as `***`: the values of Authorization, Proxy-Authorization, each cookie, and headers and query parameters whose names contain token, secret, passw, pwd, api key, auth, credential or signature, or are key or sig; `auth = { method, user, claims? }` when authentication is configured), plus `binary: true` for a binary frame. On `in`: `meta.ws_server.broadcast` (`true`: every connection; `"others"`: all but the ones the event came from), else `meta.ws_server.peer` picks the connection; `meta.ws_server.binary`, `meta.ws_client.binary` or Tremor\'s `meta.binary` send a binary frame. With `subscriptions`, `meta.ws_server.topic` sends the event to the connections subscribed to that topic instead (with `namespace`, `subject`, `extra_source`, `placeholders` and `skip_origins`, see subscriptions).',
+    '`meta.ws_server = { tls, peer: { host, port }, path, protocol, headers, auth? }` (`path`: the request path and query; `headers`: the upgrade request\'s, less those of the handshake itself: connection, upgrade, sec-websocket-key, -version and -extensions; credentials show as `***`: the values of Authorization, Proxy-Authorization, each cookie, and headers and query parameters whose names contain token, secret, passw, pwd, api key, auth, credential or signature, or are key or sig; `auth = { method, user, claims? }` when authentication is configured), plus `binary: true` for a binary frame. On `in`: `meta.ws_server.broadcast` (`true`: every connection; `"others"`: all but the ones the event came from), else `meta.ws_server.peer` picks the connection; `meta.ws_server.binary`, `meta.ws_client.binary` or Tremor\'s `meta.binary` send a binary frame. A server extension (`extensions:` on the connector, from a package) may take text messages before the codec and choose the connections an event goes to, reading metadata of its own under `meta.ws_server`.',
+  extensible: true,
   create(config, ctx) {
     const address = parseWsUrl(config.url) as Exclude<ReturnType<typeof parseWsUrl>, string>;
     const tlsConfig = effectiveTls(config.tls, ctx.log);
@@ -143,7 +144,9 @@ export const wsServer = defineConnector({
     // One listener per handshake connecting at that moment (bounded by the handshake limits).
     setMaxListeners(0, dialling.signal);
     const sweep = new KeepaliveSweep(config, (key, why) => ctx.log.info(`connection ${key} dead: ${why}`));
-    const subscriptions = config.subscriptions === undefined ? undefined : new ServerSubscriptions<Connection>(config.subscriptions, ctx.id, () => guard?.verifyToken, ctx.log);
+    // Server extensions (a package's protocol over these connections): see src/sdk/server-extension.ts.
+    const extensions = ctx.extensions.length === 0 ? undefined : new WsServerExtensions(ctx.extensions, ctx);
+    const verifier = () => guard?.verifyToken;
 
     // One set of listeners for every connection, each finding its connection on the socket.
     function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
@@ -159,7 +162,7 @@ export const wsServer = defineConnector({
         }
         return;
       }
-      if (subscriptions !== undefined && !isBinary && subscriptions.receive(conn, data)) return;
+      if (conn.session !== undefined && !isBinary && extensions!.taken(conn.session, data)) return;
       conn.stream.push(data, conn.metaOf(isBinary));
     }
     function onError(this: WebSocket, err: Error & { code?: string }): void {
@@ -169,7 +172,7 @@ export const wsServer = defineConnector({
     function onClose(this: WebSocket, code: number): void {
       const conn = ServerConnection.of(this);
       conn.expiry?.clear();
-      subscriptions?.closed(conn);
+      if (conn.session !== undefined) extensions!.closed(conn.session);
       sweep.unwatch(this);
       byStream.delete(conn.stream.id);
       byPeer.delete(conn.key);
@@ -195,6 +198,7 @@ export const wsServer = defineConnector({
       const key = formatHostPort(peer.host, peer.port);
       const limiter = config.rate_limit === undefined ? undefined : new RateLimiter(config.rate_limit.messages_per_s, config.rate_limit.burst);
       const conn = new ServerConnection(ws, socket, key, peer.host, stream, meta, identity, limiter);
+      if (extensions !== undefined) conn.session = new WsServerSession(conn, verifier);
       byStream.set(stream.id, conn);
       sweep.watch(ws, key);
       byPeer.set(key, conn);
@@ -204,6 +208,15 @@ export const wsServer = defineConnector({
       if (config.open_event) stream.push(Buffer.alloc(0));
       ws.on('error', onError);
       ws.on('close', onClose);
+    };
+
+    /** An extension's choice of sessions: each still open gets its event, under the same slow-consumer policy as any. */
+    const deliver = (deliveries: readonly SessionDelivery[]): void => {
+      for (const { session, event } of deliveries) {
+        const conn = byStream.get(session.stream);
+        if (conn === undefined || conn.session !== session) continue;
+        sendFrames(conn, event, conn.stream.id, isBinaryEvent(event, ctx), ctx, config, config.text_when_utf8);
+      }
     };
 
     const routes: ReplyRoutes<Connection> = { connector: ctx.id, kind: 'ws_server', byStream, ...hostPortPeers(byPeer) };
@@ -311,14 +324,8 @@ export const wsServer = defineConnector({
         ctx.listening(`${secure ? 'wss' : 'ws'}://${formatHostPort(address.host, bound.port)}`);
       },
       write(event) {
-        if (subscriptions !== undefined) {
-          const deliveries = subscriptions.publish(event);
-          if (deliveries !== undefined) {
-            const binary = isBinaryEvent(event, ctx);
-            for (const d of deliveries) sendFrames(d.conn, d.event, d.conn.stream.id, binary, ctx, config, config.text_when_utf8);
-            return;
-          }
-        }
+        const claimed = extensions?.route(event);
+        if (claimed !== undefined) return deliver(claimed);
         const targets = routeReply(event, routes);
         if (typeof targets === 'string') {
           ctx.fail(event, 'ERR_ROUTE_NO_TARGET', `${ctx.alias}: no connection to send to: ${targets}`);
@@ -383,7 +390,7 @@ export const wsServer = defineConnector({
 
 export type WsServerConfig = z.output<typeof Config>;
 
-/** The TLS settings in force: with `optional`, only when both files are named (ThingsDB's rule). */
+/** The TLS settings in force: with `optional`, only when both files are named. */
 function effectiveTls(tls: WsServerConfig['tls'], log: { warn(message: string): void }): ServerTls | undefined {
   if (tls === undefined || !tls.optional) return tls;
   if (tls.cert !== '' && tls.key !== '') return tls;

@@ -7,15 +7,10 @@ import { AttemptThrottle } from './attempt-throttle.js';
 import { decoyHash, verifyPassword } from './passwords.js';
 import type { AuthConfig } from './schema.js';
 import { readUsersFile } from './users-file.js';
+import type { Identity } from '../identity.js';
 
 /** Who connected, as events carry it in `meta.<kind>.auth`. */
-export interface Identity {
-  readonly method: 'basic' | 'jwt' | 'mtls';
-  readonly user: string | undefined;
-  readonly claims?: Readonly<Record<string, unknown>>;
-  /** Seconds since the epoch when the credentials stop being valid (a token's `exp`). */
-  readonly expires?: number;
-}
+export type { Identity } from '../identity.js';
 
 export type AuthResult =
   | { readonly ok: true; readonly identity: Identity }

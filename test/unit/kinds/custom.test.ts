@@ -45,7 +45,7 @@ test('a custom kind is visible to the flow that loads it only', async () => {
 test('a module without definitions is refused with its name', async () => {
   const { problems } = await checkFlowObject({ use: ['./test/support/ports.ts'] }, { file });
   assert.equal(problems.map(formatProblem), [
-    'custom-test.json5:3:5: use[0]: module "ports.ts" exports no definitions made with defineConnector, defineCodec, defineProcessor or defineOperator',
+    'custom-test.json5:3:5: use[0]: module "ports.ts" exports no definitions made with defineConnector, defineCodec, defineProcessor, defineOperator or defineServerExtension',
   ]);
 });
 

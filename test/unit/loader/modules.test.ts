@@ -66,7 +66,7 @@ test('a module that exports no definition is refused with what it must export', 
   const dir = project('nothing', 'commonjs');
   tmp.write('nothing/empty.ts', `export const answer = 42;\nexport default { answer };\n`);
   assert.equal(await problemsOf(dir, ['../empty.ts']), [
-    'uses.json5:1:9: use[0]: module "empty.ts" exports no definitions made with defineConnector, defineCodec, defineProcessor or defineOperator',
+    'uses.json5:1:9: use[0]: module "empty.ts" exports no definitions made with defineConnector, defineCodec, defineProcessor, defineOperator or defineServerExtension',
   ]);
 });
 

@@ -17,8 +17,9 @@ test('every preprocessor and postprocessor name Tremor users know is registered,
     'ingest-ns': 'pre+post',
     chunk: 'post',
     collect: 'post',
-    thingsdb: 'pre+post',
   });
+  // ThingsDB's framing is its package's (packages/thingsdb), not a built-in.
+  assert.not.ok(builtins().processors.has('thingsdb'));
 });
 
 test('processors whose config is optional accept being named without one', () => {

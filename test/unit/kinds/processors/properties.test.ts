@@ -42,20 +42,6 @@ test('separate: post then pre gives back the payloads for every chunking of the 
   framedThenSplit('separate', { max_length: 0 }, fc.array(line, { maxLength: 8 }));
 });
 
-test('thingsdb: post then pre gives back the payloads and their {id, type} for every chunking', () => {
-  fc.assert(
-    fc.property(fc.array(fc.tuple(payload, fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 12 }), (packages, points) => {
-      const writer = post(processor('thingsdb'));
-      for (const [data, id, type] of packages) writer.feed([data], { thingsdb: { id, type } });
-      const reader = pre(processor('thingsdb')).feed(cut(Buffer.concat(writer.frames), points)).finish();
-      assert.equal(reader.errors, []);
-      assert.equal(reader.frames, packages.map(([data]) => data));
-      assert.equal(reader.metas, packages.map(([, id, type]) => ({ thingsdb: { id, type } })));
-    }),
-    RUNS,
-  );
-});
-
 test('base64, ingest-ns and every compression algorithm: post then pre gives back each payload', () => {
   const pairs: Array<[string, unknown]> = [['base64', undefined], ['ingest-ns', undefined], ...COMPRESSES.map((algorithm): [string, unknown] => ['compress', { algorithm }])];
   for (const [name, config] of pairs) {
@@ -97,7 +83,6 @@ const PREPROCESSORS: Array<[string, unknown]> = [
   ['length-prefixed', { max_length: 1024 }],
   ['textual-length-prefixed', { max_length: 1024 }],
   ['ingest-ns', undefined],
-  ['thingsdb', { max_size: 1024 }],
   ...['autodetect', 'gzip', 'zlib', 'deflate', 'br', 'snappy', 'zstd'].map((algorithm): [string, unknown] => ['decompress', { algorithm, max_size: 4096 }]),
 ];
 

@@ -293,7 +293,7 @@ flow
 end;
 deploy flow main;`),
     [
-      'flow.troy:8:7: connectors.s.config.bogus: unknown key "bogus"; expected one of: allowed_origins, auth, backlog, handshake_timeout_ms, high_water_mark, low_water_mark, max_connections, max_connections_per_ip, max_message_size, open_event, paths, ping_interval_ms, pong_timeout_ms, protocols, rate_limit, slow_consumer, socket_options, static, subscriptions, text_when_utf8, tls, upstream, upstream_close_codes, url',
+      'flow.troy:8:7: connectors.s.config.bogus: unknown key "bogus"; expected one of: allowed_origins, auth, backlog, handshake_timeout_ms, high_water_mark, low_water_mark, max_connections, max_connections_per_ip, max_message_size, open_event, paths, ping_interval_ms, pong_timeout_ms, protocols, rate_limit, slow_consumer, socket_options, static, text_when_utf8, tls, upstream, upstream_close_codes, url',
       'flow.troy:5:13: connectors.s.codec: unknown codec "yson"; did you mean "json"? known: binary, csv, dogstatsd, graphite-plaintext, influx, json, msgpack, null, statsd, string, syslog, yaml',
     ],
   );

@@ -1,0 +1,87 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runCode, type Thing, type Value } from '../thingsdb-code.js';
+
+const run = (code: string, root: Thing | undefined = {}, vars: Record<string, Value> = {}): Value => runCode(code, { root, vars });
+
+/** The error `code` fails with; `root` undefined is a scope with no collection. */
+function refused(code: string, root: Thing | undefined): [number, string] {
+  try {
+    runCode(code, { root, vars: {} });
+  } catch (err) {
+    return [(err as { code: number }).code, (err as Error).message];
+  }
+  throw new Error(`${code} ran`);
+}
+
+const values: [string, Value][] = [
+  ['1 + 1;', 2n],
+  ['2 + 3 * 4 - 10 / 4;', 12n],
+  ['-7 / 2;', -3n],
+  ['7 % 3 + 1.5;', 2.5],
+  ['(2 + 3) * 4;', 20n],
+  ['1.0;', 1],
+  ['2 * 1.5;', 3],
+  ['9007199254740993;', 9007199254740993n],
+  ['9223372036854775806 + 1;', 9223372036854775807n],
+  ['1 == 1.0;', true],
+  ["'it''s' + \" a \"\"test\"\"\";", 'it\'s a "test"'],
+  ['[1, "two", nil, true, {a: [2]}];', [1n, 'two', null, true, { a: [2n] }]],
+  ['1 < 2 && "b" >= "a" && !(1 == 2);', true],
+  ['false && nope;', false],
+  ['true || nope;', true],
+  ['[1, 2] == [1, 2];', true],
+  ['// a comment\n x = 2; // another\n x * x;', 4n],
+  ['', null],
+  [';;', null],
+];
+for (const [code, value] of values) {
+  test(`${JSON.stringify(code)} is ${typeof value === 'bigint' ? `the int ${value}` : typeof value === 'number' ? `the float ${value}` : JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))}`, () => assert.equal(run(code), value));
+}
+
+test('properties of the root are read and written, nested things too, and an assignment is worth its value', () => {
+  const root: Thing = { greeting: 'hi' };
+  assert.equal(run('.n = 1; .t = {a: {b: 1}}; .t.a.b = .n + 1;', root), 2n);
+  assert.equal(root, { greeting: 'hi', n: 1n, t: { a: { b: 2n } } });
+  assert.equal(run('.t.a;', root), { b: 2n });
+});
+
+test('a property or a variable named __proto__ is data like any other, and no prototype changes', () => {
+  const root: Thing = {};
+  assert.equal(run('.__proto__ = {polluted: 1}; __proto__ = 2; [.__proto__, __proto__];', root), [{ polluted: 1n }, 2n]);
+  assert.is(Object.getPrototypeOf(root), Object.prototype);
+  assert.is(({} as Record<string, unknown>).polluted, undefined);
+});
+
+test('variables come from vars and from assignments', () => {
+  assert.equal(run('y = x * 2; y + 1;', {}, { x: 20n }), 41n);
+});
+
+const errors: [string, number, string][] = [
+  ['1 +;', -52, 'error at line 1, position 3, unexpected `;`'],
+  ['1\n+ 2 3;', -52, 'error at line 2, position 4, unexpected `3`'],
+  ['(1 + 2', -52, 'error at line 1, position 6, unexpected end of query'],
+  ['"open', -52, 'error at line 1, position 0, unterminated string'],
+  ['1 # 2;', -52, 'error at line 1, position 2, unexpected character `#`'],
+  ['1 / 0;', -58, 'division or modulo by zero'],
+  ['1.5 % 1;', -61, '`%` not supported between `float` and `int`'],
+  ['"a" - "b";', -61, '`-` not supported between `str` and `str`'],
+  ['nil < 1;', -61, '`<` not supported between `nil` and `int`'],
+  ['-"a";', -61, '`-` not supported by type `str`'],
+  ['9223372036854775807 + 1;', -59, 'integer overflow'],
+  ['9223372036854775808;', -59, 'integer overflow'],
+  ['bytes("ab");', -54, "function `bytes` is undefined in tremolo's stand-alone endpoint, which answers a small part of ThingsDB's language (docs/thingsdb.md); put flows/thingsdb-gateway.json5 in front of a ThingsDB node for all of it"],
+  ['x;', -54, 'variable `x` is undefined'],
+  ['.nope;', -54, 'thing has no property `nope`'],
+  ['x = 1; x.y;', -61, 'type `int` has no properties'],
+  ['x = 1; x.y = 2;', -61, 'type `int` has no properties'],
+];
+for (const [code, errorCode, message] of errors) {
+  test(`${JSON.stringify(code)} is refused ${errorCode}: ${message}`, () => assert.equal(refused(code, {}), [errorCode, message]));
+}
+
+test('without a collection (the @thingsdb scope) there are no properties', () => {
+  assert.equal(refused('.x = 1;', undefined), [-54, 'this scope has no root thing; properties need a collection scope']);
+});
+
+test.run();
