@@ -37,6 +37,7 @@ export { ReplyStreams } from './sdk/io/reply-streams.js';
 export { socketOutlet, writeFrames, WaterMarksSchema, type SocketOutlet, type WaterMarks } from './sdk/io/socket-io.js';
 export { SlowConsumerSchema, watchSlow, unwatchSlow, type SlowConsumer } from './sdk/io/slow-consumer.js';
 export { outbound, type OutboundBudget } from './sdk/io/outbound-budget.js';
+export { PerAddressLimit } from './sdk/io/per-address-limit.js';
 export { redactHeaders, redactQuery, isSecretName } from './sdk/io/credential-redaction.js';
 export { hashPassword, isPasswordHash, verifyPassword } from './sdk/auth/passwords.js';
 export { AuthSchema, JwtSchema, type AuthConfig, type JwtConfig } from './sdk/auth/schema.js';
