@@ -41,6 +41,7 @@ export { framer, type HeaderResult } from './sdk/io/framer.js';
 export { ByteQueue } from './sdk/io/byte-queue.js';
 export { SlowConsumerSchema, watchSlow, unwatchSlow, type SlowConsumer } from './sdk/io/slow-consumer.js';
 export { outbound, type OutboundBudget } from './sdk/io/outbound-budget.js';
+export { PerAddressLimit } from './sdk/io/per-address-limit.js';
 export { redactHeaders, redactQuery, isSecretName } from './sdk/io/credential-redaction.js';
 export { hashPassword, isPasswordHash, verifyPassword } from './sdk/auth/passwords.js';
 export { AuthSchema, JwtSchema, type AuthConfig, type JwtConfig } from './sdk/auth/schema.js';

@@ -4,32 +4,47 @@ import type { Pipeline } from './pipeline.js';
 
 // Walks of a flow's links, from a connector's output ports to the connectors they lead to.
 
-/** `source:sink` connector id pairs joined by a path that carries back-pressure. */
-export function couplings(connectors: ReadonlyMap<string, ConnectorHost>, pipelines: ReadonlyMap<string, Pipeline>, links: readonly LinkSpec[]): Set<string> {
-  const pairs = new Set<string>();
-  const paths = new Map([...pipelines].map(([alias, p]) => [alias, p.coupledPaths()]));
-  for (const source of connectors.values()) {
-    const seen = new Set<string>();
-    const stack = [...source.outputs.keys()].map((port) => ({ node: source.alias, port }));
-    while (stack.length > 0) {
-      const at = stack.pop()!;
-      for (const link of links) {
-        if (link.from.node !== at.node || link.from.port !== at.port) continue;
-        const sink = connectors.get(link.to.node);
-        if (sink !== undefined) {
-          pairs.add(`${source.id}:${sink.id}`);
-          continue;
-        }
-        for (const pair of paths.get(link.to.node) ?? []) {
-          const [input, output] = pair.split('>') as [string, string];
-          const key = `${link.to.node}/${output}`;
-          if (input === link.to.port && !seen.has(key)) {
-            seen.add(key);
-            stack.push({ node: link.to.node, port: output });
-          }
-        }
+/**
+ * The connectors reached from `ports` of `source`, where `onward(pipeline, input)` names the output
+ * ports of a pipeline that an event arriving on `input` may leave by.
+ */
+function sinksFrom(
+  connectors: ReadonlyMap<string, ConnectorHost>,
+  links: readonly LinkSpec[],
+  source: ConnectorHost,
+  ports: Iterable<string>,
+  onward: (pipeline: string, input: string) => Iterable<string>,
+): Set<ConnectorHost> {
+  const sinks = new Set<ConnectorHost>();
+  const seen = new Set<string>();
+  const stack = [...ports].map((port) => ({ node: source.alias, port }));
+  while (stack.length > 0) {
+    const at = stack.pop()!;
+    for (const { from, to } of links) {
+      if (from.node !== at.node || from.port !== at.port) continue;
+      const sink = connectors.get(to.node);
+      if (sink !== undefined) {
+        sinks.add(sink);
+        continue;
+      }
+      for (const port of onward(to.node, to.port)) {
+        const key = `${to.node}/${port}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        stack.push({ node: to.node, port });
       }
     }
+  }
+  return sinks;
+}
+
+/** `source:sink` connector id pairs joined by a path that carries back-pressure. */
+export function couplings(connectors: ReadonlyMap<string, ConnectorHost>, pipelines: ReadonlyMap<string, Pipeline>, links: readonly LinkSpec[]): Set<string> {
+  const paths = new Map([...pipelines].map(([alias, p]) => [alias, [...p.coupledPaths()].map((pair) => pair.split('>') as [string, string])]));
+  const onward = (pipeline: string, input: string): string[] => (paths.get(pipeline) ?? []).filter(([from]) => from === input).map(([, to]) => to);
+  const pairs = new Set<string>();
+  for (const source of connectors.values()) {
+    for (const sink of sinksFrom(connectors, links, source, source.outputs.keys(), onward)) pairs.add(`${source.id}:${sink.id}`);
   }
   return pairs;
 }
@@ -45,20 +60,6 @@ export function reachedSinks(
   links: readonly LinkSpec[],
   source: ConnectorHost,
 ): Set<ConnectorHost> {
-  const sinks = new Set<ConnectorHost>();
-  const seen = new Set<string>();
-  const stack = [...source.outputs.keys()].filter((p) => p !== 'err').map((port) => ({ node: source.alias, port }));
-  while (stack.length > 0) {
-    const at = stack.pop()!;
-    for (const { from, to } of links) {
-      if (from.node !== at.node || from.port !== at.port) continue;
-      const sink = connectors.get(to.node);
-      if (sink !== undefined) sinks.add(sink);
-      else if (!seen.has(to.node)) {
-        seen.add(to.node);
-        for (const port of pipelineOutputs.get(to.node) ?? []) if (port !== 'err') stack.push({ node: to.node, port });
-      }
-    }
-  }
-  return sinks;
+  const data = (ports: Iterable<string>): string[] => [...ports].filter((p) => p !== 'err');
+  return sinksFrom(connectors, links, source, data(source.outputs.keys()), (pipeline) => data(pipelineOutputs.get(pipeline) ?? []));
 }

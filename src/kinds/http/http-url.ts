@@ -1,3 +1,5 @@
+import { quote } from '../../sdk/http/request-target.js';
+
 /**
  * HTTP addresses as Tremor writes them: `http://host:port` or `https://host:port`, the port
  * defaulting to the scheme's (80, 443). A server given port 0 binds an ephemeral port.
@@ -41,6 +43,6 @@ export function requestUrl(target: string, scheme: 'http' | 'https', host: strin
   try {
     return new URL(target, `${scheme}://${bound}`);
   } catch {
-    return `the request-target ${JSON.stringify(target.length > 200 ? `${target.slice(0, 200)}…` : target)} is not a valid URL`;
+    return `the request-target ${quote(target, 200)} is not a valid URL`;
   }
 }

@@ -11,6 +11,7 @@ import { listen } from '../../sdk/io/socket-listen.js';
 import { parseHostPort, type HostPort } from '../../sdk/io/socket-url.js';
 import { loadServerTls, ServerTlsSchema } from '../../sdk/io/tls.js';
 import { formatHostPort } from '../../sdk/io/ws-url.js';
+import { PerAddressLimit } from '../../sdk/io/per-address-limit.js';
 
 const Config = z
   .strictObject({
@@ -49,25 +50,15 @@ export const tcpServer = defineConnector({
     const address = parseHostPort(config.url, 'tcp') as HostPort;
     const secure = config.tls !== undefined;
     const connections = new SocketConnections(ctx, config, hostPortPeers);
-    const perIp = new Map<string, number>();
+    const perIp = new PerAddressLimit(config.max_connections_per_ip);
     let server: Server | undefined;
 
     const accept = (socket: Socket): void => {
       const peer = Object.freeze({ host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 });
-      const max = config.max_connections_per_ip;
-      if (max !== undefined) {
-        const open = perIp.get(peer.host) ?? 0;
-        if (open >= max) {
-          ctx.log.info(`connection from ${formatHostPort(peer.host, peer.port)} closed at once: max_connections_per_ip (${max}) reached for ${peer.host}`);
-          socket.destroy();
-          return;
-        }
-        perIp.set(peer.host, open + 1);
-        socket.once('close', () => {
-          const left = (perIp.get(peer.host) ?? 1) - 1;
-          if (left > 0) perIp.set(peer.host, left);
-          else perIp.delete(peer.host);
-        });
+      if (!perIp.enter(socket)) {
+        ctx.log.info(`connection from ${formatHostPort(peer.host, peer.port)} closed at once: max_connections_per_ip (${perIp.max}) reached for ${peer.host}`);
+        socket.destroy();
+        return;
       }
       connections.accept(socket, { tls: secure, peer, ...clientIdentity(socket) }, formatHostPort(peer.host, peer.port));
     };

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
+import { quote as quoteText } from '../../sdk/http/request-target.js';
 import { isNameSegment, parseRequestPath, type RequestPath } from './request-path.js';
 import { findUnder, realRoot } from './rooted-file.js';
 
@@ -102,7 +103,8 @@ function subprotocols(header: string | undefined): string[] | undefined {
   return list;
 }
 
-export const quote = (text: string): string => JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);
+/** Names and targets in refusals are quoted longer than a request line in a log: they are what an operator compares with the allow list. */
+export const quote = (text: string): string => quoteText(text, 200);
 
 /** One name looked up under the root: a socket, a folder, or why neither (and whether it is missing). */
 type Lookup = { readonly unix: string } | { readonly folder: RequestPath } | { readonly refused: string; readonly missing: boolean };

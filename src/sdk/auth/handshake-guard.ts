@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { createAuthenticator, type Authenticator, type Identity } from './authenticate.js';
 import { AuthSchema, type AuthConfig } from './schema.js';
 import { quote } from '../http/request-target.js';
+import { PerAddressLimit } from '../io/per-address-limit.js';
 
 /** Who may connect to a server, checked at the HTTP handshake, before any event exists. */
 export const HandshakeSchema = {
@@ -54,7 +55,7 @@ function count(req: IncomingMessage, name: string): number {
  */
 export class HandshakeGuard {
   #open = 0;
-  readonly #perIp = new Map<string, number>();
+  readonly #perIp: PerAddressLimit;
   readonly #origins: RegExp[] | undefined;
 
   private constructor(
@@ -62,6 +63,7 @@ export class HandshakeGuard {
     private readonly authenticator: Authenticator | undefined,
   ) {
     this.#origins = config.allowed_origins?.map(wildcard);
+    this.#perIp = new PerAddressLimit(config.max_connections_per_ip);
   }
 
   static async create(config: HandshakeConfig): Promise<HandshakeGuard> {
@@ -85,21 +87,10 @@ export class HandshakeGuard {
     // Closed already, it would never say so again: nothing to count.
     if (socket.destroyed) return { ok: false, status: 400, reason: 'the client went away' };
     if (this.#open >= this.config.max_connections) return { ok: false, status: 503, reason: `max_connections (${this.config.max_connections}) reached` };
-    const ip = socket.remoteAddress ?? '';
-    const max = this.config.max_connections_per_ip;
-    const held = this.#perIp.get(ip) ?? 0;
-    if (max !== undefined && held >= max) return { ok: false, status: 503, reason: `max_connections_per_ip (${max}) reached for ${ip}` };
+    if (!this.#perIp.enter(socket)) return { ok: false, status: 503, reason: `max_connections_per_ip (${this.#perIp.max}) reached for ${socket.remoteAddress ?? ''}` };
     this.#open++;
-    this.#perIp.set(ip, held + 1);
-    socket.once('close', () => this.#leave(ip));
+    socket.once('close', () => this.#open--);
     return undefined;
-  }
-
-  #leave(ip: string): void {
-    this.#open--;
-    const n = (this.#perIp.get(ip) ?? 1) - 1;
-    if (n > 0) this.#perIp.set(ip, n);
-    else this.#perIp.delete(ip);
   }
 
   /** The Origin and the credentials. Never rejects: what it cannot check is a refusal (500, with the error). */

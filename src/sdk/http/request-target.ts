@@ -19,8 +19,11 @@ const ABSOLUTE = /^(?:https?|wss?):\/\/([^/?#]*)/i;
 const BAD_ESCAPE = /%(?![0-9a-f]{2})/i;
 const MAX_QUOTED = 80;
 
-/** A peer's text in a message: quoted, and cut short, so that a 16 kB request line does not become a 16 kB log line. */
-export const quote = (text: string): string => JSON.stringify(text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text);
+/**
+ * A peer's text in a message: quoted, and cut short at `max` characters, so that a 16 kB request
+ * line does not become a 16 kB log line.
+ */
+export const quote = (text: string, max = MAX_QUOTED): string => JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
 
 /** The path and query of a request-target, or why it is malformed (an HTTP 400 reason that quotes nothing the peer sent). */
 export function parseRequestTarget(target: string | undefined): RequestTarget | string {

@@ -66,3 +66,20 @@ export function links(file: string): { line: number; target: string }[] {
     });
   return out;
 }
+
+/**
+ * Repository files the prose of a Markdown file names (`src/…/x.ts`, `test/…/y.test.ts`, …), code
+ * blocks left out: those show a user's own project as often as this one.
+ */
+export function namedFiles(file: string): { line: number; target: string }[] {
+  const out: { line: number; target: string }[] = [];
+  let inBlock = false;
+  readFileSync(path.join(root, file), 'utf8')
+    .split('\n')
+    .forEach((text, i) => {
+      if (/^\s*```/.test(text)) inBlock = !inBlock;
+      if (inBlock) return;
+      for (const m of text.matchAll(/(?<![\w./-])((?:src|test|bench|packages)\/[\w./-]+\.(?:ts|json5|py|troy|md))\b/g)) out.push({ line: i + 1, target: m[1]! });
+    });
+  return out;
+}

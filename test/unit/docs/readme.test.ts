@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { links, markdownFiles, root } from './markdown.js';
+import { links, markdownFiles, namedFiles, root } from './markdown.js';
 
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
 
@@ -33,6 +33,14 @@ test('every relative link in README, CONTRIBUTING and docs/ names a file that ex
     }
   }
   assert.equal(broken, []);
+});
+
+test('every source or test file the docs name exists (a file moved is a doc to update)', () => {
+  const missing: string[] = [];
+  for (const file of markdownFiles()) {
+    for (const { line, target } of namedFiles(file)) if (!existsSync(path.join(root, target))) missing.push(`${file}:${line}: ${target}`);
+  }
+  assert.equal(missing, []);
 });
 
 test.run();

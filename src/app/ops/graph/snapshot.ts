@@ -48,6 +48,8 @@ export interface GraphSnapshot {
   readonly flows: readonly FlowSnapshot[];
 }
 
+type Ports = { in: Record<string, number>; out: Record<string, number> };
+
 interface Sample {
   readonly model: FlowModel;
   readonly at: number;
@@ -84,14 +86,23 @@ export class Sampler {
       const before = prev?.counts.get(key);
       return seconds > 0 && before !== undefined && n >= before ? (n - before) / seconds : 0;
     };
-    const portsOf = new Map<string, { in: Record<string, number>; out: Record<string, number> }>();
+    const portsOf = new Map<string, Ports>();
+    // What every node shows of its ports, whatever its type: rates in and out, errors, the last one.
+    const traffic = (alias: string, ports: Ports, last: LastError | undefined) => {
+      portsOf.set(alias, ports);
+      const errors = ports.out.err ?? 0;
+      return {
+        ports,
+        inRate: rate(`${alias}/in`, sum(ports.in)),
+        outRate: rate(`${alias}/out`, sum(ports.out, 'err')),
+        errors,
+        errorRate: rate(`${alias}/err`, errors),
+        ...(last === undefined ? {} : { lastError: last }),
+      };
+    };
     const nodes: NodeSnapshot[] = [];
     for (const c of status.connectors) {
       const host = flow.connectors.get(c.alias);
-      const ports = c.ports as { in: Record<string, number>; out: Record<string, number> };
-      portsOf.set(c.alias, ports);
-      const errors = ports.out.err ?? 0;
-      const last = host === undefined ? undefined : lastError(host);
       nodes.push({
         id: c.alias,
         type: 'connector',
@@ -101,31 +112,17 @@ export class Sampler {
         ...(typeof c.address === 'string' ? { address: c.address } : {}),
         slow: host !== undefined && flow.flowControl.isHolding(host.id),
         ...(typeof c.queued === 'number' && c.connectivity !== 'server' ? { queued: c.queued } : {}),
-        ports,
-        inRate: rate(`${c.alias}/in`, sum(ports.in)),
-        outRate: rate(`${c.alias}/out`, sum(ports.out, 'err')),
-        errors,
-        errorRate: rate(`${c.alias}/err`, errors),
-        ...(last === undefined ? {} : { lastError: last }),
+        ...traffic(c.alias, c.ports as Ports, host === undefined ? undefined : lastError(host)),
       });
     }
     for (const p of status.pipelines) {
-      const ports = { in: p.ports.in ?? {}, out: p.ports.out ?? {} };
-      portsOf.set(p.alias, ports);
-      const errors = ports.out.err ?? 0;
       const pipeline = flow.pipelines.get(p.alias);
-      const last = pipeline === undefined ? undefined : lastError(pipeline);
       nodes.push({
         id: p.alias,
         type: 'pipeline',
         state: flow.state === 'paused' ? 'paused' : 'running',
         slow: false,
-        ports,
-        inRate: rate(`${p.alias}/in`, sum(ports.in)),
-        outRate: rate(`${p.alias}/out`, sum(ports.out, 'err')),
-        errors,
-        errorRate: rate(`${p.alias}/err`, errors),
-        ...(last === undefined ? {} : { lastError: last }),
+        ...traffic(p.alias, { in: p.ports.in ?? {}, out: p.ports.out ?? {} }, pipeline === undefined ? undefined : lastError(pipeline)),
       });
     }
     const links = model.links.map((l, i) => {
