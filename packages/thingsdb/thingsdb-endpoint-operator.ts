@@ -2,8 +2,9 @@
  * The `thingsdb_endpoint` operator: a ThingsDB node's WebSocket endpoint behind a ws_server (codec
  * `binary`, postprocessor `thingsdb`). Each message in is one package; answers and room events go
  * out of `out` to the connections they are for; QUERY and RUN go out of `query` as
- * `{query, scope, vars?}` / `{run, scope, args}` with `meta.thingsdb = {id, type, user}`, for a
- * pipeline that answers them (the example: thingsdb_collection, then thingsdb_answer).
+ * `{query, scope, vars?}` / `{run, scope, args}` with `meta.thingsdb = {id, type, user, store}`, for a
+ * pipeline that answers them (the example: thingsdb_collection, then thingsdb_answer); `store` names
+ * the endpoint's collections and rooms (thingsdb-store.ts) for an answerer that acts on them.
  * Loaded with `use: ['thingsdb-endpoint']` (packages/thingsdb/thingsdb-endpoint.ts).
  */
 import { Observable } from 'rxjs';

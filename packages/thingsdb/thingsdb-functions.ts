@@ -72,6 +72,13 @@ const MESSAGES = new Map<number, string>([
   [-64, 'operation is cancelled before completion'],
 ]);
 
+/** A name for a new collection or procedure: ThingsDB's naming rules, and not taken. */
+function fresh(what: string, name: string, taken: (name: string) => boolean): string {
+  if (!NAME.test(name)) throw new ThingsdbError(ErrorCode.VALUE_ERROR, `${what} name must follow the naming rules${see('overview/names')}`);
+  if (taken(name)) throw new ThingsdbError(ErrorCode.LOOKUP_ERROR, `${what} \`${name}\` already exists`);
+  return name;
+}
+
 const collectionOf = (s: CodeScope): string | undefined => (s.node?.scope.kind === 'collection' ? s.node.scope.name : undefined);
 
 function procedures(s: CodeScope, store: Store): Map<string, Closure> {
@@ -86,56 +93,61 @@ export function runProcedure(name: string, args: readonly Value[] | ((params: re
   return runClosure(closure, typeof args === 'function' ? args(closure.params) : args, s);
 }
 
-const FUNCTIONS: Record<string, { where: Where; node?: true; call(args: Value[], s: CodeScope): Value }> = {
+/** A typed argument of the function being called, or the node's -61 for it. */
+type Arg = <T extends Value>(nth: number, type: string, ok: (v: Value) => v is T) => T;
+
+interface Fn {
+  readonly where: Where;
+  /** Needs the endpoint's store (collections, procedures); without one it is unsupported. */
+  readonly node?: true;
+  /** Its page in ThingsDB's documentation, which the node links in its errors. */
+  readonly doc: string;
+  readonly arity: readonly [min: number, max: number];
+  call(args: Value[], s: CodeScope, arg: Arg): Value;
+}
+
+const FUNCTIONS: Record<string, Fn> = {
   has_collection: {
     where: 'thingsdb',
     node: true,
-    call(args, s) {
-      count('has_collection', 'thingsdb-api/has_collection', args.length, 1, 1);
-      return typeof args[0] === 'string' && s.node!.store.has(args[0]);
-    },
+    doc: 'thingsdb-api/has_collection',
+    arity: [1, 1],
+    call: (args, s) => typeof args[0] === 'string' && s.node!.store.has(args[0]),
   },
   new_collection: {
     where: 'thingsdb',
     node: true,
-    call(args, s) {
-      const doc = 'thingsdb-api/new_collection';
-      count('new_collection', doc, args.length, 1, 1);
-      const name = expect('new_collection', doc, 1, args[0]!, 'str', isStr);
-      if (!NAME.test(name)) throw new ThingsdbError(ErrorCode.VALUE_ERROR, `collection name must follow the naming rules${see('overview/names')}`);
-      if (s.node!.store.has(name)) throw new ThingsdbError(ErrorCode.LOOKUP_ERROR, `collection \`${name}\` already exists`);
-      s.node!.store.add(name);
+    doc: 'thingsdb-api/new_collection',
+    arity: [1, 1],
+    call(_args, s, arg) {
+      const name = arg(1, 'str', isStr);
+      s.node!.store.add(fresh('collection', name, (n) => s.node!.store.has(n)));
       return name;
     },
   },
   new_procedure: {
     where: 'thingsdb+collection',
     node: true,
-    call(args, s) {
-      const doc = 'procedures-api/new_procedure';
-      count('new_procedure', doc, args.length, 2, 2);
-      const name = expect('new_procedure', doc, 1, args[0]!, 'str', isStr);
-      const closure = expect('new_procedure', doc, 2, args[1]!, 'closure', isClosure);
-      if (!NAME.test(name)) throw new ThingsdbError(ErrorCode.VALUE_ERROR, `procedure name must follow the naming rules${see('overview/names')}`);
-      const known = procedures(s, s.node!.store);
-      if (s.node!.store.procedure(collectionOf(s), name) !== undefined) throw new ThingsdbError(ErrorCode.LOOKUP_ERROR, `procedure \`${name}\` already exists`);
-      known.set(name, closure);
+    doc: 'procedures-api/new_procedure',
+    arity: [2, 2],
+    call(_args, s, arg) {
+      const [name, closure] = [arg(1, 'str', isStr), arg(2, 'closure', isClosure)];
+      procedures(s, s.node!.store).set(fresh('procedure', name, (n) => s.node!.store.procedure(collectionOf(s), n) !== undefined), closure);
       return name;
     },
   },
   run: {
     where: 'thingsdb+collection',
     node: true,
-    call(args, s) {
-      const doc = 'procedures-api/run';
-      count('run', doc, args.length, 1, Infinity);
-      return runProcedure(expect('run', doc, 1, args[0]!, 'str', isStr), args.slice(1), s).value;
-    },
+    doc: 'procedures-api/run',
+    arity: [1, Infinity],
+    call: (args, s, arg) => runProcedure(arg(1, 'str', isStr), args.slice(1), s).value,
   },
   room: {
     where: 'any',
+    doc: 'collection-api/room',
+    arity: [0, 1],
     call(args, s) {
-      count('room', 'collection-api/room', args.length, 0, 1);
       if (args.length === 0) return new RoomValue(undefined);
       const collection = collectionOf(s);
       if (collection === undefined || s.node === undefined) throw new ThingsdbError(ErrorCode.LOOKUP_ERROR, `scope \`@${s.node?.scope.kind ?? 'thingsdb'}\` has no stored rooms; you might want to query a \`@collection\` scope?`);
@@ -155,24 +167,24 @@ const FUNCTIONS: Record<string, { where: Where; node?: true; call(args: Value[],
   },
   raise: {
     where: 'any',
+    doc: 'collection-api/raise',
+    arity: [0, 1],
     call(args) {
-      const doc = 'collection-api/raise';
-      count('raise', doc, args.length, 0, 1);
       const v = args[0];
       if (v === undefined) throw new ThingsdbError(-100, 'error:-100');
       if (typeof v === 'string') throw new ThingsdbError(-100, v);
       if (v instanceof ErrorValue) throw new ThingsdbError(v.code, v.message);
-      throw new ThingsdbError(ErrorCode.TYPE_ERROR, `function \`raise\` expects argument 1 to be of type \`error\` or type \`str\` but got type \`${typeName(v)}\` instead${see(doc)}`);
+      throw new ThingsdbError(ErrorCode.TYPE_ERROR, `function \`raise\` expects argument 1 to be of type \`error\` or type \`str\` but got type \`${typeName(v)}\` instead${see('collection-api/raise')}`);
     },
   },
   err: {
     where: 'any',
-    call(args) {
-      const doc = 'collection-api/err';
-      count('err', doc, args.length, 0, 2);
-      const code = args.length === 0 ? -100n : expect('err', doc, 1, args[0]!, 'int', isInt);
-      if (code < -127n || code > -50n) throw new ThingsdbError(ErrorCode.VALUE_ERROR, `function \`err\` expects an error code between -127 and -50 but got ${code} instead${see(doc)}`);
-      const message = args.length < 2 ? (MESSAGES.get(Number(code)) ?? `error:${code}`) : expect('err', doc, 2, args[1]!, 'str', isStr);
+    doc: 'collection-api/err',
+    arity: [0, 2],
+    call(args, _s, arg) {
+      const code = args.length === 0 ? -100n : arg(1, 'int', isInt);
+      if (code < -127n || code > -50n) throw new ThingsdbError(ErrorCode.VALUE_ERROR, `function \`err\` expects an error code between -127 and -50 but got ${code} instead${see('collection-api/err')}`);
+      const message = args.length < 2 ? (MESSAGES.get(Number(code)) ?? `error:${code}`) : arg(2, 'str', isStr);
       return new ErrorValue(Number(code), message);
     },
   },
@@ -183,10 +195,9 @@ export function call(name: string, args: readonly Eval[], s: CodeScope): Value {
   const fn = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name]! : undefined;
   if (fn === undefined || (fn.node === true && s.node === undefined)) throw unsupported(`function \`${name}\` is undefined`);
   placed(name, fn.where, s.node?.scope ?? { kind: 'thingsdb' });
-  return fn.call(
-    args.map((a) => a(s)),
-    s,
-  );
+  const values = args.map((a) => a(s));
+  count(name, fn.doc, values.length, ...fn.arity);
+  return fn.call(values, s, (nth, type, ok) => expect(name, fn.doc, nth, values[nth - 1]!, type, ok));
 }
 
 // ThingsDB's nil, bool, int and float have no methods at all, and these room methods are none of a

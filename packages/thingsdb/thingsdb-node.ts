@@ -77,7 +77,7 @@ export class EndpointNode {
   ) {
     this.rooms = store.rooms;
     // A query's `room.emit(...)`: to the room's connections at once, before the query's answer.
-    store.onEmit = (room, event, args, deep) => this.#roomEvent(room, undefined, event, args, deep);
+    store.onEmit = (room, event, args, deep) => this.#roomEvent(room, event, args, deep);
   }
 
   /** One WebSocket message from a client connection. */
@@ -260,8 +260,8 @@ export class EndpointNode {
   }
 
   /** A query's emit: its values packed as the node packs a query's, `deep` levels of things. */
-  #roomEvent(room: Room, except: string | undefined, event: string, args: readonly Value[], deep: number): void {
-    const origins = this.#listening(room, except);
+  #roomEvent(room: Room, event: string, args: readonly Value[], deep: number): void {
+    const origins = this.#listening(room);
     if (origins.length > 0) {
       // The map itself is one level: its args' things are `deep` levels below it.
       const payload = packValue({ scope: scopeOf(room.collection), id: BigInt(room.id), event, args: [...args] }, deep + 1);
