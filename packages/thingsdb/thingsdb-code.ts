@@ -25,11 +25,17 @@ export interface CodeScope {
   readonly node?: QueryContext | undefined;
 }
 
-/** A query's value and how many levels of things it is packed with (`return x, deep;`, else 1). */
+/** A query's value, how many levels of things it is packed with (`return x, deep;`, else 1), and whether without ids (`return x, deep, NO_IDS;`). */
 export interface Answer {
   readonly value: Value;
   readonly deep: number;
+  readonly noIds?: boolean;
 }
+
+/** The flag of `return x, deep, NO_IDS;`, as the node numbers it. */
+export const NO_IDS = 32n;
+/** Names the language defines, read where no variable has the name. */
+const CONSTANTS: Readonly<Record<string, Value>> = { NO_IDS };
 
 type Eval = (scope: CodeScope) => Value;
 interface Node {
@@ -120,11 +126,20 @@ export function runQuery(code: string, scope: CodeScope): Answer {
 /** The value of `code` run in `scope`. */
 export const runCode = (code: string, scope: CodeScope): Value => runQuery(code, scope).value;
 
+/** ThingsDB's TI_CLOSURE_MAX_RECURSION_DEPTH: calls of one closure under way at once. */
+export const MAX_RECURSION = 24;
+
 /** A closure called with `args` (missing ones are nil, extra ones ignored, as on the node). */
 export function runClosure(closure: Closure, args: readonly Value[], scope: CodeScope): Answer {
+  if (closure.depth === MAX_RECURSION) throw new ThingsdbError(ErrorCode.OPERATION, 'maximum recursion depth exceeded; see https://docs.thingsdb.io/v1/data-types/closure');
   const vars: Record<string, Value> = {};
   closure.params.forEach((p, i) => define(vars, p, args[i] ?? null));
-  return runQuery(closure.body, { ...scope, vars });
+  closure.depth++;
+  try {
+    return runQuery(closure.body, { ...scope, vars });
+  } finally {
+    closure.depth--;
+  }
 }
 
 function parse(code: string): Eval[] {
@@ -206,8 +221,9 @@ function parse(code: string): Eval[] {
       }
       return {
         get: (s) => {
-          if (!Object.hasOwn(s.vars, t.text)) throw new ThingsdbError(ErrorCode.LOOKUP_ERROR, `variable \`${t.text}\` is undefined`);
-          return s.vars[t.text]!;
+          if (Object.hasOwn(s.vars, t.text)) return s.vars[t.text]!;
+          if (Object.hasOwn(CONSTANTS, t.text)) return CONSTANTS[t.text]!;
+          throw new ThingsdbError(ErrorCode.LOOKUP_ERROR, `variable \`${t.text}\` is undefined`);
         },
         set: (s, v) => define(s.vars, t.text, v),
       };
@@ -346,13 +362,20 @@ function parse(code: string): Eval[] {
     pos++;
     const value = is(';') || peek().kind === 'end' ? (): Value => null : expression();
     let deep: Eval | undefined;
+    let flags: Eval | undefined;
     if (is(',')) {
       pos++;
       deep = expression();
+      if (is(',')) {
+        pos++;
+        flags = expression();
+      }
     }
     return (s) => {
       const v = value(s);
-      throw new Return({ value: v, deep: deep === undefined ? 1 : deepOf(deep(s)) });
+      const f = flags?.(s);
+      if (f !== undefined && typeof f !== 'bigint') throw new ThingsdbError(ErrorCode.TYPE_ERROR, `expecting \`flags\` to be of type \`int\` but got type \`${typeName(f)}\` instead`);
+      throw new Return({ value: v, deep: deep === undefined ? 1 : deepOf(deep(s)), noIds: f !== undefined && (f & NO_IDS) !== 0n });
     };
   }
 

@@ -76,8 +76,8 @@ export default defineOperator({
       try {
         // Packed here, where ints and floats are still told apart; thingsdb_answer sends it as is.
         const request = (event.meta.thingsdb ?? {}) as Record<string, unknown>;
-        const { value, deep } = answer((event.data ?? {}) as Request, request.store);
-        emit(deriveEvent(event, packValue(value, deep), { ...event.meta, thingsdb: { ...request, packed: true } }));
+        const { value, deep, noIds } = answer((event.data ?? {}) as Request, request.store);
+        emit(deriveEvent(event, packValue(value, deep, noIds === true), { ...event.meta, thingsdb: { ...request, packed: true } }));
       } catch (err) {
         if (!(err instanceof ThingsdbError)) throw err;
         emit(failed(event, err));

@@ -153,7 +153,7 @@ const FUNCTIONS: Record<string, Fn> = {
       if (collection === undefined || s.node === undefined) throw new ThingsdbError(ErrorCode.LOOKUP_ERROR, `scope \`@${s.node?.scope.kind ?? 'thingsdb'}\` has no stored rooms; you might want to query a \`@collection\` scope?`);
       const key = args[0]!;
       if (typeof key === 'bigint') {
-        const room = key > 0n && key <= BigInt(Number.MAX_SAFE_INTEGER) ? s.node.store.rooms.byId(collection, Number(key)) : undefined;
+        const room = key >= 0n && key <= BigInt(Number.MAX_SAFE_INTEGER) ? s.node.store.rooms.byId(collection, Number(key)) : undefined;
         if (room === undefined) throw new ThingsdbError(ErrorCode.LOOKUP_ERROR, `collection \`${collection}\` has no \`room\` with id ${key}`);
         return new RoomValue(room);
       }
@@ -162,7 +162,7 @@ const FUNCTIONS: Record<string, Fn> = {
         if (room === undefined) throw new ThingsdbError(ErrorCode.LOOKUP_ERROR, `collection \`${collection}\` has no \`room\` with name \`${key}\``);
         return new RoomValue(room);
       }
-      throw new ThingsdbError(ErrorCode.TYPE_ERROR, `function \`room\` expects argument 1 to be of type \`int\` or type \`str\` but got type \`${typeName(key)}\` instead${see('collection-api/room')}`);
+      throw new ThingsdbError(ErrorCode.TYPE_ERROR, `cannot convert type \`${typeName(key)}\` to \`room\``);
     },
   },
   raise: {
@@ -230,7 +230,8 @@ function roomMethod(room: RoomValue, name: string, args: Value[], s: CodeScope):
       count('id', doc, args.length, 0, 0);
       return idOrNil(room.room?.id);
     case 'name':
-      count('name', doc, args.length, 0, 0);
+      // Sic: the node names the function `rooom` in this one text.
+      count('rooom', doc, args.length, 0, 0);
       return room.room?.name ?? null;
     case 'set_name': {
       count('set_name', doc, args.length, 1, 1);
@@ -239,7 +240,7 @@ function roomMethod(room: RoomValue, name: string, args: Value[], s: CodeScope):
       if (room.room === undefined || s.node === undefined) throw new ThingsdbError(ErrorCode.OPERATION, 'names can only be assigned to stored rooms (a room with an Id)');
       if (v !== null && !NAME.test(v)) throw new ThingsdbError(ErrorCode.VALUE_ERROR, `room name must follow the naming rules${see('overview/names')}`);
       const other = v === null ? undefined : s.node.store.rooms.byName(room.room.collection, v, false);
-      if (other !== undefined && other !== room.room) throw new ThingsdbError(ErrorCode.VALUE_ERROR, `room name \`${v}\` already exists in this collection`);
+      if (other !== undefined && other !== room.room) throw new ThingsdbError(ErrorCode.LOOKUP_ERROR, `room \`${v}\` already exists`);
       s.node.store.rooms.rename(room.room, v ?? undefined);
       return null;
     }

@@ -99,7 +99,7 @@ function str(w: Writer, v: string): void {
   w.bytes(b);
 }
 
-function write(w: Writer, v: Value, deep: number): void {
+function write(w: Writer, v: Value, deep: number, noIds: boolean): void {
   if (v === null) return w.byte(0xc0);
   if (typeof v === 'boolean') return w.byte(v ? 0xc3 : 0xc2);
   if (typeof v === 'bigint') return int(w, v);
@@ -122,10 +122,10 @@ function write(w: Writer, v: Value, deep: number): void {
   }
   if (Array.isArray(v)) {
     length(w, v.length, 0x90, 15, [0xdc, 0xdd]);
-    for (const item of v) write(w, item, deep);
+    for (const item of v) write(w, item, deep, noIds);
     return;
   }
-  const id = idOf(v);
+  const id = noIds ? undefined : idOf(v);
   const keys = deep > 0 ? Object.keys(v) : [];
   length(w, keys.length + (id === undefined ? 0 : 1), 0x80, 15, [0xde, 0xdf]);
   if (id !== undefined) {
@@ -134,13 +134,13 @@ function write(w: Writer, v: Value, deep: number): void {
   }
   for (const key of keys) {
     str(w, key);
-    write(w, v[key]!, deep - 1);
+    write(w, v[key]!, deep - 1, noIds);
   }
 }
 
-/** `v` as a MessagePack payload, things `deep` levels down in full; ThingsDB's -6 past `limit` bytes. */
-export function packValue(v: Value, deep = 1, limit = MAX_RESULT_SIZE): Buffer {
+/** `v` as a MessagePack payload, things `deep` levels down in full (without `#` when `noIds`); ThingsDB's -6 past `limit` bytes. */
+export function packValue(v: Value, deep = 1, noIds = false, limit = MAX_RESULT_SIZE): Buffer {
   const w = new Writer(limit);
-  write(w, v, deep);
+  write(w, v, deep, noIds);
   return w.buf.subarray(0, w.at);
 }

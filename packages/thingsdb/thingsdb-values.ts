@@ -27,6 +27,9 @@ export class ErrorValue {
 
 /** `|a, b| body`: kept as its source, which is also how the node packs it. */
 export class Closure {
+  /** How many calls of it are under way (the node allows 24 at once: recursion is bounded). */
+  depth = 0;
+
   constructor(
     readonly params: readonly string[],
     readonly body: string,

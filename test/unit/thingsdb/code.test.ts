@@ -126,6 +126,22 @@ test('a thing that holds itself is stored once, and packs to the depth asked, no
   assert.is(store.add('stuff').nextId, 3);
 });
 
+test('procedures that call themselves, or each other, end at the node\'s recursion depth with -63, not a stack overflow', () => {
+  const store = new Store(['stuff']);
+  const scope = { root: store.add('stuff').root, vars: {}, node: { store, scope: parseScope('//stuff') } };
+  runCode('new_procedure("rec", |n| run("rec", n + 1)); new_procedure("a", |n| run("b", n)); new_procedure("b", |n| run("a", n));', scope);
+  for (const call of ['run("rec", 0);', 'run("a", 0);']) {
+    try {
+      runCode(call, scope);
+      assert.unreachable(`${call} ended`);
+    } catch (err) {
+      assert.equal([(err as { code: number }).code, (err as Error).message], [-63, 'maximum recursion depth exceeded; see https://docs.thingsdb.io/v1/data-types/closure']);
+    }
+  }
+  // The depth is given back: the procedure runs again.
+  assert.is(runCode('new_procedure("once", |n| n * 2); run("once", 21);', scope), 42n);
+});
+
 test('a query cannot choose the id of a thing it stores: a `#` key in its code is a property', () => {
   const store = new Store(['stuff']);
   const node = { store, scope: parseScope('//stuff') };

@@ -89,13 +89,18 @@ test('hostile queries are refused with a code and cost no one else: nesting (-52
   const [c, other] = [await loggedIn(ctx), await loggedIn(ctx)];
   assert.equal(await q(c, `${'['.repeat(50_000)}${']'.repeat(50_000)};`), refused(-52, 'query syntax has reached the maximum recursion depth of 500'));
   assert.equal(await q(c, `x = "${'a'.repeat(1024)}"; ${'x = x + x; '.repeat(15)}x;`), refused(-57, "a string of 33554432 characters is over the stand-alone endpoint's limit of 20971520"));
-  const big = `a = [${Array(100).fill(`"${'x'.repeat(30)}"`).join(', ')}]; b = [${Array(100).fill('a').join(', ')}]; c = [${Array(100).fill('b').join(', ')}];`;
+  // 400 references to one 64 KiB string: 26 MB to pack, from a 70 kB query.
+  const big = `a = "${'x'.repeat(65_536)}"; c = [${Array(400).fill('a').join(', ')}];`;
   const tooMuch = refused(-6, 'too much data to return; try to use a lower `deep` value and/or `wrap` things to reduce the data size; see https://docs.thingsdb.io/v1/data-types/thing/wrap');
-  assert.equal(await q(c, `${big} c;`), tooMuch);
+  const slow = async (code: string): Promise<unknown> => {
+    c.send(pkg(2, 34, ['//stuff', code]));
+    return c.next(10_000);
+  };
+  assert.equal(await slow(`${big} c;`), tooMuch);
   await q(c, '.r = room(); .r.set_name("big");');
   assert.equal((await c.ask(3, 38, ['//stuff', 'big'])).type, 18);
   assert.equal((await c.next()).type, 6);
-  assert.equal(await q(c, `${big} .r.emit("big", c);`), tooMuch);
+  assert.equal(await slow(`${big} .r.emit("big", c);`), tooMuch);
   assert.equal(await q(other, '1 + 1;'), 2);
   assert.equal(await q(c, 'x = {}; x.self = x; return x, 2;'), { self: { self: {} } });
   assert.ok(c.inbox.drained, 'the emit that could not be packed reached no one');
