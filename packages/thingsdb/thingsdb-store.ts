@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Rooms, type Room, type RoomSeed } from './thingsdb-rooms.js';
-import { Closure, define, fromPlain, idOf, isThing, RoomValue, setId, type Thing, type Value } from './thingsdb-values.js';
+import { clearId, Closure, define, fromPlain, idOf, isThing, RoomValue, setId, type Thing, type Value } from './thingsdb-values.js';
 
 export interface Collection {
   readonly name: string;
@@ -69,6 +69,8 @@ export class Store {
     for (const [name, props] of Object.entries(data)) {
       const collection = this.add(name);
       const given = fromPlain(props) as Thing;
+      // An id a room took meanwhile (a JOIN with create_rooms before the first query) is not given twice.
+      this.#dropTaken(name, given);
       const rootId = idOf(given);
       if (rootId !== undefined) setId(collection.root, rootId);
       for (const [key, value] of Object.entries(given)) define(collection.root, key, value);
@@ -99,6 +101,15 @@ export class Store {
   /** A query's `room.emit(deep?, event, ...args)`: args are packed `deep` levels down. */
   emit(room: Room, event: string, args: readonly Value[], deep: number): void {
     this.onEmit?.(room, event, args, deep);
+  }
+
+  #dropTaken(name: string, value: Value, seen = new Set<Thing>()): void {
+    if (Array.isArray(value)) for (const item of value) this.#dropTaken(name, item, seen);
+    if (!isThing(value) || seen.has(value)) return;
+    seen.add(value);
+    const id = idOf(value);
+    if (id !== undefined && this.rooms.byId(name, id) !== undefined) clearId(value);
+    for (const item of Object.values(value)) this.#dropTaken(name, item, seen);
   }
 
   #bump(name: string, id: number): void {

@@ -42,6 +42,7 @@ const ids = new WeakMap<Thing, number>();
 /** A thing's `#` id: undefined until it is stored in a collection. */
 export const idOf = (thing: Thing): number | undefined => ids.get(thing);
 export const setId = (thing: Thing, id: number): void => void ids.set(thing, id);
+export const clearId = (thing: Thing): void => void ids.delete(thing);
 
 export const isThing = (v: Value | undefined): v is Thing =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v) && !(v instanceof RoomValue) && !(v instanceof ErrorValue) && !(v instanceof Closure);

@@ -142,6 +142,17 @@ test('procedures that call themselves, or each other, end at the node\'s recursi
   assert.is(runCode('new_procedure("once", |n| n * 2); run("once", 21);', scope), 42n);
 });
 
+test('seeded ids a room took before the first query (a JOIN with create_rooms) are not given twice: those things get the next free ids', () => {
+  const store = new Store(['stuff']);
+  const room = store.rooms.byName('stuff', 'early', true)!;
+  assert.is(room.id, 2);
+  store.seed({}, { stuff: { '#': 2, t: { '#': 3, x: 1 } } });
+  const root = store.add('stuff').root;
+  const node = { store, scope: parseScope('//stuff') };
+  assert.equal(runCode('[.id(), .t.id()];', { root, vars: {}, node }), [1n, 3n]);
+  assert.is(runCode('.n = {}; .n.id();', { root, vars: {}, node }), 4n);
+});
+
 test('a query cannot choose the id of a thing it stores: a `#` key in its code is a property', () => {
   const store = new Store(['stuff']);
   const node = { store, scope: parseScope('//stuff') };
