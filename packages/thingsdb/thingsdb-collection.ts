@@ -1,18 +1,25 @@
 /**
- * The `thingsdb_collection` operator, the example answerer of a thingsdb_endpoint: collections held
- * in memory, each a root thing whose properties queries read and write, and procedures written in
- * the same small language (packages/thingsdb/thingsdb-code.ts). A request `{query, scope, vars?}` runs its
- * code; `{run, scope, args}` calls a procedure with args by position (an array) or by name (a map).
- * The answer keeps the request's metadata; an error is answered with `meta.thingsdb.type` 19 and
- * `{error_code, error_msg}`, which thingsdb_answer turns into a RES_ERROR.
+ * The `thingsdb_collection` operator, the example answerer of a thingsdb_endpoint: collections
+ * queried with a part of ThingsDB's language (packages/thingsdb/thingsdb-code.ts), and procedures.
+ * A request `{query, scope, vars?}` runs its code; `{run, scope, args}` calls a procedure with args
+ * by position (an array: missing ones are nil, extra ones ignored, as on the node) or by name (a
+ * map). It works on the endpoint's own store (`meta.thingsdb.store`, thingsdb-store.ts), so that
+ * queries make rooms and collections the protocol side serves and emit to its connections; `data`
+ * seeds it (a `#` key keeps a thing's id), `procedures` are callable in every collection. Without
+ * an endpoint's store (events from elsewhere) it keeps one of its own. The answer keeps the
+ * request's metadata; an error is answered with `meta.thingsdb.type` 19 and `{error_code,
+ * error_msg}`, which thingsdb_answer turns into a RES_ERROR.
  * Loaded with `use: ['thingsdb-endpoint']` (packages/thingsdb/thingsdb-endpoint.ts).
  */
 import { z } from 'zod';
 import { defineOperator, deriveEvent, perEvent, type TremoloEvent } from 'tremolo';
-import { fromPlain, runCode, type Thing, type Value } from './thingsdb-code.js';
+import { runQuery, type Answer, type CodeScope } from './thingsdb-code.js';
+import { runProcedure } from './thingsdb-functions.js';
 import { packValue } from './thingsdb-pack.js';
 import { ErrorCode, PackageType, ThingsdbError } from './thingsdb-protocol.js';
 import { parseScope } from './thingsdb-scope.js';
+import { Store, storeOf } from './thingsdb-store.js';
+import { Closure, fromPlain, type Value } from './thingsdb-values.js';
 
 const Procedure = z.strictObject({
   params: z.array(z.string()).default([]).describe('argument names, in order'),
@@ -27,8 +34,7 @@ interface Request {
   readonly args?: unknown;
 }
 
-const isRecord = (v: unknown): v is Record<string, Value> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+const isRecord = (v: unknown): v is Record<string, Value> => typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
 
 export default defineOperator({
   name: 'thingsdb_collection',
@@ -38,33 +44,27 @@ export default defineOperator({
     procedures: z.record(z.string(), Procedure).default({}).describe('name → { params, code }, callable with RUN in any collection'),
   }),
   create(config, ctx) {
-    const roots = new Map<string, Thing>(Object.entries(config.data).map(([name, props]) => [name, fromPlain(props) as Thing]));
-    const rootOf = (name: string): Thing => {
-      let root = roots.get(name);
-      if (root === undefined) roots.set(name, (root = {}));
-      return root;
-    };
+    // Procedures from the config, as closures: `code` is the body, `params` its arguments.
+    const configured = new Map(Object.entries(config.procedures).map(([name, p]) => [name, new Closure(p.params, p.code, `|${p.params.join(', ')}| ${p.code}`)]));
+    const own = new Store(Object.keys(config.data));
+    const owner = {};
 
-    const answer = (request: Request): Value => {
+    const answer = (request: Request, handle: unknown): Answer => {
+      const store = storeOf(handle) ?? own;
+      if (store.seed(owner, config.data)) for (const [name, closure] of configured) if (!store.shared.has(name)) store.shared.set(name, closure);
       const scope = parseScope(String(request.scope));
-      const root = scope.kind === 'collection' ? rootOf(scope.name) : undefined;
-      if (typeof request.query === 'string') return runCode(request.query, { root, vars: isRecord(request.vars) ? (fromPlain(request.vars) as Record<string, Value>) : {} });
+      const root = scope.kind === 'collection' ? store.add(scope.name).root : undefined;
+      const base: CodeScope = { root, vars: {}, node: { store, scope } };
+      if (typeof request.query === 'string') return runQuery(request.query, { ...base, vars: isRecord(request.vars) ? (fromPlain(request.vars) as Record<string, Value>) : {} });
       if (typeof request.run !== 'string') throw new ThingsdbError(ErrorCode.BAD_DATA, 'expecting a request {query, scope, vars} or {run, scope, args}');
       const name = request.run;
-      const procedure = config.procedures[name];
-      if (procedure === undefined) throw new ThingsdbError(ErrorCode.LOOKUP_ERROR, `procedure \`${name}\` not found`);
       const args = request.args ?? [];
-      let vars: Record<string, Value>;
-      if (Array.isArray(args)) {
-        if (args.length !== procedure.params.length) {
-          const given = args.length === 1 ? '1 was given' : `${args.length} were given`;
-          throw new ThingsdbError(ErrorCode.NUM_ARGUMENTS, `procedure \`${name}\` takes ${plural(procedure.params.length, 'argument')} but ${given}`);
-        }
-        vars = Object.fromEntries(procedure.params.map((p, i) => [p, fromPlain(args[i])]));
-      } else if (isRecord(args)) {
-        vars = Object.fromEntries(procedure.params.map((p) => [p, fromPlain(args[p] ?? null)]));
-      } else throw new ThingsdbError(ErrorCode.TYPE_ERROR, `the arguments of procedure \`${name}\` must be a list or a thing`);
-      return runCode(procedure.code, { root, vars });
+      const positional = (params: readonly string[]): Value[] => {
+        if (Array.isArray(args)) return args.map(fromPlain);
+        if (isRecord(args)) return params.map((p) => fromPlain(Object.hasOwn(args, p) ? args[p] : null));
+        throw new ThingsdbError(ErrorCode.TYPE_ERROR, `the arguments of procedure \`${name}\` must be a list or a thing`);
+      };
+      return runProcedure(name, (params) => positional(params), base);
     };
 
     const failed = (event: TremoloEvent, err: ThingsdbError): TremoloEvent => {
@@ -76,7 +76,8 @@ export default defineOperator({
       try {
         // Packed here, where ints and floats are still told apart; thingsdb_answer sends it as is.
         const request = (event.meta.thingsdb ?? {}) as Record<string, unknown>;
-        emit(deriveEvent(event, packValue(answer((event.data ?? {}) as Request)), { ...event.meta, thingsdb: { ...request, packed: true } }));
+        const { value, deep, noIds } = answer((event.data ?? {}) as Request, request.store);
+        emit(deriveEvent(event, packValue(value, deep, noIds === true), { ...event.meta, thingsdb: { ...request, packed: true } }));
       } catch (err) {
         if (!(err instanceof ThingsdbError)) throw err;
         emit(failed(event, err));

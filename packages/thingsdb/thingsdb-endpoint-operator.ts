@@ -2,8 +2,9 @@
  * The `thingsdb_endpoint` operator: a ThingsDB node's WebSocket endpoint behind a ws_server (codec
  * `binary`, postprocessor `thingsdb`). Each message in is one package; answers and room events go
  * out of `out` to the connections they are for; QUERY and RUN go out of `query` as
- * `{query, scope, vars?}` / `{run, scope, args}` with `meta.thingsdb = {id, type, user}`, for a
- * pipeline that answers them (the example: thingsdb_collection, then thingsdb_answer).
+ * `{query, scope, vars?}` / `{run, scope, args}` with `meta.thingsdb = {id, type, user, store}`, for a
+ * pipeline that answers them (the example: thingsdb_collection, then thingsdb_answer); `store` names
+ * the endpoint's collections and rooms (thingsdb-store.ts) for an answerer that acts on them.
  * Loaded with `use: ['thingsdb-endpoint']` (packages/thingsdb/thingsdb-endpoint.ts).
  */
 import { Observable } from 'rxjs';
@@ -11,8 +12,8 @@ import { z } from 'zod';
 import { createEvent, defineOperator, type TremoloEvent } from 'tremolo';
 import { Credentials } from './thingsdb-credentials.js';
 import { EndpointNode, type RoomEmit } from './thingsdb-node.js';
-import { Rooms } from './thingsdb-rooms.js';
 import { collectionOf, parseScope } from './thingsdb-scope.js';
+import { register, release, Store } from './thingsdb-store.js';
 
 
 const RoomSeed = z
@@ -77,10 +78,14 @@ export default defineOperator({
     const seeds = config.rooms.map((seed) => ({ collection: collectionOf(parseScope(seed.scope), collections), id: seed.id, name: seed.name }));
     return (source) =>
       new Observable<TremoloEvent>((subscriber) => {
+        // The node's state, shared by name with the pipeline that answers queries (thingsdb-store.ts).
+        const store = new Store(collections, seeds);
+        const handle = register(store);
         const node = new EndpointNode(
-          { id: config.node_id, maxSize: config.max_size, maxSizeBeforeAuth: config.max_size_before_auth, collections, createRooms: config.create_rooms },
+          { id: config.node_id, maxSize: config.max_size, maxSizeBeforeAuth: config.max_size_before_auth, createRooms: config.create_rooms },
           credentials,
-          new Rooms(seeds),
+          store,
+          handle,
           {
             send: (event) => subscriber.next(event),
             query: (event) => ctx.emit('query', event),
@@ -109,6 +114,7 @@ export default defineOperator({
         return () => {
           input.unsubscribe();
           ends?.unsubscribe();
+          release(handle);
         };
       });
   },

@@ -9,8 +9,11 @@
 import { createEvent, type Logger, type Meta, type Origin, type TremoloEvent } from 'tremolo';
 import type { Credentials } from './thingsdb-credentials.js';
 import { decodePayload, encodePayload, ErrorCode, EVENT_ID, packageMeta, PackageType as T, readPackage, ThingsdbError, type Package } from './thingsdb-protocol.js';
+import { packValue } from './thingsdb-pack.js';
 import type { Room, Rooms } from './thingsdb-rooms.js';
 import { collectionOf, requestScope } from './thingsdb-scope.js';
+import type { Store } from './thingsdb-store.js';
+import type { Value } from './thingsdb-values.js';
 import { DOC_SOCKET_QUERY, emitRoom, REQ_UNWATCH, REQ_WATCH, scopeOf } from './thingsdb-node-rules.js';
 
 interface Connection {
@@ -46,7 +49,6 @@ export interface NodeSettings {
   readonly maxSize: number;
   /** Largest payload of a package that comes before the connection is authenticated. */
   readonly maxSizeBeforeAuth: number;
-  readonly collections: ReadonlySet<string>;
   /** A JOIN by a name no room has makes that room (else the node's answer: nil in its place). */
   readonly createRooms: boolean;
 }
@@ -62,14 +64,21 @@ const badData = (message: string): ThingsdbError => new ThingsdbError(ErrorCode.
 
 export class EndpointNode {
   readonly #connections = new Map<string, Connection>();
+  private readonly rooms: Rooms;
 
+  /** `store` holds the collections and rooms; `handle` names it to the pipeline that answers queries. */
   constructor(
     private readonly settings: NodeSettings,
     private readonly credentials: Credentials,
-    private readonly rooms: Rooms,
+    private readonly store: Store,
+    private readonly handle: string,
     private readonly out: NodeOutputs,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.rooms = store.rooms;
+    // A query's `room.emit(...)`: to the room's connections at once, before the query's answer.
+    store.onEmit = (room, event, args, deep) => this.#roomEvent(room, event, args, deep);
+  }
 
   /** One WebSocket message from a client connection. */
   receive(event: TremoloEvent): void {
@@ -197,7 +206,7 @@ export class EndpointNode {
 
   #query(conn: Connection, pkg: Package, event: TremoloEvent): void {
     const { scope, text, items } = requestScope(this.#payload(pkg));
-    if (scope.kind === 'collection') collectionOf(scope, this.settings.collections);
+    if (scope.kind === 'collection') collectionOf(scope, this.store);
     if (scope.kind === 'node' && scope.id !== undefined && scope.id !== this.settings.id) throw new ThingsdbError(ErrorCode.LOOKUP_ERROR, `\`node:${scope.id}\` does not exist`);
     // nil vars (or arguments) are no vars, as on the node: clients send [scope, code, nil].
     const [what, given] = items;
@@ -208,14 +217,14 @@ export class EndpointNode {
     if (isQuery && extra !== undefined && (typeof extra !== 'object' || Array.isArray(extra))) throw badData('expecting the variables of a query as a map');
     if (!isQuery && extra !== undefined && typeof extra !== 'object') throw badData('expecting the arguments of a procedure as an array or a map');
     const data = isQuery ? { query: what, scope: text, ...(extra === undefined ? {} : { vars: extra }) } : { run: what, scope: text, args: extra ?? [] };
-    const meta: Meta = { ...event.meta, thingsdb: { id: pkg.id, type: pkg.type, user: conn.user } };
+    const meta: Meta = { ...event.meta, thingsdb: { id: pkg.id, type: pkg.type, user: conn.user, store: this.handle } };
     this.out.query(createEvent(data, meta, [conn.origin], event.ingestNs));
   }
 
   /** The rooms a JOIN or LEAVE names, in its order; names are made into rooms when `create`. */
   #named(pkg: Package, verb: string, create: boolean): { collection: string; rooms: (Room | undefined)[] } {
     const { scope, items } = requestScope(this.#payload(pkg));
-    const collection = collectionOf(scope, this.settings.collections);
+    const collection = collectionOf(scope, this.store);
     const rooms = items.map((item) => {
       if (typeof item === 'string') return this.rooms.byName(collection, item, create);
       if (typeof item === 'number' && Number.isSafeInteger(item) && item >= 0) return this.rooms.byId(collection, item);
@@ -240,7 +249,7 @@ export class EndpointNode {
   #emit(conn: Connection, pkg: Package): void {
     const payload = this.#payload(pkg);
     const { scope, items } = requestScope(payload);
-    const collection = collectionOf(scope, this.settings.collections);
+    const collection = collectionOf(scope, this.store);
     const [id, name, ...args] = items;
     if (items.length < 2 || id === undefined || typeof name !== 'string') throw badData('invalid emit request');
     const room = emitRoom(this.rooms, collection, id);
@@ -248,6 +257,18 @@ export class EndpointNode {
     if (origins.length > 0) this.#event(origins, T.ON_ROOM_EMIT, { scope: scopeOf(collection), id: room.id, event: name, args });
     this.out.bus?.({ collection, room: room.name ?? room.id, event: name, args });
     this.#reply(conn, pkg.id, T.RES_OK);
+  }
+
+  /** A query's emit: its values packed as the node packs a query's, `deep` levels of things. */
+  #roomEvent(room: Room, event: string, args: readonly Value[], deep: number): void {
+    const origins = this.#listening(room);
+    if (origins.length > 0) {
+      // The map itself is one level: its args' things are `deep` levels below it.
+      const payload = packValue({ scope: scopeOf(room.collection), id: BigInt(room.id), event, args: [...args] }, deep + 1);
+      this.out.send(createEvent(payload, packageMeta(EVENT_ID, T.ON_ROOM_EMIT), origins));
+    }
+    // Other instances get the args as plain MessagePack values, ids included.
+    this.out.bus?.({ collection: room.collection, room: room.name ?? room.id, event, args: decodePayload(packValue([...args], deep)) as unknown[] });
   }
 
   /** A room event another instance published: to this instance's connections in that room. */

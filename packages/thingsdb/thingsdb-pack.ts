@@ -2,17 +2,33 @@
  * The values of the endpoint's query language as MessagePack, written as a ThingsDB node writes
  * them: an int (bigint) in its smallest form, exact over its 64 bits; a float always as a float64,
  * so that `1.0` stays a float (a JavaScript number cannot say so to a general encoder); bytes as
- * bin; things as maps. One pass into a growing buffer.
+ * bin; things as maps, a stored one with its `#` id first; a room as `room:ID` (`room:nil` before
+ * it is stored), an error as its message, a closure as its source. `deep` is how many levels of
+ * things are written in full (the query's `return x, deep;`, 1 by default): a stored thing below
+ * that is `{"#": id}`, another thing `{}`; lists do not count as a level. One pass into a growing
+ * buffer.
  */
-import type { Value } from './thingsdb-code.js';
+import { ErrorCode, ThingsdbError } from './thingsdb-protocol.js';
+import { Closure, ErrorValue, idOf, RoomValue, type Value } from './thingsdb-values.js';
+
+/** ThingsDB's default result_size_limit: a larger answer is refused (-6), as by the node. */
+export const MAX_RESULT_SIZE = 20 * 1024 * 1024;
 
 class Writer {
-  buf = Buffer.allocUnsafe(256);
+  buf: Buffer;
   at = 0;
 
+  constructor(private readonly limit: number) {
+    this.buf = Buffer.allocUnsafe(Math.min(256, limit));
+  }
+
   room(n: number): void {
+    // The buffer never grows past the limit, so the common case is one comparison.
     if (this.at + n <= this.buf.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));
+    if (this.at + n > this.limit) {
+      throw new ThingsdbError(ErrorCode.INTERNAL, 'too much data to return; try to use a lower `deep` value and/or `wrap` things to reduce the data size; see https://docs.thingsdb.io/v1/data-types/thing/wrap');
+    }
+    const bigger = Buffer.allocUnsafe(Math.min(this.limit, Math.max(this.buf.length * 2, this.at + n)));
     this.buf.copy(bigger, 0, 0, this.at);
     this.buf = bigger;
   }
@@ -77,7 +93,13 @@ function length(w: Writer, n: number, fix: number, fixMax: number, tags: readonl
   else w.sized(t32, n, 4);
 }
 
-function write(w: Writer, v: Value): void {
+function str(w: Writer, v: string): void {
+  const b = Buffer.from(v, 'utf8');
+  length(w, b.length, 0xa0, 31, [0xd9, 0xda, 0xdb]);
+  w.bytes(b);
+}
+
+function write(w: Writer, v: Value, deep: number, noIds: boolean): void {
   if (v === null) return w.byte(0xc0);
   if (typeof v === 'boolean') return w.byte(v ? 0xc3 : 0xc2);
   if (typeof v === 'bigint') return int(w, v);
@@ -88,11 +110,10 @@ function write(w: Writer, v: Value): void {
     w.at += 8;
     return;
   }
-  if (typeof v === 'string') {
-    const b = Buffer.from(v, 'utf8');
-    length(w, b.length, 0xa0, 31, [0xd9, 0xda, 0xdb]);
-    return w.bytes(b);
-  }
+  if (typeof v === 'string') return str(w, v);
+  if (v instanceof RoomValue) return str(w, `room:${v.room?.id ?? 'nil'}`);
+  if (v instanceof ErrorValue) return str(w, v.message);
+  if (v instanceof Closure) return str(w, v.source);
   if (Buffer.isBuffer(v)) {
     if (v.length < 0x100) w.sized(0xc4, v.length, 1);
     else if (v.length < 0x10000) w.sized(0xc5, v.length, 2);
@@ -101,20 +122,25 @@ function write(w: Writer, v: Value): void {
   }
   if (Array.isArray(v)) {
     length(w, v.length, 0x90, 15, [0xdc, 0xdd]);
-    for (const item of v) write(w, item);
+    for (const item of v) write(w, item, deep, noIds);
     return;
   }
-  const keys = Object.keys(v);
-  length(w, keys.length, 0x80, 15, [0xde, 0xdf]);
+  const id = noIds ? undefined : idOf(v);
+  const keys = deep > 0 ? Object.keys(v) : [];
+  length(w, keys.length + (id === undefined ? 0 : 1), 0x80, 15, [0xde, 0xdf]);
+  if (id !== undefined) {
+    str(w, '#');
+    int(w, BigInt(id));
+  }
   for (const key of keys) {
-    write(w, key);
-    write(w, v[key]!);
+    str(w, key);
+    write(w, v[key]!, deep - 1, noIds);
   }
 }
 
-/** `v` as a MessagePack payload. */
-export function packValue(v: Value): Buffer {
-  const w = new Writer();
-  write(w, v);
+/** `v` as a MessagePack payload, things `deep` levels down in full (without `#` when `noIds`); ThingsDB's -6 past `limit` bytes. */
+export function packValue(v: Value, deep = 1, noIds = false, limit = MAX_RESULT_SIZE): Buffer {
+  const w = new Writer(limit);
+  write(w, v, deep, noIds);
   return w.buf.subarray(0, w.at);
 }

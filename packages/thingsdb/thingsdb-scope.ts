@@ -65,7 +65,7 @@ export function requestScope(payload: unknown): { scope: Scope; text: string; it
 }
 
 /** The name of the collection a scope names, among `known`; ThingsDB's errors otherwise. */
-export function collectionOf(scope: Scope, known: ReadonlySet<string>): string {
+export function collectionOf(scope: Scope, known: { has(name: string): boolean }): string {
   switch (scope.kind) {
     case 'thingsdb':
     case 'node':

@@ -45,13 +45,13 @@ test('the listen flow against the endpoint flow: events and answers, and across 
       [33, ['admin', 'pass']],
       [38, ['//stuff', 'lobby']],
     ]);
-    assert.equal(await out.next('the join'), { type: 'join', scope: '//stuff', room: 1, name: 'lobby' });
+    assert.equal(await out.next('the join'), { type: 'join', scope: '//stuff', room: 2, name: 'lobby' });
     send({ id: 1, query: '.count = 1;' });
     assert.equal(await out.next('an answer'), { id: 1, response: 1 });
     assert.equal(await other.ask(1, 33, ['admin', 'pass']), { id: 1, type: 17, value: undefined });
-    other.send(pkg(2, 40, ['//stuff', 1, 'news', 'from another client']));
+    other.send(pkg(2, 40, ['//stuff', 2, 'news', 'from another client']));
     assert.equal(await other.next(), { id: 2, type: 17, value: undefined });
-    assert.equal(await out.next('a room event'), { type: 'emit', scope: '//stuff', room: 1, name: 'lobby', event: 'news', args: ['from another client'] });
+    assert.equal(await out.next('a room event'), { type: 'emit', scope: '//stuff', room: 2, name: 'lobby', event: 'news', args: ['from another client'] });
 
     await endpoint.stop();
     assert.equal(await out.next('the node status'), { type: 'node_status', node: 0, status: 'SHUTTING_DOWN' });
@@ -67,15 +67,15 @@ test('the listen flow against the endpoint flow: events and answers, and across 
       [38, ['//stuff', 'lobby']],
       [34, ['//stuff', '1 + 1;']],
       [37, ['//stuff', 'add_one', [2]]],
-      [40, ['//stuff', 1, 'back']],
+      [40, ['//stuff', 2, 'back']],
     ]);
     const lines = [];
     for (let i = 0; i < 5; i++) lines.push(await out.next('the answers that waited'));
     assert.equal(lines, [
-      { type: 'join', scope: '//stuff', room: 1, name: 'lobby' },
+      { type: 'join', scope: '//stuff', room: 2, name: 'lobby' },
       { id: 2, response: 2 },
       { id: 3, response: 3 },
-      { type: 'emit', scope: '//stuff', room: 1, name: 'lobby', event: 'back', args: [] },
+      { type: 'emit', scope: '//stuff', room: 2, name: 'lobby', event: 'back', args: [] },
       { id: 4, response: null },
     ]);
     passed = true;

@@ -44,4 +44,19 @@ test('an EMIT on one instance reaches the connections of another in the room of 
   }
 });
 
+test('a room.emit() in a query on one instance reaches the room of the same name on another, its values packed as the node packs them', async (ctx) => {
+  ctx.nats = await NatsServer.start();
+  const [a, b] = await Promise.all([endpoint(ctx, ctx.nats.url), endpoint(ctx, ctx.nats.url)]);
+  const [sender, there] = await Promise.all([client(a), client(b)]);
+  try {
+    const idA = await join(sender, 'lobby');
+    const idB = await join(there, 'lobby');
+    assert.equal(await sender.ask(3, 34, ['//stuff', '.t = {x: 1}; room("lobby").emit("news", .t, 2.5); 1;']), { id: 0xffff, type: 8, value: { scope: '@collection:stuff', id: idA, event: 'news', args: [{ '#': 3, x: 1 }, 2.5] } });
+    assert.equal(await sender.next(), { id: 3, type: 18, value: 1 });
+    assert.equal(await there.next(5000), { id: 0xffff, type: 8, value: { scope: '@collection:stuff', id: idB, event: 'news', args: [{ '#': 3, x: 1 }, 2.5] } });
+  } finally {
+    await Promise.all([sender, there].map((c) => c.close()));
+  }
+});
+
 test.run();
