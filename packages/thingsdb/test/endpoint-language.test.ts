@@ -2,8 +2,8 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startFlow, type TestFlow } from '../../../src/app/testing/index.js';
-import { repoRoot } from '../../support/cli.js';
-import { pkg, WireClient } from '../../support/thingsdb-wire.js';
+import { repoRoot } from '../../../test/support/cli.js';
+import { pkg, WireClient } from '../../../test/support/thingsdb-wire.js';
 
 /**
  * The stand-alone endpoint's query language beyond expressions: `#` ids, `return` depths, the
