@@ -2,6 +2,7 @@ import { dynamicIndex, needsOwnCheck, ownField, position } from './access.js';
 import type { EvalContext, Evaluator } from './api.js';
 import type { Node, Root, Span } from './ast.js';
 import type { CallSite } from './call-site.js';
+import { forClosure } from './compile-for.js';
 import { andClosure, binaryClosure, conditionalClosure, negateClosure, notClosure, orClosure } from './compile-operators.js';
 import { rootPath } from './compile-paths.js';
 import { recordClosure } from './compile-records.js';
@@ -21,6 +22,10 @@ import { deepFreeze, defineKey } from './values.js';
  * taken stays harmless, exactly as without folding.
  */
 export class Compiler {
+  /** The slot of each name the comprehensions around the node being compiled bind. */
+  #scope = new Map<string, number>();
+  #slots = 0;
+
   constructor(readonly source: string) {}
 
   text(span: Span): string {
@@ -100,6 +105,34 @@ export class Compiler {
       }
       case 'conditional':
         return this.#conditional(node);
+      case 'name': {
+        const slot = this.#scope.get(node.name);
+        // The parser only lets a name through when a comprehension binds it.
+        if (slot === undefined) throw syntaxError(`unknown root ${JSON.stringify(node.name)} at ${node.start}`, node.start);
+        return { fn: (ctx) => ctx.locals![slot], dynamic: true, usesArgs: false };
+      }
+      case 'for':
+        return this.#for(node);
+    }
+  }
+
+  #for(node: Extract<Node, { kind: 'for' }>): Compiled {
+    const iterable = this.compile(node.iterable);
+    const outer = this.#scope;
+    this.#scope = new Map(outer);
+    const slots = node.names.map((name) => {
+      const slot = this.#slots++;
+      this.#scope.set(name, slot);
+      return slot;
+    });
+    try {
+      const filter = node.filter === undefined ? undefined : this.compile(node.filter);
+      const body = this.compile(node.body);
+      const [keySlot, valueSlot] = slots.length === 2 ? slots : [undefined, slots[0]!];
+      const parts = filter === undefined ? [iterable, body] : [iterable, filter, body];
+      return derived(forClosure(iterable.fn, keySlot, valueSlot!, filter?.fn, body.fn, this.text(node)), parts);
+    } finally {
+      this.#scope = outer;
     }
   }
 

@@ -43,6 +43,22 @@ export interface MatchExpr {
   readonly at: Place;
 }
 
+/** `case (k, v) [when guard] => value` of a `for` comprehension. */
+export interface ForCase {
+  readonly key: string;
+  readonly value: string;
+  readonly guard: Expr | undefined;
+  readonly body: readonly Expr[];
+  readonly at: Place;
+}
+
+export interface ForExpr {
+  readonly kind: 'for';
+  readonly target: Expr;
+  readonly cases: readonly ForCase[];
+  readonly at: Place;
+}
+
 export type Expr =
   | { readonly kind: 'literal'; readonly value: null | boolean | number | bigint; readonly at: Place }
   | StringExpr
@@ -57,7 +73,8 @@ export type Expr =
   | { readonly kind: 'unary'; readonly op: '-' | '+' | 'not' | '!'; readonly operand: Expr; readonly at: Place }
   | { readonly kind: 'binary'; readonly op: string; readonly left: Expr; readonly right: Expr; readonly at: Place }
   | { readonly kind: 'present'; readonly path: PathExpr; readonly absent: boolean; readonly at: Place }
-  | MatchExpr;
+  | MatchExpr
+  | ForExpr;
 
 // ---------------------------------------------------------------- match patterns
 

@@ -1,4 +1,4 @@
-import type { Case, Expr, FieldPattern, PathExpr, PathRoot, Pattern, RecordPattern, ScriptStmt, Segment, StringExpr } from './ast.js';
+import type { Case, Expr, ForCase, FieldPattern, PathExpr, PathRoot, Pattern, RecordPattern, ScriptStmt, Segment, StringExpr } from './ast.js';
 import { Cursor, placeOf } from './cursor.js';
 import { MAX_FLOW_DEPTH } from '../source/depth.js';
 import { TroyError, type Place } from './errors.js';
@@ -70,8 +70,34 @@ export class ExprParser extends Cursor {
 
   #complex(mutable: boolean): Expr {
     if (this.isWord('match')) return this.match(mutable);
-    if (this.isWord('for')) this.refuse('for', 'comprehensions have no counterpart in tremolo\'s expressions');
+    if (this.isWord('for')) return this.comprehension();
     return this.binary(0);
+  }
+
+  /** `for TARGET of case (k, v) [when GUARD] => VALUE ... end`: one value per item that a case takes. */
+  comprehension(): Expr {
+    const at = this.here();
+    this.expectWord('for');
+    const target = this.complex();
+    this.expectWord('of', 'after the target of "for"');
+    const cases: ForCase[] = [];
+    while (!this.isWord('end')) {
+      const caseAt = this.here();
+      this.expectWord('case', 'in the "for"');
+      this.expectPunct('(', 'to start the (key, value) of the case');
+      const key = this.ident('a name for the key or index').name;
+      this.expectPunct(',', 'between the key and the value names');
+      const value = this.ident('a name for the value').name;
+      this.expectPunct(')', 'to close (key, value)');
+      const guard = this.eatWord('when') ? this.complex() : undefined;
+      this.expectPunct('=>', 'after the case');
+      const statement = ['let', 'emit', 'drop'].find((w) => this.isWord(w));
+      if (statement !== undefined) this.refuse(statement, 'the cases of a "for" compute values; lets, emits and drops belong in script statements');
+      cases.push({ key, value, guard, body: this.caseBody(false) as Expr[], at: caseAt });
+    }
+    this.expectWord('end', 'to close the "for"');
+    if (cases.length === 0) throw new TroyError('ERR_FLOW_PARSE', at, 'a "for" needs at least one case');
+    return { kind: 'for', target, cases, at };
   }
 
   binary(level: number): Expr {

@@ -1,4 +1,4 @@
-import type { Case, Expr, MatchExpr, PathExpr, Segment } from '../../lang/troy/ast.js';
+import type { Case, Expr, ForExpr, MatchExpr, PathExpr, Segment } from '../../lang/troy/ast.js';
 import { TroyError, unsupported, type Place } from '../../lang/troy/errors.js';
 import { evaluate } from './evaluate.js';
 import { failure, literal, member } from './expr-text.js';
@@ -52,8 +52,11 @@ const PLAIN_OPS = new Set(['==', '!=', '<', '<=', '>', '>=', '+', '-', '*', '/',
 export class Translator {
   constructor(
     readonly env: TranslateEnv,
-    /** Shared with the translators derived from this one: set when a translation reads the event. */
-    private readonly reads: { event: boolean } = { event: false },
+    /**
+     * Shared with the translators derived from this one: `event` is set when a translation reads
+     * the event; `names` counts the names comprehensions bound, so each gets its own.
+     */
+    private readonly reads: { event: boolean; names: number } = { event: false, names: 0 },
   ) {}
 
   with(change: Partial<TranslateEnv>): Translator {
@@ -103,7 +106,39 @@ export class Translator {
         return this.presence(e.path, e.absent);
       case 'match':
         return this.match(e);
+      case 'for':
+        return this.comprehension(e);
     }
+  }
+
+  /**
+   * `for x of case (k, v) when g => a case (k2, v2) => b end` is the comprehension
+   * `[(g ? a : b) for k_1, v_1 in x if (g or true)]`: an item is kept when a case takes it, and the
+   * first case that does gives its value. Each case's names become the comprehension's own two.
+   */
+  comprehension(f: ForExpr): string {
+    const n = ++this.reads.names;
+    const key = `k_${n}`;
+    const value = `v_${n}`;
+    const target = this.expr(f.target);
+    let result = 'null';
+    const guards: string[] = [];
+    let always = false;
+    const arms = f.cases.map((c) => {
+      const locals = new Map(this.env.locals)
+        .set(c.key, { text: key, dynamic: true, version: this.env.version })
+        .set(c.value, { text: value, dynamic: true, version: this.env.version });
+      const inner = this.with({ locals });
+      return { guard: c.guard === undefined ? undefined : inner.expr(c.guard), value: inner.expr(c.body[c.body.length - 1]!) };
+    });
+    for (const arm of arms) {
+      if (always) break;
+      if (arm.guard === undefined) always = true;
+      else guards.push(arm.guard);
+    }
+    for (const arm of [...arms].reverse()) result = arm.guard === undefined ? arm.value : `(${arm.guard} ? ${arm.value} : ${result})`;
+    const filter = always ? '' : ` if (${guards.join(' or ')})`;
+    return `[${result} for ${key}, ${value} in ${target}${filter}]`;
   }
 
   string(parts: readonly (string | Expr)[]): string {

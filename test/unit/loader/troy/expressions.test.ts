@@ -118,6 +118,26 @@ test('a match with no case that holds and no default fails the event, naming whe
   }
 });
 
+test('a for comprehension makes one value per item: the index or key and the value are bound by each case', () => {
+  assert.equal(value('for [1, 2] of case (i, d) => { "i": i, "d": d } end'), [
+    { i: 0, d: 1 },
+    { i: 1, d: 2 },
+  ]);
+  assert.equal(value('for event of case (k, v) => k end', { a: 1, b: 2 }), ['a', 'b']);
+  assert.is(translate('for event of case (i, d) => d end'), '[v_1 for k_1, v_1 in event]');
+});
+
+test('the first case whose guard holds gives the value, and an item no case takes is left out', () => {
+  const source = 'for event of case (k, v) when v > 10 => "big" case (i, x) when x > 0 => i end';
+  assert.equal(value(source, [5, 20, -1, 1]), [0, 'big', 3]);
+  assert.equal(value('for event of case (k, v) when v > 10 => "big" case (k, v) => v end', [5, 20]), [5, 'big']);
+  assert.equal(value('for event.list of case (i, a) => for a of case (j, b) => b * i end end', { list: [[1, 2], [3]] }), [[0, 0], [3]]);
+});
+
+test('a for that acts on the event is refused, its cases compute values', () => {
+  assert.is(refusal('for event of case (k, v) => let x = 1 end'), 'e.troy:1:29: `let` is not supported yet: the cases of a "for" compute values; lets, emits and drops belong in script statements');
+});
+
 test('what has no counterpart is refused where it is written, with the construct named', () => {
   assert.is(refusal('state.count'), 'e.troy:1:1: `state` is not supported yet: scripts have no state that outlives an event in tremolo');
   assert.is(refusal('!event'), 'e.troy:1:1: `!` is not supported yet: write "not" for booleans; bitwise operators have no counterpart in tremolo');
@@ -127,7 +147,6 @@ test('what has no counterpart is refused where it is written, with the construct
   assert.is(refusal('aggr::stats::count()'), 'e.troy:1:1: `aggr::stats::count(...)` is not supported yet: aggregate functions belong in a select over a window, e.g. `from in[my_window]`');
   assert.is(refusal('group[0]'), 'e.troy:1:1: `group` is not supported yet: `group` is the group of a windowed select with `group by`');
   assert.is(refusal('patch event of insert "a" => 1 end'), 'e.troy:1:1: `patch ...` is not supported yet: patch has no counterpart in tremolo\'s expressions');
-  assert.is(refusal('for event of case (k, v) => v end'), 'e.troy:1:1: `for` is not supported yet: comprehensions have no counterpart in tremolo\'s expressions');
   assert.is(refusal('match event of case %[1] => 1 end'), 'e.troy:1:21: `%[ ... ]` is not supported yet: array patterns have no counterpart yet; compare with a value');
   assert.is(refusal('match event of case ~ re|^a| => 1 end'), 'e.troy:1:21: `~ re|^a|` is not supported yet: extractors have no counterpart in tremolo; compare with a value or a record pattern');
   assert.is(refusal('<<1, 2>>'), 'e.troy:1:1: `<< ... >>` is not supported yet: binary literals have no counterpart in tremolo\'s expressions');
