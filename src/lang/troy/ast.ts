@@ -176,6 +176,8 @@ export interface DefineScript {
   readonly name: string;
   readonly args: readonly ArgDecl[];
   readonly state: Place | undefined;
+  /** The modules its body uses (`use std::record;`). */
+  readonly uses: readonly ModuleImport[];
   /** Places of `script from PORT` blocks, which are outside the subset. */
   readonly named: readonly Place[];
   readonly body: readonly ScriptStmt[];

@@ -399,14 +399,4 @@ export class ExprParser extends Cursor {
     }
     return this.complex(true);
   }
-
-  /** Statements up to `end` (not consumed), separated by `;`. */
-  scriptBody(): ScriptStmt[] {
-    const body: ScriptStmt[] = [];
-    while (!this.isWord('end')) {
-      body.push(this.scriptStmt());
-      if (!this.eatPunct(';')) break;
-    }
-    return body;
-  }
 }

@@ -12,6 +12,7 @@ import type {
   Ident,
   ModuleImport,
   QueryStmt,
+  ScriptStmt,
   SelectStmt,
   StreamRef,
   Target,
@@ -309,9 +310,16 @@ class TroyParser extends ExprParser {
       // Tremor's words (its users' tests look for them): a script needs a statement.
       throw new TroyError('ERR_FLOW_PARSE', this.here(), 'Found the token `end` but expected one of `let`, `emit`, `drop`, `match` or an expression: a script needs at least one statement');
     }
-    const body = this.scriptBody();
+    // Tremor lets a script body use modules, as its first statements or between the others.
+    const uses: ModuleImport[] = [];
+    const body: ScriptStmt[] = [];
+    while (!this.isWord('end')) {
+      if (this.isWord('use')) uses.push(...this.use().imports);
+      else body.push(this.scriptStmt());
+      if (!this.eatPunct(';')) break;
+    }
     this.expectWord('end', 'to close the script');
-    return { kind: 'define-script', name, args, state, named, body, doc, at };
+    return { kind: 'define-script', name, args, state, uses, named, body, doc, at };
   }
 
   streamRef(what: string): StreamRef {

@@ -1,0 +1,32 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { pipelineFlow, problemsOf, runPipeline, tmp } from './support.js';
+
+test.after(() => tmp.cleanup());
+
+const pipeline = (body: string, head = ''): string => pipelineFlow(`define pipeline p\n${head}\npipeline\n${body}\nend;`);
+
+/** A pipeline of one script `s` between `in` and `out`, its `err` port selected into `err`. */
+const scripted = (script: string, extra = ''): string =>
+  pipeline(`define script s
+script
+${script}
+end;
+create script s;
+select event from in into s;
+select event from s into out;
+${extra}`);
+
+test('a script body may use modules, first or between its statements, and calls their functions', async () => {
+  const p = await runPipeline(scripted('use std::record;\nlet event = record::values(event);\nuse std::array;\narray::len(event)'));
+  p.push({ a: 'x', b: [1], c: null });
+  assert.equal(p.out(), [3]);
+});
+
+test('a module a script body uses must exist', async () => {
+  const problems = await problemsOf(scripted('use nowhere::at_all;\nevent'), 'script-use.troy');
+  assert.is(problems.length, 1);
+  assert.match(problems[0]!, /^script-use\.troy:8:1: module nowhere::at_all not found: looked for nowhere\/at_all\.troy and nowhere\/at_all\.tremor in /);
+});
+
+test.run();
