@@ -37,7 +37,11 @@ export class ScriptCompiler {
     if (def.state !== undefined) throw unsupported(def.state, 'state', 'scripts have no state that outlives an event in tremolo');
     if (def.named[0] !== undefined) throw unsupported(def.named[0], 'script from PORT', 'a script has one block, for its input port');
     const start: Flow = { sources: [{ kind: 'virtual', name: `script:${this.alias}` }], version: 0, locals: new Map() };
+    const before = new Set(this.graph.nodeNames());
     this.#block(def.body, start, true, def.at);
+    // The script's `err` port: what any of its operators fails on. Unread, errors stay on the pipeline's `err`.
+    const errors = this.graph.nodeNames().filter((n) => !before.has(n)).map((node): Source => ({ kind: 'op', node, port: 'err' }));
+    this.graph.link(errors, this.#port('err'), def.at);
   }
 
   #port(port: string): { kind: 'virtual'; name: string } {

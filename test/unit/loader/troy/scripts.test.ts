@@ -29,4 +29,22 @@ test('a module a script body uses must exist', async () => {
   assert.match(problems[0]!, /^script-use\.troy:8:1: module nowhere::at_all not found: looked for nowhere\/at_all\.troy and nowhere\/at_all\.tremor in /);
 });
 
+test("a script's own err port takes what any of its statements fails on; the pipeline's err stays empty", async () => {
+  const p = await runPipeline(scripted('let event.n = event.n * 2;\nmatch event.n of case 2 => let $ = {"new": 1} case _ => event end', 'select {"failed": event.event} from s/err into out;'));
+  p.push({ n: 0 });
+  p.push({ n: 'x' });
+  p.push({ n: 1 });
+  assert.equal(p.out(), [{ n: 0 }, { failed: { n: 'x' } }, { failed: { n: 2 } }]);
+  assert.equal(p.out('err'), []);
+});
+
+test("unread, a script's errors go to the pipeline's err, with Tremor's words for replacing $", async () => {
+  const p = await runPipeline(scripted('let $ = {"new": "data"};\n$'));
+  p.push({ a: 1 });
+  assert.equal(p.out(), []);
+  const [error] = p.out('err') as { error: string; event: unknown }[];
+  assert.match(error!.error, "You are trying to assign to a value that isn't valid");
+  assert.equal(error!.event, { a: 1 });
+});
+
 test.run();
