@@ -50,7 +50,7 @@ export class Compiler {
       case 'literal':
         return constant(node.value);
       case 'regex':
-        throw syntaxError(`a regex literal at ${node.start} can only stand on the right of "~=" or as the pattern of matches()`, node.start);
+        throw syntaxError(`a regex literal at ${node.start} can only stand on the right of "~=" or as the pattern of matches() and captures()`, node.start);
       case 'root':
         return root(node.root);
       case 'array': {
@@ -180,7 +180,7 @@ export class Compiler {
     if (spec === undefined) throw new Error(`internal: no function ${node.name}`);
     const n = node.args.length;
     const args = node.args.map((a, i) =>
-      a.kind === 'regex' && spec.name === 'matches' && i === 1 ? constant(a.regex) : this.compile(a),
+      a.kind === 'regex' && (spec.name === 'matches' || spec.name === 'captures') && i === 1 ? constant(a.regex) : this.compile(a),
     );
     const text = this.text(node);
     const site: CallSite = { name: node.name, params: spec.params, text, regexes: new RegexCache(text) };

@@ -78,8 +78,18 @@ export type Expr =
 
 // ---------------------------------------------------------------- match patterns
 
+/** `dissect|%{a} %{b}|`: an extractor's name and its pattern, `\|` unescaped. */
+export interface Extractor {
+  readonly name: string;
+  readonly pattern: string;
+  /** As written, for messages. */
+  readonly text: string;
+  readonly at: Place;
+}
+
 export type FieldPattern =
   | { readonly kind: 'present' | 'absent'; readonly key: string; readonly at: Place }
+  | { readonly kind: 'extract'; readonly key: string; readonly extractor: Extractor; readonly at: Place }
   | { readonly kind: 'compare'; readonly key: string; readonly op: string; readonly value: Expr; readonly at: Place }
   | { readonly kind: 'record'; readonly key: string; readonly pattern: RecordPattern; readonly at: Place };
 
@@ -93,6 +103,8 @@ export type Pattern =
   | { readonly kind: 'any'; readonly at: Place }
   | { readonly kind: 'expr'; readonly expr: Expr; readonly at: Place }
   | RecordPattern
+  /** `case ~ re|...|`: the target itself fits the extractor. */
+  | { readonly kind: 'extract'; readonly extractor: Extractor; readonly at: Place }
   | { readonly kind: 'assign'; readonly name: string; readonly pattern: Pattern; readonly at: Place };
 
 export interface Case {

@@ -1,4 +1,4 @@
-import type { Case, Expr, ForCase, FieldPattern, PathExpr, PathRoot, Pattern, RecordPattern, ScriptStmt, Segment, StringExpr } from './ast.js';
+import type { Case, Expr, Extractor, ForCase, FieldPattern, PathExpr, PathRoot, Pattern, RecordPattern, ScriptStmt, Segment, StringExpr } from './ast.js';
 import { Cursor, placeOf } from './cursor.js';
 import { MAX_FLOW_DEPTH } from '../source/depth.js';
 import { TroyError, type Place } from './errors.js';
@@ -325,7 +325,7 @@ export class ExprParser extends Cursor {
   pattern(): Pattern {
     const t = this.peek();
     const at = placeOf(t);
-    if (t.kind === 'extractor') this.refuse(t.text, 'extractors have no counterpart in tremolo; compare with a value or a record pattern');
+    if (t.kind === 'extractor') return { kind: 'extract', extractor: this.extractor(), at };
     if (this.isPunct('%[')) this.refuse('%[ ... ]', 'array patterns have no counterpart yet; compare with a value');
     if (this.isPunct('%(')) this.refuse('%( ... )', 'tuple patterns have no counterpart yet; compare with a value');
     if (this.isPunct('~')) this.refuse('~', 'extractors have no counterpart in tremolo');
@@ -340,6 +340,13 @@ export class ExprParser extends Cursor {
       return { kind: 'assign', name: t.text, pattern: this.nested(() => this.pattern()), at };
     }
     return { kind: 'expr', expr: this.complex(), at };
+  }
+
+  /** An extractor token: its name and pattern. */
+  extractor(): Extractor {
+    const t = this.next();
+    const m = /^(?:~\s*)?([A-Za-z_][A-Za-z0-9_]*)\|([\s\S]*)\|$/.exec(t.text)!;
+    return { name: m[1]!, pattern: m[2]!.replaceAll('\\|', '|'), text: t.text, at: placeOf(t) };
   }
 
   recordPattern(): RecordPattern {
@@ -361,11 +368,11 @@ export class ExprParser extends Cursor {
       return { kind, key: this.ident('a field name').name, at };
     }
     const key = this.ident('a field name, "present" or "absent"').name;
-    if (this.isPunct('=')) this.refuse(`${key} = ... ~= ...`, 'extractors have no counterpart in tremolo');
+    if (this.isPunct('=')) this.refuse(`${key} = ... ~= ...`, 'bind the whole record instead: case r = %{ ... } => r.field');
     if (this.eatPunct('~=')) {
       if (this.isPunct('%{')) return { kind: 'record', key, pattern: this.nested(() => this.recordPattern()), at };
-      const t = this.peek();
-      this.refuse(`${key} ~= ${t.kind === 'extractor' ? t.text : '...'}`, 'only a nested record pattern %{ ... } is supported after ~=');
+      if (this.peek().kind === 'extractor') return { kind: 'extract', key, extractor: this.extractor(), at };
+      this.refuse(`${key} ~= ...`, 'a nested record pattern %{ ... } or an extractor such as dissect|%{a} %{b}| follows ~=');
     }
     const op = this.peek();
     if (op.kind !== 'punct' || !COMPARISONS.has(op.text)) this.unexpected(`a comparison after the field name "${key}"`);

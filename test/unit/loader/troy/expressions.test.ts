@@ -138,6 +138,20 @@ test('a for that acts on the event is refused, its cases compute values', () => 
   assert.is(refusal('for event of case (k, v) => let x = 1 end'), 'e.troy:1:29: `let` is not supported yet: the cases of a "for" compute values; lets, emits and drops belong in script statements');
 });
 
+test('an extractor in a case tests the text; a name bound to the pattern holds what it took out', () => {
+  const names = 'match event of case r = %{ msg ~= dissect|%{first} %{last}| } => r.msg case _ => "no" end';
+  assert.equal(value(names, { msg: 'Ada Lovelace' }), { first: 'Ada', last: 'Lovelace' });
+  assert.is(value(names, { msg: 'Ada' }), 'no');
+  assert.is(value(names, { msg: 42 }), 'no');
+  assert.is(value(names, { other: 'Ada Lovelace' }), 'no');
+  const nested = 'match event of case r = %{ a ~= %{ b ~= re|(?P<n>\\d+)| }, c == 1 } => r case _ => null end';
+  assert.equal(value(nested, { a: { b: 'x12', z: 0 }, c: 1 }), { a: { b: { n: '12' }, z: 0 }, c: 1 });
+  assert.equal(value('match event of case x = ~ glob|*.log| => x case _ => "other" end', 'a.log'), 'a.log');
+  assert.equal(value('match event of case x = ~ glob|*.log| => x case _ => "other" end', 'a.txt'), 'other');
+  const piped = 'match event of case ~ glob|a\\|*| => "piped" case _ => "no" end';
+  assert.equal([value(piped, 'a|b'), value(piped, 'ab')], ['piped', 'no']);
+});
+
 test('what has no counterpart is refused where it is written, with the construct named', () => {
   assert.is(refusal('state.count'), 'e.troy:1:1: `state` is not supported yet: scripts have no state that outlives an event in tremolo');
   assert.is(refusal('!event'), 'e.troy:1:1: `!` is not supported yet: write "not" for booleans; bitwise operators have no counterpart in tremolo');
@@ -148,7 +162,9 @@ test('what has no counterpart is refused where it is written, with the construct
   assert.is(refusal('group[0]'), 'e.troy:1:1: `group` is not supported yet: `group` is the group of a windowed select with `group by`');
   assert.is(refusal('patch event of insert "a" => 1 end'), 'e.troy:1:1: `patch ...` is not supported yet: patch has no counterpart in tremolo\'s expressions');
   assert.is(refusal('match event of case %[1] => 1 end'), 'e.troy:1:21: `%[ ... ]` is not supported yet: array patterns have no counterpart yet; compare with a value');
-  assert.is(refusal('match event of case ~ re|^a| => 1 end'), 'e.troy:1:21: `~ re|^a|` is not supported yet: extractors have no counterpart in tremolo; compare with a value or a record pattern');
+  assert.is(refusal('match event of case ~ grok|%{WORD:w}| => 1 end'), 'e.troy:1:21: `~ grok|%{WORD:w}|` is not supported yet: the grok extractor has no counterpart in tremolo yet; extractors tremolo has: dissect, glob, re');
+  assert.is(refusal('match event of case %{ a ~= dissect|%{x}%{y}| } => 1 end'), 'e.troy:1:29: invalid dissect pattern "%{x}%{y}": the fields at 4 and before it need text between them to tell where one ends');
+  assert.is(refusal('match event of case %{ a ~= re|(| } => 1 end'), 'e.troy:1:29: invalid regex "(": Invalid regular expression: /(/: Unterminated group');
   assert.is(refusal('<<1, 2>>'), 'e.troy:1:1: `<< ... >>` is not supported yet: binary literals have no counterpart in tremolo\'s expressions');
   assert.is(refusal('args.nope'), 'e.troy:1:5: unknown arg "nope" in args of pipeline p; known: limit, name, nested');
   assert.is(refusal('x + 1'), 'e.troy:1:1: `x` is not set: a local is set with `let x = ...` before it is read');

@@ -47,4 +47,18 @@ test("unread, a script's errors go to the pipeline's err, with Tremor's words fo
   assert.equal(error!.event, { a: 1 });
 });
 
+test('let x = match ... end assigns the value of the case taken; a case that drops drops the event', async () => {
+  const p = await runPipeline(
+    scripted(`let in = {"message": event};
+let event = match in of
+  case r = %{ message ~= dissect|%{first} %{last}| } => r.message
+  case %{ message == "keep" } => "kept"
+  case _ => drop
+end;
+event`),
+  );
+  for (const e of ['Ada Lovelace', 'Nobody', 'keep', 'Nebojša Di Napoli']) p.push(e);
+  assert.equal(p.out(), [{ first: 'Ada', last: 'Lovelace' }, 'kept', { first: 'Nebojša', last: 'Di Napoli' }]);
+});
+
 test.run();
