@@ -152,6 +152,12 @@ test('an extractor in a case tests the text; a name bound to the pattern holds w
   assert.equal([value(piped, 'a|b'), value(piped, 'ab')], ['piped', 'no']);
 });
 
+test("Tremor's array::sort, path::try_default and string::into_binary are tremolo functions", () => {
+  assert.equal(value('array::sort(event)', [3, 1, 2]), [1, 2, 3]);
+  assert.is(value('path::try_default($http, ["headers", "x"], "none")', null, { http: { headers: {} } }), 'none');
+  assert.is(value('string::from_utf8_lossy(string::into_binary("exit")) == "exit"'), true);
+});
+
 test('what has no counterpart is refused where it is written, with the construct named', () => {
   assert.is(refusal('state.count'), 'e.troy:1:1: `state` is not supported yet: scripts have no state that outlives an event in tremolo');
   assert.is(refusal('!event'), 'e.troy:1:1: `!` is not supported yet: write "not" for booleans; bitwise operators have no counterpart in tremolo');
