@@ -256,6 +256,8 @@ export interface DefinePipeline {
   readonly from: readonly Ident[] | undefined;
   readonly into: readonly Ident[] | undefined;
   readonly args: readonly ArgDecl[];
+  /** Its `#!config NAME = VALUE` directives. */
+  readonly config: readonly WithEntry[];
   readonly body: readonly QueryStmt[];
   readonly doc: readonly string[];
   readonly at: Place;

@@ -37,7 +37,7 @@ export function parseTroy(text: string, file: string): TopStmt[] {
 
 class TroyParser extends ExprParser {
   file(): TopStmt[] {
-    if (this.isPunct('#!config')) this.refuse('#!config', 'configuration directives have no counterpart in tremolo');
+    if (this.isPunct('#!config')) this.refuse('#!config', 'a configuration directive belongs at the start of a pipeline body');
     const out: TopStmt[] = [];
     while (this.peek().kind !== 'eof') {
       out.push(this.topStmt());
@@ -225,14 +225,19 @@ class TroyParser extends ExprParser {
     const into = this.eatWord('into') ? ports() : undefined;
     const args = this.args();
     this.expectWord('pipeline', 'before the pipeline body');
-    if (this.isPunct('#!config')) this.refuse('#!config', 'configuration directives have no counterpart in tremolo');
+    const config: WithEntry[] = [];
+    while (this.eatPunct('#!config')) {
+      const name = this.ident('a setting name after "#!config"');
+      this.expectPunct('=', `after "${name.name}"`);
+      config.push({ name: name.name, value: this.complex(), at: name.at });
+    }
     const body: QueryStmt[] = [];
     while (!this.isWord('end')) {
       body.push(this.queryStmt());
       if (!this.eatPunct(';')) break;
     }
     this.expectWord('end', 'to close the pipeline');
-    return { kind: 'define-pipeline', name, from, into, args, body, doc: t.doc, at: placeOf(t) };
+    return { kind: 'define-pipeline', name, from, into, args, config, body, doc: t.doc, at: placeOf(t) };
   }
 
   // ------------------------------------------------------------ Trickle

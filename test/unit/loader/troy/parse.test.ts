@@ -144,7 +144,7 @@ test('syntax errors name the file, line and column and what was expected', () =>
 });
 
 test('statements outside the subset are refused where they are written', () => {
-  assert.is(syntaxError('#!config metrics_interval_s = 10\nuse a;'), 'f.troy:1:1: `#!config` is not supported yet: configuration directives have no counterpart in tremolo');
+  assert.is(syntaxError('#!config metrics_interval_s = 10\nuse a;'), 'f.troy:1:1: `#!config` is not supported yet: a configuration directive belongs at the start of a pipeline body');
   assert.is(syntaxError('const x = 1;'), 'f.troy:1:1: `const ...` is not supported yet: module constants and functions have no counterpart in tremolo');
   assert.is(syntaxError('define window w from tumbling with size = 1 end;'), 'f.troy:1:1: `define window` is not supported yet: define windows inside the pipeline that uses them');
   assert.is(syntaxError('define flow f flow define flow g flow end; end;'), 'f.troy:1:20: `define flow` is not supported yet: define flows at the top of the file, not inside another flow');

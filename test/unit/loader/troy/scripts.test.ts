@@ -61,4 +61,15 @@ event`),
   assert.equal(p.out(), [{ first: 'Ada', last: 'Lovelace' }, 'kept', { first: 'Nebojša', last: 'Di Napoli' }]);
 });
 
+test('#!config metrics_interval_s at the start of a pipeline body is accepted; other settings and values are refused', async () => {
+  const ok = await runPipeline(pipeline('select event from in into out;', 'args interval = 3').replace('pipeline\nselect', 'pipeline\n#!config metrics_interval_s = args.interval\n#!config metrics_interval_s = 5\nselect'));
+  ok.push(1);
+  assert.equal(ok.out(), [1]);
+  const problems = await problemsOf(pipeline('select event from in into out;').replace('pipeline\nselect', 'pipeline\n#!config metrics_interval_s = "soon"\n#!config log_level = 1\nselect'), 'config.troy');
+  assert.equal(problems, [
+    'config.troy:6:31: #!config metrics_interval_s must be a positive number of seconds, received "soon"',
+    'config.troy:7:10: unknown #!config setting "log_level"; known: metrics_interval_s',
+  ]);
+});
+
 test.run();
