@@ -45,6 +45,7 @@ export const FUNCTION_NOTES: Readonly<Record<string, string>> = {
   'base64::decode': 'the bytes base64 (or base64url) text holds; other text is an `ERR_EXPR_EVAL`',
   sort: 'a sorted copy of the array; mixed values in one fixed order: null, bools, numbers, strings, bytes, arrays, records',
   'path::try_default': 'what the `path` of keys and indexes leads to in `value`, or `fallback` where it leads nowhere',
+  merge_patch: 'the `target` with `patch` merged in as JSON Merge Patch (RFC 7396): records merge recursively, a null removes its key, anything else replaces',
   bytes: 'the UTF-8 bytes of a string (bytes stay as they are)',
   dissect: 'the record of fields a dissect pattern (`"%{a} [%{b}] %{c}"`) takes out of `s`, or null when `s` does not fit',
   captures: 'the named groups (`(?<name>...)`) of the first match of a regex in `s`, as a record, or null without a match',

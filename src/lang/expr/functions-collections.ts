@@ -56,6 +56,19 @@ function tryPath(value: unknown, path: readonly unknown[], fallback: unknown): u
   return at;
 }
 
+/** RFC 7396: the patch's fields set into the target, records merged recursively, a null removing its key. */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (!isRecord(patch)) return patch;
+  const out: Record<string, unknown> = isRecord(target) ? { ...target } : {};
+  for (const key of definedKeys(patch)) {
+    const value = patch[key];
+    if (value === null) delete out[key];
+    // A key of a record is data: `__proto__` is defined as an own field, not the prototype.
+    else Object.defineProperty(out, key, { value: mergePatch(out[key], value), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
 export const COLLECTION_FUNCTIONS: readonly FunctionSpec[] = [
   { name: 'sort', aliases: ['array::sort'], params: ['array'], call: (site, a) => [...arr(site, 0, a)].sort(compareValues) },
   {
@@ -69,6 +82,7 @@ export const COLLECTION_FUNCTIONS: readonly FunctionSpec[] = [
       return tryPath(v, steps, fallback);
     },
   },
+  { name: 'merge_patch', params: ['target', 'patch'], call: (_site, t, p) => mergePatch(t, p) },
   {
     name: 'bytes',
     aliases: ['string::into_binary'],

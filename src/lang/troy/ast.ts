@@ -59,6 +59,15 @@ export interface ForExpr {
   readonly at: Place;
 }
 
+/** One operation of a `patch`: `insert "k" => v`, `merge => v`, `erase "k"`... */
+export interface PatchOp {
+  readonly op: 'insert' | 'upsert' | 'update' | 'erase' | 'merge' | 'default' | 'copy' | 'move';
+  /** The key, absent for `merge => v` and `default => v`. */
+  readonly key: StringExpr | undefined;
+  readonly value: Expr | undefined;
+  readonly at: Place;
+}
+
 export type Expr =
   | { readonly kind: 'literal'; readonly value: null | boolean | number | bigint; readonly at: Place }
   | StringExpr
@@ -74,7 +83,9 @@ export type Expr =
   | { readonly kind: 'binary'; readonly op: string; readonly left: Expr; readonly right: Expr; readonly at: Place }
   | { readonly kind: 'present'; readonly path: PathExpr; readonly absent: boolean; readonly at: Place }
   | MatchExpr
-  | ForExpr;
+  | ForExpr
+  /** `patch target of op... end`, and `merge target of value end`. */
+  | { readonly kind: 'patch'; readonly target: Expr; readonly ops: readonly PatchOp[]; readonly at: Place };
 
 // ---------------------------------------------------------------- match patterns
 
@@ -306,5 +317,22 @@ export interface DeployFlow {
   readonly at: Place;
 }
 
+/** `fn name(a, b) with ... end`: a function of a module, inlined where it is called. */
+export interface DefineFn {
+  readonly kind: 'define-fn';
+  readonly name: string;
+  readonly params: readonly string[];
+  readonly body: readonly ScriptStmt[];
+  readonly at: Place;
+}
+
+/** `const name = value`: a constant of a module. */
+export interface DefineConst {
+  readonly kind: 'define-const';
+  readonly name: string;
+  readonly value: Expr;
+  readonly at: Place;
+}
+
 /** What a file holds at its top level: a deployment, or a module of definitions (or both). */
-export type TopStmt = UseStmt | DefineFlow | DeployFlow | DefineConnector | DefinePipeline;
+export type TopStmt = UseStmt | DefineFlow | DeployFlow | DefineConnector | DefinePipeline | DefineFn | DefineConst;

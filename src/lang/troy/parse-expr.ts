@@ -1,4 +1,4 @@
-import type { Case, Expr, Extractor, ForCase, FieldPattern, PathExpr, PathRoot, Pattern, RecordPattern, ScriptStmt, Segment, StringExpr } from './ast.js';
+import type { Case, Expr, Extractor, ForCase, PatchOp, FieldPattern, PathExpr, PathRoot, Pattern, RecordPattern, ScriptStmt, Segment, StringExpr } from './ast.js';
 import { Cursor, placeOf } from './cursor.js';
 import { MAX_FLOW_DEPTH } from '../source/depth.js';
 import { TroyError, type Place } from './errors.js';
@@ -72,6 +72,48 @@ export class ExprParser extends Cursor {
     if (this.isWord('match')) return this.match(mutable);
     if (this.isWord('for')) return this.comprehension();
     return this.binary(0);
+  }
+
+  /** `patch TARGET of insert "k" => v; erase "j" ... end` (operations separated by `;` or not at all). */
+  patch(): Expr {
+    const at = this.here();
+    this.expectWord('patch');
+    const target = this.complex();
+    this.expectWord('of', 'after the target of "patch"');
+    const ops: PatchOp[] = [];
+    const kinds = ['insert', 'upsert', 'update', 'erase', 'merge', 'default', 'copy', 'move'] as const;
+    while (!this.isWord('end')) {
+      const opAt = this.here();
+      const op = kinds.find((k) => this.isWord(k));
+      if (op === undefined) this.unexpected(`one of ${kinds.join(', ')} or "end" in the patch`);
+      this.next();
+      let key: PatchOp['key'];
+      const k = this.peek();
+      if (k.kind === 'string') {
+        this.next();
+        key = this.stringOf(k);
+      } else if (op !== 'merge' && op !== 'default') this.unexpected(`the key in double quotes after "${op}"`);
+      let value: Expr | undefined;
+      if (op !== 'erase') {
+        this.expectPunct('=>', `after "${op}${key === undefined ? '' : ' KEY'}"`);
+        value = this.complex();
+      }
+      ops.push({ op, key, value, at: opAt });
+      this.eatPunct(';');
+    }
+    this.expectWord('end', 'to close the patch');
+    return { kind: 'patch', target, ops, at };
+  }
+
+  /** `merge TARGET of VALUE end`: the value merged into the target. */
+  mergeExpr(): Expr {
+    const at = this.here();
+    this.expectWord('merge');
+    const target = this.complex();
+    this.expectWord('of', 'after the target of "merge"');
+    const value = this.complex();
+    this.expectWord('end', 'to close the merge');
+    return { kind: 'patch', target, ops: [{ op: 'merge', key: undefined, value, at }], at };
   }
 
   /** `for TARGET of case (k, v) [when GUARD] => VALUE ... end`: one value per item that a case takes. */
@@ -169,7 +211,9 @@ export class ExprParser extends Cursor {
         this.next();
         return { kind: 'literal', value: t.text === 'null' ? null : t.text === 'true', at };
       }
-      if (t.text === 'patch' || t.text === 'merge' || t.text === 'recur') this.refuse(`${t.text} ...`, `${t.text} has no counterpart in tremolo's expressions`);
+      if (t.text === 'patch') return this.patch();
+      if (t.text === 'merge') return this.mergeExpr();
+      if (t.text === 'recur') this.refuse('recur ...', 'recursion has no counterpart in tremolo\'s expressions');
       const root = ROOTS.get(t.text);
       if (root !== undefined) {
         this.next();

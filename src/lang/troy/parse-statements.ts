@@ -4,6 +4,7 @@ import type {
   CreateStmt,
   DefineConnector,
   DefineFlow,
+  DefineFn,
   DefinePipeline,
   DeployFlow,
   Endpoint,
@@ -59,8 +60,41 @@ class TroyParser extends ExprParser {
       }
       this.unexpected('"flow", "connector" or "pipeline" after "define"');
     }
-    if (this.isWord('const') || this.isWord('fn') || this.isWord('intrinsic')) this.refuse(`${this.peek().text} ...`, 'module constants and functions have no counterpart in tremolo');
+    if (this.isWord('fn')) return this.defineFn();
+    if (this.isWord('const')) {
+      const at = this.here();
+      this.next();
+      const name = this.ident('the name of the constant').name;
+      this.expectPunct('=', `after "${name}"`);
+      return { kind: 'define-const', name, value: this.complex(), at };
+    }
+    if (this.isWord('intrinsic')) this.refuse('intrinsic ...', 'intrinsic functions belong to Tremor\'s own standard library');
     this.unexpected('"use", "define" or "deploy"');
+  }
+
+  /** `fn name(a, b) with STATEMENTS end`: the value of its last statement is what it gives. */
+  defineFn(): DefineFn {
+    const at = this.here();
+    this.expectWord('fn');
+    const name = this.ident('the name of the function').name;
+    this.expectPunct('(', 'before the parameters');
+    const params: string[] = [];
+    while (!this.isPunct(')')) {
+      if (this.isPunct('.')) this.refuse('fn ...(args...)', 'a function takes a fixed list of parameters in tremolo');
+      params.push(this.ident('a parameter name').name);
+      if (!this.eatPunct(',')) break;
+    }
+    this.expectPunct(')', 'to close the parameters');
+    if (this.isWord('of')) this.refuse(`fn ${name}(...) of case ... end`, 'write the match in the body: fn f(x) with match x of ... end end');
+    this.expectWord('with', 'before the body of the function');
+    const body: ScriptStmt[] = [];
+    while (!this.isWord('end')) {
+      body.push(this.scriptStmt());
+      if (!this.eatPunct(';')) break;
+    }
+    this.expectWord('end', 'to close the function');
+    if (body.length === 0) throw new TroyError('ERR_FLOW_PARSE', at, `function ${name} has an empty body; the value of its last statement is what it gives`);
+    return { kind: 'define-fn', name, params, body, at };
   }
 
   use(): UseStmt {

@@ -10,6 +10,7 @@ import { Translator } from './translate-expr.js';
 import { windowSettings } from './windows.js';
 import { evaluate } from './evaluate.js';
 import { compileOperator } from './operators.js';
+import type { TroyModule } from './troy-modules.js';
 
 /** An inline pipeline of a JSON5 flow: ports, named operators and the links between them. */
 export interface PipelineJson {
@@ -26,7 +27,14 @@ export type Marks = [PathKey, Place, 'key' | 'value'][];
  * A Trickle pipeline definition, with the args of one `create`, as a tremolo pipeline. Every
  * problem of every statement is collected into `errors`, so one refusal does not hide the next.
  */
-export function compilePipeline(def: DefinePipeline, args: Readonly<Record<string, unknown>>, owner: string, errors: TroyError[]): { entry: PipelineJson; marks: Marks } | undefined {
+export function compilePipeline(
+  def: DefinePipeline,
+  args: Readonly<Record<string, unknown>>,
+  owner: string,
+  errors: TroyError[],
+  /** The modules the definition's file uses: their functions and constants. */
+  modules: ReadonlyMap<string, TroyModule> = new Map(),
+): { entry: PipelineJson; marks: Marks } | undefined {
   const before = errors.length;
   const attempt = (f: () => void): void => {
     try {
@@ -40,7 +48,7 @@ export function compilePipeline(def: DefinePipeline, args: Readonly<Record<strin
   const inputs = def.from?.map((p) => p.name) ?? ['in'];
   const outputs = def.into?.map((p) => p.name) ?? ['out'];
   const graph = new PipelineGraph();
-  const translator = new Translator({ args, owner, locals: new Map(), version: 0 });
+  const translator = new Translator({ args, owner, locals: new Map(), version: 0, modules });
   const ctx = new PipelineContext(graph, translator, inputs, outputs);
   const scripts = new Map<string, DefineScript>();
   const created: CreateInPipeline[] = [];

@@ -36,6 +36,12 @@ test('path::try_default reads a path of keys and indexes, or gives the fallback 
   evalError('path::try_default(event, [true], 0)', 'path::try_default: argument 2 (path) must be an array of keys and indexes (item 0), got bool in "path::try_default(event, [true], 0)"', ctx(event));
 });
 
+test('merge_patch merges records recursively, a null removing its key, anything else replacing', () => {
+  assert.equal(run('merge_patch(event, {"a": null, "b": {"c": 2, "d": null}, "e": [1]})', ctx({ a: 1, b: { c: 1, d: 1, x: 0 }, e: { f: 1 } })), { b: { c: 2, x: 0 }, e: [1] });
+  assert.is(run('merge_patch({"a": 1}, 5)'), 5);
+  assert.equal(run('merge_patch(null, {"a": {"b": null}})'), { a: {} });
+});
+
 test('bytes (string::into_binary) makes UTF-8 bytes of text, which string() reads back', () => {
   assert.equal([...(run('bytes("é")') as Uint8Array)], [0xc3, 0xa9]);
   assert.is(run('string(string::into_binary("exit"))'), 'exit');
