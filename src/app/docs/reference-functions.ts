@@ -39,6 +39,7 @@ export const FUNCTION_NOTES: Readonly<Record<string, string>> = {
   type: 'the type name: `"null"`, `"bool"`, `"number"`, `"string"`, `"array"`, `"record"` or `"bytes"`',
   is_null: 'true when the value is null (a missing path is null)',
   default: '`value`, or `fallback` when `value` is null (a missing field)',
+  try: '`value`, or `fallback` where evaluating `value` fails (`try(json::decode(event), null)`); `fallback` is evaluated only then',
   'json::decode': 'the value a JSON text holds; invalid JSON is an `ERR_EXPR_EVAL`',
   'json::encode': 'the value as JSON text',
   'base64::encode': 'the base64 text of bytes, or of a string\'s UTF-8 bytes',

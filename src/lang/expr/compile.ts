@@ -11,6 +11,7 @@ import { syntaxError } from './errors.js';
 import { findFunction } from './functions.js';
 import { RegexCache } from './regex-cache.js';
 import { deepFreeze, defineKey } from './values.js';
+import { isRuntimeError } from '../../sdk/errors.js';
 
 /**
  * Turns the syntax tree into a tree of closures, once, at load time. The one check left to it is
@@ -183,6 +184,7 @@ export class Compiler {
       a.kind === 'regex' && (spec.name === 'matches' || spec.name === 'captures') && i === 1 ? constant(a.regex) : this.compile(a),
     );
     const text = this.text(node);
+    if (spec.name === 'try') return tryClosure(args[0]!, args[1]!);
     const site: CallSite = { name: node.name, params: spec.params, text, regexes: new RegexCache(text) };
     const [a, b, c] = args.map((x) => x.fn);
     let fn: Evaluator;
@@ -203,6 +205,26 @@ export class Compiler {
     }
     return derived(fn, args, spec.pure === false);
   }
+}
+
+/**
+ * `try(value, fallback)`: the value, or the fallback where evaluating it fails (ERR_EXPR_EVAL). The
+ * fallback is evaluated only then, so this one call takes its arguments unevaluated.
+ */
+function tryClosure(value: Compiled, fallback: Compiled): Compiled {
+  const v = value.fn;
+  const f = fallback.fn;
+  return derived(
+    (ctx) => {
+      try {
+        return v(ctx);
+      } catch (err) {
+        if (isRuntimeError(err) && err.code === 'ERR_EXPR_EVAL') return f(ctx);
+        throw err;
+      }
+    },
+    [value, fallback],
+  );
 }
 
 function root(which: Root): Compiled {

@@ -332,13 +332,15 @@ class Parser {
   #comprehension(open: Token, body: Node, pending: Pending[]): Node {
     this.#advance();
     const names: string[] = [];
-    do {
+    for (;;) {
       const t = this.#tok;
       if (t.kind !== 'ident' || NOT_NAMES.has(t.text) || t.text.includes('::')) throw this.#unexpected('a name to bind after "for"');
       if (names.includes(t.text)) throw syntaxError(`${JSON.stringify(t.text)} at ${t.start} is bound twice`, t.start);
       names.push(t.text);
       this.#advance();
-    } while (names.length < 2 && this.#isOp(',') && this.#advance());
+      if (names.length === 2 || !this.#isOp(',')) break;
+      this.#advance();
+    }
     if (!this.#isWord('in')) throw this.#unexpected(names.length < 2 ? '"," or "in" after the name' : '"in" after the names');
     this.#advance();
     const bodyNames = pending.length;

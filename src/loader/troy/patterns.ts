@@ -36,7 +36,9 @@ interface Extraction {
 }
 
 const isText = (target: string): string => `(type(${target}) == "string")`;
-const KNOWN = 'dissect, glob, re';
+const KNOWN = 'base64, dissect, glob, json, re';
+/** A record no JSON text is expected to hold: it tells the text `null` from text that is not JSON. */
+const NOT_JSON = JSON.stringify({ 'tremolo: not json': true });
 
 /** Tremor's extractor as tremolo's extraction functions; its pattern is checked now, where it is written. */
 function extractor(x: Extractor): Extraction {
@@ -60,6 +62,10 @@ function extractor(x: Extractor): Extraction {
       const re = JSON.stringify(source);
       return { test: (t) => `(${isText(t)} and (captures(${t}, ${re}) != null))`, value: (t) => `captures(${t}, ${re})` };
     }
+    case 'json':
+      return { test: (t) => `(${isText(t)} and (try(json::decode(${t}), ${NOT_JSON}) != ${NOT_JSON}))`, value: (t) => `json::decode(${t})` };
+    case 'base64':
+      return { test: (t) => `(${isText(t)} and (try(base64::decode(${t}), null) != null))`, value: (t) => `string(base64::decode(${t}))` };
     default:
       throw unsupported(x.at, x.text, `the ${x.name} extractor has no counterpart in tremolo yet; extractors tremolo has: ${KNOWN}`);
   }

@@ -42,6 +42,14 @@ test('merge_patch merges records recursively, a null removing its key, anything 
   assert.equal(run('merge_patch(null, {"a": {"b": null}})'), { a: {} });
 });
 
+test('try gives the value, or the fallback where evaluating the value fails, and evaluates the fallback only then', () => {
+  assert.equal(run('try(json::decode(event), "bad")', ctx('{"a": 1}')), { a: 1 });
+  assert.is(run('try(json::decode(event), "bad")', ctx('{a')), 'bad');
+  assert.is(run('try(event.n > 1, false)', ctx({ n: 'x' })), false);
+  assert.is(run('try(1, json::decode("{"))'), 1);
+  evalError('try(json::decode(event), number("x"))', 'number: "x" is not numeric in "number(\\"x\\")"', ctx('{'));
+});
+
 test('bytes (string::into_binary) makes UTF-8 bytes of text, which string() reads back', () => {
   assert.equal([...(run('bytes("é")') as Uint8Array)], [0xc3, 0xa9]);
   assert.is(run('string(string::into_binary("exit"))'), 'exit');

@@ -148,6 +148,10 @@ test('an extractor in a case tests the text; a name bound to the pattern holds w
   assert.equal(value(nested, { a: { b: 'x12', z: 0 }, c: 1 }), { a: { b: { n: '12' }, z: 0 }, c: 1 });
   assert.equal(value('match event of case x = ~ glob|*.log| => x case _ => "other" end', 'a.log'), 'a.log');
   assert.equal(value('match event of case x = ~ glob|*.log| => x case _ => "other" end', 'a.txt'), 'other');
+  const decoded = 'match event of case %{ body ~= json|| } => 1 case %{ body ~= base64|| } => 2 case _ => 3 end';
+  assert.equal([value(decoded, { body: '{"a": 1}' }), value(decoded, { body: 'null' }), value(decoded, { body: 'aGk=' }), value(decoded, { body: '{x' })], [1, 1, 2, 3]);
+  assert.equal(value('match event of case r = %{ body ~= json|| } => r.body.a case _ => 0 end', { body: '{"a": [1]}' }), [1]);
+  assert.equal(value('match event of case r = %{ body ~= base64|| } => r.body case _ => 0 end', { body: 'aGk=' }), 'hi');
   const piped = 'match event of case ~ glob|a\\|*| => "piped" case _ => "no" end';
   assert.equal([value(piped, 'a|b'), value(piped, 'ab')], ['piped', 'no']);
 });
@@ -167,7 +171,7 @@ test('what has no counterpart is refused where it is written, with the construct
   assert.is(refusal('group[0]'), 'e.troy:1:1: `group` is not supported yet: `group` is the group of a windowed select with `group by`');
   assert.is(refusal('patch event of erase "a" end'), 'e.troy:1:16: `erase` is not supported yet: erase has no counterpart in tremolo\'s expressions yet; insert, update, upsert, default and merge do');
   assert.is(refusal('match event of case %[1] => 1 end'), 'e.troy:1:21: `%[ ... ]` is not supported yet: array patterns have no counterpart yet; compare with a value');
-  assert.is(refusal('match event of case ~ grok|%{WORD:w}| => 1 end'), 'e.troy:1:21: `~ grok|%{WORD:w}|` is not supported yet: the grok extractor has no counterpart in tremolo yet; extractors tremolo has: dissect, glob, re');
+  assert.is(refusal('match event of case ~ grok|%{WORD:w}| => 1 end'), 'e.troy:1:21: `~ grok|%{WORD:w}|` is not supported yet: the grok extractor has no counterpart in tremolo yet; extractors tremolo has: base64, dissect, glob, json, re');
   assert.is(refusal('match event of case %{ a ~= dissect|%{x}%{y}| } => 1 end'), 'e.troy:1:29: invalid dissect pattern "%{x}%{y}": the fields at 4 and before it need text between them to tell where one ends');
   assert.is(refusal('match event of case %{ a ~= re|(| } => 1 end'), 'e.troy:1:29: invalid regex "(": Invalid regular expression: /(/: Unterminated group');
   assert.is(refusal('<<1, 2>>'), 'e.troy:1:1: `<< ... >>` is not supported yet: binary literals have no counterpart in tremolo\'s expressions');
