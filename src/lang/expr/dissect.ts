@@ -1,3 +1,5 @@
+import { defineKey } from './values.js';
+
 /**
  * Dissect patterns, as Tremor's and Elastic's `dissect` read them: text between `%{...}` fields is
  * matched literally, and each field takes what lies up to the next occurrence of the text after it
@@ -72,14 +74,9 @@ function run(pieces: readonly Piece[], text: string): Record<string, unknown> | 
         if (raw.trim() === '' || Number.isNaN(n) || (piece.type === 'int' && !Number.isInteger(n))) return null;
         value = n;
       }
+      const earlier = piece.mode === 'append' && Object.hasOwn(out, piece.name) ? out[piece.name] : undefined;
       // A key of a record is data: `__proto__` is defined as an own field, not the prototype.
-      const earlier = Object.hasOwn(out, piece.name) ? out[piece.name] : undefined;
-      Object.defineProperty(out, piece.name, {
-        value: piece.mode === 'append' && earlier !== undefined ? `${String(earlier)} ${String(value)}` : value,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      defineKey(out, piece.name, earlier !== undefined ? `${String(earlier)} ${String(value)}` : value);
     }
   }
   return pos === text.length ? out : null;

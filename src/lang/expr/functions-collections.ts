@@ -1,5 +1,5 @@
 import { arr, str, wrongType, type FunctionSpec } from './call-site.js';
-import { definedKeys, isBytes, isRecord, typeName, type TypeName } from './values.js';
+import { defineKey, definedKeys, isBytes, isRecord, typeName, type TypeName } from './values.js';
 
 /** Arrays and paths: sorting any values, reading a path that may not be there. */
 
@@ -64,7 +64,7 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
     const value = patch[key];
     if (value === null) delete out[key];
     // A key of a record is data: `__proto__` is defined as an own field, not the prototype.
-    else Object.defineProperty(out, key, { value: mergePatch(out[key], value), enumerable: true, writable: true, configurable: true });
+    else defineKey(out, key, mergePatch(Object.hasOwn(out, key) ? out[key] : undefined, value));
   }
   return out;
 }

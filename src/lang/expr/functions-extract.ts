@@ -2,6 +2,7 @@ import { callFailed, str, type CallSite, type FunctionSpec } from './call-site.j
 import { compileDissect, globRegex, type Dissect } from './dissect.js';
 import { syntaxError } from './errors.js';
 import type { Node } from './ast.js';
+import { defineKey } from './values.js';
 
 /**
  * Extraction: structure out of text (`dissect`, `captures`) and text tests (`glob`). Each returns
@@ -61,7 +62,7 @@ export const EXTRACT_FUNCTIONS: readonly FunctionSpec[] = [
       const m = (p instanceof RegExp ? p : site.regexes.get(str(site, 1, p))).exec(str(site, 0, s));
       if (m === null) return null;
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(m.groups ?? {})) if (v !== undefined) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+      for (const [k, v] of Object.entries(m.groups ?? {})) if (v !== undefined) defineKey(out, k, v);
       return out;
     },
     check: literalPattern((p) => new RegExp(p)),
