@@ -64,7 +64,8 @@ export class Pipeline {
             this.#error(err, event, 'ERR_PORT_INVALID', `${alias}: emitted on undeclared port ${JSON.stringify(port)}; ports: ${node.outputs.slice(1).join(', ') || '(none)'}`);
           } else out.next(event);
         },
-        error: (event, code, message) => this.#error(err, event, code, message.startsWith(alias) ? message : `${alias}: ${message}`),
+        // An operator whose own `err` port is linked reports there; the others on the pipeline's `err`.
+        error: (event, code, message) => this.#error(outs.get('err') ?? err, event, code, message.startsWith(alias) ? message : `${alias}: ${message}`),
         ready: (port) => this.#reachableOutputs(node.name, port).every(outputReady),
         streamEnds,
         streamStarts,

@@ -84,7 +84,9 @@ export function resolvePipeline(
         if (node !== undefined) {
           if (side === 0) {
             const p = port ?? node.outputs[0]!;
-            if (!node.outputs.includes(p)) {
+            // Every operator has an `err` port: linked, it takes the operator's errors in place of the pipeline's `err`.
+            if (p === 'err' && !node.outputs.includes(p)) byName.set(name, { ...node, outputs: [...node.outputs, 'err'] });
+            else if (!node.outputs.includes(p)) {
               report(['links', i, side], `operator ${JSON.stringify(name)} (${node.def.name}) has no output port ${JSON.stringify(p)}; ports: ${node.outputs.join(', ')}`, 'ERR_PORT_INVALID');
               return undefined;
             }
@@ -127,5 +129,5 @@ export function resolvePipeline(
     }
   }
   if (problems.list.length > before) return undefined;
-  return { alias, args, inputs, outputs: [...outputs], nodes, links };
+  return { alias, args, inputs, outputs: [...outputs], nodes: nodes.map((n) => byName.get(n.name) ?? n), links };
 }

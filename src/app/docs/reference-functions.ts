@@ -1,5 +1,7 @@
 import type { FunctionSpec } from '../../lang/expr/call-site.js';
+import { COLLECTION_FUNCTIONS } from '../../lang/expr/functions-collections.js';
 import { DATA_FUNCTIONS } from '../../lang/expr/functions-data.js';
+import { EXTRACT_FUNCTIONS } from '../../lang/expr/functions-extract.js';
 import { TEXT_FUNCTIONS } from '../../lang/expr/functions-text.js';
 import { TIME_FUNCTIONS } from '../../lang/expr/functions-time.js';
 
@@ -37,10 +39,18 @@ export const FUNCTION_NOTES: Readonly<Record<string, string>> = {
   type: 'the type name: `"null"`, `"bool"`, `"number"`, `"string"`, `"array"`, `"record"` or `"bytes"`',
   is_null: 'true when the value is null (a missing path is null)',
   default: '`value`, or `fallback` when `value` is null (a missing field)',
+  try: '`value`, or `fallback` where evaluating `value` fails (`try(json::decode(event), null)`); `fallback` is evaluated only then',
   'json::decode': 'the value a JSON text holds; invalid JSON is an `ERR_EXPR_EVAL`',
   'json::encode': 'the value as JSON text',
   'base64::encode': 'the base64 text of bytes, or of a string\'s UTF-8 bytes',
   'base64::decode': 'the bytes base64 (or base64url) text holds; other text is an `ERR_EXPR_EVAL`',
+  sort: 'a sorted copy of the array; mixed values in one fixed order: null, bools, numbers, strings, bytes, arrays, records',
+  'path::try_default': 'what the `path` of keys and indexes leads to in `value`, or `fallback` where it leads nowhere',
+  merge_patch: 'the `target` with `patch` merged in as JSON Merge Patch (RFC 7396): records merge recursively, a null removes its key, anything else replaces',
+  bytes: 'the UTF-8 bytes of a string (bytes stay as they are)',
+  dissect: 'the record of fields a dissect pattern (`"%{a} [%{b}] %{c}"`) takes out of `s`, or null when `s` does not fit',
+  captures: 'the named groups (`(?<name>...)`) of the first match of a regex in `s`, as a record, or null without a match',
+  glob: 'true when all of `s` fits the glob `pattern` (`*` any text, `?` one character, `[abc]`, `[!abc]`)',
   now: 'the current time in nanoseconds since the epoch (the clock of event ingestion times)',
   now_ms: 'the current time in milliseconds since the epoch',
   'nanos::from_millis': 'milliseconds as nanoseconds',
@@ -53,6 +63,8 @@ export const FUNCTION_NOTES: Readonly<Record<string, string>> = {
 export const FUNCTION_GROUPS: readonly (readonly [string, readonly FunctionSpec[]])[] = [
   ['Text', TEXT_FUNCTIONS],
   ['Data', DATA_FUNCTIONS],
+  ['Arrays and paths', COLLECTION_FUNCTIONS],
+  ['Extraction', EXTRACT_FUNCTIONS],
   ['Time', TIME_FUNCTIONS],
 ];
 

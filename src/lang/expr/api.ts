@@ -12,6 +12,8 @@ export interface EvalContext {
   state?: Record<string, unknown>;
   /** The current window group key (root `group`); null when absent. */
   group?: unknown;
+  /** The values of the names comprehensions bind, by slot; created by the first comprehension evaluated. */
+  locals?: unknown[];
 }
 
 export interface Expression {

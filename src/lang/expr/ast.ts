@@ -25,7 +25,14 @@ export type Node =
   | (Span & { readonly kind: 'not'; readonly operand: Node })
   | (Span & { readonly kind: 'and' | 'or'; readonly left: Node; readonly right: Node })
   | (Span & { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: Node; readonly right: Node; readonly opStart: number })
-  | (Span & { readonly kind: 'conditional'; readonly test: Node; readonly then: Node; readonly otherwise: Node });
+  | (Span & { readonly kind: 'conditional'; readonly test: Node; readonly then: Node; readonly otherwise: Node })
+  /** A name bound by an enclosing comprehension (`x` in `[x * 2 for x in event.list]`). */
+  | (Span & { readonly kind: 'name'; readonly name: string })
+  /**
+   * `[body for value in iterable if filter]`, or `for key, value in ...`: the body's value for each
+   * item of an array (key: its index) or each field of a record (key: its name) that passes the filter.
+   */
+  | (Span & { readonly kind: 'for'; readonly names: readonly string[]; readonly iterable: Node; readonly filter: Node | undefined; readonly body: Node });
 
 export interface RecordEntry {
   readonly key: string;

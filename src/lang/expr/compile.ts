@@ -2,6 +2,7 @@ import { dynamicIndex, needsOwnCheck, ownField, position } from './access.js';
 import type { EvalContext, Evaluator } from './api.js';
 import type { Node, Root, Span } from './ast.js';
 import type { CallSite } from './call-site.js';
+import { forClosure } from './compile-for.js';
 import { andClosure, binaryClosure, conditionalClosure, negateClosure, notClosure, orClosure } from './compile-operators.js';
 import { rootPath } from './compile-paths.js';
 import { recordClosure } from './compile-records.js';
@@ -10,6 +11,7 @@ import { syntaxError } from './errors.js';
 import { findFunction } from './functions.js';
 import { RegexCache } from './regex-cache.js';
 import { deepFreeze, defineKey } from './values.js';
+import { isRuntimeError } from '../../sdk/errors.js';
 
 /**
  * Turns the syntax tree into a tree of closures, once, at load time. The one check left to it is
@@ -21,6 +23,10 @@ import { deepFreeze, defineKey } from './values.js';
  * taken stays harmless, exactly as without folding.
  */
 export class Compiler {
+  /** The slot of each name the comprehensions around the node being compiled bind. */
+  #scope = new Map<string, number>();
+  #slots = 0;
+
   constructor(readonly source: string) {}
 
   text(span: Span): string {
@@ -45,7 +51,7 @@ export class Compiler {
       case 'literal':
         return constant(node.value);
       case 'regex':
-        throw syntaxError(`a regex literal at ${node.start} can only stand on the right of "~=" or as the pattern of matches()`, node.start);
+        throw syntaxError(`a regex literal at ${node.start} can only stand on the right of "~=" or as the pattern of matches() and captures()`, node.start);
       case 'root':
         return root(node.root);
       case 'array': {
@@ -100,6 +106,34 @@ export class Compiler {
       }
       case 'conditional':
         return this.#conditional(node);
+      case 'name': {
+        const slot = this.#scope.get(node.name);
+        // The parser only lets a name through when a comprehension binds it.
+        if (slot === undefined) throw syntaxError(`unknown root ${JSON.stringify(node.name)} at ${node.start}`, node.start);
+        return { fn: (ctx) => ctx.locals![slot], dynamic: true, usesArgs: false };
+      }
+      case 'for':
+        return this.#for(node);
+    }
+  }
+
+  #for(node: Extract<Node, { kind: 'for' }>): Compiled {
+    const iterable = this.compile(node.iterable);
+    const outer = this.#scope;
+    this.#scope = new Map(outer);
+    const slots = node.names.map((name) => {
+      const slot = this.#slots++;
+      this.#scope.set(name, slot);
+      return slot;
+    });
+    try {
+      const filter = node.filter === undefined ? undefined : this.compile(node.filter);
+      const body = this.compile(node.body);
+      const [keySlot, valueSlot] = slots.length === 2 ? slots : [undefined, slots[0]!];
+      const parts = filter === undefined ? [iterable, body] : [iterable, filter, body];
+      return derived(forClosure(iterable.fn, keySlot, valueSlot!, filter?.fn, body.fn, this.text(node)), parts);
+    } finally {
+      this.#scope = outer;
     }
   }
 
@@ -147,9 +181,10 @@ export class Compiler {
     if (spec === undefined) throw new Error(`internal: no function ${node.name}`);
     const n = node.args.length;
     const args = node.args.map((a, i) =>
-      a.kind === 'regex' && spec.name === 'matches' && i === 1 ? constant(a.regex) : this.compile(a),
+      a.kind === 'regex' && (spec.name === 'matches' || spec.name === 'captures') && i === 1 ? constant(a.regex) : this.compile(a),
     );
     const text = this.text(node);
+    if (spec.name === 'try') return tryClosure(args[0]!, args[1]!);
     const site: CallSite = { name: node.name, params: spec.params, text, regexes: new RegexCache(text) };
     const [a, b, c] = args.map((x) => x.fn);
     let fn: Evaluator;
@@ -170,6 +205,26 @@ export class Compiler {
     }
     return derived(fn, args, spec.pure === false);
   }
+}
+
+/**
+ * `try(value, fallback)`: the value, or the fallback where evaluating it fails (ERR_EXPR_EVAL). The
+ * fallback is evaluated only then, so this one call takes its arguments unevaluated.
+ */
+function tryClosure(value: Compiled, fallback: Compiled): Compiled {
+  const v = value.fn;
+  const f = fallback.fn;
+  return derived(
+    (ctx) => {
+      try {
+        return v(ctx);
+      } catch (err) {
+        if (isRuntimeError(err) && err.code === 'ERR_EXPR_EVAL') return f(ctx);
+        throw err;
+      }
+    },
+    [value, fallback],
+  );
 }
 
 function root(which: Root): Compiled {

@@ -105,6 +105,8 @@ export const DATA_FUNCTIONS: readonly FunctionSpec[] = [
   { name: 'type', params: ['value'], call: (_site, v) => typeName(v) },
   { name: 'is_null', params: ['value'], call: (_site, v) => v === null || v === undefined },
   { name: 'default', params: ['value', 'fallback'], call: (_site, v, fallback) => v ?? fallback },
+  // The compiler evaluates `try` itself (see tryClosure): the fallback only where the value fails.
+  { name: 'try', params: ['value', 'fallback'], call: (_site, v) => v },
   { name: 'json::decode', params: ['text'], call: (site, v) => decodeJson(site, v) },
   { name: 'json::encode', params: ['value'], call: (_site, v) => toJson(v) },
   { name: 'base64::encode', params: ['data'], call: (site, v) => encodeBase64(site, v) },

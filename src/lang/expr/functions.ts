@@ -1,11 +1,13 @@
 import type { FunctionSpec } from './call-site.js';
+import { COLLECTION_FUNCTIONS } from './functions-collections.js';
 import { DATA_FUNCTIONS } from './functions-data.js';
+import { EXTRACT_FUNCTIONS } from './functions-extract.js';
 import { TEXT_FUNCTIONS } from './functions-text.js';
 import { TIME_FUNCTIONS } from './functions-time.js';
 
 /** Every built-in function under each of its names; the set is fixed, so names are checked at load time. */
 const BY_NAME: ReadonlyMap<string, FunctionSpec> = new Map(
-  [...TEXT_FUNCTIONS, ...DATA_FUNCTIONS, ...TIME_FUNCTIONS].flatMap((spec) =>
+  [...TEXT_FUNCTIONS, ...DATA_FUNCTIONS, ...COLLECTION_FUNCTIONS, ...EXTRACT_FUNCTIONS, ...TIME_FUNCTIONS].flatMap((spec) =>
     [spec.name, ...(spec.aliases ?? [])].map((name) => [name, spec] as const),
   ),
 );

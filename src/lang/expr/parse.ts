@@ -14,11 +14,12 @@
  *   postfix        := primary ( "." name | "[" expression "]" )*
  *   primary        := number | string | "true" | "false" | "null" | regex
  *                   | "[" ( expression ( "," expression )* ","? )? "]"
+ *                   | "[" expression "for" name ( "," name )? "in" or ( "if" expression )? "]"
  *                   | "{" ( key ":" expression ( "," key ":" expression )* ","? )? "}"
  *                   | "(" expression ")"
  *                   | function "(" ( expression ( "," expression )* ","? )? ")"
  *                   | root
- *   root           := "event" | "$" | "args" | "state" | "group"
+ *   root           := "event" | "$" | "args" | "state" | "group" | a name a comprehension binds
  *   key            := string | name
  *   function       := name ( "::" name )*                            e.g. string::lowercase
  *   name           := [A-Za-z_][A-Za-z0-9_]*                         keywords are fine after "." and as keys
@@ -30,6 +31,10 @@
  * unary operator; `-1` is folded to a constant at compile time. Regex literals are parsed wherever an
  * operand may start, and the compiler accepts them only on the right of `~=` and as the pattern of
  * `matches()`. Keywords: and, or, not, in, true, false, null.
+ *
+ * A comprehension `[body for v in xs if test]` (or `for k, v in xs`) binds `v` to each item of an
+ * array (`k` to its index) or each value of a record (`k` to its key) for its body and its test;
+ * the body comes first, so names read inside an array literal are checked when the literal closes.
  *
  * Meaning, in short (values.ts and operators.ts have the rest): a missing path is null; `==` is deep
  * and simply false across types; `<` `<=` `>` `>=` order two numbers or two strings and fail on
@@ -53,9 +58,19 @@ export function parse(source: string): Node {
   return new Parser(source).parseAll();
 }
 
+/** A name read inside an array literal, not yet known to be bound by a comprehension. */
+interface Pending {
+  readonly name: string;
+  readonly start: number;
+}
+
+const NOT_NAMES: ReadonlySet<string> = new Set(['and', 'or', 'not', 'in', 'true', 'false', 'null', 'for', 'if', ...ROOT_NAMES.keys()]);
+
 class Parser {
   readonly #lexer: Lexer;
   #tok: Token;
+  /** One list per array literal being read: the names its items read that nothing has bound yet. */
+  readonly #pending: Pending[][] = [];
 
   constructor(source: string) {
     this.#lexer = new Lexer(source);
@@ -246,8 +261,16 @@ class Parser {
     if (this.#isOp('(')) return this.#call(t);
     const root = ROOT_NAMES.get(t.text);
     if (root !== undefined) return { kind: 'root', root, start: t.start, end: t.end };
-    const hint = isFunctionName(t.text) ? `; ${t.text} is a function, call it as ${t.text}(...)` : '';
-    throw syntaxError(`unknown root ${JSON.stringify(t.text)} at ${t.start}; expected one of ${ROOT_LIST}${hint}`, t.start);
+    // Inside an array literal the name may be bound by a `for` that comes after it.
+    const pending = this.#pending[this.#pending.length - 1];
+    if (pending === undefined || t.text.includes('::')) throw this.#unknownRoot(t.text, t.start);
+    pending.push({ name: t.text, start: t.start });
+    return { kind: 'name', name: t.text, start: t.start, end: t.end };
+  }
+
+  #unknownRoot(name: string, start: number): Error {
+    const hint = isFunctionName(name) ? `; ${name} is a function, call it as ${name}(...)` : '';
+    return syntaxError(`unknown root ${JSON.stringify(name)} at ${start}; expected one of ${ROOT_LIST}${hint}`, start);
   }
 
   /** Function names and arities are fixed, so they are checked here, in source order with syntax errors. */
@@ -281,8 +304,58 @@ class Parser {
 
   #array(): Node {
     const open = this.#advance();
-    const { items, end } = this.#list(']', 'an operator, "," or "]"');
-    return { kind: 'array', items, start: open.start, end };
+    const pending: Pending[] = [];
+    this.#pending.push(pending);
+    let node: Node;
+    if (this.#isOp(']')) {
+      node = { kind: 'array', items: [], start: open.start, end: this.#advance().end };
+    } else {
+      const first = this.#expression();
+      if (this.#isWord('for')) {
+        node = this.#comprehension(open, first, pending);
+      } else {
+        if (this.#isOp(',')) this.#advance();
+        else if (!this.#isOp(']')) throw this.#unexpected('an operator, "," "for" or "]"');
+        const { items, end } = this.#list(']', 'an operator, "," or "]"');
+        node = { kind: 'array', items: [first, ...items], start: open.start, end };
+      }
+    }
+    this.#pending.pop();
+    // What no comprehension here binds may be bound further out; at the outermost literal it is unknown.
+    const outer = this.#pending[this.#pending.length - 1];
+    if (outer !== undefined) outer.push(...pending);
+    else if (pending[0] !== undefined) throw this.#unknownRoot(pending[0].name, pending[0].start);
+    return node;
+  }
+
+  /** The rest of `[body for k, v in iterable if filter]`, from `for`; `pending` is left with what stays unbound. */
+  #comprehension(open: Token, body: Node, pending: Pending[]): Node {
+    this.#advance();
+    const names: string[] = [];
+    for (;;) {
+      const t = this.#tok;
+      if (t.kind !== 'ident' || NOT_NAMES.has(t.text) || t.text.includes('::')) throw this.#unexpected('a name to bind after "for"');
+      if (names.includes(t.text)) throw syntaxError(`${JSON.stringify(t.text)} at ${t.start} is bound twice`, t.start);
+      names.push(t.text);
+      this.#advance();
+      if (names.length === 2 || !this.#isOp(',')) break;
+      this.#advance();
+    }
+    if (!this.#isWord('in')) throw this.#unexpected(names.length < 2 ? '"," or "in" after the name' : '"in" after the names');
+    this.#advance();
+    const bodyNames = pending.length;
+    const iterable = this.#or();
+    const iterableNames = pending.length;
+    let filter: Node | undefined;
+    if (this.#isWord('if')) {
+      this.#advance();
+      filter = this.#expression();
+    }
+    const close = this.#expect(']', filter === undefined ? 'an operator, "if" or "]"' : 'an operator or "]"');
+    // The iterable is read outside the comprehension: its names are not the ones bound here.
+    const unbound = pending.filter((p, i) => (i >= bodyNames && i < iterableNames) || !names.includes(p.name));
+    pending.splice(0, pending.length, ...unbound);
+    return { kind: 'for', names, iterable, filter, body, start: open.start, end: close.end };
   }
 
   #record(): Node {

@@ -43,6 +43,31 @@ export interface MatchExpr {
   readonly at: Place;
 }
 
+/** `case (k, v) [when guard] => value` of a `for` comprehension. */
+export interface ForCase {
+  readonly key: string;
+  readonly value: string;
+  readonly guard: Expr | undefined;
+  readonly body: readonly Expr[];
+  readonly at: Place;
+}
+
+export interface ForExpr {
+  readonly kind: 'for';
+  readonly target: Expr;
+  readonly cases: readonly ForCase[];
+  readonly at: Place;
+}
+
+/** One operation of a `patch`: `insert "k" => v`, `merge => v`, `erase "k"`... */
+export interface PatchOp {
+  readonly op: 'insert' | 'upsert' | 'update' | 'erase' | 'merge' | 'default' | 'copy' | 'move';
+  /** The key, absent for `merge => v` and `default => v`. */
+  readonly key: StringExpr | undefined;
+  readonly value: Expr | undefined;
+  readonly at: Place;
+}
+
 export type Expr =
   | { readonly kind: 'literal'; readonly value: null | boolean | number | bigint; readonly at: Place }
   | StringExpr
@@ -57,12 +82,25 @@ export type Expr =
   | { readonly kind: 'unary'; readonly op: '-' | '+' | 'not' | '!'; readonly operand: Expr; readonly at: Place }
   | { readonly kind: 'binary'; readonly op: string; readonly left: Expr; readonly right: Expr; readonly at: Place }
   | { readonly kind: 'present'; readonly path: PathExpr; readonly absent: boolean; readonly at: Place }
-  | MatchExpr;
+  | MatchExpr
+  | ForExpr
+  /** `patch target of op... end`, and `merge target of value end`. */
+  | { readonly kind: 'patch'; readonly target: Expr; readonly ops: readonly PatchOp[]; readonly at: Place };
 
 // ---------------------------------------------------------------- match patterns
 
+/** `dissect|%{a} %{b}|`: an extractor's name and its pattern, `\|` unescaped. */
+export interface Extractor {
+  readonly name: string;
+  readonly pattern: string;
+  /** As written, for messages. */
+  readonly text: string;
+  readonly at: Place;
+}
+
 export type FieldPattern =
   | { readonly kind: 'present' | 'absent'; readonly key: string; readonly at: Place }
+  | { readonly kind: 'extract'; readonly key: string; readonly extractor: Extractor; readonly at: Place }
   | { readonly kind: 'compare'; readonly key: string; readonly op: string; readonly value: Expr; readonly at: Place }
   | { readonly kind: 'record'; readonly key: string; readonly pattern: RecordPattern; readonly at: Place };
 
@@ -76,6 +114,8 @@ export type Pattern =
   | { readonly kind: 'any'; readonly at: Place }
   | { readonly kind: 'expr'; readonly expr: Expr; readonly at: Place }
   | RecordPattern
+  /** `case ~ re|...|`: the target itself fits the extractor. */
+  | { readonly kind: 'extract'; readonly extractor: Extractor; readonly at: Place }
   | { readonly kind: 'assign'; readonly name: string; readonly pattern: Pattern; readonly at: Place };
 
 export interface Case {
@@ -159,6 +199,8 @@ export interface DefineScript {
   readonly name: string;
   readonly args: readonly ArgDecl[];
   readonly state: Place | undefined;
+  /** The modules its body uses (`use std::record;`). */
+  readonly uses: readonly ModuleImport[];
   /** Places of `script from PORT` blocks, which are outside the subset. */
   readonly named: readonly Place[];
   readonly body: readonly ScriptStmt[];
@@ -225,6 +267,8 @@ export interface DefinePipeline {
   readonly from: readonly Ident[] | undefined;
   readonly into: readonly Ident[] | undefined;
   readonly args: readonly ArgDecl[];
+  /** Its `#!config NAME = VALUE` directives. */
+  readonly config: readonly WithEntry[];
   readonly body: readonly QueryStmt[];
   readonly doc: readonly string[];
   readonly at: Place;
@@ -273,5 +317,22 @@ export interface DeployFlow {
   readonly at: Place;
 }
 
+/** `fn name(a, b) with ... end`: a function of a module, inlined where it is called. */
+export interface DefineFn {
+  readonly kind: 'define-fn';
+  readonly name: string;
+  readonly params: readonly string[];
+  readonly body: readonly ScriptStmt[];
+  readonly at: Place;
+}
+
+/** `const name = value`: a constant of a module. */
+export interface DefineConst {
+  readonly kind: 'define-const';
+  readonly name: string;
+  readonly value: Expr;
+  readonly at: Place;
+}
+
 /** What a file holds at its top level: a deployment, or a module of definitions (or both). */
-export type TopStmt = UseStmt | DefineFlow | DeployFlow | DefineConnector | DefinePipeline;
+export type TopStmt = UseStmt | DefineFlow | DeployFlow | DefineConnector | DefinePipeline | DefineFn | DefineConst;

@@ -31,6 +31,8 @@ const isIdentPart = (c: string | undefined): boolean => c !== undefined && /[A-Z
 
 export class Lexer {
   #pos = 0;
+  /** Right after `~=`, where an extractor (`dissect|...|`) may follow. */
+  #extractorNext = false;
   #line = 1;
   #lineStart = 0;
 
@@ -107,6 +109,11 @@ export class Lexer {
   }
 
   #token(c: string, at: Place, doc: readonly string[]): Token {
+    if (this.#extractorNext) {
+      this.#extractorNext = false;
+      const head = /^([A-Za-z_][A-Za-z0-9_]*)\|/.exec(this.text.slice(this.#pos, this.#pos + 80));
+      if (head !== null) return this.#extractor(at, doc, head[0].length);
+    }
     if (isDigit(c)) return this.#number(at, doc);
     if (c === '"') return this.#string(at, doc);
     if (c === '`') return this.#escapedIdent(at, doc);
@@ -116,7 +123,13 @@ export class Lexer {
       return { kind: 'ident', text: this.text.slice(start, this.#pos), escaped: false, doc, ...at };
     }
     if (c === '~') {
-      const extractor = /^~\s*([A-Za-z_][A-Za-z0-9_]*)\|/.exec(this.text.slice(this.#pos, this.#pos + 80));
+      // `~ re|...|` in a case, or `field ~= re|...|` in a record pattern: the extractor is one token.
+      const extractor = /^~(=?)\s*([A-Za-z_][A-Za-z0-9_]*)\|/.exec(this.text.slice(this.#pos, this.#pos + 80));
+      if (extractor?.[1] === '=') {
+        this.#advance(2);
+        this.#extractorNext = true;
+        return { kind: 'punct', text: '~=', doc, ...at };
+      }
       if (extractor !== null) return this.#extractor(at, doc, extractor[0].length);
     }
     for (const p of PUNCTUATION) {

@@ -1,4 +1,4 @@
-import type { Case, Expr, FieldPattern, PathExpr, PathRoot, Pattern, RecordPattern, ScriptStmt, Segment, StringExpr } from './ast.js';
+import type { Case, Expr, Extractor, ForCase, PatchOp, FieldPattern, PathExpr, PathRoot, Pattern, RecordPattern, ScriptStmt, Segment, StringExpr } from './ast.js';
 import { Cursor, placeOf } from './cursor.js';
 import { MAX_FLOW_DEPTH } from '../source/depth.js';
 import { TroyError, type Place } from './errors.js';
@@ -70,8 +70,76 @@ export class ExprParser extends Cursor {
 
   #complex(mutable: boolean): Expr {
     if (this.isWord('match')) return this.match(mutable);
-    if (this.isWord('for')) this.refuse('for', 'comprehensions have no counterpart in tremolo\'s expressions');
+    if (this.isWord('for')) return this.comprehension();
     return this.binary(0);
+  }
+
+  /** `patch TARGET of insert "k" => v; erase "j" ... end` (operations separated by `;` or not at all). */
+  patch(): Expr {
+    const at = this.here();
+    this.expectWord('patch');
+    const target = this.complex();
+    this.expectWord('of', 'after the target of "patch"');
+    const ops: PatchOp[] = [];
+    const kinds = ['insert', 'upsert', 'update', 'erase', 'merge', 'default', 'copy', 'move'] as const;
+    while (!this.isWord('end')) {
+      const opAt = this.here();
+      const op = kinds.find((k) => this.isWord(k));
+      if (op === undefined) this.unexpected(`one of ${kinds.join(', ')} or "end" in the patch`);
+      this.next();
+      let key: PatchOp['key'];
+      const k = this.peek();
+      if (k.kind === 'string') {
+        this.next();
+        key = this.stringOf(k);
+      } else if (op !== 'merge' && op !== 'default') this.unexpected(`the key in double quotes after "${op}"`);
+      let value: Expr | undefined;
+      if (op !== 'erase') {
+        this.expectPunct('=>', `after "${op}${key === undefined ? '' : ' KEY'}"`);
+        value = this.complex();
+      }
+      ops.push({ op, key, value, at: opAt });
+      this.eatPunct(';');
+    }
+    this.expectWord('end', 'to close the patch');
+    return { kind: 'patch', target, ops, at };
+  }
+
+  /** `merge TARGET of VALUE end`: the value merged into the target. */
+  mergeExpr(): Expr {
+    const at = this.here();
+    this.expectWord('merge');
+    const target = this.complex();
+    this.expectWord('of', 'after the target of "merge"');
+    const value = this.complex();
+    this.expectWord('end', 'to close the merge');
+    return { kind: 'patch', target, ops: [{ op: 'merge', key: undefined, value, at }], at };
+  }
+
+  /** `for TARGET of case (k, v) [when GUARD] => VALUE ... end`: one value per item that a case takes. */
+  comprehension(): Expr {
+    const at = this.here();
+    this.expectWord('for');
+    const target = this.complex();
+    this.expectWord('of', 'after the target of "for"');
+    const cases: ForCase[] = [];
+    while (!this.isWord('end')) {
+      const caseAt = this.here();
+      this.expectWord('case', 'in the "for"');
+      this.expectPunct('(', 'to start the (key, value) of the case');
+      const key = this.ident('a name for the key or index').name;
+      this.expectPunct(',', 'between the key and the value names');
+      const value = this.ident('a name for the value').name;
+      this.expectPunct(')', 'to close (key, value)');
+      const guard = this.eatWord('when') ? this.complex() : undefined;
+      this.expectPunct('=>', 'after the case');
+      const statement = ['let', 'emit', 'drop'].find((w) => this.isWord(w));
+      if (statement !== undefined) this.refuse(statement, 'the cases of a "for" compute values; lets, emits and drops belong in script statements');
+      cases.push({ key, value, guard, body: this.caseBody(false) as Expr[], at: caseAt });
+    }
+    this.expectWord('end', 'to close the "for"');
+    if (cases.length === 0) throw new TroyError('ERR_FLOW_PARSE', at, 'a "for" needs at least one case');
+    return { kind: 'for', target, cases, at };
   }
 
   binary(level: number): Expr {
@@ -143,7 +211,9 @@ export class ExprParser extends Cursor {
         this.next();
         return { kind: 'literal', value: t.text === 'null' ? null : t.text === 'true', at };
       }
-      if (t.text === 'patch' || t.text === 'merge' || t.text === 'recur') this.refuse(`${t.text} ...`, `${t.text} has no counterpart in tremolo's expressions`);
+      if (t.text === 'patch') return this.patch();
+      if (t.text === 'merge') return this.mergeExpr();
+      if (t.text === 'recur') this.refuse('recur ...', 'recursion has no counterpart in tremolo\'s expressions');
       const root = ROOTS.get(t.text);
       if (root !== undefined) {
         this.next();
@@ -299,7 +369,7 @@ export class ExprParser extends Cursor {
   pattern(): Pattern {
     const t = this.peek();
     const at = placeOf(t);
-    if (t.kind === 'extractor') this.refuse(t.text, 'extractors have no counterpart in tremolo; compare with a value or a record pattern');
+    if (t.kind === 'extractor') return { kind: 'extract', extractor: this.extractor(), at };
     if (this.isPunct('%[')) this.refuse('%[ ... ]', 'array patterns have no counterpart yet; compare with a value');
     if (this.isPunct('%(')) this.refuse('%( ... )', 'tuple patterns have no counterpart yet; compare with a value');
     if (this.isPunct('~')) this.refuse('~', 'extractors have no counterpart in tremolo');
@@ -314,6 +384,13 @@ export class ExprParser extends Cursor {
       return { kind: 'assign', name: t.text, pattern: this.nested(() => this.pattern()), at };
     }
     return { kind: 'expr', expr: this.complex(), at };
+  }
+
+  /** An extractor token: its name and pattern. */
+  extractor(): Extractor {
+    const t = this.next();
+    const m = /^(?:~\s*)?([A-Za-z_][A-Za-z0-9_]*)\|([\s\S]*)\|$/.exec(t.text)!;
+    return { name: m[1]!, pattern: m[2]!.replaceAll('\\|', '|'), text: t.text, at: placeOf(t) };
   }
 
   recordPattern(): RecordPattern {
@@ -335,11 +412,11 @@ export class ExprParser extends Cursor {
       return { kind, key: this.ident('a field name').name, at };
     }
     const key = this.ident('a field name, "present" or "absent"').name;
-    if (this.isPunct('=')) this.refuse(`${key} = ... ~= ...`, 'extractors have no counterpart in tremolo');
+    if (this.isPunct('=')) this.refuse(`${key} = ... ~= ...`, 'bind the whole record instead: case r = %{ ... } => r.field');
     if (this.eatPunct('~=')) {
       if (this.isPunct('%{')) return { kind: 'record', key, pattern: this.nested(() => this.recordPattern()), at };
-      const t = this.peek();
-      this.refuse(`${key} ~= ${t.kind === 'extractor' ? t.text : '...'}`, 'only a nested record pattern %{ ... } is supported after ~=');
+      if (this.peek().kind === 'extractor') return { kind: 'extract', key, extractor: this.extractor(), at };
+      this.refuse(`${key} ~= ...`, 'a nested record pattern %{ ... } or an extractor such as dissect|%{a} %{b}| follows ~=');
     }
     const op = this.peek();
     if (op.kind !== 'punct' || !COMPARISONS.has(op.text)) this.unexpected(`a comparison after the field name "${key}"`);
@@ -372,15 +449,5 @@ export class ExprParser extends Cursor {
       return { kind: 'emit', value, port, at };
     }
     return this.complex(true);
-  }
-
-  /** Statements up to `end` (not consumed), separated by `;`. */
-  scriptBody(): ScriptStmt[] {
-    const body: ScriptStmt[] = [];
-    while (!this.isWord('end')) {
-      body.push(this.scriptStmt());
-      if (!this.eatPunct(';')) break;
-    }
-    return body;
   }
 }

@@ -4,6 +4,7 @@ import type {
   CreateStmt,
   DefineConnector,
   DefineFlow,
+  DefineFn,
   DefinePipeline,
   DeployFlow,
   Endpoint,
@@ -12,6 +13,7 @@ import type {
   Ident,
   ModuleImport,
   QueryStmt,
+  ScriptStmt,
   SelectStmt,
   StreamRef,
   Target,
@@ -36,7 +38,7 @@ export function parseTroy(text: string, file: string): TopStmt[] {
 
 class TroyParser extends ExprParser {
   file(): TopStmt[] {
-    if (this.isPunct('#!config')) this.refuse('#!config', 'configuration directives have no counterpart in tremolo');
+    if (this.isPunct('#!config')) this.refuse('#!config', 'a configuration directive belongs at the start of a pipeline body');
     const out: TopStmt[] = [];
     while (this.peek().kind !== 'eof') {
       out.push(this.topStmt());
@@ -58,8 +60,41 @@ class TroyParser extends ExprParser {
       }
       this.unexpected('"flow", "connector" or "pipeline" after "define"');
     }
-    if (this.isWord('const') || this.isWord('fn') || this.isWord('intrinsic')) this.refuse(`${this.peek().text} ...`, 'module constants and functions have no counterpart in tremolo');
+    if (this.isWord('fn')) return this.defineFn();
+    if (this.isWord('const')) {
+      const at = this.here();
+      this.next();
+      const name = this.ident('the name of the constant').name;
+      this.expectPunct('=', `after "${name}"`);
+      return { kind: 'define-const', name, value: this.complex(), at };
+    }
+    if (this.isWord('intrinsic')) this.refuse('intrinsic ...', 'intrinsic functions belong to Tremor\'s own standard library');
     this.unexpected('"use", "define" or "deploy"');
+  }
+
+  /** `fn name(a, b) with STATEMENTS end`: the value of its last statement is what it gives. */
+  defineFn(): DefineFn {
+    const at = this.here();
+    this.expectWord('fn');
+    const name = this.ident('the name of the function').name;
+    this.expectPunct('(', 'before the parameters');
+    const params: string[] = [];
+    while (!this.isPunct(')')) {
+      if (this.isPunct('.')) this.refuse('fn ...(args...)', 'a function takes a fixed list of parameters in tremolo');
+      params.push(this.ident('a parameter name').name);
+      if (!this.eatPunct(',')) break;
+    }
+    this.expectPunct(')', 'to close the parameters');
+    if (this.isWord('of')) this.refuse(`fn ${name}(...) of case ... end`, 'write the match in the body: fn f(x) with match x of ... end end');
+    this.expectWord('with', 'before the body of the function');
+    const body: ScriptStmt[] = [];
+    while (!this.isWord('end')) {
+      body.push(this.scriptStmt());
+      if (!this.eatPunct(';')) break;
+    }
+    this.expectWord('end', 'to close the function');
+    if (body.length === 0) throw new TroyError('ERR_FLOW_PARSE', at, `function ${name} has an empty body; the value of its last statement is what it gives`);
+    return { kind: 'define-fn', name, params, body, at };
   }
 
   use(): UseStmt {
@@ -224,14 +259,19 @@ class TroyParser extends ExprParser {
     const into = this.eatWord('into') ? ports() : undefined;
     const args = this.args();
     this.expectWord('pipeline', 'before the pipeline body');
-    if (this.isPunct('#!config')) this.refuse('#!config', 'configuration directives have no counterpart in tremolo');
+    const config: WithEntry[] = [];
+    while (this.eatPunct('#!config')) {
+      const name = this.ident('a setting name after "#!config"');
+      this.expectPunct('=', `after "${name.name}"`);
+      config.push({ name: name.name, value: this.complex(), at: name.at });
+    }
     const body: QueryStmt[] = [];
     while (!this.isWord('end')) {
       body.push(this.queryStmt());
       if (!this.eatPunct(';')) break;
     }
     this.expectWord('end', 'to close the pipeline');
-    return { kind: 'define-pipeline', name, from, into, args, body, doc: t.doc, at: placeOf(t) };
+    return { kind: 'define-pipeline', name, from, into, args, config, body, doc: t.doc, at: placeOf(t) };
   }
 
   // ------------------------------------------------------------ Trickle
@@ -309,9 +349,16 @@ class TroyParser extends ExprParser {
       // Tremor's words (its users' tests look for them): a script needs a statement.
       throw new TroyError('ERR_FLOW_PARSE', this.here(), 'Found the token `end` but expected one of `let`, `emit`, `drop`, `match` or an expression: a script needs at least one statement');
     }
-    const body = this.scriptBody();
+    // Tremor lets a script body use modules, as its first statements or between the others.
+    const uses: ModuleImport[] = [];
+    const body: ScriptStmt[] = [];
+    while (!this.isWord('end')) {
+      if (this.isWord('use')) uses.push(...this.use().imports);
+      else body.push(this.scriptStmt());
+      if (!this.eatPunct(';')) break;
+    }
     this.expectWord('end', 'to close the script');
-    return { kind: 'define-script', name, args, state, named, body, doc, at };
+    return { kind: 'define-script', name, args, state, uses, named, body, doc, at };
   }
 
   streamRef(what: string): StreamRef {

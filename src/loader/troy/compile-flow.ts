@@ -151,7 +151,7 @@ export class DeploymentCompiler {
     const owner = `pipeline ${found.def.name}`;
     const args = bindArgs(found.def.args, c.with, { given: flowScope, defaults: { args: {}, owner } }, owner, c.at);
     const before = this.errors.length;
-    const compiled = compilePipeline(found.def, args, owner, this.errors);
+    const compiled = compilePipeline(found.def, args, owner, this.errors, found.scope.modules);
     if (compiled === undefined) {
       if (this.errors.length === before) throw new TroyError('ERR_FLOW_INVALID', c.at, `pipeline ${found.def.name} did not compile`);
       return {};

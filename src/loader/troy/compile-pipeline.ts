@@ -1,5 +1,5 @@
 import type { PathKey } from '../../lang/source/locate.js';
-import type { CreateInPipeline, DefineOperator, DefinePipeline, DefineScript, SelectStmt } from '../../lang/troy/ast.js';
+import type { CreateInPipeline, DefineOperator, DefinePipeline, DefineScript, SelectStmt, WithEntry } from '../../lang/troy/ast.js';
 import { bindArgs } from './bind-args.js';
 import { compileSelect } from './compile-select.js';
 import { ScriptCompiler } from './compile-script.js';
@@ -8,7 +8,9 @@ import { PipelineContext, SkipStatement } from './pipeline-context.js';
 import { PipelineGraph, type OperatorJson } from './pipeline-graph.js';
 import { Translator } from './translate-expr.js';
 import { windowSettings } from './windows.js';
+import { evaluate } from './evaluate.js';
 import { compileOperator } from './operators.js';
+import type { TroyModule } from './troy-modules.js';
 
 /** An inline pipeline of a JSON5 flow: ports, named operators and the links between them. */
 export interface PipelineJson {
@@ -25,7 +27,14 @@ export type Marks = [PathKey, Place, 'key' | 'value'][];
  * A Trickle pipeline definition, with the args of one `create`, as a tremolo pipeline. Every
  * problem of every statement is collected into `errors`, so one refusal does not hide the next.
  */
-export function compilePipeline(def: DefinePipeline, args: Readonly<Record<string, unknown>>, owner: string, errors: TroyError[]): { entry: PipelineJson; marks: Marks } | undefined {
+export function compilePipeline(
+  def: DefinePipeline,
+  args: Readonly<Record<string, unknown>>,
+  owner: string,
+  errors: TroyError[],
+  /** The modules the definition's file uses: their functions and constants. */
+  modules: ReadonlyMap<string, TroyModule> = new Map(),
+): { entry: PipelineJson; marks: Marks } | undefined {
   const before = errors.length;
   const attempt = (f: () => void): void => {
     try {
@@ -39,13 +48,15 @@ export function compilePipeline(def: DefinePipeline, args: Readonly<Record<strin
   const inputs = def.from?.map((p) => p.name) ?? ['in'];
   const outputs = def.into?.map((p) => p.name) ?? ['out'];
   const graph = new PipelineGraph();
-  const translator = new Translator({ args, owner, locals: new Map(), version: 0 });
+  const translator = new Translator({ args, owner, locals: new Map(), version: 0, modules });
   const ctx = new PipelineContext(graph, translator, inputs, outputs);
   const scripts = new Map<string, DefineScript>();
   const created: CreateInPipeline[] = [];
   const operators = new Map<string, DefineOperator>();
   const createdOps: CreateInPipeline[] = [];
   const selects: SelectStmt[] = [];
+
+  for (const directive of def.config) attempt(() => checkDirective(directive, { args, owner }));
 
   // Declarations first, so a select may name a stream or script created further down.
   for (const stmt of def.body) {
@@ -150,4 +161,19 @@ export function compilePipeline(def: DefinePipeline, args: Readonly<Record<strin
     links: built.links,
   };
   return { entry, marks };
+}
+
+/**
+ * `#!config metrics_interval_s = N`: Tremor's pipeline reports its counts every N seconds. tremolo
+ * counts every pipeline port all the time and the `metrics` connector reports them at its own
+ * cadence, so the directive is checked and has nothing more to set.
+ */
+function checkDirective(directive: WithEntry, scope: { args: Readonly<Record<string, unknown>>; owner: string }): void {
+  if (directive.name !== 'metrics_interval_s') {
+    throw new TroyError('ERR_FLOW_INVALID', directive.at, `unknown #!config setting ${JSON.stringify(directive.name)}; known: metrics_interval_s`);
+  }
+  const value = evaluate(directive.value, scope);
+  if (typeof value !== 'number' || !(value > 0)) {
+    throw new TroyError('ERR_FLOW_INVALID', directive.value.at, `#!config metrics_interval_s must be a positive number of seconds, received ${JSON.stringify(value)}`);
+  }
 }

@@ -23,6 +23,17 @@ const isStatement = (s: ScriptStmt): s is Exclude<ScriptStmt, Expr> => s.kind ==
 /** A match with lets, emits or drops in its cases acts on the event; one without only computes a value. */
 const acts = (m: MatchExpr): boolean => m.cases.some((c) => c.body.some((s) => isStatement(s) || (s.kind === 'match' && acts(s))));
 
+/** The match with `let target = value` in place of each case's value, a nested acting match's too. */
+function assignInCases(m: MatchExpr, target: PathExpr, at: Place): MatchExpr {
+  const cases = m.cases.map((c): Case => {
+    const last = c.body[c.body.length - 1]!;
+    if (isStatement(last)) return c;
+    const assign: ScriptStmt = last.kind === 'match' && acts(last) ? assignInCases(last, target, at) : { kind: 'let', target, value: last, at };
+    return { ...c, body: [...c.body.slice(0, -1), assign] };
+  });
+  return { ...m, cases };
+}
+
 export class ScriptCompiler {
   #steps = 0;
   #versions = 0;
@@ -37,7 +48,11 @@ export class ScriptCompiler {
     if (def.state !== undefined) throw unsupported(def.state, 'state', 'scripts have no state that outlives an event in tremolo');
     if (def.named[0] !== undefined) throw unsupported(def.named[0], 'script from PORT', 'a script has one block, for its input port');
     const start: Flow = { sources: [{ kind: 'virtual', name: `script:${this.alias}` }], version: 0, locals: new Map() };
+    const before = new Set(this.graph.nodeNames());
     this.#block(def.body, start, true, def.at);
+    // The script's `err` port: what any of its operators fails on. Unread, errors stay on the pipeline's `err`.
+    const errors = this.graph.nodeNames().filter((n) => !before.has(n)).map((node): Source => ({ kind: 'op', node, port: 'err' }));
+    this.graph.link(errors, this.#port('err'), def.at);
   }
 
   #port(port: string): { kind: 'virtual'; name: string } {
@@ -78,6 +93,13 @@ export class ScriptCompiler {
         }
         this.#emit(current, stmt.value, stmt.port ?? 'out', stmt.at);
         return undefined;
+      }
+      if (stmt.kind === 'let' && stmt.value.kind === 'match' && acts(stmt.value)) {
+        // `let x = match ... case a => drop case b => v end`: each case that has a value assigns it.
+        const after = this.#match(current, assignInCases(stmt.value, stmt.target, stmt.at), last);
+        if (after === undefined) return undefined;
+        current = after;
+        continue;
       }
       if (stmt.kind === 'let') {
         current = this.#let(current, stmt.target, stmt.value, stmt.at, last);

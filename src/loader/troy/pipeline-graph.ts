@@ -72,6 +72,11 @@ export class PipelineGraph {
     return { node, out: { kind: 'op', node, port: op === 'route' ? String(config.default ?? 'out') : 'out' }, in: { kind: 'op', node } };
   }
 
+  /** The names of the operators added so far, in order. */
+  nodeNames(): string[] {
+    return [...this.#operators.keys()];
+  }
+
   link(from: readonly Source[], to: Sink, at: Place): void {
     for (const f of from) this.#edges.push({ from: f, to, at });
   }

@@ -1,9 +1,11 @@
-import type { Case, Expr, MatchExpr, PathExpr, Segment } from '../../lang/troy/ast.js';
+import type { Case, Expr, ForExpr, MatchExpr, PatchOp, PathExpr, Segment } from '../../lang/troy/ast.js';
 import { TroyError, unsupported, type Place } from '../../lang/troy/errors.js';
 import { evaluate } from './evaluate.js';
 import { failure, literal, member } from './expr-text.js';
 import { isAggregateName, resolveFunction, translateCall } from './functions.js';
 import { patternCondition } from './patterns.js';
+import type { DefineConst, DefineFn } from '../../lang/troy/ast.js';
+import type { TroyModule } from './troy-modules.js';
 
 /**
  * Tremor expressions to tremolo's expression language, as text. Every compound is written in
@@ -37,7 +39,15 @@ export interface TranslateEnv {
   readonly window?: WindowScope;
   /** A windowed select's value: the event is the window's aggregates, so `event` and `$` are refused. */
   readonly aggregatesOnly?: boolean;
+  /** The modules the code uses, by the name it uses them under: their functions and constants. */
+  readonly modules?: ReadonlyMap<string, TroyModule>;
+  /** The module functions being inlined, outermost first: one that calls itself is refused. */
+  readonly inlining?: readonly string[];
+  /** Inside an inlined function: its module, whose functions and constants it names without a prefix. */
+  readonly ownModule?: FileModule;
 }
+
+type FileModule = Extract<TroyModule, { kind: 'file' }>;
 
 /** A segment's key when the text fixes it: `.a` or `["a"]`. */
 export function fixedKey(seg: Segment): string | undefined {
@@ -52,8 +62,11 @@ const PLAIN_OPS = new Set(['==', '!=', '<', '<=', '>', '>=', '+', '-', '*', '/',
 export class Translator {
   constructor(
     readonly env: TranslateEnv,
-    /** Shared with the translators derived from this one: set when a translation reads the event. */
-    private readonly reads: { event: boolean } = { event: false },
+    /**
+     * Shared with the translators derived from this one: `event` is set when a translation reads
+     * the event; `names` counts the names comprehensions bound, so each gets its own.
+     */
+    private readonly reads: { event: boolean; names: number } = { event: false, names: 0 },
   ) {}
 
   with(change: Partial<TranslateEnv>): Translator {
@@ -89,12 +102,15 @@ export class Translator {
         return this.path(e);
       case 'expr-path':
         return this.segments(`(${this.expr(e.base)})`, e.segments);
-      case 'const':
-        throw unsupported(e.at, e.path.join('::'), 'module constants have no counterpart in tremolo');
+      case 'const': {
+        const found = this.moduleMember(e.path.slice(0, -1), e.path[e.path.length - 1]!, 'define-const', e.at);
+        if (found === undefined) throw unsupported(e.at, e.path.join('::'), 'a constant is `const NAME = value;` in a module file');
+        return literal(evaluate(found.def.value, { args: {}, owner: `module ${e.path.slice(0, -1).join('::')}` }));
+      }
       case 'call':
         return this.call(e.module, e.name, e.args, e.at);
       case 'unary':
-        if (e.op === '!') throw unsupported(e.at, '!', 'write "not" for booleans; bitwise operators have no counterpart in tremolo');
+        // Tremor's `!` is `not` on booleans (and bitwise on integers, which tremolo's `not` refuses at run time).
         if (e.op === '+') return this.expr(e.operand);
         return e.op === '-' ? `(-${this.expr(e.operand)})` : `(not ${this.expr(e.operand)})`;
       case 'binary':
@@ -103,7 +119,72 @@ export class Translator {
         return this.presence(e.path, e.absent);
       case 'match':
         return this.match(e);
+      case 'for':
+        return this.comprehension(e);
+      case 'patch':
+        return e.ops.reduce((target, op) => this.patchOp(target, op), this.expr(e.target));
     }
+  }
+
+  /**
+   * One operation of a `patch` on the record `target` (text): insert (a key that is not there yet),
+   * update (one that is), upsert, default (only where missing) and merge (JSON Merge Patch, as
+   * Tremor's merge). What Tremor refuses at run time fails the event here too.
+   */
+  patchOp(target: string, op: PatchOp): string {
+    const value = op.value === undefined ? 'null' : this.expr(op.value);
+    if (op.key === undefined) {
+      if (op.op === 'merge') return `merge_patch(${target}, ${value})`;
+      throw unsupported(op.at, `${op.op} => ...`, 'name the key: default "key" => value');
+    }
+    if (op.key.parts.some((p) => typeof p !== 'string')) throw unsupported(op.key.at, '"#{...}" as a patch key', 'patch keys are fixed text in tremolo');
+    const key = JSON.stringify(op.key.parts.join(''));
+    const has = `(${key} in ${target})`;
+    const set = `merge(${target}, {${key}: ${value}})`;
+    switch (op.op) {
+      case 'insert':
+        return `(${has} ? ${failure(op.at, `The key that is supposed to be inserted already exists: ${op.key.parts.join('')}`)} : ${set})`;
+      case 'update':
+        return `(${has} ? ${set} : ${failure(op.at, `The key that is supposed to be updated does not exist: ${op.key.parts.join('')}`)})`;
+      case 'upsert':
+        return set;
+      case 'default':
+        return `(${has} ? ${target} : ${set})`;
+      case 'merge':
+        return `merge(${target}, {${key}: merge_patch(${member(target, op.key.parts.join(''))}, ${value})})`;
+      default:
+        throw unsupported(op.at, op.op, `${op.op} has no counterpart in tremolo's expressions yet; insert, update, upsert, default and merge do`);
+    }
+  }
+
+  /**
+   * `for x of case (k, v) when g => a case (k2, v2) => b end` is the comprehension
+   * `[(g ? a : b) for k_1, v_1 in x if (g or true)]`: an item is kept when a case takes it, and the
+   * first case that does gives its value. Each case's names become the comprehension's own two.
+   */
+  comprehension(f: ForExpr): string {
+    const n = ++this.reads.names;
+    const key = `k_${n}`;
+    const value = `v_${n}`;
+    const target = this.expr(f.target);
+    let result = 'null';
+    const guards: string[] = [];
+    let always = false;
+    const arms = f.cases.map((c) => {
+      const locals = new Map(this.env.locals)
+        .set(c.key, { text: key, dynamic: true, version: this.env.version })
+        .set(c.value, { text: value, dynamic: true, version: this.env.version });
+      const inner = this.with({ locals });
+      return { guard: c.guard === undefined ? undefined : inner.expr(c.guard), value: inner.expr(c.body[c.body.length - 1]!) };
+    });
+    for (const arm of arms) {
+      if (always) break;
+      if (arm.guard === undefined) always = true;
+      else guards.push(arm.guard);
+    }
+    for (const arm of [...arms].reverse()) result = arm.guard === undefined ? arm.value : `(${arm.guard} ? ${arm.value} : ${result})`;
+    const filter = always ? '' : ` if (${guards.join(' or ')})`;
+    return `[${result} for ${key}, ${value} in ${target}${filter}]`;
   }
 
   string(parts: readonly (string | Expr)[]): string {
@@ -136,7 +217,64 @@ export class Translator {
       }
       return this.env.window.aggregate(canonical, args, at);
     }
+    const own = this.env.ownModule;
+    if (module.length === 0 && own !== undefined) {
+      const def = own.stmts.find((d): d is DefineFn => d.kind === 'define-fn' && d.name === name);
+      if (def !== undefined) return this.inline(def, own, `${own.name}::${name}`, args, at);
+    }
+    const user = module.length > 0 ? this.moduleMember(module, name, 'define-fn', at) : undefined;
+    if (user !== undefined) return this.inline(user.def, user.module, `${module.join('::')}::${name}`, args, at);
     return translateCall(canonical, args.map((a) => this.expr(a)), at);
+  }
+
+  /** `name` defined in the module file used as `module`; undefined when that is not a module file. */
+  moduleMember<K extends 'define-fn' | 'define-const'>(
+    module: readonly string[],
+    name: string,
+    kind: K,
+    at: Place,
+  ): { def: Extract<DefineFn | DefineConst, { kind: K }>; module: FileModule } | undefined {
+    const moduleName = module.join('::');
+    const found = this.env.modules?.get(moduleName) ?? [...(this.env.modules?.values() ?? [])].find((m) => m.name === moduleName);
+    if (found?.kind !== 'file') return undefined;
+    const def = found.stmts.find((s) => s.kind === kind && s.name === name);
+    if (def === undefined) {
+      const known = found.stmts.flatMap((s) => (s.kind === kind ? [s.name] : []));
+      const what = kind === 'define-fn' ? 'function' : 'constant';
+      throw new TroyError('ERR_KIND_UNKNOWN', at, `module ${moduleName} (${found.file}) has no ${what} ${JSON.stringify(name)}; ${what}s: ${known.join(', ') || 'none'}`);
+    }
+    return { def: def as never, module: found };
+  }
+
+  /**
+   * A module function, inlined: its parameters are the arguments' texts, its lets are locals, and
+   * the value of its last statement is the call's value. It sees the modules its own file uses.
+   */
+  inline(fn: DefineFn, module: FileModule, key: string, args: readonly Expr[], at: Place): string {
+    if (args.length !== fn.params.length) {
+      throw new TroyError('ERR_FLOW_INVALID', at, `${key} takes ${fn.params.length} argument${fn.params.length === 1 ? '' : 's'} (${fn.params.join(', ')}), got ${args.length}`);
+    }
+    if (this.env.inlining?.includes(key)) throw unsupported(at, key, 'a function that calls itself has no counterpart in tremolo; functions are inlined where they are called');
+    const locals = new Map<string, Local>();
+    fn.params.forEach((param, i) => {
+      const { text, dynamic } = this.translate(args[i]!);
+      locals.set(param, { text: `(${text})`, dynamic, version: this.env.version });
+    });
+    let inner = this.with({ locals, modules: module.uses, ownModule: module, inlining: [...(this.env.inlining ?? []), key], window: undefined });
+    for (const [i, stmt] of fn.body.entries()) {
+      const last = i === fn.body.length - 1;
+      if (stmt.kind === 'let' && stmt.target.root === 'local' && stmt.target.segments.length === 0) {
+        const { text, dynamic } = inner.translate(stmt.value);
+        if (last) return `(${text})`;
+        inner = inner.with({ locals: new Map(inner.env.locals).set(stmt.target.name!, { text: `(${text})`, dynamic, version: this.env.version }) });
+        continue;
+      }
+      if (stmt.kind === 'let' || stmt.kind === 'emit' || stmt.kind === 'drop') {
+        throw unsupported(stmt.at, stmt.kind, 'a function computes a value: its statements are lets of locals and expressions');
+      }
+      if (last) return `(${inner.expr(stmt)})`;
+    }
+    return 'null';
   }
 
   path(p: PathExpr): string {
@@ -152,6 +290,8 @@ export class Translator {
         return this.args(p);
       case 'local': {
         const local = this.env.locals.get(p.name!);
+        const constant = local === undefined ? this.env.ownModule?.stmts.find((d): d is DefineConst => d.kind === 'define-const' && d.name === p.name) : undefined;
+        if (constant !== undefined) return this.segments(literal(evaluate(constant.value, { args: {}, owner: `module ${this.env.ownModule!.name}` })), p.segments);
         if (local === undefined) {
           const known = [...this.env.locals.keys()];
           throw new TroyError('ERR_FLOW_INVALID', p.at, `\`${p.name}\` is not set: a local is set with \`let ${p.name} = ...\` before it is read${known.length > 0 ? `; locals: ${known.join(', ')}` : ''}`);

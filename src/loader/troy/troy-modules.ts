@@ -29,6 +29,7 @@ function usesOf(stmts: readonly TopStmt[]): ModuleImport[] {
   const query = (body: readonly QueryStmt[]): void => {
     for (const s of body) {
       if (s.kind === 'use') out.push(...s.imports);
+      if (s.kind === 'define-script') out.push(...s.uses);
       if (s.kind === 'define-pipeline') query(s.body);
     }
   };

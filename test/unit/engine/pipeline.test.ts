@@ -55,6 +55,19 @@ test('where events fan out, Subjects carry them to every branch', async () => {
   assert.equal(out.map((e) => e.data).sort(), [10, 15]);
 });
 
+test("an operator's own err port, once linked, takes its errors in place of the pipeline's err", async () => {
+  const s = await spec({
+    operators: { parse: { op: 'map', config: { event: 'number(event)' } }, fixup: { op: 'map', config: { event: '{"failed": event.event, "why": event.error}' } } },
+    links: [['in', 'parse'], ['parse', 'out'], ['parse/err', 'fixup'], ['fixup', 'out']],
+  });
+  const p = new Pipeline(s, memoryLogger());
+  const out = run(p, 'out');
+  const err = run(p, 'err');
+  for (const n of ['1', 'x']) push(p, n);
+  assert.equal(out.map((e) => e.data), [1, { failed: 'x', why: 'p/parse: number: "x" is not numeric in "number(event)"' }]);
+  assert.equal(err, []);
+});
+
 test('an operator that fails (a bug, not a bad event) is logged and restarted with fresh state; the pipeline goes on', async () => {
   let instances = 0;
   const flaky = defineOperator({

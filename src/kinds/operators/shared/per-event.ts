@@ -65,6 +65,8 @@ export class EventScope implements EvalContext {
   meta: TremoloEvent['meta'] = {};
   state: Record<string, unknown> | undefined = undefined;
   group: unknown = null;
+  /** Declared here, so a comprehension filling it in does not change the object's shape. */
+  locals: unknown[] | undefined = undefined;
 
   constructor(readonly args: Readonly<Record<string, unknown>>) {}
 

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { functionNames } from '../../../../src/lang/expr/functions.js';
 import { parse } from '../../../../src/lang/expr/parse.js';
 import { ctx, regexProblem, run, syntaxError } from './helpers.js';
 
@@ -141,9 +142,10 @@ test('an unknown function lists close names, or every name when none is close', 
   syntaxError('str::lowercase(event.a)', 'unknown function "str::lowercase" at 0; did you mean lowercase, string::lowercase?', 0);
   syntaxError(
     'event.a + frobnicate(1)',
-    'unknown function "frobnicate" at 10; known: abs, base64::decode, base64::encode, ceil, contains, default, ends_with, floor, format, int, is_null, iso8601, join, json::decode, json::encode, keys, length, lowercase, matches, max, merge, min, nanos::from_hours, nanos::from_millis, nanos::from_minutes, nanos::from_seconds, now, now_ms, number, replace, round, split, starts_with, string, string::contains, string::ends_with, string::format, string::length, string::lowercase, string::replace, string::split, string::starts_with, string::substr, string::trim, string::uppercase, substr, trim, type, uppercase, values',
+    `unknown function "frobnicate" at 10; known: ${functionNames().join(', ')}`,
     10,
   );
+  assert.equal(functionNames(), [...functionNames()].sort());
 });
 
 test('a wrong number of arguments is a load-time error at the function name', () => {
@@ -181,9 +183,9 @@ test('an invalid or unterminated regex literal is a syntax error where it starts
   syntaxError('event.a ~= /abc', 'unterminated regex starting at 11', 11);
 });
 
-test('a regex literal stands only on the right of ~= or as the pattern of matches()', () => {
-  syntaxError('[/a/]', 'a regex literal at 1 can only stand on the right of "~=" or as the pattern of matches()', 1);
-  syntaxError('/a/ ~= "a"', 'a regex literal at 0 can only stand on the right of "~=" or as the pattern of matches()', 0);
+test('a regex literal stands only on the right of ~= or as the pattern of matches() and captures()', () => {
+  syntaxError('[/a/]', 'a regex literal at 1 can only stand on the right of "~=" or as the pattern of matches() and captures()', 1);
+  syntaxError('/a/ ~= "a"', 'a regex literal at 0 can only stand on the right of "~=" or as the pattern of matches() and captures()', 0);
   assert.is(run('matches("abc", /B/i)'), true);
 });
 

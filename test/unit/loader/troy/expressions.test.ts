@@ -118,18 +118,62 @@ test('a match with no case that holds and no default fails the event, naming whe
   }
 });
 
+test('a for comprehension makes one value per item: the index or key and the value are bound by each case', () => {
+  assert.equal(value('for [1, 2] of case (i, d) => { "i": i, "d": d } end'), [
+    { i: 0, d: 1 },
+    { i: 1, d: 2 },
+  ]);
+  assert.equal(value('for event of case (k, v) => k end', { a: 1, b: 2 }), ['a', 'b']);
+  assert.is(translate('for event of case (i, d) => d end'), '[v_1 for k_1, v_1 in event]');
+});
+
+test('the first case whose guard holds gives the value, and an item no case takes is left out', () => {
+  const source = 'for event of case (k, v) when v > 10 => "big" case (i, x) when x > 0 => i end';
+  assert.equal(value(source, [5, 20, -1, 1]), [0, 'big', 3]);
+  assert.equal(value('for event of case (k, v) when v > 10 => "big" case (k, v) => v end', [5, 20]), [5, 'big']);
+  assert.equal(value('for event.list of case (i, a) => for a of case (j, b) => b * i end end', { list: [[1, 2], [3]] }), [[0, 0], [3]]);
+});
+
+test('a for that acts on the event is refused, its cases compute values', () => {
+  assert.is(refusal('for event of case (k, v) => let x = 1 end'), 'e.troy:1:29: `let` is not supported yet: the cases of a "for" compute values; lets, emits and drops belong in script statements');
+});
+
+test('an extractor in a case tests the text; a name bound to the pattern holds what it took out', () => {
+  const names = 'match event of case r = %{ msg ~= dissect|%{first} %{last}| } => r.msg case _ => "no" end';
+  assert.equal(value(names, { msg: 'Ada Lovelace' }), { first: 'Ada', last: 'Lovelace' });
+  assert.is(value(names, { msg: 'Ada' }), 'no');
+  assert.is(value(names, { msg: 42 }), 'no');
+  assert.is(value(names, { other: 'Ada Lovelace' }), 'no');
+  const nested = 'match event of case r = %{ a ~= %{ b ~= re|(?P<n>\\d+)| }, c == 1 } => r case _ => null end';
+  assert.equal(value(nested, { a: { b: 'x12', z: 0 }, c: 1 }), { a: { b: { n: '12' }, z: 0 }, c: 1 });
+  assert.equal(value('match event of case x = ~ glob|*.log| => x case _ => "other" end', 'a.log'), 'a.log');
+  assert.equal(value('match event of case x = ~ glob|*.log| => x case _ => "other" end', 'a.txt'), 'other');
+  const decoded = 'match event of case %{ body ~= json|| } => 1 case %{ body ~= base64|| } => 2 case _ => 3 end';
+  assert.equal([value(decoded, { body: '{"a": 1}' }), value(decoded, { body: 'null' }), value(decoded, { body: 'aGk=' }), value(decoded, { body: '{x' })], [1, 1, 2, 3]);
+  assert.equal(value('match event of case r = %{ body ~= json|| } => r.body.a case _ => 0 end', { body: '{"a": [1]}' }), [1]);
+  assert.equal(value('match event of case r = %{ body ~= base64|| } => r.body case _ => 0 end', { body: 'aGk=' }), 'hi');
+  const piped = 'match event of case ~ glob|a\\|*| => "piped" case _ => "no" end';
+  assert.equal([value(piped, 'a|b'), value(piped, 'ab')], ['piped', 'no']);
+});
+
+test("Tremor's array::sort, path::try_default and string::into_binary are tremolo functions", () => {
+  assert.equal(value('array::sort(event)', [3, 1, 2]), [1, 2, 3]);
+  assert.is(value('path::try_default($http, ["headers", "x"], "none")', null, { http: { headers: {} } }), 'none');
+  assert.is(value('string::from_utf8_lossy(string::into_binary("exit")) == "exit"'), true);
+});
+
 test('what has no counterpart is refused where it is written, with the construct named', () => {
   assert.is(refusal('state.count'), 'e.troy:1:1: `state` is not supported yet: scripts have no state that outlives an event in tremolo');
-  assert.is(refusal('!event'), 'e.troy:1:1: `!` is not supported yet: write "not" for booleans; bitwise operators have no counterpart in tremolo');
   assert.is(refusal('event.a & 1'), 'e.troy:1:9: `&` is not supported yet: bitwise operators have no counterpart in tremolo\'s expressions');
   assert.is(refusal('event[1:3]'), 'e.troy:1:6: `[start:end]` is not supported yet: ranges have no counterpart in tremolo\'s expressions');
   assert.is(refusal('string::reverse(event)'), 'e.troy:1:1: `string::reverse(...)` is not supported yet: this function has no counterpart in tremolo\'s expressions yet');
   assert.is(refusal('aggr::stats::count()'), 'e.troy:1:1: `aggr::stats::count(...)` is not supported yet: aggregate functions belong in a select over a window, e.g. `from in[my_window]`');
   assert.is(refusal('group[0]'), 'e.troy:1:1: `group` is not supported yet: `group` is the group of a windowed select with `group by`');
-  assert.is(refusal('patch event of insert "a" => 1 end'), 'e.troy:1:1: `patch ...` is not supported yet: patch has no counterpart in tremolo\'s expressions');
-  assert.is(refusal('for event of case (k, v) => v end'), 'e.troy:1:1: `for` is not supported yet: comprehensions have no counterpart in tremolo\'s expressions');
+  assert.is(refusal('patch event of erase "a" end'), 'e.troy:1:16: `erase` is not supported yet: erase has no counterpart in tremolo\'s expressions yet; insert, update, upsert, default and merge do');
   assert.is(refusal('match event of case %[1] => 1 end'), 'e.troy:1:21: `%[ ... ]` is not supported yet: array patterns have no counterpart yet; compare with a value');
-  assert.is(refusal('match event of case ~ re|^a| => 1 end'), 'e.troy:1:21: `~ re|^a|` is not supported yet: extractors have no counterpart in tremolo; compare with a value or a record pattern');
+  assert.is(refusal('match event of case ~ grok|%{WORD:w}| => 1 end'), 'e.troy:1:21: `~ grok|%{WORD:w}|` is not supported yet: the grok extractor has no counterpart in tremolo yet; extractors tremolo has: base64, dissect, glob, json, re');
+  assert.is(refusal('match event of case %{ a ~= dissect|%{x}%{y}| } => 1 end'), 'e.troy:1:29: invalid dissect pattern "%{x}%{y}": the fields at 4 and before it need text between them to tell where one ends');
+  assert.is(refusal('match event of case %{ a ~= re|(| } => 1 end'), 'e.troy:1:29: invalid regex "(": Invalid regular expression: /(/: Unterminated group');
   assert.is(refusal('<<1, 2>>'), 'e.troy:1:1: `<< ... >>` is not supported yet: binary literals have no counterpart in tremolo\'s expressions');
   assert.is(refusal('args.nope'), 'e.troy:1:5: unknown arg "nope" in args of pipeline p; known: limit, name, nested');
   assert.is(refusal('x + 1'), 'e.troy:1:1: `x` is not set: a local is set with `let x = ...` before it is read');

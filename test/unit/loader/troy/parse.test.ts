@@ -144,8 +144,9 @@ test('syntax errors name the file, line and column and what was expected', () =>
 });
 
 test('statements outside the subset are refused where they are written', () => {
-  assert.is(syntaxError('#!config metrics_interval_s = 10\nuse a;'), 'f.troy:1:1: `#!config` is not supported yet: configuration directives have no counterpart in tremolo');
-  assert.is(syntaxError('const x = 1;'), 'f.troy:1:1: `const ...` is not supported yet: module constants and functions have no counterpart in tremolo');
+  assert.is(syntaxError('#!config metrics_interval_s = 10\nuse a;'), 'f.troy:1:1: `#!config` is not supported yet: a configuration directive belongs at the start of a pipeline body');
+  assert.is(syntaxError('intrinsic fn x() as y;'), 'f.troy:1:1: `intrinsic ...` is not supported yet: intrinsic functions belong to Tremor\'s own standard library');
+  assert.is(syntaxError('fn f(x) of case 1 => 2 end;'), 'f.troy:1:9: `fn f(...) of case ... end` is not supported yet: write the match in the body: fn f(x) with match x of ... end end');
   assert.is(syntaxError('define window w from tumbling with size = 1 end;'), 'f.troy:1:1: `define window` is not supported yet: define windows inside the pipeline that uses them');
   assert.is(syntaxError('define flow f flow define flow g flow end; end;'), 'f.troy:1:20: `define flow` is not supported yet: define flows at the top of the file, not inside another flow');
 });

@@ -1,0 +1,92 @@
+import { arr, str, wrongType, type FunctionSpec } from './call-site.js';
+import { defineKey, definedKeys, isBytes, isRecord, typeName, type TypeName } from './values.js';
+
+/** Arrays and paths: sorting any values, reading a path that may not be there. */
+
+const RANK: Readonly<Record<TypeName, number>> = { null: 0, bool: 1, number: 2, string: 3, bytes: 4, array: 5, record: 6 };
+
+/**
+ * A total order over every value, so that any array sorts the same way each time: by type (null,
+ * bool, number, string, bytes, array, record), then numbers by value, strings by code unit, bytes,
+ * arrays and records (by their sorted keys, then values) item by item.
+ */
+export function compareValues(a: unknown, b: unknown): number {
+  const ta = typeName(a);
+  const tb = typeName(b);
+  if (ta !== tb) return RANK[ta] - RANK[tb];
+  switch (ta) {
+    case 'null':
+      return 0;
+    case 'bool':
+      return Number(a) - Number(b);
+    case 'number':
+      return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+    case 'string':
+      return (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0;
+    case 'bytes':
+      return Buffer.compare(a as Uint8Array, b as Uint8Array);
+    case 'array':
+      return compareLists(a as readonly unknown[], b as readonly unknown[]);
+    case 'record': {
+      const ra = a as Readonly<Record<string, unknown>>;
+      const rb = b as Readonly<Record<string, unknown>>;
+      const ka = definedKeys(ra).sort();
+      const kb = definedKeys(rb).sort();
+      return compareLists(ka.flatMap((k) => [k, ra[k]]), kb.flatMap((k) => [k, rb[k]]));
+    }
+  }
+}
+
+function compareLists(a: readonly unknown[], b: readonly unknown[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const c = compareValues(a[i], b[i]);
+    if (c !== 0) return c;
+  }
+  return a.length - b.length;
+}
+
+/** `path::try_default(value, ["a", 0, "b"], fallback)`: what the path leads to, or the fallback where it leads nowhere. */
+function tryPath(value: unknown, path: readonly unknown[], fallback: unknown): unknown {
+  let at = value;
+  for (const step of path) {
+    if (typeof step === 'string' && isRecord(at) && Object.hasOwn(at, step) && at[step] !== undefined) at = at[step];
+    else if (typeof step === 'number' && Array.isArray(at) && Number.isInteger(step) && step >= 0 && step < at.length) at = at[step];
+    else return fallback;
+  }
+  return at;
+}
+
+/** RFC 7396: the patch's fields set into the target, records merged recursively, a null removing its key. */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (!isRecord(patch)) return patch;
+  const out: Record<string, unknown> = isRecord(target) ? { ...target } : {};
+  for (const key of definedKeys(patch)) {
+    const value = patch[key];
+    if (value === null) delete out[key];
+    // A key of a record is data: `__proto__` is defined as an own field, not the prototype.
+    else defineKey(out, key, mergePatch(Object.hasOwn(out, key) ? out[key] : undefined, value));
+  }
+  return out;
+}
+
+export const COLLECTION_FUNCTIONS: readonly FunctionSpec[] = [
+  { name: 'sort', aliases: ['array::sort'], params: ['array'], call: (site, a) => [...arr(site, 0, a)].sort(compareValues) },
+  {
+    name: 'path::try_default',
+    params: ['value', 'path', 'fallback'],
+    call: (site, v, path, fallback) => {
+      const steps = arr(site, 1, path);
+      steps.forEach((s, i) => {
+        if (typeof s !== 'string' && typeof s !== 'number') throw wrongType(site, 1, `an array of keys and indexes (item ${i})`, s);
+      });
+      return tryPath(v, steps, fallback);
+    },
+  },
+  { name: 'merge_patch', params: ['target', 'patch'], call: (_site, t, p) => mergePatch(t, p) },
+  {
+    name: 'bytes',
+    aliases: ['string::into_binary'],
+    params: ['s'],
+    call: (site, s) => (isBytes(s) ? s : Buffer.from(str(site, 0, s), 'utf8')),
+  },
+];

@@ -1,0 +1,75 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { pipelineFlow, problemsOf, runPipeline, tmp } from './support.js';
+
+test.after(() => tmp.cleanup());
+
+const pipeline = (body: string, head = ''): string => pipelineFlow(`define pipeline p\n${head}\npipeline\n${body}\nend;`);
+
+/** A pipeline of one script `s` between `in` and `out`, its `err` port selected into `err`. */
+const scripted = (script: string, extra = ''): string =>
+  pipeline(`define script s
+script
+${script}
+end;
+create script s;
+select event from in into s;
+select event from s into out;
+${extra}`);
+
+test('a script body may use modules, first or between its statements, and calls their functions', async () => {
+  const p = await runPipeline(scripted('use std::record;\nlet event = record::values(event);\nuse std::array;\narray::len(event)'));
+  p.push({ a: 'x', b: [1], c: null });
+  assert.equal(p.out(), [3]);
+});
+
+test('a module a script body uses must exist', async () => {
+  const problems = await problemsOf(scripted('use nowhere::at_all;\nevent'), 'script-use.troy');
+  assert.is(problems.length, 1);
+  assert.match(problems[0]!, /^script-use\.troy:8:1: module nowhere::at_all not found: looked for nowhere\/at_all\.troy and nowhere\/at_all\.tremor in /);
+});
+
+test("a script's own err port takes what any of its statements fails on; the pipeline's err stays empty", async () => {
+  const p = await runPipeline(scripted('let event.n = event.n * 2;\nmatch event.n of case 2 => let $ = {"new": 1} case _ => event end', 'select {"failed": event.event} from s/err into out;'));
+  p.push({ n: 0 });
+  p.push({ n: 'x' });
+  p.push({ n: 1 });
+  assert.equal(p.out(), [{ n: 0 }, { failed: { n: 'x' } }, { failed: { n: 2 } }]);
+  assert.equal(p.out('err'), []);
+});
+
+test("unread, a script's errors go to the pipeline's err, with Tremor's words for replacing $", async () => {
+  const p = await runPipeline(scripted('let $ = {"new": "data"};\n$'));
+  p.push({ a: 1 });
+  assert.equal(p.out(), []);
+  const [error] = p.out('err') as { error: string; event: unknown }[];
+  assert.match(error!.error, "You are trying to assign to a value that isn't valid");
+  assert.equal(error!.event, { a: 1 });
+});
+
+test('let x = match ... end assigns the value of the case taken; a case that drops drops the event', async () => {
+  const p = await runPipeline(
+    scripted(`let in = {"message": event};
+let event = match in of
+  case r = %{ message ~= dissect|%{first} %{last}| } => r.message
+  case %{ message == "keep" } => "kept"
+  case _ => drop
+end;
+event`),
+  );
+  for (const e of ['Ada Lovelace', 'Nobody', 'keep', 'Nebojša Di Napoli']) p.push(e);
+  assert.equal(p.out(), [{ first: 'Ada', last: 'Lovelace' }, 'kept', { first: 'Nebojša', last: 'Di Napoli' }]);
+});
+
+test('#!config metrics_interval_s at the start of a pipeline body is accepted; other settings and values are refused', async () => {
+  const ok = await runPipeline(pipeline('select event from in into out;', 'args interval = 3').replace('pipeline\nselect', 'pipeline\n#!config metrics_interval_s = args.interval\n#!config metrics_interval_s = 5\nselect'));
+  ok.push(1);
+  assert.equal(ok.out(), [1]);
+  const problems = await problemsOf(pipeline('select event from in into out;').replace('pipeline\nselect', 'pipeline\n#!config metrics_interval_s = "soon"\n#!config log_level = 1\nselect'), 'config.troy');
+  assert.equal(problems, [
+    'config.troy:6:31: #!config metrics_interval_s must be a positive number of seconds, received "soon"',
+    'config.troy:7:10: unknown #!config setting "log_level"; known: metrics_interval_s',
+  ]);
+});
+
+test.run();
