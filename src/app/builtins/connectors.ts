@@ -1,5 +1,7 @@
+import { bench } from '../../kinds/bench/bench.js';
 import { exit } from '../../kinds/basic/exit.js';
 import { cb } from '../../kinds/cb/cb.js';
+import { crononome } from '../../kinds/crononome/crononome.js';
 import { file } from '../../kinds/file/file.js';
 import { httpClient } from '../../kinds/http/http-client.js';
 import { httpServer } from '../../kinds/http/http-server.js';
@@ -39,8 +41,10 @@ export const builtinConnectors = [
   wal,
   kv,
   metronome,
+  crononome,
   metrics,
   cb,
+  bench,
   exit,
   nullConnector,
 ];
