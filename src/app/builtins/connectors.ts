@@ -1,4 +1,5 @@
 import { bench } from '../../kinds/bench/bench.js';
+import { dnsClient } from '../../kinds/dns/dns-client.js';
 import { exit } from '../../kinds/basic/exit.js';
 import { cb } from '../../kinds/cb/cb.js';
 import { crononome } from '../../kinds/crononome/crononome.js';
@@ -34,6 +35,7 @@ export const builtinConnectors = [
   udpClient,
   httpServer,
   httpClient,
+  dnsClient,
   natsPublisher,
   natsSubscriber,
   stdio,

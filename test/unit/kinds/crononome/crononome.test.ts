@@ -73,7 +73,7 @@ test('crononome finishes once none of its entries can fire again', async () => {
     links: [['cron', 'sink']],
   });
   try {
-    const finish = await Promise.race([flow.flow.finished, new Promise((r) => setTimeout(() => r('still running'), 2000))]);
+    const finish = await Promise.race([flow.flow.finished, new Promise((r) => setTimeout(() => r('still running'), 2000).unref())]);
     assert.equal(finish, { gaveUp: false, sources: ['cron'] });
   } finally {
     await flow.stop();

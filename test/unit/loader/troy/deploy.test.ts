@@ -140,7 +140,7 @@ deploy flow main;`);
 test("a connector of a kind tremolo does not know is refused in Tremor's words, then with the kinds tremolo knows", async () => {
   const problems = await problemsOf('define flow main flow define connector c from carrier_pigeon; create connector c; end; deploy flow main;');
   assert.is(problems.length, 1);
-  assert.match(problems[0]!, /^flow\.troy:1:47: Unknown connector type carrier_pigeon; known: bench, cb, crononome, exit, file, /);
+  assert.match(problems[0]!, /^flow\.troy:1:47: Unknown connector type carrier_pigeon; known: bench, cb, crononome, dns_client, exit, file, /);
 });
 
 test('doc comments become descriptions', async () => {
