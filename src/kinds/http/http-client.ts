@@ -157,7 +157,8 @@ export const httpClient = defineConnector({
         const encoded = encodeBody(ctx, event, nextBody++, firstValue(headers, 'content-type'));
         if (encoded === undefined) return undefined;
         body = encoded.body;
-        headers['content-length'] = String(body.length);
+        // A request the flow sends chunked carries no length: HTTP allows one framing, not both.
+        if (firstValue(headers, 'transfer-encoding') === undefined) headers['content-length'] = String(body.length);
       }
       const correlation = own?.correlation !== undefined ? own.correlation : randomUUID();
       return { event, url, headers, sent: { method: upper, url: redactUrl(url), headers: redactHeaders(headers) as HeaderRecord }, body, correlation };

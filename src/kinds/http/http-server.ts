@@ -227,7 +227,8 @@ export const httpServer = defineConnector({
       }
       if (declared === undefined && encoded.contentType !== undefined) headers['content-type'] = encoded.contentType;
       const bodiless = p.req.method === 'HEAD' || status === 204 || status === 304;
-      if (!bodiless) headers['content-length'] = String(encoded.body.length);
+      // A response the flow sends chunked carries no length: HTTP allows one framing, not both, and a client refuses both.
+      if (!bodiless && firstValue(headers, 'transfer-encoding') === undefined) headers['content-length'] = String(encoded.body.length);
       try {
         p.res.writeHead(status, headers);
         p.res.end(bodiless ? undefined : encoded.body);
