@@ -64,7 +64,7 @@ export class ConnectorHost implements StreamHost, Pausable {
     this.kind = spec.def.kind;
     this.log = env.log.child(spec.alias);
     this.#unlinkedErrors = new ErrorDigest(this.log, spec.alias);
-    this.#mimeCodecs = new MimeCodecs(env.codecs);
+    this.#mimeCodecs = new MimeCodecs(env.codecs, spec.mimeMapping);
     this.codec = spec.codec?.def.create(spec.codec.config);
     for (const port of outPorts(spec.def)) this.outputs.set(port, new Port());
     for (const port of inPorts(spec.def)) this.inputs.set(port, new Port());

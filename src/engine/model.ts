@@ -39,6 +39,8 @@ export interface ConnectorSpec {
   readonly reconnect: ReconnectConfig;
   readonly queue: { readonly max_events: number; readonly persist?: string | undefined };
   readonly metricsIntervalS: number | undefined;
+  /** The codecs the connector's config maps mime types to (ConnectorDefinition.mimeMapping). */
+  readonly mimeMapping?: Readonly<Record<string, Configured<CodecDefinition<any>>>>;
 }
 
 export interface OperatorNode {

@@ -164,6 +164,15 @@ export function resolveConnector(
   const pre = resolveProcessors((entry.preprocessors ?? []) as NamedConfig[], 'pre', ['preprocessors'], regs, merged, problems);
   const post = resolveProcessors((entry.postprocessors ?? []) as NamedConfig[], 'post', ['postprocessors'], regs, merged, problems);
   const extensions = resolveExtensions(kind, def, entry.extensions as NamedConfig[] | undefined, regs, merged, problems);
+  const mapping = config === undefined ? undefined : def.mimeMapping?.(config);
+  let mimeMapping: Record<string, Configured<CodecDefinition<any>>> | undefined;
+  if (mapping !== undefined) {
+    mimeMapping = {};
+    for (const [mime, named] of Object.entries(mapping)) {
+      const resolved = resolveCodec(named, ['config', 'mime_mapping', mime], regs, merged, problems);
+      if (resolved !== undefined) mimeMapping[mime.toLowerCase()] = resolved;
+    }
+  }
   const reconnect = check(ReconnectSchema, entry.reconnect, ['reconnect'], merged, problems);
   const queue = check(QueueSchema, entry.queue ?? {}, ['queue'], merged, problems);
   if (problems.list.length > before || config === undefined || reconnect === undefined || queue === undefined) return undefined;
@@ -178,5 +187,6 @@ export function resolveConnector(
     reconnect,
     queue,
     metricsIntervalS: entry.metrics_interval_s as number | undefined,
+    ...(mimeMapping === undefined ? {} : { mimeMapping }),
   };
 }

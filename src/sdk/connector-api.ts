@@ -194,6 +194,13 @@ export interface ConnectorDefinition<C = unknown> {
   readonly metadata?: string;
   /** True for a server that hands its connections to server extensions (`extensions:` on the connector). */
   readonly extensible?: boolean;
+  /**
+   * Codecs by mime type that this connector's config names (Tremor's http `mime_mapping`: `{ "application/json":
+   * { name: "json", config: { mode: "sorted" } }, "*\/*": "string" }`): the loader checks each as it checks
+   * `codec`, and `ctx.codecForMime` answers with them first; `type/*` and `*\/*` stand for the types no
+   * codec claims.
+   */
+  mimeMapping?(config: C): Readonly<Record<string, string | { readonly name: string; readonly config?: unknown }>> | undefined;
   create(config: C, ctx: ConnectorContext): ConnectorInstance;
 }
 

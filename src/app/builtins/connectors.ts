@@ -1,5 +1,8 @@
+import { bench } from '../../kinds/bench/bench.js';
+import { dnsClient } from '../../kinds/dns/dns-client.js';
 import { exit } from '../../kinds/basic/exit.js';
 import { cb } from '../../kinds/cb/cb.js';
+import { crononome } from '../../kinds/crononome/crononome.js';
 import { file } from '../../kinds/file/file.js';
 import { httpClient } from '../../kinds/http/http-client.js';
 import { httpServer } from '../../kinds/http/http-server.js';
@@ -32,6 +35,7 @@ export const builtinConnectors = [
   udpClient,
   httpServer,
   httpClient,
+  dnsClient,
   natsPublisher,
   natsSubscriber,
   stdio,
@@ -39,8 +43,10 @@ export const builtinConnectors = [
   wal,
   kv,
   metronome,
+  crononome,
   metrics,
   cb,
+  bench,
   exit,
   nullConnector,
 ];

@@ -7,6 +7,7 @@ import { ingestNs } from '../../kinds/processors/ingest-ns.js';
 import { lengthPrefixed } from '../../kinds/processors/length-prefixed.js';
 import { removeEmpty } from '../../kinds/processors/remove-empty.js';
 import { separate } from '../../kinds/processors/separate.js';
+import { streamingCompress } from '../../kinds/processors/streaming-compress.js';
 import { textualLengthPrefixed } from '../../kinds/processors/textual-length-prefixed.js';
 
 /** The built-in pre- and postprocessors. A new processor is one file plus one line here. */
@@ -16,6 +17,7 @@ export const builtinProcessors = [
   base64,
   decompress,
   compress,
+  streamingCompress,
   lengthPrefixed,
   textualLengthPrefixed,
   ingestNs,

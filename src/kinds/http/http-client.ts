@@ -8,7 +8,7 @@ import type { TremoloEvent } from '../../sdk/event.js';
 import { REDACTED, redactUrl, redactUrls } from '../../sdk/redact.js';
 import { redactHeaders } from '../../sdk/io/credential-redaction.js';
 import { encodeBody, pushBody } from './http-body.js';
-import { firstValue, headersFrom, HeadersSchema, isToken, type HeaderRecord } from './http-headers.js';
+import { firstValue, headersFrom, HeadersSchema, isToken, MimeMappingSchema, type HeaderRecord } from './http-headers.js';
 import { Slots } from './http-slots.js';
 import { parseHttpUrl } from './http-url.js';
 import { ClientTlsSchema, loadClientTls } from '../../sdk/io/tls.js';
@@ -54,6 +54,7 @@ const Config = z.preprocess(fromTremor, z
   .strictObject({
     url: z.string().describe('http://host:port/path or https://...: where requests go; a relative meta.http_client.request.url resolves against it'),
     method: z.string().default('POST').describe('the method of requests, case-insensitive (POST, as in Tremor)'),
+    mime_mapping: MimeMappingSchema,
     headers: HeadersSchema.default({}).describe('headers of every request, a value or a list of values each'),
     tls: ClientTlsSchema.optional().describe('true (system roots) or { cafile, domain, cert, key }; implied by https://'),
     timeout_ms: z.number().int().positive().default(30_000).describe('a request without its whole response within this fails to err (ERR_TIMEOUT)'),
@@ -103,6 +104,7 @@ export const httpClient = defineConnector({
     'An HTTP(S) client. Each event reaching `in` is a request, its data the body (encoded by the codec claiming its Content-Type, else by the connector codec with its postprocessors; GET and HEAD send none). Each response is an event on `out`, its body decoded by the codec claiming its Content-Type, else by the connector codec with its preprocessors (an empty body is null), carrying the origins of the request event so that it routes back to where the request came from. Every status is a response; a request that fails (refused, timed out) goes to `err`. At most `max_concurrency` requests are in flight; the next wait in order. Tremor\'s spellings are accepted: `concurrency`, `timeout` (nanoseconds) and `auth: { basic: { username, password } }` (an Authorization header).',
   config: Config,
   codec: { optional: 'json' },
+  mimeMapping: (config) => config.mime_mapping,
   metadata:
     '`meta.http_client = { request: { method, url, headers }, response: { status, headers }, correlation }` on responses: the request as sent (a password in its url, and the values of credential headers, as `***`: Authorization, Proxy-Authorization, cookie values and credential-named headers such as X-Api-Key), and `correlation` copied from the request event (a fresh id when it has none); `err` events of failed requests carry `request` and `correlation`. On `in`: `meta.http_client.request = { method, url, headers }` overrides the method, the url (absolute, or relative to `url`) and headers (merged over `headers`) of one request; `meta.http_client.correlation` is copied to its response.',
   create(config, ctx) {
@@ -155,7 +157,8 @@ export const httpClient = defineConnector({
         const encoded = encodeBody(ctx, event, nextBody++, firstValue(headers, 'content-type'));
         if (encoded === undefined) return undefined;
         body = encoded.body;
-        headers['content-length'] = String(body.length);
+        // A request the flow sends chunked carries no length: HTTP allows one framing, not both.
+        if (firstValue(headers, 'transfer-encoding') === undefined) headers['content-length'] = String(body.length);
       }
       const correlation = own?.correlation !== undefined ? own.correlation : randomUUID();
       return { event, url, headers, sent: { method: upper, url: redactUrl(url), headers: redactHeaders(headers) as HeaderRecord }, body, correlation };

@@ -45,6 +45,21 @@ export function firstValue(headers: Readonly<Record<string, string | string[] | 
 }
 
 /** `application/json; charset=utf-8` → `application/json`. */
+/**
+ * Tremor's `mime_mapping`: a codec (a name, or `{ name, config }`) per mime type, `type/*` and `*\/*`
+ * standing for types no codec claims. The loader checks the codecs (ConnectorDefinition.mimeMapping).
+ */
+const MIME = /^([a-z0-9!#$&^_.+-]+|\*)\/([a-z0-9!#$&^_.+-]+|\*)$/i;
+export const MimeMappingSchema = z
+  .record(z.string(), z.union([z.string(), z.strictObject({ name: z.string(), config: z.unknown().optional() })], { error: 'expected a codec name or { name, config }' }))
+  .superRefine((mapping, ctx) => {
+    for (const mime of Object.keys(mapping)) {
+      if (!MIME.test(mime)) ctx.addIssue({ code: 'custom', path: [mime], message: `expected a mime type such as application/json, text/* or */*, received ${JSON.stringify(mime)}` });
+    }
+  })
+  .optional()
+  .describe('codecs by mime type, over those the codecs claim: `{ "application/json": { "name": "json", "config": { "mode": "sorted" } }, "*/*": "string" }`; `type/*` and `*/*` catch types no codec claims');
+
 export const mimeBase = (contentType: string): string => contentType.split(';')[0]!.trim().toLowerCase();
 
 /**

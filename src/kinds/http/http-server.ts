@@ -8,7 +8,7 @@ import { quote, reason, type ErrorCode } from '../../sdk/errors.js';
 import type { TremoloEvent } from '../../sdk/event.js';
 import { claimed, encodeBody, pushBody } from './http-body.js';
 import { redactHeaders, redactQuery } from '../../sdk/io/credential-redaction.js';
-import { acceptedMimes, firstValue, headersFrom, mimeBase } from './http-headers.js';
+import { acceptedMimes, firstValue, headersFrom, mimeBase, MimeMappingSchema } from './http-headers.js';
 import { RequestBook } from './http-requests.js';
 import { parseHttpUrl, requestUrl, type HttpAddress } from './http-url.js';
 import { loadServerTls, ServerTlsSchema } from '../../sdk/io/tls.js';
@@ -20,6 +20,7 @@ const Config = z
   .strictObject({
     url: z.string().describe('http://host:port or https://host:port to listen on (every path is served); port 0 picks a free port'),
     tls: ServerTlsSchema.optional().describe('{ cert, key } files: serve https://'),
+    mime_mapping: MimeMappingSchema,
     backlog: z.number().int().positive().default(128).describe('pending connections not yet accepted'),
     max_body_size: z
       .number()
@@ -66,6 +67,7 @@ export const httpServer = defineConnector({
     'An HTTP(S) server. Each request is a stream with one event: its body, decoded by the codec claiming its Content-Type, else by the connector codec with its preprocessors (an empty body is null). The event reaching `in` for a request is its response, encoded by the codec claiming the response Content-Type, else the request Accept, else the request Content-Type, else the connector codec with its postprocessors. A body over `max_body_size` is answered 413, one the codec claiming its Content-Type cannot decode 400, a request not answered in time 504; each also goes to `err`.',
   config: Config,
   codec: { optional: 'json' },
+  mimeMapping: (config) => config.mime_mapping,
   metadata:
     '`meta.http_server = { request: { method, url, path, query, headers, protocol, peer: { host, port } }, request_id, auth? }` (`auth = { method, user, claims? }` with authentication) (`protocol` is the HTTP version, e.g. `HTTP/1.1`; `query` the raw query string; the values of credentials — Authorization, Cookie, headers and query parameters named like token, secret, password or api key — are `***`). On `in`: the event answers the request named by `meta.http_server.request_id`, else every waiting request of this server among its origins, else it goes to `err`; `meta.http_server.response = { status, headers }` sets the status (default 200) and headers.',
   create(config, ctx) {
@@ -225,7 +227,8 @@ export const httpServer = defineConnector({
       }
       if (declared === undefined && encoded.contentType !== undefined) headers['content-type'] = encoded.contentType;
       const bodiless = p.req.method === 'HEAD' || status === 204 || status === 304;
-      if (!bodiless) headers['content-length'] = String(encoded.body.length);
+      // A response the flow sends chunked carries no length: HTTP allows one framing, not both, and a client refuses both.
+      if (!bodiless && firstValue(headers, 'transfer-encoding') === undefined) headers['content-length'] = String(encoded.body.length);
       try {
         p.res.writeHead(status, headers);
         p.res.end(bodiless ? undefined : encoded.body);

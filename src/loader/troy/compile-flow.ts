@@ -89,17 +89,17 @@ export class DeploymentCompiler {
   #flow(def: DefineFlow, scope: Scope, flowScope: EvalScope, prefix: string): void {
     const creates = def.body.filter((s): s is CreateStmt => s.kind === 'create');
     const keys = { connector: new Map<string, string>(), pipeline: new Map<string, string>() };
+    // Tremor keeps the last `create` of an alias (a flow holds its instances by alias), so a
+    // second `create connector exit from ...` replaces the first, as Tremor's own tests rely on.
+    const last = new Map<string, CreateStmt>();
     for (const c of creates) {
-      const names = keys[c.what];
-      if (names.has(c.alias.name)) {
-        this.errors.push(new TroyError('ERR_FLOW_INVALID', c.alias.at, `${c.what} ${JSON.stringify(c.alias.name)} is created twice in flow ${def.name}`));
-        continue;
-      }
-      names.set(c.alias.name, `${prefix}${c.alias.name}`);
+      keys[c.what].set(c.alias.name, `${prefix}${c.alias.name}`);
+      last.set(`${c.what} ${c.alias.name}`, c);
     }
     // Tremor keeps connectors and pipelines apart; in a JSON5 flow they share one namespace.
     for (const [alias, key] of keys.pipeline) if (keys.connector.has(alias)) keys.pipeline.set(alias, `${key}-pipeline`);
     for (const c of creates) {
+      if (last.get(`${c.what} ${c.alias.name}`) !== c) continue;
       const key = keys[c.what].get(c.alias.name)!;
       const section = c.what === 'connector' ? 'connectors' : 'pipelines';
       this.#attempt(() => {

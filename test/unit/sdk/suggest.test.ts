@@ -39,7 +39,7 @@ test('ties go to the first candidate, and the phrase ends where the list of know
 
 test('an unknown kind in any registry names the nearest known one before the list', () => {
   const regs = builtins();
-  assert.match(regs.connectors.unknownMessage('metronom'), /^unknown connector type "metronom"; did you mean "metronome"\? known: cb, exit, /);
+  assert.match(regs.connectors.unknownMessage('metronom'), /^unknown connector type "metronom"; did you mean "metronome"\? known: bench, cb, crononome, dns_client, exit, /);
   assert.match(regs.codecs.unknownMessage('msgpak'), /^unknown codec "msgpak"; did you mean "msgpack"\? known: binary, /);
   assert.match(regs.operators.unknownMessage('fitler'), /^unknown operator "fitler"; did you mean "filter"\? known: /);
   assert.match(regs.codecs.unknownMessage('protobuf'), /^unknown codec "protobuf"; known: binary, /);

@@ -137,10 +137,29 @@ deploy flow main;`);
   assert.equal(flow.pipelines.p, { from: 'std::out_or_exit', args: { delay: 100_000_000 } });
 });
 
+test('a second create of an alias replaces the first, as Tremor keeps the last', async () => {
+  const flow = await jsonOf(`define flow main
+flow
+  use integration;
+  use tremor::{connectors, pipelines};
+  create connector exit from integration::exit;
+  create pipeline p from pipelines::passthrough;
+  create connector exit from connectors::exit;
+  create pipeline p from integration::out_or_exit;
+  create connector null from connectors::console;
+  connect /pipeline/p/exit to /connector/exit;
+  connect /pipeline/p to /connector/null;
+end;
+deploy flow main;`);
+  assert.equal(flow.connectors, { exit: { type: 'exit', config: { delay_unit: 'ns' } }, null: { from: "std::console" } });
+  assert.equal(flow.pipelines, { p: { from: 'std::out_or_exit', args: { delay: 100_000_000 } } });
+  assert.equal(flow.links, [['p/exit', 'exit'], ['p', 'null']]);
+});
+
 test("a connector of a kind tremolo does not know is refused in Tremor's words, then with the kinds tremolo knows", async () => {
   const problems = await problemsOf('define flow main flow define connector c from carrier_pigeon; create connector c; end; deploy flow main;');
   assert.is(problems.length, 1);
-  assert.match(problems[0]!, /^flow\.troy:1:47: Unknown connector type carrier_pigeon; known: cb, exit, file, /);
+  assert.match(problems[0]!, /^flow\.troy:1:47: Unknown connector type carrier_pigeon; known: bench, cb, crononome, dns_client, exit, file, /);
 });
 
 test('doc comments become descriptions', async () => {
