@@ -63,6 +63,8 @@ export class Windows implements Holder {
   // The group of the previous event: without group_by, or in a run of one group, no Map lookup.
   #lastKey: StableKey = null;
   #lastGroup: Group | undefined;
+  /** The input completed while time windows were open (`emit_partial: false`): they close on time, then the output completes. */
+  #ended = false;
 
   constructor(
     config: WindowConfig,
@@ -173,17 +175,37 @@ export class Windows implements Holder {
     }
   }
 
-  flush(): void {
+  flush(): void | 'later' {
+    if (!this.#emitPartial) {
+      // Tremor's windows close when full or on time, never because the input ended.
+      this.#ended = true;
+      if (this.#timedOpen()) return 'later';
+      this.#dropAll();
+      return;
+    }
     this.#tick.cancel();
     this.#armedAt = Infinity;
     const now = this.ctx.scheduler.now();
     for (const group of this.#groups.values()) {
       group.frames.forEach((frame, i) => {
         if (frame.count === 0 && !(this.#emitEmpty && frame.deadline > 0)) return;
-        if (this.#emitPartial) this.#close(group, i, now);
-        else this.#drop(frame);
+        this.#close(group, i, now);
       });
     }
+    this.#groups.clear();
+    this.#lastGroup = undefined;
+  }
+
+  /** A time window holds events: it will close on its own. */
+  #timedOpen(): boolean {
+    for (const group of this.#groups.values()) for (const frame of group.frames) if (frame.deadline > 0 && frame.count > 0) return true;
+    return false;
+  }
+
+  #dropAll(): void {
+    this.#tick.cancel();
+    this.#armedAt = Infinity;
+    for (const group of this.#groups.values()) for (const frame of group.frames) if (frame.count > 0) this.#drop(frame);
     this.#groups.clear();
     this.#lastGroup = undefined;
   }
@@ -300,6 +322,11 @@ export class Windows implements Holder {
         else frame.deadline = 0;
       });
       this.#settle(key, group);
+    }
+    if (this.#ended && !this.#timedOpen()) {
+      this.#dropAll();
+      this.io.complete();
+      return;
     }
     let earliest = Infinity;
     for (const group of this.#groups.values()) for (const frame of group.frames) if (frame.deadline > 0 && frame.deadline < earliest) earliest = frame.deadline;

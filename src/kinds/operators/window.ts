@@ -52,7 +52,7 @@ const windowConfig = z
     emit_partial: z
       .boolean()
       .default(true)
-      .describe('when the input completes, the open windows are emitted; false drops them (their events are acked), as Tremor does at a stop'),
+      .describe('when the input completes, the open windows are emitted; false: a window is emitted only when it is full or its time has come, as Tremor\'s: time windows still close on time before the output completes, and count windows that can no longer fill are dropped (their events acked)'),
   })
   .refine(exactlyOne, { error: ONE_OF })
   .refine((c) => !c.emit_empty_windows || c.interval_ms !== undefined, {

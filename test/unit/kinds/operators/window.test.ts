@@ -462,4 +462,17 @@ test('emit_partial: false drops the open windows when the input completes, ackin
   assert.ok(h.completed.value);
 });
 
+
+test('emit_partial: false lets a time window close on time after the input completed, and only then completes', () => {
+  const time = virtualTime();
+  const h = runOperator(window, { interval_ms: 100, aligned: false, emit_partial: false, aggregates: { n: 'count()' } }, { scheduler: time.scheduler });
+  time.at(10, () => h.push(1));
+  time.at(20, () => h.input.complete());
+  time.runTo(109);
+  assert.equal([h.data(), h.completed.value], [[], false]);
+  time.runTo(110);
+  assert.equal([h.data(), h.completed.value], [[{ n: 1 }], true]);
+  assert.is(time.pending, 0);
+});
+
 test.run();

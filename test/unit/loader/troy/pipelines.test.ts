@@ -114,7 +114,7 @@ select event from s into out;`),
   assert.match(err!.error, /no case of the match matched \(\S*pipeline\.troy:8:3\)/);
 });
 
-test('a tumbling window by size aggregates per group, group being the list of group values', async () => {
+test('a tumbling window by size aggregates per group; group is the list of group values and then their JSON text, as Tremor\'s', async () => {
   const p = await runPipeline(
     pipeline(`define window two from tumbling with size = 2 end;
 select {
@@ -130,19 +130,33 @@ select {
   );
   for (const [k, v] of [['a', 1], ['b', 5], ['a', 3], ['b', -1], ['b', 7]] as const) p.push({ k, v });
   assert.equal(p.out(), [
-    { group: ['a'], key: 'a', n: 2, sum: 4, mean: 2, values: [1, 3], first: 1, window: 'two' },
-    { group: ['b'], key: 'b', n: 2, sum: 12, mean: 6, values: [5, 7], first: 5, window: 'two' },
+    { group: ['a', '["a"]'], key: 'a', n: 2, sum: 4, mean: 2, values: [1, 3], first: 1, window: 'two' },
+    { group: ['b', '["b"]'], key: 'b', n: 2, sum: 12, mean: 6, values: [5, 7], first: 5, window: 'two' },
   ]);
 });
 
-test('a tumbling window by interval (nanoseconds) emits what it holds when the input completes; hdr gives percentiles', async () => {
+test('hdr gives the summary and the percentiles asked for', async () => {
   const p = await runPipeline(
-    pipeline(`define window second from tumbling with interval = nanos::from_seconds(1) end;
-select {"stats": aggr::stats::hdr(event, ["0.5", "1.0"]), "p": aggr::stats::percentile(event, 0.9)} from in[second] group by set(1) into out;`),
+    pipeline(`define window four from tumbling with size = 4 end;
+select {"stats": aggr::stats::hdr(event, ["0.5", "1.0"]), "p": aggr::stats::percentile(event, 0.9)} from in[four] group by set(1) into out;`),
   );
   for (const v of [1, 2, 3, 4]) p.push(v);
-  p.complete();
   assert.equal(p.out(), [{ stats: { count: 4, min: 1, max: 4, mean: 2.5, stdev: 1.2909944487358056, var: 1.6666666666666667, percentiles: { '0.5': 2, '1.0': 4 } }, p: 4 }]);
+});
+
+test('when the input completes, a time window still closes on time and a count window that cannot fill is dropped, as in Tremor', async () => {
+  const p = await runPipeline(
+    pipeline(`define window short from tumbling with interval = nanos::from_millis(50) end;
+define window three from tumbling with size = 3 end;
+select {"n": aggr::stats::count(), "w": window} from in[short] into out;
+select {"n": aggr::stats::count(), "w": window} from in[three] into out;`),
+  );
+  for (const v of [1, 2]) p.push(v);
+  p.complete();
+  assert.equal(p.out(), []);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal(p.out(), [{ n: 2, w: 'short' }]);
+  assert.equal(p.events()[0]!.meta, {}, 'a window closed by time has no metadata, as Tremor\'s');
 });
 
 test('Trickle outside the subset is refused where it is written, naming the construct', async () => {
@@ -170,7 +184,6 @@ create pipeline sub;`),
     'refused.troy:20:1: `create pipeline sub` is not supported yet: pipelines inside pipelines have no counterpart yet; connect two pipelines in the flow instead',
     'refused.troy:11:18: `state` is not supported yet: scripts have no state that outlives an event in tremolo',
     'refused.troy:6:25: `operator generic::counter` is not supported yet: it counts events in operator state; a window with aggr::stats::count does the same per window',
-    'refused.troy:13:22: `group by` is not supported yet: `group by` needs a window: `from in[my_window]`',
     'refused.troy:14:22: unknown window "nowin"; windows: w',
     'refused.troy:17:41: `event` is not supported yet: in a windowed select, read events inside aggregate functions, e.g. aggr::win::last(event.x)',
     'refused.troy:18:19: unknown stream "nowhere" to select from; known: in, rr, st',
