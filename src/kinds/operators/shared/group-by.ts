@@ -63,7 +63,8 @@ const dimension = z.union([
 /** The `group_by` option, compiled at load time. */
 export const groupBy = (description: string) =>
   z
-    .union([expression(description), z.array(dimension).min(1).describe(`${description}: a list of dimensions, each an expression or { each: expression }`)])
+    .union([expression(description), z.array(dimension).min(1)])
+    .describe(`${description}: an expression, or a list of dimensions (the group is then the list of their values), each an expression or { each: list } for one group per element`)
     .transform((spec): GroupBy => {
       if (!Array.isArray(spec)) return new GroupBy(spec, []);
       return new GroupBy(
