@@ -159,6 +159,72 @@ select {"n": aggr::stats::count(), "w": window} from in[three] into out;`),
   assert.equal(p.events()[0]!.meta, {}, 'a window closed by time has no metadata, as Tremor\'s');
 });
 
+test('group by set(each(...), ...): one window per element and value; the target reads group expressions as the group, and state as null', async () => {
+  const p = await runPipeline(
+    pipeline(`define window two from tumbling with size = 2 end;
+select {
+  "tag": event.tags,
+  "upper": not event.up,
+  "group": group,
+  "n": aggr::stats::count(),
+  "ids": aggr::win::collect_flattened(event.id),
+  "state": state,
+  "window": window
+} from in[two] group by set(each(event.tags), set(not event.up)) into out;`),
+  );
+  p.push({ tags: ['a', 'b'], up: false, id: 1 }, { m: 1 });
+  p.push({ tags: ['b'], up: false, id: 2 }, { m: 2 });
+  p.push({ tags: ['a'], up: false, id: 3 }, { m: 3 });
+  assert.equal(p.out(), [
+    { tag: 'b', upper: true, group: ['b', true, '["b",true]'], n: 2, ids: [1, 2], state: null, window: 'two' },
+    { tag: 'a', upper: true, group: ['a', true, '["a",true]'], n: 2, ids: [1, 3], state: null, window: 'two' },
+  ]);
+  assert.equal(
+    p.events().map((e) => e.meta),
+    [{ m: 2 }, { m: 3 }],
+    'the metadata of the event that filled the window',
+  );
+});
+
+test('group by without a window makes one event per group of the event, group being Tremor\'s list of values and their text', async () => {
+  const p = await runPipeline(pipeline('select {"name": group[0]["name"], "group": group} from in group by each(event) into out;'));
+  p.push([{ name: 'x' }, { name: 'y' }]);
+  p.push([]);
+  assert.equal(p.out(), [
+    { name: 'x', group: [{ name: 'x' }, '[{"name":"x"}]'] },
+    { name: 'y', group: [{ name: 'y' }, '[{"name":"y"}]'] },
+  ]);
+});
+
+test('several windows in one select make a tilt frame: the second merges what the first emits, and window names the one emitting', async () => {
+  const p = await runPipeline(
+    pipeline(`define window pairs from tumbling with size = 2 end;
+define window fours from tumbling with size = 2 end;
+select {"w": window, "n": aggr::stats::count(), "sum": aggr::stats::sum(event)} from in[pairs, fours] into out;`),
+  );
+  for (const v of [1, 2, 3, 4]) p.push(v);
+  assert.equal(p.out(), [
+    { w: 'pairs', n: 2, sum: 3 },
+    { w: 'pairs', n: 2, sum: 7 },
+    { w: 'fours', n: 4, sum: 10 },
+  ]);
+});
+
+test('an event that would open a group beyond max_groups goes to err in Tremor\'s words', async () => {
+  const p = await runPipeline(
+    pipeline(`define window w from tumbling with size = 2, max_groups = 1 end;
+select aggr::stats::count() from in[w] group by event into out;`),
+  );
+  p.push('a');
+  p.push('b');
+  p.push('a');
+  assert.equal(p.out(), [2]);
+  assert.equal(
+    (p.out('err') as { error: string }[]).map((e) => e.error),
+    ['p/select-1: Maxmimum amount of groups reached (1). Ignoring group [2]: group ["b"] would open one window more than max_groups 1'],
+  );
+});
+
 test('Trickle outside the subset is refused where it is written, naming the construct', async () => {
   const problems = await problemsOf(
     pipeline(`define operator rr from generic::counter;
