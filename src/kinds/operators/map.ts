@@ -4,7 +4,10 @@ import { defineOperator } from '../../sdk/operator-api.js';
 import { RuntimeError } from '../../sdk/errors.js';
 import { expression } from '../../lang/fields.js';
 import type { EvalContext, Expression } from '../../lang/expr/index.js';
-import { groupBy } from './shared/group-by.js';
+import type { OperatorFunction } from 'rxjs';
+import type { TremoloEvent } from '../../sdk/event.js';
+import type { OperatorContext } from '../../sdk/operator-api.js';
+import { groupBy, type GroupBy } from './shared/group-by.js';
 import { evalContext, perEventTo } from './shared/per-event.js';
 
 /** Tremor's `select EXPR`: the event becomes the value of an expression, its origins kept. */
@@ -20,28 +23,31 @@ export const map = defineOperator({
     })
     .refine((c) => c.event !== undefined || c.meta !== undefined, { error: 'expected "event", "meta" or both' }),
   create({ event: reshape, meta: remeta, group_by: grouping }, ctx) {
+    if (grouping !== undefined) return grouped(ctx, grouping, reshape, remeta);
     const scope = evalContext(ctx);
-    if (grouping !== undefined) {
-      return perEventTo(ctx, (event, out) => {
-        scope.load(event);
-        scope.group = null;
-        const groups = grouping.groups(scope);
-        // Every group's event is made before any is sent: a failure sends the event to err whole.
-        const made = groups.map((group) => {
-          scope.group = group;
-          return deriveEvent(event, reshape === undefined ? event.data : reshape.evaluate(scope), remeta === undefined ? event.meta : record(remeta, scope));
-        });
-        for (const e of made) out.next(e);
-      });
-    }
     return perEventTo(ctx, (event, out) => {
       scope.load(event);
       const data = reshape === undefined ? event.data : reshape.evaluate(scope);
-      const meta: Meta = remeta === undefined ? event.meta : record(remeta, scope);
+      let meta: Meta = event.meta;
+      if (remeta !== undefined) meta = record(remeta, scope);
       out.next(deriveEvent(event, data, meta));
     });
   },
 });
+
+/** One event per group of the event; every group's event is made before any is sent, so a failure sends the event to err whole. */
+function grouped(ctx: OperatorContext, grouping: GroupBy, reshape: Expression | undefined, remeta: Expression | undefined): OperatorFunction<TremoloEvent, TremoloEvent> {
+  const scope = evalContext(ctx);
+  return perEventTo(ctx, (event, out) => {
+    scope.load(event);
+    scope.group = null;
+    const made = grouping.groups(scope).map((group) => {
+      scope.group = group;
+      return deriveEvent(event, reshape === undefined ? event.data : reshape.evaluate(scope), remeta === undefined ? event.meta : record(remeta, scope));
+    });
+    for (const e of made) out.next(e);
+  });
+}
 
 function record(remeta: Expression, scope: EvalContext): Meta {
   const value = remeta.evaluate(scope);

@@ -23,7 +23,7 @@ interface Level {
 interface Frame {
   /** What counts toward `size`: events (first level), windows taken in (the next ones). */
   count: number;
-  /** The events in it, what count() gives. */
+  /** The next levels: the events in it, what count() gives (the first level's is its count). */
   events: number;
   startMs: number;
   /** Time windows: when it closes; 0 while it is not open. */
@@ -38,6 +38,8 @@ interface Frame {
 interface Group {
   value: unknown;
   readonly frames: Frame[];
+  /** frames[0], the one events go into: one load less per event. */
+  readonly first: Frame;
 }
 
 /**
@@ -47,6 +49,8 @@ interface Group {
  */
 export class Windows implements Holder {
   readonly #levels: readonly Level[];
+  /** The first level's size, read per event. */
+  readonly #size: number | undefined;
   readonly #groupBy: GroupBy | undefined;
   readonly #maxGroups: number;
   readonly #emitEmpty: boolean;
@@ -79,6 +83,7 @@ export class Windows implements Holder {
       aligned: w.aligned,
     });
     this.#levels = [level(config), ...(config.tilt ?? []).map(level)];
+    this.#size = config.size;
     this.#groupBy = config.group_by;
     this.#maxGroups = config.max_groups;
     this.#emitEmpty = config.emit_empty_windows;
@@ -118,7 +123,7 @@ export class Windows implements Holder {
     if (group === undefined) groups.set(key, (group = this.#open(value)));
     this.#lastKey = key;
     this.#lastGroup = group;
-    const frame = group.frames[0]!;
+    const frame = group.first;
     if (arity === 1) frame.aggregates.addSingle(single);
     else if (arity > 1) frame.aggregates.add(plan.values);
     this.#count(group, key, frame, event);
@@ -150,7 +155,7 @@ export class Windows implements Holder {
       const key = keys[i]!;
       let group = groups.get(key);
       if (group === undefined) groups.set(key, (group = this.#open(value)));
-      const frame = group.frames[0]!;
+      const frame = group.first;
       if (plan.arity > 0) frame.aggregates.add(args[i]!);
       this.#count(group, key, frame, event);
     });
@@ -164,11 +169,10 @@ export class Windows implements Holder {
 
   #count(group: Group, key: StableKey, frame: Frame, event: TremoloEvent): void {
     frame.from.add(event);
-    const level = this.#levels[0]!;
     // The clock is read when a window opens and when a count window closes, not for every event.
-    if (frame.count++ === 0) this.#begin(frame, level, this.ctx.scheduler.now());
-    frame.events++;
-    if (level.size !== undefined && frame.count >= level.size) {
+    if (frame.count++ === 0) this.#begin(frame, this.#levels[0]!, this.ctx.scheduler.now());
+    const size = this.#size;
+    if (size !== undefined && frame.count >= size) {
       if (this.#closingMeta) frame.closing = event.meta;
       this.#close(group, 0, this.ctx.scheduler.now());
       this.#settle(key, group);
@@ -215,10 +219,11 @@ export class Windows implements Holder {
   }
 
   #open(value: unknown): Group {
-    const group = this.#spare.pop() ?? {
-      value,
-      frames: this.#levels.map(() => ({ count: 0, events: 0, startMs: 0, deadline: 0, closing: undefined, aggregates: this.plan.state(), from: new Contributors() })),
-    };
+    let group = this.#spare.pop();
+    if (group === undefined) {
+      const frames = this.#levels.map((): Frame => ({ count: 0, events: 0, startMs: 0, deadline: 0, closing: undefined, aggregates: this.plan.state(), from: new Contributors() }));
+      group = { value, frames, first: frames[0]! };
+    }
     group.value = value;
     return group;
   }
@@ -244,10 +249,10 @@ export class Windows implements Holder {
     const level = this.#levels[index]!;
     const timed = level.interval !== undefined && frame.deadline > 0;
     const endMs = timed && frame.deadline < nowMs ? frame.deadline : nowMs;
-    const record = frame.aggregates.result(frame.events);
-    const window: Record<string, unknown> = { group: group.value, count: frame.events, start_ms: frame.startMs, end_ms: endMs };
+    const events = index === 0 ? frame.count : frame.events;
+    const record = frame.aggregates.result(events);
+    const window: Record<string, unknown> = { group: group.value, count: events, start_ms: frame.startMs, end_ms: endMs };
     const meta: Meta = { window: level.name === undefined ? window : { name: level.name, ...window } };
-    const events = frame.events;
     const closing = frame.closing;
     const next = group.frames[index + 1];
     if (next !== undefined) next.aggregates.merge(frame.aggregates);
