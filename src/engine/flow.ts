@@ -13,6 +13,14 @@ import { Quiescence, type FlowFinish } from './quiescence.js';
 import type { FlowState, FlowStatus } from '../sdk/flow-status.js';
 import { couplings } from './link-paths.js';
 import { connectWires, type Wire } from './wire.js';
+import { ErrorDigest } from './error-digest.js';
+import type { ErrorCode } from '../sdk/errors.js';
+
+const errorCode = (data: unknown): ErrorCode => ((data as { code?: ErrorCode } | null)?.code ?? 'ERR_OPERATOR_FAILED');
+const errorText = (data: unknown): string => {
+  const error = (data as { error?: unknown } | null)?.error;
+  return error === undefined ? JSON.stringify(data) : String(error);
+};
 
 export interface FlowOptions {
   readonly log?: Logger;
@@ -88,6 +96,8 @@ export class Flow {
   readonly #scheduler: SchedulerLike;
   /** Subscriptions of the links between instances (replaced when the flow is reconfigured). */
   #wires: Subscription[] = [];
+  /** The logs of the pipelines' unlinked `err` ports. */
+  #digests: ErrorDigest[] = [];
   #wireControl = { completing: true };
 
   private constructor(model: FlowModel, options: FlowOptions) {
@@ -191,8 +201,15 @@ export class Flow {
     this.#quiescence.watchInputs();
     this.#wires = connectWires(wires, this.#wireControl, (to) => this.#quiescence.inputCompleted(to));
     // A transactional event leaving a pipeline port that leads nowhere is lost: its source must know.
+    // An error with nowhere to go is logged (a flood as one line per code every few seconds), as a
+    // connector's are: nothing is lost silently.
     for (const [alias, pipeline] of this.pipelines) {
       for (const [port, subject] of pipeline.outputs) {
+        if (port === 'err' && !this.#linked.has(`${alias}/err`)) {
+          const digest = new ErrorDigest(this.log.child(alias), alias);
+          this.#digests.push(digest);
+          this.#wires.push(subject.subscribe((e) => digest.report(errorCode(e.data), errorText(e.data))));
+        }
         if (port === 'err' || this.#linked.has(`${alias}/${port}`)) continue;
         this.#wires.push(subject.subscribe((e) => e.settle?.fail(`${alias}: event sent out of port ${JSON.stringify(port)}, which nothing is linked to`)));
       }
@@ -218,6 +235,7 @@ export class Flow {
     this.#wireControl.completing = false;
     for (const pipeline of this.pipelines.values()) pipeline.complete();
     for (const s of this.#wires) s.unsubscribe();
+    for (const digest of this.#digests.splice(0)) digest.flush();
     for (const pipeline of this.pipelines.values()) pipeline.dispose();
     this.pipelines.clear();
     await Promise.allSettled(gone.map(async (h) => {
@@ -367,6 +385,7 @@ export class Flow {
     const results = await Promise.allSettled(hosts.map((h) => h.stop()));
     for (const r of results) if (r.status === 'rejected') this.log.warn(`stop: ${reason(r.reason)}`);
     for (const s of [...this.#subscriptions, ...this.#wires]) s.unsubscribe();
+    for (const digest of this.#digests.splice(0)) digest.flush();
     for (const pipeline of this.pipelines.values()) pipeline.dispose();
     if (this.#state !== 'failed') this.#state = 'stopped';
     this.log.info('stopped');

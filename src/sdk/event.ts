@@ -10,11 +10,13 @@ export type Meta = Readonly<Record<string, unknown>>;
 /**
  * What a source that can redeliver is told about one of its events: `ack` once every sink it reached
  * has handed it over (or a pipeline dropped it), `fail` once, as soon as one sink failed it or it
- * was routed to `err` or to nothing. Exactly one of the two is called, exactly once.
+ * was routed to `err` or to nothing. Exactly one of the two is called, exactly once. `bySink` says
+ * whether a sink settled it (took it or failed it), rather than the pipeline (a drop, a dead end):
+ * Tremor's contraflow only ever comes from sinks, and its test connector counts only those.
  */
 export interface Outcome {
-  ack(): void;
-  fail(reason: string): void;
+  ack(bySink: boolean): void;
+  fail(reason: string, bySink: boolean): void;
 }
 
 /**
@@ -26,10 +28,10 @@ export interface Outcome {
 export interface Settlement {
   /** One more party will settle this event; absent on a settlement only one party settles. */
   hold?(): void;
-  /** One party is done with it; the last one acks the event. */
-  ack(): void;
+  /** One party is done with it; the last one acks the event. `bySink`: that party is a sink (its receipt). */
+  ack(bySink?: boolean): void;
   /** The event failed; reported to the source at once, and later acks are ignored. */
-  fail(reason: string): void;
+  fail(reason: string, bySink?: boolean): void;
 }
 
 /**
@@ -39,6 +41,7 @@ export interface Settlement {
 export class Transaction implements Settlement {
   #pending = 1;
   #done = false;
+  #bySink = false;
 
   constructor(readonly outcome: Outcome) {}
 
@@ -50,16 +53,17 @@ export class Transaction implements Settlement {
     if (!this.#done) this.#pending++;
   }
 
-  ack(): void {
+  ack(bySink = false): void {
+    if (bySink) this.#bySink = true;
     if (this.#done || --this.#pending > 0) return;
     this.#done = true;
-    this.outcome.ack();
+    this.outcome.ack(this.#bySink);
   }
 
-  fail(reason: string): void {
+  fail(reason: string, bySink = false): void {
     if (this.#done) return;
     this.#done = true;
-    this.outcome.fail(reason);
+    this.outcome.fail(reason, bySink);
   }
 }
 
@@ -113,13 +117,13 @@ export class Receipt implements Settlement {
   ack(): void {
     if (this.#done) return;
     this.#done = true;
-    this.parent.ack();
+    this.parent.ack(true);
   }
 
   fail(reason: string): void {
     if (this.#done) return;
     this.#done = true;
-    this.parent.fail(reason);
+    this.parent.fail(reason, true);
   }
 }
 
@@ -176,8 +180,8 @@ export function aggregateEvent<T>(data: T, parts: readonly TremoloEvent[], meta:
     settles.length === 0
       ? undefined
       : new Transaction({
-          ack: () => settles.forEach((s) => s.ack()),
-          fail: (why) => settles.forEach((s) => s.fail(why)),
+          ack: (bySink) => settles.forEach((s) => s.ack(bySink)),
+          fail: (why, bySink) => settles.forEach((s) => s.fail(why, bySink)),
         });
   return { data, meta, origins: mergeOrigins(parts), ingestNs: earliestIngest(parts), id: nextId++, settle };
 }

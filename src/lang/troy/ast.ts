@@ -168,10 +168,11 @@ export interface StreamRef {
 
 // ---------------------------------------------------------------- Trickle statements
 
+/** `group by EXPR`, `set(G, ...)` of group definitions (nested sets flatten), `each(LIST)`: one group per element. */
 export type GroupBy =
   | { readonly kind: 'expr'; readonly expr: Expr; readonly at: Place }
-  | { readonly kind: 'set'; readonly items: readonly Expr[]; readonly at: Place }
-  | { readonly kind: 'each'; readonly at: Place };
+  | { readonly kind: 'set'; readonly items: readonly GroupBy[]; readonly at: Place }
+  | { readonly kind: 'each'; readonly expr: Expr; readonly at: Place };
 
 export interface SelectStmt {
   readonly kind: 'select';

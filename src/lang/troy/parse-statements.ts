@@ -401,15 +401,15 @@ class TroyParser extends ExprParser {
     if (this.isWord('each') && this.isPunct('(', 1)) {
       this.next();
       this.next();
-      this.complex();
-      this.expectPunct(')');
-      return { kind: 'each', at };
+      const expr = this.complex();
+      this.expectPunct(')', 'to close "each("');
+      return { kind: 'each', expr, at };
     }
     if (this.isWord('set') && this.isPunct('(', 1)) {
       this.next();
       this.next();
-      const items = [];
-      do items.push(this.complex());
+      const items: GroupBy[] = [];
+      do items.push(this.groupBy(this.here()));
       while (this.eatPunct(','));
       this.expectPunct(')', 'to close "set("');
       return { kind: 'set', items, at };

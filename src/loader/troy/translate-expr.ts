@@ -26,6 +26,8 @@ export interface Local {
 /** Inside a windowed select: where aggregate calls go, and what `window` is. */
 export interface WindowScope {
   readonly name: string;
+  /** What `window` reads when it is not one fixed name (a tilt frame's windows). */
+  readonly nameText?: string;
   aggregate(canonical: string, args: readonly Expr[], at: Place): string;
 }
 
@@ -45,6 +47,11 @@ export interface TranslateEnv {
   readonly inlining?: readonly string[];
   /** Inside an inlined function: its module, whose functions and constants it names without a prefix. */
   readonly ownModule?: FileModule;
+  /**
+   * In a select: how many values its `group by` gives (0 without one). Tremor's `group` is those
+   * values and then their JSON text; `state` is null there.
+   */
+  readonly selectGroup?: number;
 }
 
 type FileModule = Extract<TroyModule, { kind: 'file' }>;
@@ -303,13 +310,26 @@ export class Translator {
         return this.segments(local.text, p.segments);
       }
       case 'state':
+        if (this.env.selectGroup !== undefined) return this.segments('null', p.segments);
         throw unsupported(p.at, 'state', 'scripts have no state that outlives an event in tremolo');
-      case 'group':
-        if (this.env.window === undefined) throw unsupported(p.at, 'group', '`group` is the group of a windowed select with `group by`');
-        return this.segments('group', p.segments);
+      case 'group': {
+        const width = this.env.selectGroup;
+        if (width === undefined) {
+          if (this.env.window === undefined) throw unsupported(p.at, 'group', '`group` is the group of a windowed select with `group by`');
+          return this.segments('group', p.segments);
+        }
+        const [first, ...rest] = p.segments;
+        // group[i] of a value: the operator's group holds exactly those; only `group` whole needs the text.
+        if (first?.kind === 'index' && first.index.kind === 'literal' && typeof first.index.value === 'number' && Number.isInteger(first.index.value) && first.index.value >= 0 && first.index.value < width) {
+          return this.segments(`group[${first.index.value}]`, rest);
+        }
+        const values = width === 0 ? ['null'] : Array.from({ length: width }, (_, i) => `group[${i}]`);
+        const text = width === 0 ? literal('[null]') : 'json::encode(group)';
+        return this.segments(`[${[...values, text].join(', ')}]`, p.segments);
+      }
       case 'window':
         if (this.env.window === undefined) throw unsupported(p.at, 'window', '`window` is the window of a windowed select');
-        return this.segments(literal(this.env.window.name), p.segments);
+        return this.segments(this.env.window.nameText ?? literal(this.env.window.name), p.segments);
     }
   }
 

@@ -2,10 +2,11 @@ import type { DefineWindow } from '../../lang/troy/ast.js';
 import { TroyError, unsupported } from '../../lang/troy/errors.js';
 import { evaluate, type EvalScope } from './evaluate.js';
 
-/** A tumbling window's settings, as the `window` operator takes them. */
+/** A tumbling window's settings, as the `window` operator takes them (timed as Tremor times them: from the first event). */
 export interface WindowSettings {
   readonly size?: number;
   readonly interval_ms?: number;
+  readonly aligned: false;
   readonly max_groups?: number;
   readonly emit_empty_windows?: boolean;
 }
@@ -18,7 +19,7 @@ export function windowSettings(def: DefineWindow, scope: EvalScope): WindowSetti
     throw unsupported(def.windowKind.at, `define window ${def.name} from ${def.windowKind.name}`, 'only tumbling windows (by size or interval) have a counterpart in tremolo');
   }
   if (def.script !== undefined) throw unsupported(def.script, 'script', 'a window\'s embedded script has no counterpart in tremolo');
-  const out: { -readonly [K in keyof WindowSettings]: WindowSettings[K] } = {};
+  const out: { -readonly [K in keyof WindowSettings]: WindowSettings[K] } = { aligned: false };
   let sizeAt: DefineWindow['at'] | undefined;
   for (const entry of def.with) {
     const value = evaluate(entry.value, scope);

@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ErrorDigest, type DigestClock } from '../../../src/engine/error-digest.js';
 import { memoryLogger } from '../../../src/sdk/logger.js';
+import { startFlow } from '../../../src/app/testing/index.js';
 import { startCli } from '../../support/cli.js';
 import { freePort } from '../../support/ports.js';
 import { TestSocket } from '../../support/sockets.js';
@@ -122,6 +123,24 @@ test('tremolo run: 20,000 undecodable frames on a connector whose err port is no
   assert.is(warnings.length, 2, cli.stderr().slice(0, 2000));
   assert.match(warnings[0]!, /WARN  \[bad-frames\/server\] server: invalid JSON: /);
   assert.match(warnings[1]!, /WARN  \[bad-frames\/server\] 20000 frames undecodable on server in the last \d+ s, last: server: invalid JSON: /);
+});
+
+test('the errors of a pipeline whose err port leads nowhere are logged, a burst as one line and then a count', async () => {
+  const log = memoryLogger();
+  const flow = await startFlow(
+    { connectors: {}, pipelines: { p: { operators: [{ op: 'filter', config: { condition: 'event' } }] } }, links: [] },
+    { file: tmp.write('digest.json5', '{}'), log },
+  );
+  try {
+    for (let i = 0; i < 3; i++) flow.send('p', 'in', i);
+    assert.equal(
+      log.lines.filter((l) => l.includes(' WARN ')).map((l) => l.replace(/^\S+ WARN  /, '')),
+      ['[digest/p] p/0: filter condition "event" must be a boolean, received a number'],
+    );
+  } finally {
+    await flow.stop();
+  }
+  assert.match(log.lines.join('\n'), /3 errors ERR_EXPR_EVAL on p in the last 1 s, last: p\/0: filter condition "event" must be a boolean, received a number/);
 });
 
 test.run();

@@ -171,6 +171,49 @@ test('a window acks the events it counted when the window event is acked', () =>
     },
   ));
 
+test('an outcome says whether a sink settled the event or the pipeline did (a drop, a dead end)', () =>
+  withFlow(
+    {
+      connectors: { src: source, a: confirming },
+      pipelines: {
+        p: {
+          operators: [
+            { op: 'filter', config: { condition: 'event != "dropped"' } },
+            { op: 'route', config: { routes: [{ port: 'nowhere', when: 'event == "dead"' }] } },
+          ],
+        },
+      },
+      links: [['src', 'p'], ['p', 'a']],
+    },
+    () => {
+      const { outcomes, settledBy, send } = sources.get('src')!;
+      send('w');
+      send('dropped');
+      send('dead');
+      const a = sinks.get('a')!;
+      a.ctx.delivered(a.given[0]!);
+      assert.equal(outcomes, ['ack "dropped"', 'fail "dead": p: event sent out of port "nowhere", which nothing is linked to', 'ack "w"']);
+      assert.equal(settledBy, ['pipeline', 'pipeline', 'sink']);
+    },
+  ));
+
+test('a window passes on that its sink settled it', () =>
+  withFlow(
+    {
+      connectors: { src: source, a: confirming },
+      pipelines: { w: { operators: [{ op: 'window', config: { size: 2, aggregates: { n: 'count()' } } }] } },
+      links: [['src', 'w'], ['w', 'a']],
+    },
+    () => {
+      const { settledBy, send } = sources.get('src')!;
+      send(1);
+      send(2);
+      const a = sinks.get('a')!;
+      a.ctx.delivered(a.given[0]!, 'a: refused');
+      assert.equal(settledBy, ['sink', 'sink']);
+    },
+  ));
+
 test('an event waiting in a throttle is acked only once it has left and its sink acked it', () =>
   withFlow(
     {

@@ -14,6 +14,8 @@ export interface SourceProbe {
   /** Pushes `value` without an outcome. */
   sendPlain(value: unknown): void;
   readonly outcomes: string[];
+  /** Per outcome, who settled the event: "sink" or "pipeline" (a drop, a dead end, an error). */
+  readonly settledBy: string[];
 }
 
 export interface SinkProbe {
@@ -35,12 +37,21 @@ export const txSource = defineConnector({
   create(_config, ctx) {
     let stream: SourceStream | undefined;
     const outcomes: string[] = [];
+    const settledBy: string[] = [];
+    const by = (bySink: boolean): void => void settledBy.push(bySink ? 'sink' : 'pipeline');
     sources.set(ctx.alias, {
       outcomes,
+      settledBy,
       send(value) {
         stream!.pushValue(value, undefined, 'out', {
-          ack: () => void outcomes.push(`ack ${JSON.stringify(value)}`),
-          fail: (why) => void outcomes.push(`fail ${JSON.stringify(value)}: ${why}`),
+          ack: (bySink) => {
+            outcomes.push(`ack ${JSON.stringify(value)}`);
+            by(bySink);
+          },
+          fail: (why, bySink) => {
+            outcomes.push(`fail ${JSON.stringify(value)}: ${why}`);
+            by(bySink);
+          },
         });
       },
       sendPlain: (value) => stream!.pushValue(value),

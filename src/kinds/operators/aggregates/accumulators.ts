@@ -13,6 +13,8 @@ export interface Accumulator {
   result(count: number): unknown;
   /** Ready for the next window, without giving back storage where it can be kept. */
   reset(): void;
+  /** Takes in a closed window's accumulator of the same aggregate (a tilt frame's next window). */
+  merge(other: this): void;
 }
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v as bigint));
@@ -24,6 +26,7 @@ export class CountAcc implements Accumulator {
     return count;
   }
   reset(): void {}
+  merge(): void {}
 }
 
 export class SumAcc implements Accumulator {
@@ -36,6 +39,9 @@ export class SumAcc implements Accumulator {
   }
   reset(): void {
     this.#sum = 0;
+  }
+  merge(other: SumAcc): void {
+    this.#sum += other.#sum;
   }
 }
 
@@ -53,6 +59,10 @@ export class MeanAcc implements Accumulator {
   reset(): void {
     this.#sum = 0;
     this.#n = 0;
+  }
+  merge(other: MeanAcc): void {
+    this.#sum += other.#sum;
+    this.#n += other.#n;
   }
 }
 
@@ -72,6 +82,10 @@ export class MinAcc implements Accumulator {
     this.#min = Infinity;
     this.#n = 0;
   }
+  merge(other: MinAcc): void {
+    if (other.#min < this.#min) this.#min = other.#min;
+    this.#n += other.#n;
+  }
 }
 
 export class MaxAcc implements Accumulator {
@@ -89,6 +103,10 @@ export class MaxAcc implements Accumulator {
   reset(): void {
     this.#max = -Infinity;
     this.#n = 0;
+  }
+  merge(other: MaxAcc): void {
+    if (other.#max > this.#max) this.#max = other.#max;
+    this.#n += other.#n;
   }
 }
 
@@ -116,6 +134,15 @@ export class VarAcc implements Accumulator {
     this.#mean = 0;
     this.#m2 = 0;
   }
+  /** Chan et al.'s pairwise combination of two Welford states. */
+  merge(other: VarAcc): void {
+    const n = this.#n + other.#n;
+    if (other.#n === 0) return;
+    const delta = other.#mean - this.#mean;
+    this.#m2 += other.#m2 + (delta * delta * this.#n * other.#n) / n;
+    this.#mean += (delta * other.#n) / n;
+    this.#n = n;
+  }
 }
 
 /** first(): the value of the window's first event, null included. */
@@ -134,19 +161,32 @@ export class FirstAcc implements Accumulator {
     this.#value = null;
     this.#has = false;
   }
+  merge(other: FirstAcc): void {
+    if (this.#has || !other.#has) return;
+    this.#value = other.#value;
+    this.#has = true;
+  }
 }
 
 /** last(): the value of the window's last event, null included. */
 export class LastAcc implements Accumulator {
   #value: unknown = null;
+  #has = false;
   add(v: unknown): void {
     this.#value = v ?? null;
+    this.#has = true;
   }
   result(): unknown {
     return this.#value;
   }
   reset(): void {
     this.#value = null;
+    this.#has = false;
+  }
+  merge(other: LastAcc): void {
+    if (!other.#has) return;
+    this.#value = other.#value;
+    this.#has = true;
   }
 }
 
@@ -162,5 +202,8 @@ export class CollectAcc implements Accumulator {
   reset(): void {
     // The array went out with the window's event: the next window needs its own.
     this.#items = [];
+  }
+  merge(other: CollectAcc): void {
+    for (const item of other.#items) this.#items.push(item);
   }
 }

@@ -36,6 +36,10 @@ export class Samples {
   reset(): void {
     this.#n = 0;
   }
+
+  merge(other: Samples): void {
+    for (let i = 0; i < other.#n; i++) this.add(other.#values[i]!);
+  }
 }
 
 /**
@@ -80,4 +84,6 @@ export class PercentileAcc implements Accumulator {
     return this.samples.quantile(this.q);
   }
   reset(): void {}
+  // The shared store is merged once, by AggregateState.
+  merge(): void {}
 }

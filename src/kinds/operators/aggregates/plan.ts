@@ -151,4 +151,10 @@ export class AggregateState {
     for (const acc of this.all) acc.reset();
     for (const s of this.samples) s.reset();
   }
+
+  /** Takes in the state of a closed window of the same plan: a tilt frame's next window. */
+  merge(other: AggregateState): void {
+    for (let i = 0; i < this.all.length; i++) this.all[i]!.merge(other.all[i]!);
+    for (let i = 0; i < this.samples.length; i++) this.samples[i]!.merge(other.samples[i]!);
+  }
 }

@@ -8,8 +8,11 @@ import { Timer } from './timer.js';
 /** What an operator that holds events (a batch, a window, a queue) does with its input. */
 export interface Holder {
   next(event: TremoloEvent): void;
-  /** The input completed: hand over what is held (a graceful stop expects partial batches). */
-  flush?(): void;
+  /**
+   * The input completed: hand over what is held (a graceful stop expects partial batches). 'later':
+   * what is held still goes out on its timers, and the holder calls `io.complete()` once it is done.
+   */
+  flush?(): void | 'later';
   /** Completed or unsubscribed: cancel every timer. */
   stop?(): void;
 }
@@ -19,6 +22,8 @@ export interface HolderIO {
   emit(event: TremoloEvent): void;
   /** A timer on `ctx.scheduler` whose callback reports a throw as a failure of the operator. */
   timer(fire: () => void): Timer;
+  /** Completes the output, after a `flush` that answered 'later'. */
+  complete(): void;
 }
 
 /**
@@ -28,7 +33,7 @@ export interface HolderIO {
  * is a bug: it errors the Observable and the pipeline restarts the operator.
  */
 export function holding(ctx: OperatorContext, start: (io: HolderIO) => Holder): OperatorFunction<TremoloEvent, TremoloEvent> {
-  return stageOperator((io) => new HoldingStage(ctx, io, start({ emit: io.emit, timer: (fire) => new Timer(ctx.scheduler, fire, io.fail) })));
+  return stageOperator((io) => new HoldingStage(ctx, io, start({ emit: io.emit, timer: (fire) => new Timer(ctx.scheduler, fire, io.fail), complete: io.complete })));
 }
 
 /** A class, not an object literal of closures: see `fuseStages` for why. */
@@ -48,8 +53,7 @@ class HoldingStage implements Stage {
   }
 
   complete(): void {
-    this.holder.flush?.();
-    this.io.complete();
+    if (this.holder.flush?.() !== 'later') this.io.complete();
   }
 
   stop(): void {

@@ -55,6 +55,25 @@ test('map with a meta that is not a record sends the event to err', () => {
   assert.equal(h.data(), []);
 });
 
+test('map with group_by makes one event per group of the event, `group` being that group; each of an empty list makes none', () => {
+  const h = runOperator(map, { event: '{"host": group[0], "kind": group[1], "n": event.n}', group_by: [{ each: 'event.hosts' }, 'event.kind'] });
+  const first = h.push({ hosts: ['a', 'b'], kind: 'x', n: 1 });
+  h.push({ hosts: [], kind: 'y', n: 2 });
+  assert.equal(h.data(), [
+    { host: 'a', kind: 'x', n: 1 },
+    { host: 'b', kind: 'x', n: 1 },
+  ]);
+  assert.equal(h.ports.out!.map((e) => e.origins), [first.origins, first.origins]);
+});
+
+test('map with group_by sends an event to err whole when one of its groups fails', () => {
+  const h = runOperator(map, { event: '10 / group[0]', group_by: [{ each: 'event' }] });
+  const bad = h.push([5, 'x']);
+  h.push([2]);
+  assert.equal(h.errors.map((e) => [e.event, e.code]), [[bad, 'ERR_EXPR_EVAL']]);
+  assert.equal(h.data(), [5]);
+});
+
 test('filter keeps events whose condition holds; a missing field counts as false', () => {
   const h = runOperator(filter, { condition: 'event.level == "error" or event.force' });
   for (const e of [{ level: 'error' }, { level: 'info' }, { force: true }, {}]) h.push(e);

@@ -6,7 +6,7 @@ import { formatProblem } from '../../../../src/loader/problems.js';
 import { window } from '../../../../src/kinds/operators/window.js';
 import { startFlow } from '../../../../src/app/testing/index.js';
 import { runOperator } from './support.js';
-import { origin, subscribed, virtualTime } from './virtual-time.js';
+import { origin, settled, subscribed, virtualTime } from './virtual-time.js';
 
 const issues = (config: unknown): [PropertyKey[], string][] =>
   window.config.safeParse(config).error?.issues.map((i) => [i.path, i.message]) ?? [];
@@ -208,7 +208,7 @@ test('group_by keeps one window per distinct value, compared deeply', () => {
   assert.equal((h.ports.out![0]!.meta.window as { group: unknown }).group, { name: 'a', port: 1 });
 });
 
-test('an event of a group beyond max_groups goes to err naming the limit; once a window closes there is room again', () => {
+test('an event of a group beyond max_groups goes to err in Tremor\'s words, naming the group; once a window closes there is room again', () => {
   const h = runOperator(window, { size: 2, group_by: 'event.g', max_groups: 2, aggregates: { n: 'count()' } });
   h.push({ g: 'a' });
   h.push({ g: 'b' });
@@ -216,7 +216,7 @@ test('an event of a group beyond max_groups goes to err naming the limit; once a
   h.push({ g: 'a' });
   h.push({ g: 'c' });
   assert.equal(h.errors.map((e) => [e.event, e.code, e.message]), [
-    [refused, 'ERR_OPERATOR_FAILED', 'group "c" refused: max_groups is 2, and 2 groups have an open window'],
+    [refused, 'ERR_OPERATOR_FAILED', 'Maxmimum amount of groups reached (2). Ignoring group [3]: group "c" would open one window more than max_groups 2'],
   ]);
   h.input.complete();
   assert.equal(
@@ -368,6 +368,111 @@ test('in a flow, a window of two events leaves the pipeline as one event', async
   } finally {
     await flow.stop();
   }
+});
+
+
+test('group_by as a list of dimensions: the group is the list of their values, and each element of an `each` list opens a group of its own', () => {
+  const h = runOperator(window, { size: 2, group_by: ['event.kind', { each: 'event.tags' }], aggregates: { n: 'count()', ids: 'collect(event.id)' } });
+  h.push({ kind: 'a', tags: ['x', 'y'], id: 1 });
+  h.push({ kind: 'a', tags: ['y', 'y'], id: 2 });
+  h.push({ kind: 'a', tags: ['x'], id: 3 });
+  assert.equal(
+    h.ports.out!.map((e) => [(e.meta.window as { group: unknown }).group, e.data]),
+    [
+      [['a', 'y'], { n: 2, ids: [1, 2] }],
+      [['a', 'x'], { n: 2, ids: [1, 3] }],
+    ],
+  );
+});
+
+test('an `each` dimension that is not a list sends the event to err, and no window changes', () => {
+  const h = runOperator(window, { size: 1, group_by: [{ each: 'event.tags' }], aggregates: { n: 'count()' } });
+  const bad = h.push({ tags: 'x' });
+  h.push({ tags: [1] });
+  assert.equal(h.errors.map((e) => [e.event, e.code, e.message]), [[bad, 'ERR_EXPR_EVAL', 'group_by each "event.tags" takes an array, received a string']]);
+  assert.equal(h.data(), [{ n: 1 }]);
+});
+
+test('an event whose `each` groups would go beyond max_groups is refused whole: none of its groups counts it', () => {
+  const h = runOperator(window, { size: 2, group_by: [{ each: 'event' }], max_groups: 2, aggregates: { xs: 'collect(event)' } });
+  h.push([1]);
+  const refused = h.push([1, 2, 3]);
+  h.push([1]);
+  assert.equal(h.errors.map((e) => [e.event, e.message]), [[refused, 'Maxmimum amount of groups reached (2). Ignoring group [3]: group [2] would open one window more than max_groups 2']]);
+  assert.equal(h.data(), [{ xs: [[1], [1]] }]);
+});
+
+test('aligned: false times a window from its first event, per group, as Tremor does', () => {
+  const time = virtualTime();
+  const h = runOperator(window, { interval_ms: 100, aligned: false, group_by: 'event.g', aggregates: { n: 'count()' } }, { scheduler: time.scheduler });
+  time.at(30, () => h.push({ g: 'a' }));
+  time.at(90, () => h.push({ g: 'b' }));
+  time.at(120, () => h.push({ g: 'a' }));
+  time.runTo(129);
+  assert.equal(h.data(), []);
+  time.runTo(400);
+  assert.equal(
+    h.ports.out!.map((e) => e.meta.window),
+    [
+      { group: 'a', count: 2, start_ms: 30, end_ms: 130 },
+      { group: 'b', count: 1, start_ms: 90, end_ms: 190 },
+    ],
+  );
+  assert.is(time.pending, 0);
+});
+
+test('a tilt frame: the next window takes in the windows of the one before, merging every aggregate, and settles all their events once it is emitted', () => {
+  const h = runOperator(window, {
+    name: 'small',
+    size: 2,
+    tilt: [{ name: 'big', size: 2 }],
+    aggregates: { n: 'count()', sum: 'sum(event)', mean: 'mean(event)', min: 'min(event)', max: 'max(event)', var: 'var(event)', p50: 'p50(event)', first: 'first(event)', last: 'last(event)', xs: 'collect(event)' },
+  });
+  const log: string[] = [];
+  for (const x of [4, 1, 3]) h.input.next(settled(x, log));
+  assert.is(h.ports.out!.length, 1);
+  assert.equal(log, [], 'the first small window was emitted, and is held by the big one');
+  h.input.next(settled(8, log));
+  const big = h.ports.out![2]!;
+  assert.equal(h.ports.out!.map((e) => (e.meta.window as { name: string }).name), ['small', 'small', 'big']);
+  assert.equal(big.data, { n: 4, sum: 16, mean: 4, min: 1, max: 8, var: 26 / 3, p50: 3, first: 4, last: 8, xs: [4, 1, 3, 8] });
+  assert.equal([(big.meta.window as { name: string }).name, (big.meta.window as { count: number }).count], ['big', 4]);
+  assert.equal(log, ['ack 4', 'ack 1', 'ack 3', 'ack 8'], 'the big window was dispatched, and nothing holds it');
+});
+
+test('meta: closing_event gives a count window the metadata of the event that filled it, and a timed one {}', () => {
+  const time = virtualTime();
+  const count = runOperator(window, { size: 2, meta: 'closing_event', aggregates: { n: 'count()' } });
+  count.push(1, { x: 1 });
+  count.push(2, { x: 2 });
+  assert.equal(count.ports.out![0]!.meta, { x: 2 });
+  const timed = runOperator(window, { interval_ms: 10, meta: 'closing_event', aggregates: { n: 'count()' } }, { scheduler: time.scheduler });
+  time.at(1, () => timed.push(1, { x: 1 }));
+  time.runTo(20);
+  assert.equal(timed.ports.out![0]!.meta, {});
+});
+
+test('emit_partial: false drops the open windows when the input completes, acking their events', () => {
+  const h = runOperator(window, { size: 3, emit_partial: false, aggregates: { n: 'count()' } });
+  const log: string[] = [];
+  h.input.next(settled('a', log));
+  h.input.complete();
+  assert.equal(h.data(), []);
+  assert.equal(log, ['ack a']);
+  assert.ok(h.completed.value);
+});
+
+
+test('emit_partial: false lets a time window close on time after the input completed, and only then completes', () => {
+  const time = virtualTime();
+  const h = runOperator(window, { interval_ms: 100, aligned: false, emit_partial: false, aggregates: { n: 'count()' } }, { scheduler: time.scheduler });
+  time.at(10, () => h.push(1));
+  time.at(20, () => h.input.complete());
+  time.runTo(109);
+  assert.equal([h.data(), h.completed.value], [[], false]);
+  time.runTo(110);
+  assert.equal([h.data(), h.completed.value], [[{ n: 1 }], true]);
+  assert.is(time.pending, 0);
 });
 
 test.run();

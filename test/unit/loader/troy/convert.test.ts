@@ -76,11 +76,11 @@ test('the .troy file itself runs, and a placeholder-free string keeps its text',
 });
 
 test('convert refuses what the .troy text gets wrong, placed in the file, with exit status 1', async () => {
-  const file = tmp.write('bad.troy', FLOW.replace('select {"exit": 0}', 'select state'));
+  const file = tmp.write('bad.troy', FLOW.replace('select {"exit": 0}', 'select aggr::stats::count()'));
   const r = await runCli(['convert', file], { cwd: tmp.dir });
   assert.is(r.code, 1);
   assert.is(r.stdout, '');
-  assert.is(r.stderr, 'bad.troy:9:12: `state` is not supported yet: scripts have no state that outlives an event in tremolo\n');
+  assert.is(r.stderr, 'bad.troy:9:12: `aggr::stats::count(...)` is not supported yet: aggregate functions belong in a select over a window, e.g. `from in[my_window]`\n');
 });
 
 test('convert prints the flow, then what the flow loader finds wrong in it, with exit status 1', async () => {

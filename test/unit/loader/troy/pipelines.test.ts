@@ -114,7 +114,7 @@ select event from s into out;`),
   assert.match(err!.error, /no case of the match matched \(\S*pipeline\.troy:8:3\)/);
 });
 
-test('a tumbling window by size aggregates per group, group being the list of group values', async () => {
+test('a tumbling window by size aggregates per group; group is the list of group values and then their JSON text, as Tremor\'s', async () => {
   const p = await runPipeline(
     pipeline(`define window two from tumbling with size = 2 end;
 select {
@@ -130,19 +130,99 @@ select {
   );
   for (const [k, v] of [['a', 1], ['b', 5], ['a', 3], ['b', -1], ['b', 7]] as const) p.push({ k, v });
   assert.equal(p.out(), [
-    { group: ['a'], key: 'a', n: 2, sum: 4, mean: 2, values: [1, 3], first: 1, window: 'two' },
-    { group: ['b'], key: 'b', n: 2, sum: 12, mean: 6, values: [5, 7], first: 5, window: 'two' },
+    { group: ['a', '["a"]'], key: 'a', n: 2, sum: 4, mean: 2, values: [1, 3], first: 1, window: 'two' },
+    { group: ['b', '["b"]'], key: 'b', n: 2, sum: 12, mean: 6, values: [5, 7], first: 5, window: 'two' },
   ]);
 });
 
-test('a tumbling window by interval (nanoseconds) emits what it holds when the input completes; hdr gives percentiles', async () => {
+test('hdr gives the summary and the percentiles asked for', async () => {
   const p = await runPipeline(
-    pipeline(`define window second from tumbling with interval = nanos::from_seconds(1) end;
-select {"stats": aggr::stats::hdr(event, ["0.5", "1.0"]), "p": aggr::stats::percentile(event, 0.9)} from in[second] group by set(1) into out;`),
+    pipeline(`define window four from tumbling with size = 4 end;
+select {"stats": aggr::stats::hdr(event, ["0.5", "1.0"]), "p": aggr::stats::percentile(event, 0.9)} from in[four] group by set(1) into out;`),
   );
   for (const v of [1, 2, 3, 4]) p.push(v);
-  p.complete();
   assert.equal(p.out(), [{ stats: { count: 4, min: 1, max: 4, mean: 2.5, stdev: 1.2909944487358056, var: 1.6666666666666667, percentiles: { '0.5': 2, '1.0': 4 } }, p: 4 }]);
+});
+
+test('when the input completes, a time window still closes on time and a count window that cannot fill is dropped, as in Tremor', async () => {
+  const p = await runPipeline(
+    pipeline(`define window short from tumbling with interval = nanos::from_millis(50) end;
+define window three from tumbling with size = 3 end;
+select {"n": aggr::stats::count(), "w": window} from in[short] into out;
+select {"n": aggr::stats::count(), "w": window} from in[three] into out;`),
+  );
+  for (const v of [1, 2]) p.push(v);
+  p.complete();
+  assert.equal(p.out(), []);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal(p.out(), [{ n: 2, w: 'short' }]);
+  assert.equal(p.events()[0]!.meta, {}, 'a window closed by time has no metadata, as Tremor\'s');
+});
+
+test('group by set(each(...), ...): one window per element and value; the target reads group expressions as the group, and state as null', async () => {
+  const p = await runPipeline(
+    pipeline(`define window two from tumbling with size = 2 end;
+select {
+  "tag": event.tags,
+  "upper": not event.up,
+  "group": group,
+  "n": aggr::stats::count(),
+  "ids": aggr::win::collect_flattened(event.id),
+  "state": state,
+  "window": window
+} from in[two] group by set(each(event.tags), set(not event.up)) into out;`),
+  );
+  p.push({ tags: ['a', 'b'], up: false, id: 1 }, { m: 1 });
+  p.push({ tags: ['b'], up: false, id: 2 }, { m: 2 });
+  p.push({ tags: ['a'], up: false, id: 3 }, { m: 3 });
+  assert.equal(p.out(), [
+    { tag: 'b', upper: true, group: ['b', true, '["b",true]'], n: 2, ids: [1, 2], state: null, window: 'two' },
+    { tag: 'a', upper: true, group: ['a', true, '["a",true]'], n: 2, ids: [1, 3], state: null, window: 'two' },
+  ]);
+  assert.equal(
+    p.events().map((e) => e.meta),
+    [{ m: 2 }, { m: 3 }],
+    'the metadata of the event that filled the window',
+  );
+});
+
+test('group by without a window makes one event per group of the event, group being Tremor\'s list of values and their text', async () => {
+  const p = await runPipeline(pipeline('select {"name": group[0]["name"], "group": group} from in group by each(event) into out;'));
+  p.push([{ name: 'x' }, { name: 'y' }]);
+  p.push([]);
+  assert.equal(p.out(), [
+    { name: 'x', group: [{ name: 'x' }, '[{"name":"x"}]'] },
+    { name: 'y', group: [{ name: 'y' }, '[{"name":"y"}]'] },
+  ]);
+});
+
+test('several windows in one select make a tilt frame: the second merges what the first emits, and window names the one emitting', async () => {
+  const p = await runPipeline(
+    pipeline(`define window pairs from tumbling with size = 2 end;
+define window fours from tumbling with size = 2 end;
+select {"w": window, "n": aggr::stats::count(), "sum": aggr::stats::sum(event)} from in[pairs, fours] into out;`),
+  );
+  for (const v of [1, 2, 3, 4]) p.push(v);
+  assert.equal(p.out(), [
+    { w: 'pairs', n: 2, sum: 3 },
+    { w: 'pairs', n: 2, sum: 7 },
+    { w: 'fours', n: 4, sum: 10 },
+  ]);
+});
+
+test('an event that would open a group beyond max_groups goes to err in Tremor\'s words', async () => {
+  const p = await runPipeline(
+    pipeline(`define window w from tumbling with size = 2, max_groups = 1 end;
+select aggr::stats::count() from in[w] group by event into out;`),
+  );
+  p.push('a');
+  p.push('b');
+  p.push('a');
+  assert.equal(p.out(), [2]);
+  assert.equal(
+    (p.out('err') as { error: string }[]).map((e) => e.error),
+    ['p/select-1: Maxmimum amount of groups reached (1). Ignoring group [2]: group ["b"] would open one window more than max_groups 1'],
+  );
 });
 
 test('Trickle outside the subset is refused where it is written, naming the construct', async () => {
@@ -170,7 +250,6 @@ create pipeline sub;`),
     'refused.troy:20:1: `create pipeline sub` is not supported yet: pipelines inside pipelines have no counterpart yet; connect two pipelines in the flow instead',
     'refused.troy:11:18: `state` is not supported yet: scripts have no state that outlives an event in tremolo',
     'refused.troy:6:25: `operator generic::counter` is not supported yet: it counts events in operator state; a window with aggr::stats::count does the same per window',
-    'refused.troy:13:22: `group by` is not supported yet: `group by` needs a window: `from in[my_window]`',
     'refused.troy:14:22: unknown window "nowin"; windows: w',
     'refused.troy:17:41: `event` is not supported yet: in a windowed select, read events inside aggregate functions, e.g. aggr::win::last(event.x)',
     'refused.troy:18:19: unknown stream "nowhere" to select from; known: in, rr, st',
