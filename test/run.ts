@@ -6,7 +6,8 @@
  * node_modules/.cache/tremolo-test/), so the short ones fill the gaps beside them instead of one
  * long file running alone at the end. The built package is copied once into a temporary folder
  * that every spawned `tremolo` runs from (test/support/built.ts): a rebuild of dist/ meanwhile
- * cannot pull the code from under a running test.
+ * cannot pull the code from under a running test. The test files themselves run bundled into
+ * plain JavaScript (test/support/bundle.ts), without a loader; TEST_LOADER=tsx runs them as before.
  *
  * Each process's CPU time (user + system, its own and that of every process it started and waited
  * for) is measured through /usr/bin/time where the machine has it: wall-clock time on a shared
@@ -18,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SCENARIOS } from './chaos/names.js';
 import { builtIsCurrent, snapshotPackage } from './support/built.js';
+import { bundleTests, type Bundles } from './support/bundle.js';
 
 // A bound for a hung file, not a measure: generous, so a loaded machine does not fail a slow one.
 const FILE_TIMEOUT_MS = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 240_000);
@@ -76,10 +78,25 @@ if (integrationCopy !== undefined) {
   cpSync(integration, path.join(integrationCopy, 'test/integration'), { recursive: true });
   symlinkSync(path.join(repo, 'flows'), path.join(integrationCopy, 'flows'), 'dir');
 }
+// The test files run as bundles of plain JavaScript (test/support/bundle.ts: tsx's loader costs
+// each process about a second of CPU), unless TEST_LOADER=tsx asks for the loader, or the bundling
+// fails (a syntax error): then every file runs through tsx, and the broken one fails on its own.
+const chaosEntry = path.join(chaos, 'run.ts');
+const bundleDir = process.env.TEST_LOADER === 'tsx' ? undefined : mkdtempSync(path.join(os.tmpdir(), 'tremolo-bundles-'));
+let bundles: Bundles | undefined;
+if (bundleDir !== undefined) {
+  try {
+    const entries = [...files, ...(asked(chaos) ? [chaosEntry] : [])];
+    bundles = await bundleTests(entries, { repo, dir: bundleDir, dist: path.join(underTest ?? repo, 'dist') });
+  } catch (err) {
+    process.stdout.write(`bundling the test files failed; they run through tsx:\n${(err as Error).message}\n`);
+  }
+}
+const node = (file: string): string[] => (bundles !== undefined ? ['--enable-source-maps', bundles.of(file)] : ['--import', 'tsx', file]);
 const jobs: Job[] = [
   ...(integrationCopy !== undefined ? [{ name: 'test/integration', argv: [...cli, 'test', 'integration', path.join(integrationCopy, 'test/integration'), '--jobs', '2'], suite: true }] : []),
-  ...(asked(chaos) ? SCENARIOS.map((s) => ({ name: `test/chaos ${s}`, argv: ['--expose-gc', '--import', 'tsx', path.join(chaos, 'run.ts'), s], suite: true })) : []),
-  ...files.map((file) => ({ name: path.relative(repo, file), argv: ['--import', 'tsx', file], suite: false, file })),
+  ...(asked(chaos) ? SCENARIOS.map((s) => ({ name: `test/chaos ${s}`, argv: ['--expose-gc', ...node(chaosEntry), s], suite: true })) : []),
+  ...files.map((file) => ({ name: path.relative(repo, file), argv: node(file), suite: false, file })),
 ];
 
 interface Result {
@@ -138,7 +155,7 @@ const children = new Set<ChildProcess>();
 const finish = (): void => {
   for (const c of children) killGroup(c);
   snapshot?.remove();
-  if (cpuDir !== undefined) rmSync(cpuDir, { recursive: true, force: true });
+  for (const dir of [cpuDir, bundleDir]) if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   if (integrationCopy !== undefined) rmSync(integrationCopy, { recursive: true, force: true });
 };
 process.once('exit', finish);
