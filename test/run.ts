@@ -229,7 +229,8 @@ function run(job: Job): Promise<Result> {
     cpuFile !== undefined ? [TIME!, ['-f', '%U %S', '-o', cpuFile, process.execPath, ...job.argv]] : [process.execPath, job.argv];
   return new Promise((resolve) => {
     const child = spawn(command, argv, {
-      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...(underTest ? { TREMOLO_TEST_PACKAGE: underTest } : {}) },
+      // CHAOS_LENGTH: the chaos scenarios' short run (test/chaos/scenario.ts), unless asked otherwise.
+      env: { CHAOS_LENGTH: 'short', ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...(underTest ? { TREMOLO_TEST_PACKAGE: underTest } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
