@@ -23,7 +23,10 @@ import { bundleTests, type Bundles } from './support/bundle.js';
 
 // A bound for a hung file, not a measure: generous, so a loaded machine does not fail a slow one.
 const FILE_TIMEOUT_MS = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 240_000);
-const JOBS = Number(process.env.TEST_JOBS ?? Math.max(2, os.availableParallelism()));
+// One more process than cores: a test file spends part of its time waiting (a process starting, a
+// peer answering, a browser drawing) and the CPUs would idle meanwhile. 3 at a time on 2 cores
+// passed 168 files without a failure at load averages of 3 to 23 (BENCHMARKS.md).
+const JOBS = Number(process.env.TEST_JOBS ?? Math.max(2, os.availableParallelism() + 1));
 const root = path.resolve(import.meta.dirname);
 const repo = path.join(root, '..');
 
