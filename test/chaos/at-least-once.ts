@@ -5,10 +5,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { startCli, type RunningCli } from '../support/cli.js';
 import { tmpDir } from '../support/tmp.js';
-import type { Scenario } from './scenario.js';
+import { amount, type Scenario } from './scenario.js';
 
-const COUNT = Number(process.env.CHAOS_WAL_EVENTS ?? 40_000);
-const KILLS = Number(process.env.CHAOS_WAL_KILLS ?? 3);
+const COUNT = amount('CHAOS_WAL_EVENTS', 40_000, 20_000);
+const KILLS = amount('CHAOS_WAL_KILLS', 3, 2);
 const DEADLINE_MS = 45_000;
 
 /** A `ws` server that records, per connection, the numbers it receives; restarted gracefully on its port. */

@@ -4,10 +4,10 @@ import JSON5 from 'json5';
 import { checkFlow } from '../../src/app/load.js';
 import { isRuntimeError } from '../../src/sdk/errors.js';
 import { builtins } from '../../src/app/builtins/registries.js';
+import { amount, type Scenario } from './scenario.js';
 import thingsdbFraming from '../../packages/thingsdb/thingsdb-framing.js';
-import type { Scenario } from './scenario.js';
 
-const RUNS = Number(process.env.CHAOS_FUZZ_RUNS ?? 300);
+const RUNS = amount('CHAOS_FUZZ_RUNS', 300, 150);
 const file = path.join(import.meta.dirname, 'fuzz.flow.json5');
 
 /** A valid flow to mutate: every part of a flow file appears in it. */

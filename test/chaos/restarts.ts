@@ -3,10 +3,10 @@ import path from 'node:path';
 import { startFlow } from '../../src/app/testing/index.js';
 import { freePort } from '../support/ports.js';
 import { PeerServer } from '../support/ws-server.js';
-import type { Scenario } from './scenario.js';
+import { amount, type Scenario } from './scenario.js';
 
-const COUNT = Number(process.env.CHAOS_EVENTS ?? 4000);
-const RESTARTS = Number(process.env.CHAOS_RESTARTS ?? 6);
+const COUNT = amount('CHAOS_EVENTS', 4000, 3000);
+const RESTARTS = amount('CHAOS_RESTARTS', 6, 4);
 
 /**
  * A ws_client streams numbered events while its server is restarted again and again (each time it

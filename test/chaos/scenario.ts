@@ -18,3 +18,14 @@ export interface Scenario {
   readonly name: string;
   run(): Promise<ScenarioResult>;
 }
+
+/**
+ * How much of a load a scenario holds. `npm run test:chaos` runs each at full length; `npm test`
+ * runs the same scenarios, with the same checks, shorter (CHAOS_LENGTH=short, set by test/run.ts):
+ * CONTRIBUTING.md has both lengths. A count given in its own variable (CHAOS_CYCLES=...) wins.
+ */
+export function amount(variable: string, full: number, short: number): number {
+  const given = process.env[variable];
+  if (given !== undefined && given !== '') return Number(given);
+  return process.env.CHAOS_LENGTH === 'short' ? short : full;
+}

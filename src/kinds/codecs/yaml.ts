@@ -1,9 +1,19 @@
 import { isUtf8 } from 'node:buffer';
-import { parse, stringify, type DocumentOptions, type ParseOptions, type SchemaOptions, type ToJSOptions, type ToStringOptions } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import type { DocumentOptions, ParseOptions, SchemaOptions, ToJSOptions, ToStringOptions } from 'yaml';
 import { defineCodec } from '../../sdk/codec-api.js';
 import { reason } from '../../sdk/errors.js';
 import { describe } from './text-line.js';
 import { yamlDepthBound } from './yaml-depth.js';
+
+let yamlModule: typeof Yaml | undefined;
+/**
+ * The YAML library, loaded by the first document: every start of `tremolo` loads every built-in
+ * codec, and this library alone costs about 0.1 s of CPU to load. It is CommonJS, so it loads
+ * where it is first needed, synchronously.
+ */
+const yamlLibrary = (): typeof Yaml => (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
 
 /** How deeply a document may nest: far beyond any real document, far short of the parser's stack. */
 export const MAX_YAML_DEPTH = 256;
@@ -37,7 +47,7 @@ export const yaml = defineCodec({
         if (text.trim() === '') return undefined;
         if (yamlDepthBound(text, MAX_YAML_DEPTH) > MAX_YAML_DEPTH) throw new Error(`invalid YAML: nested deeper than ${MAX_YAML_DEPTH} levels`);
         try {
-          return parse(text, PARSE);
+          return yamlLibrary().parse(text, PARSE);
         } catch (err) {
           throw new Error(`invalid YAML: ${firstLine(err)}`);
         }
@@ -45,7 +55,7 @@ export const yaml = defineCodec({
       encode(value) {
         let text: string | undefined;
         try {
-          text = stringify(value, WRITE) as string | undefined;
+          text = yamlLibrary().stringify(value, WRITE) as string | undefined;
         } catch (err) {
           throw new Error(`cannot write as YAML: ${firstLine(err)}`);
         }

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { headers as natsHeaders, type MsgHdrs } from 'nats';
+import type { MsgHdrs } from 'nats';
 import { quote } from '../../sdk/errors.js';
+import { nats } from './nats-link.js';
 
 /** The header every published message carries: which tremolo process published it. */
 export const INSTANCE_HEADER = 'Tremolo-Instance';
@@ -28,7 +29,7 @@ export function headersToMeta(h: MsgHdrs | undefined): HeaderRecord | undefined 
  * error text for a header that is not a string or a list of strings.
  */
 export function buildHeaders(fixed: Readonly<Record<string, string>>, fromMeta: unknown): MsgHdrs | string {
-  const h = natsHeaders();
+  const h = nats().headers();
   for (const [k, v] of Object.entries(fixed)) h.set(k, v);
   if (fromMeta !== undefined && fromMeta !== null) {
     if (typeof fromMeta !== 'object' || Array.isArray(fromMeta)) return `meta.nats.headers: expected a record of strings, received ${quote(fromMeta)}`;

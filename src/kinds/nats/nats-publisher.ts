@@ -1,11 +1,11 @@
-import { ErrorCode as NatsErrorCode, type MsgHdrs, type NatsError } from 'nats';
+import type { MsgHdrs, NatsError } from 'nats';
 import { z } from 'zod';
 import { defineConnector } from '../../sdk/connector-api.js';
 import { reason, type ErrorCode } from '../../sdk/errors.js';
 import type { TremoloEvent } from '../../sdk/event.js';
 import { ReplyStreams } from '../../sdk/io/reply-streams.js';
 import { buildHeaders, headersToMeta } from './nats-headers.js';
-import { NatsLink } from './nats-link.js';
+import { nats, NatsLink } from './nats-link.js';
 import { checkConnection, connectionOptions, NatsConnectionSchema, serverList } from './nats-options.js';
 import { SubjectTemplate } from './nats-subject.js';
 
@@ -103,9 +103,9 @@ export const natsPublisher = defineConnector({
         (err: NatsError) => {
           done();
           const [code, why]: [ErrorCode, string] =
-            err.code === NatsErrorCode.NoResponders
+            err.code === nats().ErrorCode.NoResponders
               ? ['ERR_ROUTE_NO_TARGET', `no subscriber of ${JSON.stringify(to)} to answer the request (no responders)`]
-              : err.code === NatsErrorCode.Timeout
+              : err.code === nats().ErrorCode.Timeout
                 ? ['ERR_TIMEOUT', `no reply from ${JSON.stringify(to)} within ${config.request_timeout_ms} ms (request_timeout_ms)`]
                 : ['ERR_WRITE_FAILED', `request to ${JSON.stringify(to)} failed: ${err.message}`];
           ctx.fail(event, code, `${ctx.alias}: ${why}`);
