@@ -30,8 +30,20 @@ test('json writes bigints as exact integers, and bytes as Node writes them', () 
   assert.is(thrown(() => encodeText(c, undefined)), 'a undefined has no JSON form');
 });
 
+test('json with bytes: array writes bytes as arrays of byte values, as Tremor does, keeping 42.0 and sorting beside them', () => {
+  const c = codecOf(json, { mode: 'sorted', bytes: 'array' });
+  const doc = decode(c, '{"n":42.0,"list":[1.0]}') as Record<string, unknown>;
+  doc.key = Buffer.from('heinz');
+  (doc.list as unknown[]).push(new Uint8Array([0, 255]));
+  assert.is(encodeText(c, doc), '{"key":[104,101,105,110,122],"list":[1.0,[0,255]],"n":42.0}');
+  assert.is(encodeText(codecOf(json, { bytes: 'array' }), { b: Buffer.from('hi'), a: 1 }), '{"b":[104,105],"a":1}');
+  assert.is(encodeText(codecOf(json, { bytes: 'array' }), Buffer.from('hi')), '[104,105]');
+  assert.is(encodeText(codecOf(json, { bytes: 'node' }), { b: Buffer.from('hi') }), '{"b":{"type":"Buffer","data":[104,105]}}');
+});
+
 test('json rejects an unknown mode at load time', () => {
   assert.is(json.config!.safeParse({ mode: 'pretty' }).success, false);
+  assert.is(json.config!.safeParse({ bytes: 'base64' }).success, false);
 });
 
 test('string is UTF-8 text both ways; other values are written as JSON', () => {
