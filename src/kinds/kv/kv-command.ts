@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { isRecord } from '../../lang/expr/values.js';
 import { quote } from '../../sdk/errors.js';
 import type { Meta } from '../../sdk/event.js';
@@ -10,7 +11,8 @@ import type { Meta } from '../../sdk/event.js';
  * - whole in the event, for clients that speak JSON to the store: `{"put": {"key": "k", "value": {"a": 1}}}`.
  *
  * `meta.kv` holding an op (`get`, `put`...) decides for Tremor's form. Keys are strings: Tremor reads them as bytes
- * and accepts strings (and binary) only, and a string key keeps the file readable and scans ordered.
+ * and accepts strings (and binary) only, and a string key keeps the file readable and scans ordered. Bytes
+ * that are UTF-8 (`string::into_binary("k")`) are taken as the string they hold.
  */
 export type KvCommand =
   | { readonly op: 'get' | 'delete'; readonly key: string }
@@ -98,8 +100,9 @@ function fromEvent(data: Readonly<Record<string, unknown>>): KvCommand | KvProbl
     if (typeof end === 'object') return { op, ...end };
     return { op, start: start ?? '', end };
   }
-  if (typeof body.key !== 'string') return { op, problem: `expected ${shape}; "key" must be a string, received ${quote(body.key)}` };
-  return build(op, body.key, body.value, body.old);
+  const key = asKey(body.key);
+  if (typeof key !== 'string') return { op, problem: `expected ${shape}; "key" must be a string, received ${quote(body.key)}` };
+  return build(op, key, body.value, body.old);
 }
 
 function fromMeta(kv: Readonly<Record<string, unknown>>, data: unknown): KvCommand | KvProblem {
@@ -109,8 +112,8 @@ function fromMeta(kv: Readonly<Record<string, unknown>>, data: unknown): KvComma
   const allowed = op === 'cas' ? ['old'] : op === 'scan' ? ['end'] : [];
   const unknown = Object.keys(kv).filter((k) => k !== op && kv[k] !== undefined && !allowed.includes(k));
   if (unknown.length > 0) return { op, problem: `expected ${shape}; unknown ${unknown.map((k) => JSON.stringify(k)).join(', ')} in meta.kv = ${quote(kv)}` };
-  const key = kv[op];
-  if (typeof key !== 'string') return { op, problem: `expected ${shape}; the key must be a string, received ${quote(key)}` };
+  const key = asKey(kv[op]);
+  if (typeof key !== 'string') return { op, problem: `expected ${shape}; the key must be a string, received ${quote(kv[op])}` };
   if (op === 'scan') {
     const end = optionalKey(kv.end, '"end"', shape);
     if (typeof end === 'object') return { op, ...end };
@@ -119,7 +122,17 @@ function fromMeta(kv: Readonly<Record<string, unknown>>, data: unknown): KvComma
   return build(op, key, data === undefined ? null : data, kv.old);
 }
 
-function optionalKey(value: unknown, name: string, shape: string): string | undefined | { problem: string } {
+/** A key given as bytes, as Tremor's own are: the UTF-8 text they hold, or undefined. */
+const fromBytes = (value: unknown): string | undefined => {
+  if (!(value instanceof Uint8Array) || !isUtf8(value)) return undefined;
+  return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
+};
+
+/** The key as a string: a string, or UTF-8 bytes; anything else stays as it is, for the caller to refuse. */
+const asKey = (value: unknown): unknown => fromBytes(value) ?? value;
+
+function optionalKey(given: unknown, name: string, shape: string): string | undefined | { problem: string } {
+  const value = asKey(given);
   if (value === undefined || typeof value === 'string') return value;
   return { problem: `expected ${shape}; ${name} must be a string, received ${quote(value)}` };
 }

@@ -1,7 +1,9 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { deepEqual } from '../../lang/expr/values.js';
 import { defineConnector } from '../../sdk/connector-api.js';
-import { quote, reason } from '../../sdk/errors.js';
+import { quote, reason, RuntimeError } from '../../sdk/errors.js';
 import type { TremoloEvent } from '../../sdk/event.js';
 import { errorData } from '../../sdk/error-data.js';
 import { readCommand, type KvCommand, type KvOp } from './kv-command.js';
@@ -14,12 +16,24 @@ import { KvStore } from './kv-store.js';
 /** Commands waiting for the disk above which the sources sending them are paused. */
 const MAX_PENDING = 1024;
 
+/** The store's file in a `dir`. */
+export const DIR_FILE = 'tremolo-kv.log';
+
 const Config = z.strictObject({
   path: z
     .string()
     .min(1)
     .optional()
-    .describe('the file the store is kept in, relative to the working directory (its folder is created): loaded at start, appended to as commands change it, rewritten when mostly stale; without it the store lives in memory only'),
+    .describe('the file the store is kept in, relative to the working directory (its folder is created): loaded at start, appended to as commands change it, rewritten when mostly stale; without it (and without `dir`) the store lives in memory only'),
+  dir: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(`a folder to keep the store in (created when absent), as Tremor's \`path\` names sled's database folder: the store is the file \`${DIR_FILE}\` in it; not with \`path\``),
+  replies: z
+    .enum(['tremolo', 'tremor'])
+    .default('tremolo')
+    .describe("tremor: as Tremor's kv (the default in `.troy` flows): the key in `meta.kv` as bytes, and an `err` event null with the reason in `meta.error` (`CAS error: expected NEW but found CURRENT.` for a failed cas); tremolo: string keys, and `err` events as every connector's"),
   fsync: z
     .boolean()
     .default(true)
@@ -30,7 +44,10 @@ const Config = z.strictObject({
     .positive()
     .default(1_048_576)
     .describe('with path: rewrite the file (write a snapshot, then rename it over the log) once it is larger than this and more than twice the size of the live data'),
-});
+}).refine((c) => c.path === undefined || c.dir === undefined, { message: 'give either path (a file) or dir (a folder), not both', path: ['dir'] });
+
+/** Tremor writes a value in its CAS message as its Display does: a string bare, anything else as JSON. */
+const tremorText = (v: unknown): string => (typeof v === 'string' ? v : v === undefined ? 'null' : quote(v));
 
 export const kv = defineConnector({
   kind: 'kv',
@@ -46,19 +63,30 @@ export const kv = defineConnector({
     let log: KvLog | undefined;
     let holding = false;
     let stopped = false;
+    const tremor = config.replies === 'tremor';
+    const file = config.dir !== undefined ? join(config.dir, DIR_FILE) : config.path;
+    // Tremor's keys are bytes; a key is kept as a string and given back as its UTF-8 bytes.
+    const keyOut = (key: string): unknown => (tremor ? Buffer.from(key, 'utf8') : key);
 
+    // Tremor's replies carry the command's `correlation` and nothing else of its metadata.
+    const carried = (event: TremoloEvent): TremoloEvent['meta'] =>
+      !tremor ? event.meta : event.meta.correlation === undefined ? {} : { correlation: event.meta.correlation };
     const reply = (event: TremoloEvent, op: KvOp, results: readonly (readonly [string, unknown])[]): void => {
       const stream = replies.for(event.origins);
-      for (const [key, value] of results) stream.pushValue(value, { ...event.meta, kv: { op, ok: key } });
+      const meta = carried(event);
+      for (const [key, value] of results) stream.pushValue(value, { ...meta, kv: { op, ok: keyOut(key) } });
       event.settle?.ack();
     };
 
     /** A command not carried out: on `err`, where a failed write goes (tremolo has no code of its own for a refused command). */
-    const refuse = (event: TremoloEvent, message: string, op?: KvOp, key?: string): void => {
+    const refuse = (event: TremoloEvent, message: string, op?: KvOp, key?: string, tremorMessage = message): void => {
       const text = `${ctx.alias}: ${message}`;
       event.settle?.fail(text);
-      const meta = op === undefined ? event.meta : { ...event.meta, kv: { op, key: key ?? null } };
-      replies.for(event.origins).pushValue({ ...errorData('ERR_WRITE_FAILED', text, ctx.alias), event: event.data }, meta, 'err');
+      const kvMeta = op === undefined ? undefined : { op, key: key === undefined ? null : keyOut(key) };
+      const stream = replies.for(event.origins);
+      // Tremor's err event is null, its reason in `$error`, and its `$kv` null when there was no command.
+      if (tremor) stream.pushValue(null, { ...carried(event), error: tremorMessage, kv: kvMeta ?? null }, 'err');
+      else stream.pushValue({ ...errorData('ERR_WRITE_FAILED', text, ctx.alias), event: event.data }, kvMeta === undefined ? event.meta : { ...event.meta, kv: kvMeta }, 'err');
     };
 
     /**
@@ -124,7 +152,14 @@ export const kv = defineConnector({
             const found = present ? quote(current) : 'no value';
             const wanted = expected === undefined ? 'no value' : quote(expected);
             return settle(event, command, undefined, () =>
-              refuse(event, `cas on ${JSON.stringify(command.key)} failed: expected ${wanted}, found ${found}`, 'cas', command.key),
+              refuse(
+                event,
+                `cas on ${JSON.stringify(command.key)} failed: expected ${wanted}, found ${found}`,
+                'cas',
+                command.key,
+                // Tremor's words, which name the proposed value where the expected one is meant (sled's error holds both).
+                `CAS error: expected ${tremorText(command.value)} but found ${tremorText(current)}.`,
+              ),
             );
           }
           return change(event, command, { key: command.key, value: command.value }, null);
@@ -136,10 +171,13 @@ export const kv = defineConnector({
       // Each command's event is settled by kv itself: with a file, once its change is on disk.
       confirmsDelivery: true,
       async start() {
-        if (config.path === undefined) return;
+        if (file === undefined) return;
+        if (config.path !== undefined && (await stat(config.path).catch(() => undefined))?.isDirectory()) {
+          throw new RuntimeError('ERR_CONFIG_INVALID', `${ctx.alias}: path ${JSON.stringify(config.path)} is a folder; expected a file, or the folder as dir (Tremor's path)`);
+        }
         log = await KvLog.open(
           {
-            path: config.path,
+            path: file,
             fsync: config.fsync,
             compactMinBytes: config.compact_min_bytes,
             log: ctx.log,
@@ -155,10 +193,10 @@ export const kv = defineConnector({
             else store.set(loaded.key, loaded.value);
           },
         );
-        ctx.log.debug(`loaded ${store.size} keys from ${config.path}`);
+        ctx.log.debug(`loaded ${store.size} keys from ${file}`);
       },
       write(event) {
-        if (stopped || (config.path !== undefined && log === undefined)) {
+        if (stopped || (file !== undefined && log === undefined)) {
           ctx.fail(event, 'ERR_STOPPED', `${ctx.alias}: the store is not open; command not carried out`);
           return;
         }

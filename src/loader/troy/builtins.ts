@@ -32,6 +32,11 @@ const toExit = (name: string): BuiltinDefinition => ({
   args: { delay: same },
   entry: (given) => ({ from: `std::${name}`, args: { delay: 100_000_000, ...given } }),
 });
+/** std::write_file with Tremor's json codec, which writes bytes as arrays of byte values. */
+const writeFile: BuiltinDefinition = {
+  args: { file: same },
+  entry: (given) => ({ ...fromStd('write_file').entry(given), codec: { name: 'json', config: { mode: 'sorted', bytes: 'array' } } }),
+};
 const ofKind = (kind: string, needs?: string): BuiltinDefinition => ({ args: {}, entry: () => ({ type: kind }), ...(needs === undefined ? {} : { needs }) });
 
 const TREMOR_CONNECTORS: BuiltinModule = {
@@ -50,7 +55,7 @@ export const BUILTIN_MODULES: ReadonlyMap<string, BuiltinModule> = new Map([
     {
       connectors: {
         read_file: fromStd('read_file', { file: same }),
-        write_file: fromStd('write_file', { file: same }),
+        write_file: writeFile,
         exit: tremorExit({ delay: 100 }),
       },
       pipelines: {

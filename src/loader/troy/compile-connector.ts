@@ -51,16 +51,26 @@ const NO_DELAY_KINDS = new Set(['ws_client', 'ws_server', 'tcp_client', 'tcp_ser
  */
 export function tremorCompat(entry: Record<string, unknown>): Record<string, unknown> {
   const out = { ...entry };
-  if (out.codec === 'json-sorted') out.codec = { name: 'json', config: { mode: 'sorted' } };
-  else if (out.codec !== null && typeof out.codec === 'object' && (out.codec as { name?: unknown }).name === 'json-sorted') {
+  // Tremor's json codec writes bytes as arrays of byte values.
+  if (out.codec === 'json-sorted') out.codec = { name: 'json', config: { mode: 'sorted', bytes: 'array' } };
+  else if (out.codec === 'json') out.codec = { name: 'json', config: { bytes: 'array' } };
+  else if (out.codec !== null && typeof out.codec === 'object') {
+    const name = (out.codec as { name?: unknown }).name;
     const given = (out.codec as { config?: unknown }).config;
-    out.codec = { name: 'json', config: { mode: 'sorted', ...(given !== null && typeof given === 'object' ? given : {}) } };
+    const config = given !== null && typeof given === 'object' ? given : {};
+    if (name === 'json-sorted') out.codec = { name: 'json', config: { mode: 'sorted', bytes: 'array', ...config } };
+    else if (name === 'json') out.codec = { ...out.codec, config: { bytes: 'array', ...config } };
   }
   for (const key of ['preprocessors', 'postprocessors']) {
     if (Array.isArray(out[key])) out[key] = (out[key] as unknown[]).map((p) => renameNamed(p, PROCESSOR_NAMES));
   }
   // Tremor's exit connector reads an event's delay in nanoseconds.
   if (out.type === 'exit') out.config = { delay_unit: 'ns', ...(out.config !== null && typeof out.config === 'object' ? out.config : {}) };
+  // Tremor's kv `path` is sled's database folder, its keys are bytes and its errors Tremor's.
+  if (out.type === 'kv' && out.config !== null && typeof out.config === 'object') {
+    const { path: folder, ...rest } = out.config as Record<string, unknown>;
+    out.config = { replies: 'tremor', ...rest, ...(folder === undefined ? {} : { dir: folder }) };
+  } else if (out.type === 'kv' && out.config === undefined) out.config = { replies: 'tremor' };
   const config = out.config as Record<string, unknown> | undefined;
   if (NO_DELAY_KINDS.has(String(out.type)) && config !== null && typeof config === 'object' && typeof config.no_delay === 'boolean') {
     const { no_delay: noDelay, ...rest } = config;

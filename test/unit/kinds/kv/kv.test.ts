@@ -140,7 +140,7 @@ test('config: unknown keys and bad types are refused at load time', async () => 
   const { problems } = await checkFlowObject({ connectors: { store: { type: 'kv', config: { path: 5, fsinc: true } } } }, { file: '/tmp/k.json5' });
   assert.equal(problems.map(formatProblem), [
     '/tmp/k.json5:6:17: connectors.store.config.path: expected a string, received 5',
-    '/tmp/k.json5:7:9: connectors.store.config.fsinc: unknown key "fsinc"; expected one of: compact_min_bytes, fsync, path',
+    '/tmp/k.json5:7:9: connectors.store.config.fsinc: unknown key "fsinc"; expected one of: compact_min_bytes, dir, fsync, path, replies',
   ]);
 });
 

@@ -14,20 +14,20 @@ test('the seed\'s secure echo example compiles to the flow of the JSON5 ws-tls t
     use: ['std'],
     connectors: {
       in: { from: 'std::read_file' },
-      out: { from: 'std::write_file' },
+      out: { from: 'std::write_file', codec: { name: 'json', config: { mode: 'sorted', bytes: 'array' } } },
       exit: { type: 'exit', config: { delay: 100, delay_unit: 'ns' } },
       stdio: { from: 'std::console' },
       ws_client: {
         type: 'ws_client',
         postprocessors: ['separate'],
-        codec: 'json',
+        codec: { name: 'json', config: { bytes: 'array' } },
         config: { url: 'wss://0.0.0.0:65535', tls: { cafile: './before/localhost.cert', domain: 'localhost' }, socket_options: { TCP_NODELAY: false } },
         reconnect: { retry: { interval_ms: 500, growth_rate: 2, max_retries: 3 } },
       },
       ws_server: {
         type: 'ws_server',
         preprocessors: ['separate'],
-        codec: 'json',
+        codec: { name: 'json', config: { bytes: 'array' } },
         config: { url: '0.0.0.0:65535', tls: { cert: './before/localhost.cert', key: './before/localhost.key' } },
       },
     },
@@ -71,7 +71,7 @@ flow
   create connector b from reader;
 end;
 deploy flow main with dir = "/data" end;`);
-  assert.equal(flow.connectors.a, { type: 'file', codec: 'json', preprocessors: ['separate'], config: { path: '/data/a.json', mode: 'read' } });
+  assert.equal(flow.connectors.a, { type: 'file', codec: { name: 'json', config: { bytes: 'array' } }, preprocessors: ['separate'], config: { path: '/data/a.json', mode: 'read' } });
   assert.equal(flow.connectors.b!.config, { path: 'in.json', mode: 'read' });
 });
 
@@ -110,7 +110,7 @@ end;
 deploy flow main;`);
   assert.equal(flow.connectors.c, {
     type: 'ws_client',
-    codec: { name: 'json', config: { mode: 'sorted' } },
+    codec: { name: 'json', config: { mode: 'sorted', bytes: 'array' } },
     preprocessors: [{ name: 'separate', config: { buffered: false } }],
     postprocessors: ['separate'],
     config: { url: 'ws://127.0.0.1:1', socket_options: { TCP_NODELAY: false } },
@@ -135,6 +135,37 @@ deploy flow main;`);
     mine: { type: 'exit', config: { delay_unit: 'ns' } },
   });
   assert.equal(flow.pipelines.p, { from: 'std::out_or_exit', args: { delay: 100_000_000 } });
+});
+
+test("a .troy flow's json codecs write bytes as Tremor's do, as arrays of byte values", async () => {
+  const flow = await jsonOf(`define flow main
+flow
+  use integration;
+  define connector plain from tcp_client with codec = "json", config = {"url": "127.0.0.1:1"} end;
+  define connector own from tcp_client with codec = {"name": "json", "config": {"bytes": "node"}}, config = {"url": "127.0.0.1:1"} end;
+  create connector plain;
+  create connector own;
+  create connector out from integration::write_file;
+end;
+deploy flow main;`);
+  assert.equal(flow.connectors.plain?.codec, { name: 'json', config: { bytes: 'array' } });
+  assert.equal(flow.connectors.own?.codec, { name: 'json', config: { bytes: 'node' } });
+  assert.equal(flow.connectors.out, { from: 'std::write_file', codec: { name: 'json', config: { mode: 'sorted', bytes: 'array' } } });
+});
+
+test("a .troy kv connector means Tremor's: path is a folder, keys are bytes, errors are Tremor's", async () => {
+  const flow = await jsonOf(`define flow main
+flow
+  define connector db from kv with config = {"path": "data"} end;
+  define connector mem from kv;
+  create connector db;
+  create connector mem;
+end;
+deploy flow main;`);
+  assert.equal(flow.connectors, {
+    db: { type: 'kv', config: { replies: 'tremor', dir: 'data' } },
+    mem: { type: 'kv', config: { replies: 'tremor' } },
+  });
 });
 
 test('a second create of an alias replaces the first, as Tremor keeps the last', async () => {
