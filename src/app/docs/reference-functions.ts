@@ -44,7 +44,7 @@ export const FUNCTION_NOTES: Readonly<Record<string, string>> = {
   'json::encode': 'the value as JSON text',
   'base64::encode': 'the base64 text of bytes, or of a string\'s UTF-8 bytes',
   'base64::decode': 'the bytes base64 (or base64url) text holds; other text is an `ERR_EXPR_EVAL`',
-  sort: 'a sorted copy of the array; mixed values in one fixed order: null, bools, numbers, strings, bytes, arrays, records',
+  sort: 'a sorted copy of the array; mixed values in Tremor’s order: records (fewer keys first), arrays, strings and bytes (by their UTF-8 bytes), numbers, bools, null',
   'path::try_default': 'what the `path` of keys and indexes leads to in `value`, or `fallback` where it leads nowhere',
   merge_patch: 'the `target` with `patch` merged in as JSON Merge Patch (RFC 7396): records merge recursively, a null removes its key, anything else replaces',
   bytes: 'the UTF-8 bytes of a string (bytes stay as they are)',

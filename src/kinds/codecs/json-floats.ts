@@ -7,13 +7,16 @@ import { visitNumberLiterals, type Key } from './json-numbers.js';
  * has one number type, so the form is remembered beside the value: decode marks, in a WeakMap keyed
  * by the object or array that holds it, each number written with a fraction of zeros (`42.0`,
  * `1.00`) and the value it had; encode writes `.0` after a marked number whose value is still
- * the same. A value changed on the way, or moved into a new object, is written as any number is.
- * A frame that is only a number (`42.0`) has no holder to mark and is written `42`; so is an
+ * the same, also when the decoded value was put, within two levels, into a new array or record
+ * (a window's collected events, a record a select built around the event). A value changed on the
+ * way, copied into a new object, or moved deeper, is written as any number is. A frame that is only a number (`42.0`) has no holder to mark and is written `42`; so is an
  * integral float written with an exponent (`1e3`).
  */
 const FLOATS = new WeakMap<object, Map<string, number>>();
 /** The roots of decoded values that hold a marked float, so encode of all others keeps its fast path. */
 const ROOTS = new WeakSet<object>();
+/** Whether this process has marked a float at all: until then no value can hold one, and nothing is walked. */
+let anyMarked = false;
 
 /**
  * Whether `text` may hold a number with a fraction of zeros: `.0` somewhere (a search V8 does at
@@ -47,10 +50,38 @@ export function markIntegralFloats(text: string, parsed: unknown): void {
     keys.set(key, value);
     marked = true;
   });
-  if (marked) ROOTS.add(parsed);
+  if (marked) {
+    ROOTS.add(parsed);
+    anyMarked = true;
+  }
 }
 
-export const holdsIntegralFloats = (value: unknown): value is object => value !== null && typeof value === 'object' && ROOTS.has(value);
+/**
+ * Whether encode must look for marked floats in `value`: it is a decoded root that holds one, or,
+ * once any float was marked, a decoded root sits within two levels of it: the events a window
+ * collected (`[event, ...]`, `[[event, ...], ...]`), the record a select built around an event
+ * (`{"event": event}`). Deeper than that a moved value's floats are written as any number: a full
+ * walk would cost every encode of an unmarked value a second pass over it (1.4-2.5x the encode);
+ * two levels cost a few lookups.
+ */
+export const holdsIntegralFloats = (value: unknown): value is object =>
+  value !== null && typeof value === 'object' && (ROOTS.has(value) || (anyMarked && holdsRoot(value, 2)));
+
+function holdsRoot(value: object, levels: number): boolean {
+  if (value instanceof Uint8Array) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (v !== null && typeof v === 'object' && (ROOTS.has(v) || (levels > 1 && holdsRoot(v, levels - 1)))) return true;
+    }
+    return false;
+  }
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== null && typeof v === 'object' && (ROOTS.has(v) || (levels > 1 && holdsRoot(v, levels - 1)))) return true;
+  }
+  return false;
+}
 
 /** `copy` (a rebuilt `original`, keys sorted) keeps the marks of `original`. */
 export function keepFloatMarks(original: object, copy: object, root: boolean): void {

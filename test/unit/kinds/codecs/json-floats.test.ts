@@ -30,6 +30,16 @@ test('a value changed on the way is written as any number; a new object knows no
   assert.is(encodeText(c, { ...value }), '{"x":7,"y":1}');
 });
 
+test('a decoded value moved into a new array or record keeps its floats: a window’s collected events, a select’s record', () => {
+  const first = decode(c, '{"asdf":null,"NaN":42.0}');
+  const second = decode(c, '[1.0,"x"]');
+  assert.is(encodeText(sorted, [first, ['snot'], second, 'exit']), '[{"NaN":42.0,"asdf":null},["snot"],[1.0,"x"],"exit"]');
+  assert.is(encodeText(c, { event: { inner: first }, meta: {} }), '{"event":{"inner":{"asdf":null,"NaN":42.0}},"meta":{}}');
+  assert.is(encodeText(c, [{ plain: 1 }, [2]]), '[{"plain":1},[2]]');
+  // Deeper than two levels, encode does not look (a walk of every value would cost each encode a second pass).
+  assert.is(encodeText(c, { a: { b: { c: first } } }), '{"a":{"b":{"c":{"asdf":null,"NaN":42}}}}');
+});
+
 test('a key given twice keeps its last value and form, as JSON.parse reads it', () => {
   assert.is(encodeText(c, decode(c, '{"x":1.0,"x":1}')), '{"x":1}');
   assert.is(encodeText(c, decode(c, '{"x":1,"x":1.0}')), '{"x":1.0}');

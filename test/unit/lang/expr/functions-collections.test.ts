@@ -9,20 +9,33 @@ test('sort orders numbers and strings, and leaves its argument as it was', () =>
   assert.equal(run('array::sort(["b", "a", "B"])'), ['B', 'a', 'b']);
 });
 
-test('sort puts mixed values in one fixed order: null, bools, numbers, strings, arrays, records', () => {
-  assert.equal(run('sort([{"b": 1}, [2], "x", 10, true, null, 2.5, false, [1, 5], {"a": 2}, {"a": 1}])'), [
-    null,
-    false,
-    true,
-    2.5,
-    10,
-    'x',
-    [1, 5],
-    [2],
+test('sort puts mixed values in Tremor’s order: records (fewer keys first), arrays, strings, numbers, bools, null', () => {
+  assert.equal(run('sort([{"b": 1}, [2], "x", 10, true, null, 2.5, false, [1, 5], {"a": 2}, {"a": 1}, {"a": 0, "b": 0}])'), [
     { a: 1 },
     { a: 2 },
     { b: 1 },
+    { a: 0, b: 0 },
+    [1, 5],
+    [2],
+    'x',
+    2.5,
+    10,
+    false,
+    true,
+    null,
   ]);
+  assert.equal(run('sort(["exit", ["snot", "badger"], {"asdf": null, "NaN": 42.0}, ["fleek", "flook"]])'), [
+    { asdf: null, NaN: 42 },
+    ['fleek', 'flook'],
+    ['snot', 'badger'],
+    'exit',
+  ]);
+});
+
+test('sort orders strings and bytes together by their UTF-8 bytes, as Tremor does', () => {
+  // U+FF61 is below U+1F600 in UTF-8 but above its surrogate pair in UTF-16.
+  assert.equal(run('sort(["😀", "｡", "b", "a"])'), ['a', 'b', '｡', '😀']);
+  assert.equal(run('sort([string::into_binary("b"), "c", "a"])'), ['a', Buffer.from('b'), 'c']);
   evalError('sort(event)', 'sort: argument 1 (array) must be an array, got record in "sort(event)"', ctx({}));
 });
 
