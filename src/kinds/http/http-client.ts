@@ -56,6 +56,10 @@ const Config = z.preprocess(fromTremor, z
     method: z.string().default('POST').describe('the method of requests, case-insensitive (POST, as in Tremor)'),
     mime_mapping: MimeMappingSchema,
     headers: HeadersSchema.default({}).describe('headers of every request, a value or a list of values each'),
+    header_lists: z
+      .boolean()
+      .default(false)
+      .describe("true: every header value in `meta.http_client.response.headers` is a list (`{\"transfer-encoding\": [\"chunked\"]}`), as Tremor gives them (the default in `.troy` flows); false: a value as text, a header given several times as a list"),
     tls: ClientTlsSchema.optional().describe('true (system roots) or { cafile, domain, cert, key }; implied by https://'),
     timeout_ms: z.number().int().positive().default(30_000).describe('a request without its whole response within this fails to err (ERR_TIMEOUT)'),
     max_concurrency: z.number().int().positive().default(16).describe('requests in flight at once; the next ones wait in order'),
@@ -173,7 +177,7 @@ export const httpClient = defineConnector({
 
     const responded = (job: Job, res: http.IncomingMessage, body: Buffer): void => {
       job.event.settle?.ack();
-      const response = { status: res.statusCode ?? 0, headers: { ...res.headers } };
+      const response = { status: res.statusCode ?? 0, headers: config.header_lists ? { ...res.headersDistinct } : { ...res.headers } };
       const stream = ctx.openStream(ctx.meta({ request: job.sent, response, correlation: job.correlation }), job.event.origins);
       pushBody(ctx, stream, body, firstValue(res.headers, 'content-type'), `the response to ${job.sent.method} ${job.sent.url}`);
       stream.end();

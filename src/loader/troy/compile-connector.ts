@@ -66,6 +66,8 @@ export function tremorCompat(entry: Record<string, unknown>): Record<string, unk
   }
   // Tremor's exit connector reads an event's delay in nanoseconds.
   if (out.type === 'exit') out.config = { delay_unit: 'ns', ...(out.config !== null && typeof out.config === 'object' ? out.config : {}) };
+  // Tremor's http_client gives every response header's values as a list.
+  if (out.type === 'http_client' && out.config !== null && typeof out.config === 'object') out.config = { header_lists: true, ...(out.config as Record<string, unknown>) };
   // Tremor's kv `path` is sled's database folder, its keys are bytes and its errors Tremor's.
   if (out.type === 'kv' && out.config !== null && typeof out.config === 'object') {
     const { path: folder, ...rest } = out.config as Record<string, unknown>;

@@ -52,6 +52,19 @@ test('an event is POSTed to url in the connector codec, and the response is an e
   assert.is.not(metaOf(await ctx.flow.next('client', 'out')).correlation, meta.correlation);
 });
 
+test('header_lists: every response header value is a list, as Tremor gives them; by default a value is text', async (ctx) => {
+  ctx.peer = await HttpPeer.start();
+  ctx.flow = await start(clientFlow({ url: `${ctx.peer.url}/api`, header_lists: true }));
+  ctx.flow.send('client', 'in', { a: 1 });
+  const headers = (metaOf(await ctx.flow.next('client', 'out')).response!.headers as unknown as Record<string, unknown>);
+  assert.equal(headers['content-type'], ['application/json']);
+  assert.ok(Object.values(headers).every((v) => Array.isArray(v) && v.every((one) => typeof one === 'string')), JSON.stringify(headers));
+  await ctx.flow.stop();
+  ctx.flow = await start(clientFlow({ url: `${ctx.peer.url}/api` }));
+  ctx.flow.send('client', 'in', { a: 1 });
+  assert.is(metaOf(await ctx.flow.next('client', 'out')).response!.headers['content-type'], 'application/json');
+});
+
 test('meta.http_client.request overrides the method, the url and headers of one request; the body follows its Content-Type; GET sends none', async (ctx) => {
   ctx.peer = await HttpPeer.start();
   ctx.flow = await start(clientFlow({ url: `${ctx.peer.url}/base`, method: 'post', headers: { 'x-default': 'd', 'x-over': 'config' } }));

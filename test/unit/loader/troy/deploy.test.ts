@@ -168,6 +168,19 @@ deploy flow main;`);
   });
 });
 
+test("a .troy http_client gives response headers as lists, as Tremor's does", async () => {
+  const flow = await jsonOf(`define flow main
+flow
+  define connector c from http_client with config = {"url": "http://127.0.0.1:1/"} end;
+  define connector own from http_client with config = {"url": "http://127.0.0.1:1/", "header_lists": false} end;
+  create connector c;
+  create connector own;
+end;
+deploy flow main;`);
+  assert.equal(flow.connectors.c?.config, { header_lists: true, url: 'http://127.0.0.1:1/' });
+  assert.equal(flow.connectors.own?.config, { header_lists: false, url: 'http://127.0.0.1:1/' });
+});
+
 test('a second create of an alias replaces the first, as Tremor keeps the last', async () => {
   const flow = await jsonOf(`define flow main
 flow
