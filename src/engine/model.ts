@@ -49,6 +49,8 @@ export interface OperatorNode {
   readonly config: unknown;
   /** Its output ports; the first is the main one. */
   readonly outputs: readonly string[];
+  /** The name of the state it shares with the pipeline's other operators naming it. */
+  readonly shareState?: string;
 }
 
 /** Inside a pipeline: one of the pipeline's own ports, or a port of one of its operators. */

@@ -3,7 +3,7 @@ import type { PipelineEndpoint, PipelineSpec } from './model.js';
 import { reason, type ErrorCode } from '../sdk/errors.js';
 import { createEvent, type Origin, type TremoloEvent } from '../sdk/event.js';
 import type { Logger } from '../sdk/logger.js';
-import type { OperatorContext, StreamStart } from '../sdk/operator-api.js';
+import type { OperatorContext, StateCell, StreamStart } from '../sdk/operator-api.js';
 import { fuseStages, planPipeline } from './pipeline-plan.js';
 import { stageOf, type StageFactory } from '../sdk/stage.js';
 import { Port } from './port.js';
@@ -48,6 +48,7 @@ export class Pipeline {
 
     const plan = planPipeline(spec);
     const operators = new Map<string, OperatorFunction<TremoloEvent, TremoloEvent>>();
+    const shared = new Map<string, StateCell>();
     for (const node of spec.nodes) {
       // Side ports get their Subjects now; a main output only when a chain does not carry it.
       const outs = new Map(node.outputs.slice(1).map((port) => [port, new Port<TremoloEvent>()]));
@@ -56,6 +57,7 @@ export class Pipeline {
       const ctx: OperatorContext = {
         alias,
         args: spec.args,
+        state: stateCell(shared, node.shareState),
         log: plog.child(node.name),
         scheduler,
         emit: (port, event) => {
@@ -207,4 +209,12 @@ export class Pipeline {
   #target(end: PipelineEndpoint): Port<TremoloEvent> {
     return end.kind === 'port' ? this.outputs.get(end.port)! : this.#nodeInputs.get(end.node)!;
   }
+}
+
+/** An operator's own state, or the pipeline instance's one of that name. */
+function stateCell(shared: Map<string, StateCell>, name: string | undefined): StateCell {
+  if (name === undefined) return { value: null };
+  let cell = shared.get(name);
+  if (cell === undefined) shared.set(name, (cell = { value: null }));
+  return cell;
 }

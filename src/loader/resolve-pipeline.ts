@@ -56,7 +56,7 @@ export function resolvePipeline(
     }
     const config = check(def.config, op.config ?? {}, [...at, 'config'], merged, problems);
     if (config === undefined) continue;
-    nodes.push({ name: key, def, config, outputs: operatorOutputs(def, config) });
+    nodes.push({ name: key, def, config, outputs: operatorOutputs(def, config), ...(op.share_state === undefined ? {} : { shareState: op.share_state }) });
   }
   if (problems.list.length > before) return undefined;
 

@@ -62,6 +62,7 @@ export type ConnectorEntry = z.output<typeof ConnectorEntrySchema>;
 export const OperatorEntrySchema = z.strictObject({
   op: z.string().describe('the operator name, e.g. filter'),
   config: z.unknown().optional(),
+  share_state: Name.optional().describe('operators of the pipeline naming the same share_state read and write one `state`; without it, an operator\'s `state` is its own'),
 });
 export type OperatorEntry = z.output<typeof OperatorEntrySchema>;
 

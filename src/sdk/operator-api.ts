@@ -15,10 +15,20 @@ export interface StreamStart {
   readonly meta: Meta;
 }
 
+/** A value that lives across events: an operator's `state`, or one shared by several (`share_state`). */
+export interface StateCell {
+  value: unknown;
+}
+
 export interface OperatorContext {
   /** `pipeline/node`, for messages. */
   readonly alias: string;
   readonly args: Readonly<Record<string, unknown>>;
+  /**
+   * What expressions read as `state` (null at first), for this pipeline instance's life: the
+   * operator's own, or the one every operator naming the same `share_state` holds.
+   */
+  readonly state?: StateCell;
   readonly log: Logger;
   /** Time-based operators schedule through this, so tests can drive them with a TestScheduler. */
   readonly scheduler: SchedulerLike;

@@ -4,7 +4,7 @@ import { defineConnector, type SourceStream } from '../../sdk/connector-api.js';
 import { reason } from '../../sdk/errors.js';
 import type { Logger } from '../../sdk/logger.js';
 
-const FLAGS = { truncate: 'w', append: 'a', overwrite: 'r+' } as const;
+const FLAGS = { truncate: 'w', write: 'w', append: 'a', overwrite: 'r+' } as const;
 
 export const file = defineConnector({
   kind: 'file',
@@ -12,7 +12,7 @@ export const file = defineConnector({
     'Reads a file (mode read: one stream, then the stream ends and the source has finished; with `transactional`, its events are acknowledged and a restart goes on after the last acknowledged line) or writes events to it (modes truncate, append, overwrite; a transactional event is acknowledged once its write is done).',
   config: z.strictObject({
     path: z.string().min(1).describe('the file, relative to the working directory'),
-    mode: z.enum(['read', 'truncate', 'append', 'overwrite']).describe('read; truncate (create or empty); append; overwrite (create, or write over from the start without truncating)'),
+    mode: z.enum(['read', 'truncate', 'write', 'append', 'overwrite']).describe('read; truncate (create or empty; `write` is the same, as in Tremor); append; overwrite (create, or write over from the start without truncating)'),
     chunk_size: z.number().int().positive().default(8192).describe('bytes per read'),
     transactional: z
       .boolean()

@@ -10,9 +10,13 @@ import { nowNs } from '../../sdk/event.js';
 export const metrics = defineConnector({
   kind: 'metrics',
   description:
-    'Emits the flow’s counts as events, shaped as Tremor’s: `{ measurement: "connector_events", tags: { flow, connector, port }, fields: { count }, timestamp }` and `events` for pipeline ports, every `interval_s` (or a connector’s own `metrics_interval_s`).',
+    'Emits the flow’s counts as events, shaped as Tremor’s: `{ measurement: "connector_events", tags: { flow, connector, port }, fields: { count }, timestamp }` and `events` for pipeline ports, every `interval_s` (or a connector’s own `metrics_interval_s`). `names` renames instances in the tags (a .troy flow names them as Tremor does, `deployment::alias`).',
   config: z.strictObject({
     interval_s: z.number().positive().default(10).describe('seconds between reports of connectors without their own metrics_interval_s'),
+    names: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('the name a connector or pipeline is reported under in `tags`, by alias (a .troy flow gives Tremor\'s `deployment::alias`); one not named is reported by its alias'),
   }),
   codec: 'structured',
   ports: { in: [], out: ['out', 'err'] },
@@ -20,6 +24,8 @@ export const metrics = defineConnector({
   create(config, ctx) {
     const stream = ctx.openStream(ctx.meta({}));
     const timers: NodeJS.Timeout[] = [];
+    const names = new Map(Object.entries(config.names ?? {}));
+    const named = (alias: string): string => names.get(alias) ?? alias;
 
     const report = (interval: number): void => {
       const status = ctx.flowStatus();
@@ -29,7 +35,7 @@ export const metrics = defineConnector({
         const ports = c.ports as Record<'in' | 'out', Record<string, number>>;
         for (const direction of ['in', 'out'] as const) {
           for (const [port, count] of Object.entries(ports[direction])) {
-            stream.pushValue({ measurement: 'connector_events', tags: { flow: status.id, connector: c.alias, port, direction }, fields: { count }, timestamp });
+            stream.pushValue({ measurement: 'connector_events', tags: { flow: status.id, connector: named(c.alias), port, direction }, fields: { count }, timestamp });
           }
         }
       }
@@ -37,7 +43,7 @@ export const metrics = defineConnector({
       for (const p of status.pipelines) {
         for (const direction of ['in', 'out'] as const) {
           for (const [port, count] of Object.entries(p.ports[direction] ?? {})) {
-            stream.pushValue({ measurement: 'events', tags: { flow: status.id, pipeline: p.alias, port, direction }, fields: { count }, timestamp });
+            stream.pushValue({ measurement: 'events', tags: { flow: status.id, pipeline: named(p.alias), port, direction }, fields: { count }, timestamp });
           }
         }
       }

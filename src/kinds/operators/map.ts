@@ -14,19 +14,27 @@ import { evalContext, perEventTo } from './shared/per-event.js';
 export const map = defineOperator({
   name: 'map',
   description:
-    'Replaces the event with the value of `event`, and/or its metadata with the record `meta`; origins are kept. With `group_by` (as the window\'s: an expression, or a list of dimensions where `{ each: list }` gives one group per element) it makes one event per group of the event, `group` being that group (Tremor\'s `select ... group by` without a window); an event of no group (`each` of an empty list) makes none.',
+    'Replaces the event with the value of `event`, and/or its metadata with the record `meta`; origins are kept. `state` sets the operator\'s state, a value that lives across events (null at first; shared with the operators naming the same `share_state`): it is evaluated first, reading the state the previous event left, and `event` and `meta` then read the new one; a map with only `state` passes the event on unchanged. With `group_by` (as the window\'s: an expression, or a list of dimensions where `{ each: list }` gives one group per element) it makes one event per group of the event, `group` being that group (Tremor\'s `select ... group by` without a window); an event of no group (`each` of an empty list) makes none.',
   config: z
     .strictObject({
+      state: expression('the new state, computed before `event` and `meta`').optional(),
       event: expression('the new event').optional(),
       meta: expression('the new metadata, a record').optional(),
       group_by: groupBy('one event per group of the event, available as `group`').optional(),
     })
-    .refine((c) => c.event !== undefined || c.meta !== undefined, { error: 'expected "event", "meta" or both' }),
-  create({ event: reshape, meta: remeta, group_by: grouping }, ctx) {
+    .refine((c) => c.event !== undefined || c.meta !== undefined || c.state !== undefined, { error: 'expected "event", "meta" or "state"' })
+    .refine((c) => c.state === undefined || c.group_by === undefined, { error: '"state" and "group_by" do not go together: which group\'s value would the state keep?' }),
+  create({ state: restate, event: reshape, meta: remeta, group_by: grouping }, ctx) {
     if (grouping !== undefined) return grouped(ctx, grouping, reshape, remeta);
     const scope = evalContext(ctx);
     return perEventTo(ctx, (event, out) => {
       scope.load(event);
+      // Set before the event's new value is computed, so a failure after it keeps it, as a Tremor script keeps a `let state` made before the statement that failed.
+      if (restate !== undefined) scope.state = restate.evaluate(scope);
+      if (reshape === undefined && remeta === undefined) {
+        out.next(event);
+        return;
+      }
       const data = reshape === undefined ? event.data : reshape.evaluate(scope);
       let meta: Meta = event.meta;
       if (remeta !== undefined) meta = record(remeta, scope);

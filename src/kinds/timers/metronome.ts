@@ -13,7 +13,7 @@ const Config = z
 
 export const metronome = defineConnector({
   kind: 'metronome',
-  description: 'Emits `{ onramp: "metronome", ingest_ns, id }` at a fixed interval.',
+  description: 'Emits `{ connector: "metronome", ingest_ns, id }` at a fixed interval, as Tremor\'s metronome (since 0.12; 0.11\'s said `onramp`).',
   config: Config,
   codec: 'structured',
   ports: { in: [], out: ['out', 'err'] },
@@ -23,7 +23,7 @@ export const metronome = defineConnector({
     let id = 0;
     let running = false;
     const stream = ctx.openStream(ctx.meta({}));
-    const tick = (): void => stream.pushValue({ onramp: 'metronome', ingest_ns: Number(nowNs()), id: id++ });
+    const tick = (): void => stream.pushValue({ connector: 'metronome', ingest_ns: Number(nowNs()), id: id++ });
     const begin = (): void => {
       if (timer === undefined && running) timer = setInterval(tick, ms);
     };

@@ -8,8 +8,8 @@ export interface EvalContext {
   meta: Meta;
   /** The pipeline's args (root `args`). */
   args: Readonly<Record<string, unknown>>;
-  /** Per-operator mutable state (root `state`); null when absent. */
-  state?: Record<string, unknown>;
+  /** The value that lives across events (root `state`): the operator's, or one it shares; null when absent. */
+  state?: unknown;
   /** The current window group key (root `group`); null when absent. */
   group?: unknown;
   /** The values of the names comprehensions bind, by slot; created by the first comprehension evaluated. */

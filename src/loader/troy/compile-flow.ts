@@ -35,6 +35,8 @@ export interface DeployOptions {
 export class DeploymentCompiler {
   readonly flow: FlowJson = { connectors: {}, pipelines: {}, links: [] };
   readonly #uses = new Set<string>();
+  /** Each connector's and pipeline's key, and the name Tremor gives the instance: `deployment::alias`. */
+  readonly #instances: Record<string, string> = {};
 
   constructor(
     private readonly locator: TroyLocator,
@@ -73,8 +75,12 @@ export class DeploymentCompiler {
         const args = bindArgs(def.args, deploy.with, { given: { args: {}, owner: 'the deployment' }, defaults: { args: {}, owner } }, owner, deploy.at);
         const doc = deploy.doc.length > 0 ? deploy.doc : def.doc;
         if (doc.length > 0 && this.flow.description === undefined) this.flow.description = doc.join(' ');
-        this.#flow(def, scopeOf(def.body, found.scope.modules, found.scope), { args, owner }, deploys.length > 1 ? `${deploy.alias.name}-` : '');
+        this.#flow(def, scopeOf(def.body, found.scope.modules, found.scope), { args, owner }, deploys.length > 1 ? `${deploy.alias.name}-` : '', deploy.alias.name);
       });
+    }
+    // Tremor's metrics name instances `deployment::alias` (its users' pipelines match on those tags).
+    for (const entry of Object.values(this.flow.connectors)) {
+      if (entry.type === 'metrics') entry.config = { ...(entry.config as Record<string, unknown> | undefined), names: { ...this.#instances } };
     }
     const { description, connectors, pipelines, links } = this.flow;
     return {
@@ -86,7 +92,7 @@ export class DeploymentCompiler {
     };
   }
 
-  #flow(def: DefineFlow, scope: Scope, flowScope: EvalScope, prefix: string): void {
+  #flow(def: DefineFlow, scope: Scope, flowScope: EvalScope, prefix: string, deployment: string): void {
     const creates = def.body.filter((s): s is CreateStmt => s.kind === 'create');
     const keys = { connector: new Map<string, string>(), pipeline: new Map<string, string>() };
     // Tremor keeps the last `create` of an alias (a flow holds its instances by alias), so a
@@ -98,6 +104,7 @@ export class DeploymentCompiler {
     }
     // Tremor keeps connectors and pipelines apart; in a JSON5 flow they share one namespace.
     for (const [alias, key] of keys.pipeline) if (keys.connector.has(alias)) keys.pipeline.set(alias, `${key}-pipeline`);
+    for (const what of ['connector', 'pipeline'] as const) for (const [alias, key] of keys[what]) this.#instances[key] = `${deployment}::${alias}`;
     for (const c of creates) {
       if (last.get(`${c.what} ${c.alias.name}`) !== c) continue;
       const key = keys[c.what].get(c.alias.name)!;

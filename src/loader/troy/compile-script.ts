@@ -18,6 +18,15 @@ interface Flow {
   readonly locals: ReadonlyMap<string, Local>;
 }
 
+/** Whether a script reads or writes `state` anywhere: only then do its operators share one. */
+function mentionsState(node: unknown): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some(mentionsState);
+  const n = node as { kind?: unknown; root?: unknown };
+  if (n.kind === 'path' && n.root === 'state') return true;
+  return Object.values(node).some(mentionsState);
+}
+
 const isStatement = (s: ScriptStmt): s is Exclude<ScriptStmt, Expr> => s.kind === 'let' || s.kind === 'emit' || s.kind === 'drop';
 
 /** A match with lets, emits or drops in its cases acts on the event; one without only computes a value. */
@@ -45,14 +54,19 @@ export class ScriptCompiler {
   ) {}
 
   compile(def: DefineScript): void {
-    if (def.state !== undefined) throw unsupported(def.state, 'state', 'scripts have no state that outlives an event in tremolo');
+    if (def.state !== undefined) {
+      throw unsupported(def.state, 'state EXPR', 'a script\'s state starts as null; set its first value in the script: let state = match state of case null => ... case _ => state end');
+    }
     if (def.named[0] !== undefined) throw unsupported(def.named[0], 'script from PORT', 'a script has one block, for its input port');
     const start: Flow = { sources: [{ kind: 'virtual', name: `script:${this.alias}` }], version: 0, locals: new Map() };
     const before = new Set(this.graph.nodeNames());
     this.#block(def.body, start, true, def.at);
     // The script's `err` port: what any of its operators fails on. Unread, errors stay on the pipeline's `err`.
-    const errors = this.graph.nodeNames().filter((n) => !before.has(n)).map((node): Source => ({ kind: 'op', node, port: 'err' }));
+    const mine = this.graph.nodeNames().filter((n) => !before.has(n));
+    const errors = mine.map((node): Source => ({ kind: 'op', node, port: 'err' }));
     this.graph.link(errors, this.#port('err'), def.at);
+    // The script is several operators and its state one value: they share it under the script's alias.
+    if (mentionsState(def.body)) this.graph.shareState(mine, this.alias);
   }
 
   #port(port: string): { kind: 'virtual'; name: string } {
@@ -64,7 +78,7 @@ export class ScriptCompiler {
   }
 
   #translator(flow: Flow): Translator {
-    return this.translator.with({ locals: flow.locals, version: flow.version });
+    return this.translator.with({ locals: flow.locals, version: flow.version, scriptState: true });
   }
 
   #step(flow: Flow, step: Omit<Step, 'name'> & { what: string }, mutates: boolean): Flow {
@@ -132,8 +146,8 @@ export class ScriptCompiler {
       if (last) this.#emit(next, value, 'out', at);
       return next;
     }
+    if (target.root === 'state') return this.#letState(flow, target, translated.text, value, at, last);
     if (target.root !== 'event' && target.root !== 'meta') {
-      if (target.root === 'state') throw unsupported(target.at, 'state', 'scripts have no state that outlives an event in tremolo');
       throw new TroyError('ERR_FLOW_INVALID', target.at, `cannot assign to \`${target.root}\`; assign to event, $ or a local`);
     }
     if (target.root === 'meta' && target.segments.length === 0) {
@@ -162,6 +176,29 @@ export class ScriptCompiler {
       this.graph.link(this.#step(next, { what: 'value', op: 'map', config: { event: path }, at }, true).sources, this.#port('out'), at);
     }
     return next;
+  }
+
+  /**
+   * `let state = v` is a map that sets the state and passes the event on; `let state.a.b = v`
+   * sets the value into a copy of the records along the path (the state may have been emitted,
+   * and events are not changed in place), creating missing ones as `let event.a.b` does.
+   */
+  #letState(flow: Flow, target: PathExpr, text: string, value: Expr, at: Place, last: boolean): Flow {
+    let path = 'state';
+    const bases: string[] = [];
+    for (const seg of target.segments) {
+      const key = fixedKey(seg);
+      if (key === undefined) throw unsupported(seg.at, 'let with a computed or numeric index', 'assign to fields named in the text: let state.a.b = ...');
+      bases.push(path);
+      path = member(path, key);
+    }
+    let next = text;
+    for (let i = target.segments.length - 1; i >= 0; i--) {
+      next = `merge(default(${bases[i]}, {}), {${JSON.stringify(fixedKey(target.segments[i]!))}: ${next}})`;
+    }
+    const after = this.#step(flow, { what: 'let', op: 'map', config: { state: next }, at, configAt: { state: value.at } }, true);
+    if (last) this.graph.link(this.#step(after, { what: 'value', op: 'map', config: { event: path }, at }, true).sources, this.#port('out'), at);
+    return after;
   }
 
   /** `event.a["b"]` or `$.a` as a path the set operator takes; computed keys are refused. */

@@ -19,6 +19,7 @@ export type Sink =
 export interface OperatorJson {
   readonly op: string;
   readonly config: Record<string, unknown>;
+  readonly share_state?: string;
 }
 
 export interface BuiltGraph {
@@ -70,6 +71,11 @@ export class PipelineGraph {
     this.#places.set(node, step.at);
     if (step.configAt !== undefined) this.#configPlaces.set(node, step.configAt);
     return { node, out: { kind: 'op', node, port: op === 'route' ? String(config.default ?? 'out') : 'out' }, in: { kind: 'op', node } };
+  }
+
+  /** The operators `nodes` read and write one `state`, named `name` in the pipeline. */
+  shareState(nodes: readonly string[], name: string): void {
+    for (const node of nodes) this.#operators.set(node, { ...this.#operators.get(node)!, share_state: name });
   }
 
   /** The names of the operators added so far, in order. */

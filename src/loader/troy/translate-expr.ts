@@ -52,6 +52,8 @@ export interface TranslateEnv {
    * values and then their JSON text; `state` is null there.
    */
   readonly selectGroup?: number;
+  /** In a script: `state` is the script's state, which lives across events. */
+  readonly scriptState?: boolean;
 }
 
 type FileModule = Extract<TroyModule, { kind: 'file' }>;
@@ -311,7 +313,10 @@ export class Translator {
       }
       case 'state':
         if (this.env.selectGroup !== undefined) return this.segments('null', p.segments);
-        throw unsupported(p.at, 'state', 'scripts have no state that outlives an event in tremolo');
+        if (this.env.scriptState !== true) throw unsupported(p.at, 'state', '`state` is a script\'s: read it in a script');
+        // It changes as the script runs, as the event does: a local computed from it is read only before it changes.
+        this.reads.event = true;
+        return this.segments('state', p.segments);
       case 'group': {
         const width = this.env.selectGroup;
         if (width === undefined) {

@@ -195,7 +195,7 @@ test('a definition from a module takes args with defaults, overridden by the ins
 test('a problem inside a definition is reported in the module file that holds it', async () => {
   tmp.write('badlib.json5', `{\n  connectors: {\n    out: { type: 'file', codec: 'string', config: { path: 'x', mode: 'sideways' } },\n  },\n}`);
   const problems = await problemsOf('uses-badlib.json5', `{ use: ['./badlib.json5'], connectors: { o: { from: 'badlib::out' } } }`);
-  assert.equal(problems, ['badlib.json5:3:70: connectors.out.config.mode: expected one of "read", "truncate", "append", "overwrite", received "sideways"']);
+  assert.equal(problems, ['badlib.json5:3:70: connectors.out.config.mode: expected one of "read", "truncate", "write", "append", "overwrite", received "sideways"']);
 });
 
 test('a module name is looked up next to the flow, then along TREMOLO_PATH, then in tremolo’s own folders', async () => {

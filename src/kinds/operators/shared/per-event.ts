@@ -2,7 +2,7 @@ import type { OperatorFunction } from 'rxjs';
 import type { EvalContext } from '../../../lang/expr/index.js';
 import { isRuntimeError, reason, RuntimeError } from '../../../sdk/errors.js';
 import type { TremoloEvent } from '../../../sdk/event.js';
-import type { OperatorContext } from '../../../sdk/operator-api.js';
+import type { OperatorContext, StateCell } from '../../../sdk/operator-api.js';
 import { stageOperator, type Stage, type StageIO, type StageTarget } from '../../../sdk/stage.js';
 
 /**
@@ -63,12 +63,23 @@ class PerEventStage<Out> implements Stage {
 export class EventScope implements EvalContext {
   event: unknown = null;
   meta: TremoloEvent['meta'] = {};
-  state: Record<string, unknown> | undefined = undefined;
   group: unknown = null;
   /** Declared here, so a comprehension filling it in does not change the object's shape. */
   locals: unknown[] | undefined = undefined;
 
-  constructor(readonly args: Readonly<Record<string, unknown>>) {}
+  constructor(
+    readonly args: Readonly<Record<string, unknown>>,
+    /** Read and written through, not copied per event: operators sharing it see each other's writes at once. */
+    private readonly cell: StateCell = { value: null },
+  ) {}
+
+  get state(): unknown {
+    return this.cell.value;
+  }
+
+  set state(value: unknown) {
+    this.cell.value = value;
+  }
 
   load(event: TremoloEvent): EvalContext {
     this.event = event.data;
@@ -78,7 +89,7 @@ export class EventScope implements EvalContext {
 }
 
 /** One reusable evaluation context per operator instance. */
-export const evalContext = (ctx: OperatorContext): EventScope => new EventScope(ctx.args);
+export const evalContext = (ctx: OperatorContext): EventScope => new EventScope(ctx.args, ctx.state);
 
 /** Conditions are booleans; `null` (a missing path) counts as false. */
 export function truth(value: unknown, what: string): boolean {

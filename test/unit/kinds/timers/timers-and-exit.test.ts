@@ -11,7 +11,7 @@ test('metronome emits numbered ticks at its interval (interval in ms or Tremorâ€
       const spanMs = Number(ticks[2]!.ingestNs - ticks[0]!.ingestNs) / 1e6;
       assert.ok(spanMs >= 38, `three ticks 20 ms apart span at least 40 ms, measured ${spanMs.toFixed(1)} ms`);
       assert.equal(ticks.map((t) => (t.data as { id: number }).id), [0, 1, 2]);
-      assert.is((ticks[0]!.data as { onramp: string }).onramp, 'metronome');
+      assert.is((ticks[0]!.data as { connector: string }).connector, 'metronome');
       assert.type((ticks[0]!.data as { ingest_ns: number }).ingest_ns, 'number');
     } finally {
       await flow.stop();

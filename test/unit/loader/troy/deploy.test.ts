@@ -362,4 +362,22 @@ deploy flow main;`),
   );
 });
 
+test("the metrics connector names instances as Tremor does, deployment::alias, across deployments", async () => {
+  const flow = await jsonOf(`define flow main
+flow
+  use tremor::connectors;
+  use integration;
+  create connector m from connectors::metrics;
+  create connector in from connectors::console;
+  create pipeline in from integration::out_or_exit;
+  connect /connector/in to /pipeline/in;
+end;
+deploy flow first from main;
+deploy flow second from main;
+`);
+  const names = { 'first-m': 'first::m', 'first-in': 'first::in', 'first-in-pipeline': 'first::in', 'second-m': 'second::m', 'second-in': 'second::in', 'second-in-pipeline': 'second::in' };
+  assert.equal(flow.connectors['first-m'], { type: 'metrics', config: { names } });
+  assert.equal(flow.connectors['second-m'], { type: 'metrics', config: { names } });
+});
+
 test.run();

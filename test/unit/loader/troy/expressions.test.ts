@@ -163,7 +163,7 @@ test("Tremor's array::sort, path::try_default and string::into_binary are tremol
 });
 
 test('what has no counterpart is refused where it is written, with the construct named', () => {
-  assert.is(refusal('state.count'), 'e.troy:1:1: `state` is not supported yet: scripts have no state that outlives an event in tremolo');
+  assert.is(refusal('state.count'), "e.troy:1:1: `state` is not supported yet: `state` is a script's: read it in a script");
   assert.is(refusal('event.a & 1'), 'e.troy:1:9: `&` is not supported yet: bitwise operators have no counterpart in tremolo\'s expressions');
   assert.is(refusal('event[1:3]'), 'e.troy:1:6: `[start:end]` is not supported yet: ranges have no counterpart in tremolo\'s expressions');
   assert.is(refusal('string::reverse(event)'), 'e.troy:1:1: `string::reverse(...)` is not supported yet: this function has no counterpart in tremolo\'s expressions yet');

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { pipelineFlow, problemsOf, runPipeline, tmp } from './support.js';
+import { jsonOf, pipelineFlow, problemsOf, runPipeline, tmp } from './support.js';
 
 test.after(() => tmp.cleanup());
 
@@ -70,6 +70,73 @@ test('#!config metrics_interval_s at the start of a pipeline body is accepted; o
     'config.troy:6:31: #!config metrics_interval_s must be a positive number of seconds, received "soon"',
     'config.troy:7:10: unknown #!config setting "log_level"; known: metrics_interval_s',
   ]);
+});
+
+test("a script's state lives across events: null at first, assigned whole or by field, read anywhere in the script", async () => {
+  const p = await runPipeline(
+    pipeline(
+      `define script s
+script
+  let state = match state of
+    case null => {"events": 0, "by": {}}
+    case _ => state
+  end;
+  let state.events = state.events + 1;
+  let state.last.k = event.k;
+  match state of
+    case %{ events >= 3 } => emit {"done": state} => "exit"
+    case _ => emit state.events
+  end
+end;
+create script s;
+select event from in into s;
+select event from s into out;
+select event from s/exit into exit;`,
+      'into out, err, exit',
+    ),
+  );
+  for (const k of ['a', 'b', 'a']) p.push({ k });
+  assert.equal(p.out(), [1, 2]);
+  assert.equal(p.out('exit'), [{ done: { events: 3, by: {}, last: { k: 'a' } } }]);
+});
+
+test('each created instance of a script has its own state', async () => {
+  const p = await runPipeline(
+    pipeline(`define script counter
+script
+  let state = match state of case null => 1 case _ => state + 1 end;
+  {"n": state, "by": event}
+end;
+create script one from counter;
+create script two from counter;
+select "one" from in into one;
+select "two" from in into two;
+select event from one into out;
+select event from two into out;`),
+  );
+  p.push(null);
+  p.push(null);
+  assert.equal(p.out(), [{ n: 1, by: 'one' }, { n: 1, by: 'two' }, { n: 2, by: 'one' }, { n: 2, by: 'two' }]);
+});
+
+test("the script's value after a last `let state` is what was assigned; state changes made before a failure stay", async () => {
+  const p = await runPipeline(scripted('let state = match state of case null => 1 case _ => state + 1 end;\nlet event.doubled = event.n * 2;\nlet state.x = state', 'select event.event from s/err into err;'));
+  p.push({ n: 1 });
+  p.push({ n: 'x' });
+  assert.equal(p.out(), []);
+  assert.equal(p.out('err'), [{ n: 1, doubled: 2 }, { n: 'x' }]);
+});
+
+test('state compiles onto operators sharing the script alias; a select has no state (null), as in Tremor', async () => {
+  const flow = await jsonOf(scripted('let state = match state of case null => 1 case _ => state + 1 end;\nstate'));
+  const operators = Object.values((flow.pipelines.p as { operators: Record<string, { op: string; config: unknown; share_state?: string }> }).operators);
+  assert.equal(operators.map((o) => [o.op, o.share_state]), [['map', 's'], ['map', 's']]);
+  assert.equal(operators[0]!.config, { state: '((state == null) ? 1 : (state + 1))' });
+  const without = await jsonOf(scripted('let event.a = 1;\nevent'));
+  assert.ok(Object.values((without.pipelines.p as { operators: Record<string, object> }).operators).every((o) => !('share_state' in o)));
+  const selecting = await runPipeline(pipeline('select [state, event] from in into out;'), 'select-state.troy');
+  selecting.push(1);
+  assert.equal(selecting.out(), [[null, 1]]);
 });
 
 test.run();
