@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { reason } from '../sdk/errors.js';
+import { compiledModule } from './compiled-module.js';
 import { packageRoot } from './package-root.js';
 import { registerDefinition, type Registries } from '../sdk/registries.js';
 import type { Problems } from './problems.js';
@@ -108,11 +109,14 @@ function packageType(file: string): string {
 
 /**
  * Imports a code module, whatever the "type" of the package it sits in (a project made by
- * `npm init` is CommonJS). TypeScript goes through tsx, loaded only when a flow needs it, which
- * compiles it as that type says. So does a .js file outside an ESM package: Node.js refuses
- * import/export there, which people write in connectors all the same.
+ * `npm init` is CommonJS). tremolo's own TypeScript modules load as the JavaScript the build made
+ * of them, while it is current (compiled-module.ts). Other TypeScript goes through tsx, loaded
+ * only when a flow needs it, which compiles it as that type says. So does a .js file outside an
+ * ESM package: Node.js refuses import/export there, which people write in connectors all the same.
  */
 export async function importCode(file: string): Promise<Record<string, unknown>> {
+  const compiled = compiledModule(file);
+  if (compiled !== undefined) return (await import(pathToFileURL(compiled).href)) as Record<string, unknown>;
   if (/\.[mc]?ts$/.test(file) || (file.endsWith('.js') && packageType(file) !== 'module')) return throughTsx(file);
   return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
 }

@@ -8,6 +8,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -45,6 +46,22 @@ test('the package holds the built library, the command, the schema and the shipp
     assert.ok(files.includes(f), f);
   }
   assert.equal(files.filter((f) => /^(test|bench|examples|node_modules|\.ci)\//.test(f)), []);
+  // tremolo's own TypeScript modules, compiled, and their sources (for a flow that names them).
+  for (const f of ['dist/packages/thingsdb/thingsdb.js', 'dist/packages/ditto/ditto.js', 'dist/pipelines/chat.js', 'dist/connectors/sequence.js', 'packages/thingsdb/thingsdb.ts', 'pipelines/chat.ts']) {
+    assert.ok(files.includes(f), f);
+  }
+  assert.equal(files.filter((f) => /^(dist\/)?packages\/[^/]+\/test\//.test(f)), []);
+});
+
+test('the installed library loads tremolo’s own TypeScript modules as their compiled JavaScript', async () => {
+  const installed = path.join(project, 'node_modules/tremolo');
+  const load = async (file: string): Promise<Record<string, unknown>> => (await import(pathToFileURL(path.join(installed, file)).href)) as Record<string, unknown>;
+  const tremolo = (await load('dist/index.js')) as unknown as typeof import('../../../../src/index.js');
+  const { model, problems } = await tremolo.checkFlow(path.join(project, 'uses.json5'), { text: "{ use: ['chat', 'thingsdb'] }", env: { TREMOLO_PATH: '' } });
+  assert.equal(problems, []);
+  // npm gives every file of the tarball one time: the compiled files count as current.
+  assert.is(model!.registries.operators.get('chat'), (await load('dist/pipelines/chat.js')).default);
+  assert.is(model!.registries.processors.get('thingsdb'), (await load('dist/packages/thingsdb/thingsdb.js')).thingsdb);
 });
 
 test('npx tremolo runs the installed command in the project, without fetching anything', async () => {
@@ -55,9 +72,11 @@ test('npx tremolo runs the installed command in the project, without fetching an
 });
 
 test('in that CommonJS project, tremolo new writes a flow and a TypeScript connector whose own tests pass', async () => {
+  // The installed bin itself: npx finding it is the test above, and each npx costs an npm start-up.
+  const tremolo = path.join(project, 'node_modules/.bin/tremolo');
   await Promise.all([
-    run('npx', ['--no', '--', 'tremolo', 'new', 'flow', 'greeter'], { cwd: project, env, timeout: 60_000 }),
-    run('npx', ['--no', '--', 'tremolo', 'new', 'connector', 'my_counter'], { cwd: project, env, timeout: 60_000 }),
+    run(tremolo, ['new', 'flow', 'greeter'], { cwd: project, env, timeout: 60_000 }),
+    run(tremolo, ['new', 'connector', 'my_counter'], { cwd: project, env, timeout: 60_000 }),
   ]);
   const flow = readFileSync(path.join(project, 'flows/greeter.json5'), 'utf8');
   const schema = /\$schema: '([^']+)'/.exec(flow)![1]!;
