@@ -116,7 +116,7 @@ export class WsOutlet extends Outlet implements Utf8Carry {
     if (frames === undefined) return;
     const { policy, max_buffered_bytes: max } = this.marks.slow_consumer;
     // Only a transactional event pays for a callback of its own, on its last frame (ws calls them
-    // in order); every other frame passes the outlet's `flushed`, made once per connection.
+    // in order); every other frame passes the outlet's `onWrite`: none unless it holds its sources.
     let done: SendDone | undefined;
     if (event.settle !== undefined) {
       if (frames.length === 0) ctx.delivered(event);
@@ -168,12 +168,12 @@ export class WsOutlet extends Outlet implements Utf8Carry {
         this.#dropped(event);
         continue;
       }
-      this.ws.send(frame, { binary }, i === last && done !== undefined ? done : this.flushed);
+      this.ws.send(frame, { binary }, i === last && done !== undefined ? done : this.onWrite);
     }
     this.written(event, stream);
   }
 
-  /** Also `flushed`: a hold may end with a transactional event's last frame. */
+  /** Also `flushed`: a hold may end with a transactional event's last frame, whose callback this is. */
   #sendDone(event: TremoloEvent): SendDone {
     return (err) => {
       this.ctx.delivered(event, err === undefined || err === null ? undefined : `${this.ctx.alias}: not sent: ${err.message}`);
@@ -197,7 +197,7 @@ export class WsOutlet extends Outlet implements Utf8Carry {
     while (queue.length > 0 && this.ws.bufferedAmount <= this.marks.high_water_mark && this.ws.readyState === this.ws.OPEN) {
       const item = queue.shift()!;
       this.queuedBytes -= item.bytes;
-      this.ws.send(item.frame, { binary: item.binary }, item.done ?? this.flushed);
+      this.ws.send(item.frame, { binary: item.binary }, item.done ?? this.onWrite);
     }
     if (queue.length > 0 && !this.socket.destroyed) this.socket.once('drain', () => this.#flushQueue());
   }

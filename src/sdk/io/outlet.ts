@@ -11,7 +11,7 @@ export type { OutletTransport } from './water-marks.js';
  * One connection as a sink target, whatever its transport: its flow-control key, the holding of
  * the sources that feed it between its high- and low-water marks, its share of the process-wide
  * outbound budget, and the watch and close of a slow consumer. What Tremor's `StreamWriter` is to
- * its connectors. A transport's layer writes an event's frames its own way, passing `flushed` as
+ * its connectors. A transport's layer writes an event's frames its own way, passing `onWrite` as
  * the callback of every write, then calls `written`; it says how many bytes wait (`waiting`) and
  * how it closes a slow connection (`shut`, `cut`), and calls `closed` when the connection has
  * closed. `SocketOutlet` (socket-io.ts) is the layer of a byte stream; ws_server and ws_client
@@ -27,13 +27,14 @@ export abstract class Outlet {
   /** Closed for reading too slowly: nothing more is written to it. */
   closing = false;
   /**
-   * Passed to every write: releases the sources once the buffer is back under the low-water mark.
-   * Node calls a write's callback once that chunk is handed to the kernel, with what waits already
-   * reduced: the exact moment it may cross the mark ('drain' says only when it is empty, and only
-   * after a write returned false). Made once per connection, it costs a write nothing, and Node
-   * counts consecutive writes with the same callback instead of queueing one entry per write.
+   * The callback of writes while the connection holds its sources (see `onWrite`): releases them
+   * once the buffer is back under the low-water mark. Node calls a write's callback once that
+   * chunk is handed to the kernel, with what waits already reduced: the moment it may cross the
+   * mark ('drain' says only when it is empty, and only after a write returned false).
    */
   readonly flushed: () => void;
+  /** It has closed (`closed`): what a late send finds waiting is no longer counted. */
+  #gone = false;
 
   constructor(
     readonly socket: Socket,
@@ -46,6 +47,17 @@ export abstract class Outlet {
     this.flushed = () => {
       if (this.holding && (this.waiting() <= this.marks.low_water_mark || this.socket.destroyed)) this.release();
     };
+  }
+
+  /**
+   * The callback for a write: `flushed` while the connection holds its sources, else none. A
+   * callback on every write would cost writes that queue (behind one in flight, or corked as `ws`
+   * writes a frame's header and payload) a closure and an array copy per batch: Node writes them
+   * in one writev and, unless every callback is its shared no-op, must call each one after it.
+   * What was written before the hold is covered by the empty write `hold` makes.
+   */
+  get onWrite(): (() => void) | undefined {
+    return this.holding ? this.flushed : undefined;
   }
 
   /** Bytes waiting to be sent on this connection, in front of the kernel. */
@@ -80,7 +92,7 @@ export abstract class Outlet {
   written(event: TremoloEvent, stream: number): void {
     const bytes = this.waiting();
     // A fast reader's bytes went to the kernel during the write: 0 before, 0 now, nothing to count.
-    if (bytes !== (this.budget?.counted ?? 0) && !this.socket.destroyed) outbound.count((this.budget ??= this.#member()), bytes);
+    if (bytes !== (this.budget?.counted ?? 0) && !this.#gone) outbound.count((this.budget ??= this.#member()), bytes);
     // Counting may have closed this very connection to bring the process under its cap.
     if (bytes <= this.marks.high_water_mark || this.closing) return;
     const slow = this.marks.slow_consumer;
@@ -101,7 +113,12 @@ export abstract class Outlet {
   /** Holds these origins until the connection drains below its low-water mark. */
   hold(origins: readonly Origin[]): void {
     this.ctx.hold(this.key, origins);
+    if (this.holding) return;
     this.holding = true;
+    // Its callback comes once what was written before the hold has gone (callbacks run in write
+    // order); what is written from now on passes `flushed` itself. One that is not writable is
+    // closing, and `closed` releases it.
+    if (this.socket.writable) this.socket.write('', this.flushed);
   }
 
   release(): void {
@@ -121,6 +138,7 @@ export abstract class Outlet {
 
   /** The connection has closed: its sources go free, and its bytes leave the process-wide count. */
   closed(): void {
+    this.#gone = true;
     this.release();
     if (this.budget !== undefined) outbound.leave(this.budget);
   }

@@ -60,7 +60,7 @@ export class SocketOutlet extends Outlet {
     }
     const frames = ctx.serialize(event, stream);
     if (frames === undefined) return;
-    for (const frame of frames) this.socket.write(frame, this.flushed);
+    for (const frame of frames) this.socket.write(frame, this.onWrite);
     this.written(event, stream);
   }
 }

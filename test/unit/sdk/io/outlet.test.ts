@@ -221,7 +221,7 @@ class MessageOutlet extends Outlet {
       this.dropped++;
       return;
     }
-    for (const frame of this.ctx.serialize(event, stream)!) this.socket.write(frame, this.flushed);
+    for (const frame of this.ctx.serialize(event, stream)!) this.socket.write(frame, this.onWrite);
     this.written(event, stream);
   }
 }
