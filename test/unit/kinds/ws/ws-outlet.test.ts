@@ -77,7 +77,7 @@ test("drained() resolves once the connection drains, though so little waited tha
   }
 });
 
-test('a connection holding its sources for transactional events releases them as it drains (their callbacks stand in for the outlet’s)', async () => {
+test('a connection holding its sources for transactional events releases them as it drains, and every event is delivered', async () => {
   const { ws, socket, client, clientSocket } = await stalled();
   const { ctx, calls } = connector(Buffer.alloc(64 * KIB, 1));
   const outlet = new WsOutlet(ws, socket, 'peer', ctx, pause(256 * KIB, 128 * KIB));
