@@ -5,7 +5,8 @@ import type { ConnectorContext, ConnectorInstance, SourceStream } from '../../sd
 import { reason } from '../../sdk/errors.js';
 import type { Origin, TremoloEvent } from '../../sdk/event.js';
 import type { SocketTarget } from '../../sdk/io/socket-dial.js';
-import { endSocket, readInto, socketDrained, socketOutlet, writeFrames, type SocketOutlet, type WaterMarks } from '../../sdk/io/socket-io.js';
+import { endSocket, readInto, SocketOutlet } from '../../sdk/io/socket-io.js';
+import type { WaterMarks } from '../../sdk/io/water-marks.js';
 
 export const PerStreamSchema = {
   per_stream: z
@@ -94,7 +95,7 @@ export function perStreamClient(ctx: ConnectorContext, options: PerStreamOptions
       return;
     }
     const stream = ctx.openStream(ctx.meta(up.target.inner(socket)), [up.origin]);
-    const conn = { socket, stream, outlet: socketOutlet(socket, up.holdKey, ctx, config) };
+    const conn = { socket, stream, outlet: new SocketOutlet(socket, up.holdKey, ctx, config) };
     up.conn = conn;
     byStream.set(stream.id, up);
     if (paused) socket.pause();
@@ -103,7 +104,7 @@ export function perStreamClient(ctx: ConnectorContext, options: PerStreamOptions
     socket.on('error', (err) => (failure = err.message));
     socket.once('close', () => lost(up, failure));
     ctx.log.debug(`stream ${up.key}: connected to ${up.target.label} (stream ${stream.id})`);
-    for (const event of up.pending.drain()) writeFrames(conn.outlet, event, stream.id, ctx, config);
+    for (const event of up.pending.drain()) conn.outlet.write(event, stream.id);
     // Still over its mark after what waited, the outlet keeps the hold and releases it on drain.
     if (!conn.outlet.holding) ctx.release(up.holdKey);
     if (up.ending) void endSocket(socket);
@@ -161,7 +162,7 @@ export function perStreamClient(ctx: ConnectorContext, options: PerStreamOptions
         }
         up = open(origin, key, target);
       }
-      if (up.conn !== undefined) writeFrames(up.conn.outlet, event, up.conn.stream.id, ctx, config);
+      if (up.conn !== undefined) up.conn.outlet.write(event, up.conn.stream.id);
       else if (!up.pending.push(event)) {
         ctx.fail(event, 'ERR_QUEUE_FULL', `${ctx.alias}: the upstream connection for stream ${key} is still connecting and ${config.max_pending} events wait for it already (max_pending); event not sent`);
       }
@@ -195,7 +196,7 @@ export function perStreamClient(ctx: ConnectorContext, options: PerStreamOptions
       void endSocket(up.conn.socket);
     },
     async flush() {
-      await Promise.all([...byStream.values()].map((up) => socketDrained(up.conn!.socket)));
+      await Promise.all([...byStream.values()].map((up) => up.conn!.outlet.drained()));
     },
     async stop() {
       stopping = true;

@@ -1,7 +1,8 @@
 import type { Socket } from 'node:net';
 import type { ConnectorContext, ConnectorInstance, SourceStream } from '../../sdk/connector-api.js';
 import type { SocketTarget } from '../../sdk/io/socket-dial.js';
-import { endSocket, readInto, socketDrained, socketOutlet, writeFrames, type SocketOutlet, type WaterMarks } from '../../sdk/io/socket-io.js';
+import { endSocket, readInto, SocketOutlet } from '../../sdk/io/socket-io.js';
+import type { WaterMarks } from '../../sdk/io/water-marks.js';
 
 export interface SocketClientOptions {
   readonly config: WaterMarks & { readonly buf_size: number };
@@ -29,7 +30,7 @@ export function socketClient(ctx: ConnectorContext, options: SocketClientOptions
         throw new Error('stopped while connecting');
       }
       const stream = ctx.openStream(ctx.meta(options.target.inner(socket)));
-      const conn = { socket, stream, outlet: socketOutlet(socket, options.target.label, ctx, options.config) };
+      const conn = { socket, stream, outlet: new SocketOutlet(socket, options.target.label, ctx, options.config) };
       current = conn;
       if (paused) socket.pause();
       readInto(socket, stream, options.config.buf_size);
@@ -48,7 +49,7 @@ export function socketClient(ctx: ConnectorContext, options: SocketClientOptions
         ctx.fail(event, 'ERR_NOT_CONNECTED', `${ctx.alias}: not connected to ${options.target.label}; event not sent`);
         return;
       }
-      writeFrames(current.outlet, event, current.stream.id, ctx, options.config);
+      current.outlet.write(event, current.stream.id);
     },
     pause() {
       paused = true;
@@ -59,7 +60,7 @@ export function socketClient(ctx: ConnectorContext, options: SocketClientOptions
       current?.socket.resume();
     },
     async flush() {
-      if (current !== undefined) await socketDrained(current.socket);
+      if (current !== undefined) await current.outlet.drained();
     },
     async stop() {
       stopping = true;

@@ -4,7 +4,8 @@ import type { ConnectorContext, SourceStream } from '../../sdk/connector-api.js'
 import { quote } from '../../sdk/errors.js';
 import type { TremoloEvent } from '../../sdk/event.js';
 import { routeReply, type ReplyRoutes } from '../../sdk/io/reply-routing.js';
-import { endSocket, readInto, socketDrained, socketOutlet, writeFrames, type SocketOutlet, type WaterMarks } from '../../sdk/io/socket-io.js';
+import { endSocket, readInto, SocketOutlet } from '../../sdk/io/socket-io.js';
+import type { WaterMarks } from '../../sdk/io/water-marks.js';
 
 /** How many connections a stream-socket server keeps open at most: one peer's flood must not take every file descriptor. */
 export const MaxConnectionsSchema = z
@@ -68,7 +69,7 @@ export class SocketConnections {
   accept(socket: Socket, inner: Record<string, unknown>, key: string): Connection {
     const ctx = this.#ctx;
     const stream = ctx.openStream(ctx.meta(inner));
-    const conn: Connection = { socket, stream, key, outlet: socketOutlet(socket, key, ctx, this.#config) };
+    const conn: Connection = { socket, stream, key, outlet: new SocketOutlet(socket, key, ctx, this.#config) };
     this.#byStream.set(stream.id, conn);
     this.#byKey.set(key, conn);
     ctx.log.debug(`connection ${key} opened (stream ${stream.id})`);
@@ -92,7 +93,7 @@ export class SocketConnections {
       this.#ctx.fail(event, 'ERR_ROUTE_NO_TARGET', `${this.#ctx.alias}: no connection to send to: ${targets}`);
       return;
     }
-    for (const conn of targets) writeFrames(conn.outlet, event, conn.stream.id, this.#ctx, this.#config);
+    for (const conn of targets) conn.outlet.write(event, conn.stream.id);
   }
 
   pause(stream?: number): void {
@@ -118,7 +119,7 @@ export class SocketConnections {
   }
 
   async flush(): Promise<void> {
-    await Promise.all([...this.#byStream.values()].map((conn) => socketDrained(conn.socket)));
+    await Promise.all([...this.#byStream.values()].map((conn) => conn.outlet.drained()));
   }
 
   async stop(): Promise<void> {

@@ -8,6 +8,7 @@ import { failoverTarget } from './failover-target.js';
 import { dialTcp, type SocketTarget } from '../../sdk/io/socket-dial.js';
 import { SocketOptionsSchema } from '../../sdk/io/socket-options.js';
 import { BufSizeSchema, WaterMarksSchema } from '../../sdk/io/socket-io.js';
+import { checkWaterMarks } from '../../sdk/io/water-marks.js';
 import { parseHostPort, type HostPort } from '../../sdk/io/socket-url.js';
 import { ClientTlsSchema, loadClientTls, type ClientTlsOptions } from '../../sdk/io/tls.js';
 import { formatHostPort } from '../../sdk/io/ws-url.js';
@@ -34,7 +35,7 @@ const Config = z
       if (typeof url === 'string') ctx.addIssue({ code: 'custom', path, message: url });
       else if (url.port === 0) ctx.addIssue({ code: 'custom', path, message: `expected a port other than 0 to connect to, received ${JSON.stringify(text)}` });
     };
-    if (c.low_water_mark > c.high_water_mark) ctx.addIssue({ code: 'custom', path: ['low_water_mark'], message: `expected at most high_water_mark (${c.high_water_mark}), received ${c.low_water_mark}` });
+    checkWaterMarks(c, ctx);
     if (c.urls !== undefined) {
       if (c.url !== undefined) ctx.addIssue({ code: 'custom', path: ['urls'], message: 'expected url or urls, not both' });
       if (!c.per_stream) ctx.addIssue({ code: 'custom', path: ['urls'], message: 'expected per_stream: true (a single connection reconnects per `reconnect` instead)' });

@@ -7,6 +7,7 @@ import { hostPortPeers } from '../../sdk/io/reply-routing.js';
 import { limitConnections, MaxConnectionsSchema, SocketConnections } from './socket-connections.js';
 import { applySocketOptions, reusePortSupported, SocketOptionsSchema } from '../../sdk/io/socket-options.js';
 import { BufSizeSchema, ServerWaterMarksSchema } from '../../sdk/io/socket-io.js';
+import { checkWaterMarks } from '../../sdk/io/water-marks.js';
 import { listen } from '../../sdk/io/socket-listen.js';
 import { parseHostPort, type HostPort } from '../../sdk/io/socket-url.js';
 import { loadServerTls, ServerTlsSchema } from '../../sdk/io/tls.js';
@@ -27,7 +28,7 @@ const Config = z
   .superRefine((c, ctx) => {
     const url = parseHostPort(c.url, 'tcp');
     if (typeof url === 'string') ctx.addIssue({ code: 'custom', path: ['url'], message: url });
-    if (c.low_water_mark > c.high_water_mark) ctx.addIssue({ code: 'custom', path: ['low_water_mark'], message: `expected at most high_water_mark (${c.high_water_mark}), received ${c.low_water_mark}` });
+    checkWaterMarks(c, ctx);
     if (c.socket_options.SO_REUSEPORT && !reusePortSupported) ctx.addIssue({ code: 'custom', path: ['socket_options', 'SO_REUSEPORT'], message: `SO_REUSEPORT needs Node.js >= 22.12, this is ${process.versions.node}` });
   });
 

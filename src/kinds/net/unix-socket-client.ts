@@ -5,6 +5,7 @@ import { PerStreamSchema, perStreamClient } from './per-stream-client.js';
 import { socketClient } from './socket-client.js';
 import { dialUnix, type SocketTarget } from '../../sdk/io/socket-dial.js';
 import { BufSizeSchema, WaterMarksSchema } from '../../sdk/io/socket-io.js';
+import { checkWaterMarks } from '../../sdk/io/water-marks.js';
 import { adoptOr } from '../../sdk/io/upstream-handoff.js';
 
 // A UNIX connect either succeeds or fails at once; the bound only covers a listener that neither
@@ -20,7 +21,7 @@ const Config = z
   })
   .superRefine((c, ctx) => {
     if (c.path === undefined && !c.per_stream) ctx.addIssue({ code: 'custom', path: ['path'], message: 'missing; expected the socket file (only per_stream clients may take it from each event)' });
-    if (c.low_water_mark > c.high_water_mark) ctx.addIssue({ code: 'custom', path: ['low_water_mark'], message: `expected at most high_water_mark (${c.high_water_mark}), received ${c.low_water_mark}` });
+    checkWaterMarks(c, ctx);
   });
 
 export const unixSocketClient = defineConnector({

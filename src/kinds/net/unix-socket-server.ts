@@ -6,6 +6,7 @@ import { reason } from '../../sdk/errors.js';
 import { limitConnections, MaxConnectionsSchema, peerIds, SocketConnections } from './socket-connections.js';
 import { listen } from '../../sdk/io/socket-listen.js';
 import { BufSizeSchema, ServerWaterMarksSchema } from '../../sdk/io/socket-io.js';
+import { checkWaterMarks } from '../../sdk/io/water-marks.js';
 import { claimSocketPath, parsePermissions, releaseSocketPath } from './unix-socket-path.js';
 
 const Config = z
@@ -22,7 +23,7 @@ const Config = z
       const mode = parsePermissions(c.permissions);
       if (typeof mode === 'string') ctx.addIssue({ code: 'custom', path: ['permissions'], message: mode });
     }
-    if (c.low_water_mark > c.high_water_mark) ctx.addIssue({ code: 'custom', path: ['low_water_mark'], message: `expected at most high_water_mark (${c.high_water_mark}), received ${c.low_water_mark}` });
+    checkWaterMarks(c, ctx);
   });
 
 export const unixSocketServer = defineConnector({

@@ -1,13 +1,13 @@
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import { z } from 'zod';
-import { defineConnector, type SourceStream } from '../../sdk/connector-api.js';
+import { defineConnector, type ConnectorContext, type SourceStream } from '../../sdk/connector-api.js';
 import type { Meta } from '../../sdk/event.js';
 import { KeepaliveSchema, keepalive } from './keepalive.js';
 import { applySocketOptions, SocketOptionsSchema } from '../../sdk/io/socket-options.js';
 import { ClientTlsSchema, loadClientTls, type ClientTlsOptions } from '../../sdk/io/tls.js';
 import { clientPolicy } from '../../sdk/io/slow-consumer.js';
-import { drained, isBinaryEvent, sendFrames, WaterMarksSchema, type Outlet } from './ws-send.js';
+import { isBinaryEvent, WaterMarksSchema, WsOutlet, type WsMarks } from './ws-outlet.js';
 import { formatHostPort, parseWsUrl } from '../../sdk/io/ws-url.js';
 
 const Config = z
@@ -53,6 +53,23 @@ const Config = z
     else if (url.secure === false && c.tls !== undefined && c.tls !== false) ctx.addIssue({ code: 'custom', path: ['url'], message: `tls is configured but the url is ws://; write wss://, received ${JSON.stringify(c.url)}` });
   });
 
+/** The client's one connection: its outlet, its stream, and whether the host has heard it was lost. */
+class ClientConnection extends WsOutlet {
+  lost = false;
+
+  constructor(
+    ws: WebSocket,
+    socket: Socket,
+    ctx: ConnectorContext,
+    marks: WsMarks,
+    readonly stream: SourceStream,
+    readonly stopKeepalive: () => void,
+  ) {
+    // One connection at a time: its flow-control key needs no address.
+    super(ws, socket, 'connection', ctx, marks);
+  }
+}
+
 export const wsClient = defineConnector({
   kind: 'ws_client',
   description:
@@ -65,7 +82,7 @@ export const wsClient = defineConnector({
     const secure = url.secure === true;
     const sendConfig = clientPolicy(config);
     let tls: ClientTlsOptions | undefined;
-    let current: (Outlet & { stream: SourceStream; stopKeepalive: () => void; lost: boolean }) | undefined;
+    let current: ClientConnection | undefined;
     let paused = false;
     let stopping = false;
     let connecting: WebSocket | undefined;
@@ -139,15 +156,7 @@ export const wsClient = defineConnector({
             const binaryMeta: Meta = ctx.meta({ ...inner, binary: true });
             const stream = ctx.openStream(meta);
             const key = formatHostPort(peer.host, peer.port);
-            const conn = {
-              ws,
-              socket,
-              key: 'connection',
-              holding: false,
-              stream,
-              stopKeepalive: keepalive(ws, config, (why) => ctx.log.info(`server ${key} dead: ${why}`)),
-              lost: false,
-            };
+            const conn = new ClientConnection(ws, socket, ctx, sendConfig, stream, keepalive(ws, config, (why) => ctx.log.info(`server ${key} dead: ${why}`)));
             current = conn;
             if (paused) ws.pause();
             ws.on('message', (data: Buffer, isBinary: boolean) => {
@@ -159,7 +168,7 @@ export const wsClient = defineConnector({
               conn.stopKeepalive();
               stream.end();
               ctx.endSinkStream(stream.id);
-              if (conn.holding) ctx.release(conn.key);
+              conn.closed();
               if (current === conn) current = undefined;
               const how = `closed with ${code}${why.length > 0 ? ` ${why.toString()}` : ''}`;
               if (!ending) lose(conn, how);
@@ -182,7 +191,7 @@ export const wsClient = defineConnector({
           ctx.requeue(event);
           return;
         }
-        sendFrames(current, event, current.stream.id, isBinaryEvent(event, ctx), ctx, sendConfig);
+        current.send(event, current.stream.id, isBinaryEvent(event, ctx));
       },
       pause() {
         paused = true;
@@ -202,7 +211,7 @@ export const wsClient = defineConnector({
         else linger = setTimeout(finish, config.linger_ms);
       },
       async flush() {
-        if (current !== undefined) await drained(current);
+        if (current !== undefined) await current.drained();
       },
       async stop() {
         stopping = true;

@@ -1,11 +1,11 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import type { SourceStream } from '../../sdk/connector-api.js';
+import type { ConnectorContext, SourceStream } from '../../sdk/connector-api.js';
 import type { Meta } from '../../sdk/event.js';
 import type { Identity } from '../../sdk/auth/authenticate.js';
 import { SessionExpiry } from './jwt-refresh.js';
 import type { RateLimiter } from './rate-limiter.js';
-import type { Outlet } from './ws-send.js';
+import { WsOutlet, type WsMarks } from './ws-outlet.js';
 import type { WsServerSession } from './ws-server-session.js';
 
 const CONNECTION = Symbol('tremolo.ws_server.connection');
@@ -14,21 +14,12 @@ type Tagged = WebSocket & { [CONNECTION]?: ServerConnection };
 const expiring = (ws: WebSocket, expires: number): SessionExpiry => new SessionExpiry(expires, () => ws.close(1008, 'token expired'));
 
 /**
- * One connection of a ws_server. Its socket points back to it, so that the connector's message,
- * error and close listeners are shared by every connection (`ServerConnection.of(this)`): an idle
- * connection then holds no closures of its own, nor the scope they would keep.
+ * One connection of a ws_server: its outlet, and what the server keeps of it. Its socket points
+ * back to it, so that the connector's message, error and close listeners are shared by every
+ * connection (`ServerConnection.of(this)`): an idle connection then holds no closures of its own
+ * but its outlet's `flushed` (which keeps only the connection), nor the scope they would keep.
  */
-export class ServerConnection implements Outlet {
-  holding = false;
-  queue?: Outlet['queue'];
-  queuedBytes?: number;
-  dropped?: number;
-  reportedAt?: number;
-  budget: Outlet['budget'] = undefined;
-  slow: Outlet['slow'] = undefined;
-  closing = false;
-  /** text_when_utf8: the start of a character the last relayed read did not complete. */
-  carry: Buffer | undefined = undefined;
+export class ServerConnection extends WsOutlet {
   /** Only for a session whose credentials expire (a JWT); most connections have none. */
   expiry: SessionExpiry | undefined;
   /** When an excess over the rate limit was last reported on `err`. */
@@ -39,10 +30,12 @@ export class ServerConnection implements Outlet {
   #binaryMeta: Meta | undefined;
 
   constructor(
-    readonly ws: WebSocket,
-    readonly socket: Socket,
+    ws: WebSocket,
+    socket: Socket,
     /** host:port, the flow-control key and the name in logs. */
-    readonly key: string,
+    key: string,
+    ctx: ConnectorContext,
+    marks: WsMarks,
     readonly host: string,
     readonly stream: SourceStream,
     /** `{ ws_server: { tls, peer, path, protocol, headers, auth? } }`, shared by the connection's events. */
@@ -50,6 +43,7 @@ export class ServerConnection implements Outlet {
     public identity: Identity | undefined,
     readonly limiter: RateLimiter | undefined,
   ) {
+    super(ws, socket, key, ctx, marks);
     // A session lives as long as its credentials: a token that expires closes it.
     this.expiry = identity?.expires === undefined ? undefined : expiring(ws, identity.expires);
     (ws as Tagged)[CONNECTION] = this;

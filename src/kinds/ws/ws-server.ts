@@ -16,7 +16,8 @@ import { hostPortPeers, routeReply, type ReplyRoutes } from '../../sdk/io/reply-
 import { serveStatic, StaticFilesSchema } from './static-files.js';
 import { resolveTarget, UpstreamSchema, type Target } from './upstream-targets.js';
 import { loadServerTls, ServerTlsSchema, type ServerTls } from '../../sdk/io/tls.js';
-import { drained, isBinaryEvent, sendFrames, WaterMarksSchema } from './ws-send.js';
+import { isBinaryEvent, WaterMarksSchema } from './ws-outlet.js';
+import { checkWaterMarks } from '../../sdk/io/water-marks.js';
 import { formatHostPort, parseWsUrl } from '../../sdk/io/ws-url.js';
 import { parseRequestTarget, quote, type RequestTarget } from '../../sdk/http/request-target.js';
 import { redactHeaders, redactQuery } from '../../sdk/io/credential-redaction.js';
@@ -99,7 +100,7 @@ const Config = z
     else if (c.tls?.optional === true && url.secure !== undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: `with tls.optional, write host:port (whether it is wss:// follows from the files), received ${JSON.stringify(c.url)}` });
     else if (url.secure === true && c.tls === undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: `wss:// needs tls: { cert, key }, received ${JSON.stringify(c.url)} without tls` });
     else if (url.secure === false && c.tls !== undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: `tls is configured but the url is ws://; write wss://, received ${JSON.stringify(c.url)}` });
-    if (c.low_water_mark > c.high_water_mark) ctx.addIssue({ code: 'custom', path: ['low_water_mark'], message: `expected at most high_water_mark (${c.high_water_mark}), received ${c.low_water_mark}` });
+    checkWaterMarks(c, ctx);
     if (c.auth?.mtls && (c.tls?.ca === undefined || c.tls.client_cert === 'none')) {
       ctx.addIssue({ code: 'custom', path: ['auth', 'mtls'], message: 'mutual TLS needs tls.ca and tls.client_cert "request" or "require"' });
     }
@@ -178,7 +179,7 @@ export const wsServer = defineConnector({
       byPeer.delete(conn.key);
       conn.stream.end();
       ctx.endSinkStream(conn.stream.id);
-      if (conn.holding) ctx.release(conn.key);
+      conn.closed();
       ctx.log.debug(`connection ${conn.key} closed (${code})`);
     }
 
@@ -197,7 +198,7 @@ export const wsServer = defineConnector({
       const stream = ctx.openStream(meta);
       const key = formatHostPort(peer.host, peer.port);
       const limiter = config.rate_limit === undefined ? undefined : new RateLimiter(config.rate_limit.messages_per_s, config.rate_limit.burst);
-      const conn = new ServerConnection(ws, socket, key, peer.host, stream, meta, identity, limiter);
+      const conn = new ServerConnection(ws, socket, key, ctx, config, peer.host, stream, meta, identity, limiter);
       if (extensions !== undefined) conn.session = new WsServerSession(conn, verifier);
       byStream.set(stream.id, conn);
       sweep.watch(ws, key);
@@ -215,7 +216,7 @@ export const wsServer = defineConnector({
       for (const { session, event } of deliveries) {
         const conn = byStream.get(session.stream);
         if (conn === undefined || conn.session !== session) continue;
-        sendFrames(conn, event, conn.stream.id, isBinaryEvent(event, ctx), ctx, config, config.text_when_utf8);
+        conn.send(event, conn.stream.id, isBinaryEvent(event, ctx), config.text_when_utf8);
       }
     };
 
@@ -332,7 +333,7 @@ export const wsServer = defineConnector({
           return;
         }
         const binary = isBinaryEvent(event, ctx);
-        for (const conn of targets) sendFrames(conn, event, conn.stream.id, binary, ctx, config, config.text_when_utf8);
+        for (const conn of targets) conn.send(event, conn.stream.id, binary, config.text_when_utf8);
       },
       pause(stream) {
         if (stream === undefined) {
@@ -364,7 +365,7 @@ export const wsServer = defineConnector({
         server?.close();
       },
       async flush() {
-        await Promise.all([...byStream.values()].map(drained));
+        await Promise.all([...byStream.values()].map((conn) => conn.drained()));
       },
       async stop() {
         stopping = true;

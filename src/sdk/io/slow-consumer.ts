@@ -1,38 +1,7 @@
 import type { Socket } from 'node:net';
-import { z } from 'zod';
 import type { ConnectorContext } from '../connector-api.js';
 import type { Origin } from '../event.js';
-
-const maxBufferedBytes = z.number().int().positive().default(16 * 1024 * 1024);
-const maxSlowMs = z.number().int().positive().default(10_000);
-const SLOW_DEFAULTS = { policy: 'auto', max_buffered_bytes: 16 * 1024 * 1024, max_slow_ms: 10_000 } as const;
-const SLOW_DESCRIPTION = 'what happens to a connection that reads slower than events arrive; see docs/flow-control.md';
-
-/**
- * What happens to a connection that reads slower than events arrive for it. Two kinds of flows
- * want opposite things. A relay (an echo, a gateway) must lose nothing: the sources feeding the
- * connection are paused until it drains, which costs only that connection's own sender or
- * upstream. A broadcast (a chat, rooms, topics) must not let one subscriber stop the senders,
- * who feed every other subscriber too: the slow one is isolated, and closed once it falls too far
- * behind, as Redis and NATS treat slow subscribers. `auto` tells them apart per event.
- */
-export const SlowConsumerSchema = z
-  .strictObject({
-    policy: z
-      .enum(['auto', 'pause', 'close', 'drop_oldest', 'drop_newest'])
-      .default('auto')
-      .describe(
-        'auto: `pause` for an event that goes back to a connection it came from (an echo, a gateway relaying for its browser), `close` for one that came from elsewhere (a broadcast: chat, rooms, topics), so a slow subscriber never holds up the senders; on a ws_client, auto is pause. pause: hold the sources feeding the connection until it drains (loses nothing). close: never hold the sources; close the connection with 1008 once it is past max_buffered_bytes, or over high_water_mark for max_slow_ms. drop_oldest / drop_newest: never hold the sources; drop frames for this connection past max_buffered_bytes (counted, reported on err once a second)',
-      ),
-    max_buffered_bytes: maxBufferedBytes.describe(
-      'bytes one connection may have waiting at most, whatever the policy: beyond it frames are dropped (pause, drop_oldest, drop_newest) or the connection is closed with 1008 (close, and auto for a broadcast)',
-    ),
-    max_slow_ms: maxSlowMs.describe('close, and auto for a broadcast: a connection that stays over high_water_mark this long is closed with 1008'),
-  })
-  .default(SLOW_DEFAULTS)
-  .describe(SLOW_DESCRIPTION);
-export type SlowConsumer = z.output<typeof SlowConsumerSchema>;
-export type SlowPolicy = SlowConsumer['policy'];
+import type { SlowConsumer, SlowPolicy } from './water-marks.js';
 
 /** Whether an event came from this very stream of this connector: a reply, an echo, a relay. */
 export function cameFrom(origins: readonly Origin[], connector: number, stream: number): boolean {
@@ -47,24 +16,6 @@ export function cameFrom(origins: readonly Origin[], connector: number, stream: 
 export function holdsSources(policy: SlowPolicy, origins: readonly Origin[], connector: number, stream: number): boolean {
   return policy === 'pause' || (policy === 'auto' && cameFrom(origins, connector, stream));
 }
-
-/** A stream socket's policies: dropping bytes from the middle of a stream would corrupt it. */
-export const SocketSlowConsumerSchema = z
-  .strictObject({
-    policy: z
-      .enum(['auto', 'pause', 'close'])
-      .default('auto')
-      .describe(
-        'auto: `pause` for an event that goes back to a connection it came from (an echo, an answer), `close` for one that came from elsewhere (a broadcast), so a slow reader never holds up the senders. pause: hold the sources feeding the connection until it drains (loses nothing). close: never hold the sources; close the connection once it is past max_buffered_bytes, or over high_water_mark for max_slow_ms',
-      ),
-    max_buffered_bytes: maxBufferedBytes.describe(
-      'bytes one connection may have waiting at most: beyond it the connection is closed, whatever the policy (a byte stream cannot lose a piece from its middle)',
-    ),
-    max_slow_ms: maxSlowMs.describe('close, and auto for a broadcast: a connection that stays over high_water_mark this long is closed'),
-  })
-  .default(SLOW_DEFAULTS)
-  .describe(SLOW_DESCRIPTION);
-export type SocketSlowConsumer = z.output<typeof SocketSlowConsumerSchema>;
 
 /** While a connection is isolated over its high-water mark: the deadline of `max_slow_ms`. */
 export interface SlowWatch {
