@@ -24,7 +24,7 @@ import type {
 import { placeOf } from './cursor.js';
 import { TroyError, type Place } from './errors.js';
 import { Lexer } from './lexer.js';
-import { ExprParser } from './parse-expr.js';
+import { ExprParser } from './parse-script.js';
 
 /**
  * The statements of .troy files: `use`, `define flow|connector|pipeline`, `create`, `connect`,

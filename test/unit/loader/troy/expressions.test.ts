@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { compile } from '../../../../src/lang/expr/index.js';
 import { describePlace, TroyError } from '../../../../src/lang/troy/errors.js';
 import { Lexer } from '../../../../src/lang/troy/lexer.js';
-import { ExprParser } from '../../../../src/lang/troy/parse-expr.js';
+import { ExprParser } from '../../../../src/lang/troy/parse-script.js';
 import { Translator, type TranslateEnv } from '../../../../src/loader/troy/translate-expr.js';
 import { isRuntimeError } from '../../../../src/sdk/errors.js';
 
