@@ -13,14 +13,8 @@ import { Quiescence, type FlowFinish } from './quiescence.js';
 import type { FlowState, FlowStatus } from '../sdk/flow-status.js';
 import { couplings } from './link-paths.js';
 import { connectWires, type Wire } from './wire.js';
-import { ErrorDigest } from './error-digest.js';
-import type { ErrorCode } from '../sdk/errors.js';
-
-const errorCode = (data: unknown): ErrorCode => ((data as { code?: ErrorCode } | null)?.code ?? 'ERR_OPERATOR_FAILED');
-const errorText = (data: unknown): string => {
-  const error = (data as { error?: unknown } | null)?.error;
-  return error === undefined ? JSON.stringify(data) : String(error);
-};
+import type { ErrorDigest } from './error-digest.js';
+import { watchUnlinkedPorts } from './unlinked-ports.js';
 
 export interface FlowOptions {
   readonly log?: Logger;
@@ -200,20 +194,9 @@ export class Flow {
     this.#wireControl = { completing: true };
     this.#quiescence.watchInputs();
     this.#wires = connectWires(wires, this.#wireControl, (to) => this.#quiescence.inputCompleted(to));
-    // A transactional event leaving a pipeline port that leads nowhere is lost: its source must know.
-    // An error with nowhere to go is logged (a flood as one line per code every few seconds), as a
-    // connector's are: nothing is lost silently.
-    for (const [alias, pipeline] of this.pipelines) {
-      for (const [port, subject] of pipeline.outputs) {
-        if (port === 'err' && !this.#linked.has(`${alias}/err`)) {
-          const digest = new ErrorDigest(this.log.child(alias), alias);
-          this.#digests.push(digest);
-          this.#wires.push(subject.subscribe((e) => digest.report(errorCode(e.data), errorText(e.data))));
-        }
-        if (port === 'err' || this.#linked.has(`${alias}/${port}`)) continue;
-        this.#wires.push(subject.subscribe((e) => e.settle?.fail(`${alias}: event sent out of port ${JSON.stringify(port)}, which nothing is linked to`)));
-      }
-    }
+    const unlinked = watchUnlinkedPorts(this.pipelines, (alias, port) => this.#linked.has(`${alias}/${port}`), this.log);
+    this.#wires.push(...unlinked.subscriptions);
+    this.#digests.push(...unlinked.digests);
   }
 
   /**
