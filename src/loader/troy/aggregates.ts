@@ -1,7 +1,8 @@
 import type { Expr } from '../../lang/troy/ast.js';
 import { TroyError, unsupported, type Place } from '../../lang/troy/errors.js';
 import { literal, member } from './expr-text.js';
-import type { Translator, WindowScope } from './translate-expr.js';
+import type { WindowScope } from './translate-env.js';
+import type { Translator } from './translate-expr.js';
 
 /**
  * Tremor's aggregate functions, collected from a windowed select into the `aggregates` of a

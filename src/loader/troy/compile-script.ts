@@ -2,7 +2,8 @@ import type { Case, DefineScript, Expr, MatchExpr, PathExpr, ScriptStmt } from '
 import { TroyError, unsupported, type Place } from '../../lang/troy/errors.js';
 import { failure, member } from './expr-text.js';
 import type { PipelineGraph, Source, Step } from './pipeline-graph.js';
-import { fixedKey, type Local, type Translator } from './translate-expr.js';
+import { fixedKey, type Local } from './translate-env.js';
+import type { Translator } from './translate-expr.js';
 
 /**
  * A Tremor script as operators. Statements run in order on each event: `let event.x = v` is a

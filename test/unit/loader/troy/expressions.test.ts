@@ -4,7 +4,8 @@ import { compile } from '../../../../src/lang/expr/index.js';
 import { describePlace, TroyError } from '../../../../src/lang/troy/errors.js';
 import { Lexer } from '../../../../src/lang/troy/lexer.js';
 import { ExprParser } from '../../../../src/lang/troy/parse-script.js';
-import { Translator, type TranslateEnv } from '../../../../src/loader/troy/translate-expr.js';
+import type { TranslateEnv } from '../../../../src/loader/troy/translate-env.js';
+import { Translator } from '../../../../src/loader/troy/translate-expr.js';
 import { isRuntimeError } from '../../../../src/sdk/errors.js';
 
 const env = (change: Partial<TranslateEnv> = {}): TranslateEnv => ({ args: { limit: 3, name: 'snot', nested: { a: [1, 2] } }, owner: 'pipeline p', locals: new Map(), version: 0, ...change });
