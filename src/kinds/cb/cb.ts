@@ -50,6 +50,8 @@ function read(holder: unknown): string[] | undefined {
 class Received {
   readonly acks = new Map<number, number[]>();
   readonly fails = new Map<number, number[]>();
+  /** The highest pull settled per stream, kept as they come: asked after every ack once sending is over. */
+  readonly #max = new Map<number, number>();
   #count = 0;
 
   get count(): number {
@@ -61,15 +63,12 @@ class Received {
     if (list === undefined) into.set(sent.stream, (list = []));
     list.push(sent.pull);
     this.#count++;
+    if (sent.pull > (this.#max.get(sent.stream) ?? -Infinity)) this.#max.set(sent.stream, sent.pull);
   }
 
   /** The highest pull settled per stream. */
-  max(): Map<number, number> {
-    const max = new Map<number, number>();
-    for (const map of [this.acks, this.fails]) {
-      for (const [stream, ids] of map) max.set(stream, Math.max(max.get(stream) ?? -Infinity, ...ids));
-    }
-    return max;
+  max(): ReadonlyMap<number, number> {
+    return this.#max;
   }
 }
 
