@@ -138,8 +138,8 @@ export class WsOutlet extends Outlet implements Utf8Carry {
           frame = next;
           binary = frameIsBinary;
         }
-      }
-      if (!binary && typeof frame !== 'string' && !isUtf8(frame)) {
+        // nextFrame sends as text only what it found valid UTF-8: no second pass over the bytes.
+      } else if (!binary && typeof frame !== 'string' && !isUtf8(frame)) {
         ctx.fail(event, 'ERR_TEXT_NOT_UTF8', `${ctx.alias}: a text frame must be valid UTF-8; flag the event binary or use a binary codec`);
         return;
       }
