@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { isRecord } from '../../lang/expr/values.js';
+import { isRecord } from '../../sdk/values.js';
 import { quote } from '../../sdk/errors.js';
 import type { Meta } from '../../sdk/event.js';
 

@@ -1,5 +1,5 @@
 import v8 from 'node:v8';
-import { isRecord } from '../../lang/expr/values.js';
+import { isRecord } from '../../sdk/values.js';
 
 /**
  * The kv connector's file: a header line, then one line per change, each checksummed, so that a

@@ -8,7 +8,7 @@ import type { TremoloEvent } from '../../sdk/event.js';
 import { errorData } from '../../sdk/error-data.js';
 import { readCommand, type KvCommand, type KvOp } from './kv-command.js';
 import { KvLog, type KvWrite } from './kv-log.js';
-import { mergePatch } from './kv-merge-patch.js';
+import { mergePatch } from '../../sdk/merge-patch.js';
 import type { Change } from './kv-record.js';
 import { ReplyStreams } from '../../sdk/io/reply-streams.js';
 import { KvStore } from './kv-store.js';

@@ -1,5 +1,6 @@
 import { arr, str, wrongType, type FunctionSpec } from './call-site.js';
-import { defineKey, definedKeys, isBytes, isRecord, typeName, type TypeName } from './values.js';
+import { mergePatch } from '../../sdk/merge-patch.js';
+import { definedKeys, isBytes, isRecord, typeName, type TypeName } from './values.js';
 
 /** Arrays and paths: sorting any values, reading a path that may not be there. */
 /** Tremor's order of types: records first, then arrays, text (strings and bytes together), numbers, bools, null last. */
@@ -66,19 +67,6 @@ function tryPath(value: unknown, path: readonly unknown[], fallback: unknown): u
     else return fallback;
   }
   return at;
-}
-
-/** RFC 7396: the patch's fields set into the target, records merged recursively, a null removing its key. */
-export function mergePatch(target: unknown, patch: unknown): unknown {
-  if (!isRecord(patch)) return patch;
-  const out: Record<string, unknown> = isRecord(target) ? { ...target } : {};
-  for (const key of definedKeys(patch)) {
-    const value = patch[key];
-    if (value === null) delete out[key];
-    // A key of a record is data: `__proto__` is defined as an own field, not the prototype.
-    else defineKey(out, key, mergePatch(Object.hasOwn(out, key) ? out[key] : undefined, value));
-  }
-  return out;
 }
 
 export const COLLECTION_FUNCTIONS: readonly FunctionSpec[] = [

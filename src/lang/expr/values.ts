@@ -1,5 +1,7 @@
 import { evalError } from './errors.js';
 
+export { defineKey, isRecord } from '../../sdk/values.js';
+
 /**
  * The value model of expressions: JSON-like data plus bytes (`Uint8Array`, so `Buffer` too) and
  * bigint, which counts as a number. `undefined` is read as null everywhere, so a JavaScript caller
@@ -8,9 +10,6 @@ import { evalError } from './errors.js';
 export type TypeName = 'null' | 'bool' | 'number' | 'string' | 'array' | 'record' | 'bytes';
 
 export const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array;
-
-export const isRecord = (v: unknown): v is Readonly<Record<string, unknown>> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 
 export const isNumeric = (v: unknown): v is number | bigint => typeof v === 'number' || typeof v === 'bigint';
 
@@ -130,9 +129,3 @@ export function deepFreeze<T>(v: T): T {
  * (about 10 ns a property where several paths share a closure).
  */
 export const internalized = (key: string): string => Object.keys({ [key]: 0 })[0]!;
-
-/** A record built from computed entries: `__proto__` must become an own key, not the prototype. */
-export function defineKey(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
-}
