@@ -1,3 +1,5 @@
+import { compareUtf8 } from '../../sdk/utf8-order.js';
+
 /**
  * The kv connector's data: string keys to values, in memory. Scans go in key order, the order of
  * the keys' UTF-8 bytes (code points), as in Tremor's sled-backed store, whatever the insertion order.
@@ -41,7 +43,7 @@ export class KvStore {
     const out: [string, unknown][] = [];
     for (let i = lowerBound(keys, start); i < keys.length; i++) {
       const key = keys[i]!;
-      if (end !== undefined && compareKeys(key, end) >= 0) break;
+      if (end !== undefined && compareUtf8(key, end) >= 0) break;
       out.push([key, this.#values.get(key)]);
     }
     return out;
@@ -53,7 +55,7 @@ export class KvStore {
   }
 
   #keys(): string[] {
-    this.#sorted ??= [...this.#values.keys()].sort(compareKeys);
+    this.#sorted ??= [...this.#values.keys()].sort(compareUtf8);
     return this.#sorted;
   }
 }
@@ -64,26 +66,8 @@ function lowerBound(keys: readonly string[], key: string): number {
   let hi = keys.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (compareKeys(keys[mid]!, key) < 0) lo = mid + 1;
+    if (compareUtf8(keys[mid]!, key) < 0) lo = mid + 1;
     else hi = mid;
   }
   return lo;
-}
-
-/**
- * Code point order, which is the order of UTF-8 bytes. JavaScript's `<` compares UTF-16 code
- * units, which puts U+E000..U+FFFF after the surrogates that encode U+10000 and up; shifting both
- * ranges fixes that.
- */
-export function compareKeys(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (x === y) continue;
-    if (x >= 0xd800) x += x >= 0xe000 ? -0x800 : 0x2000;
-    if (y >= 0xd800) y += y >= 0xe000 ? -0x800 : 0x2000;
-    return x - y;
-  }
-  return a.length - b.length;
 }

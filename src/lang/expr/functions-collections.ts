@@ -1,5 +1,6 @@
 import { arr, str, wrongType, type FunctionSpec } from './call-site.js';
 import { mergePatch } from '../../sdk/merge-patch.js';
+import { compareUtf8 } from '../../sdk/utf8-order.js';
 import { definedKeys, isBytes, isRecord, typeName, type TypeName } from './values.js';
 
 /** Arrays and paths: sorting any values, reading a path that may not be there. */
@@ -28,8 +29,7 @@ export function compareValues(a: unknown, b: unknown): number {
       return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
     case 'string':
     case 'bytes':
-      // Comparing strings by code unit is the fast path: it is UTF-8 byte order unless a surrogate pair meets a code point above U+E000.
-      if (typeof a === 'string' && typeof b === 'string' && !/[\ud800-\udfff]/.test(a + b)) return a < b ? -1 : a > b ? 1 : 0;
+      if (typeof a === 'string' && typeof b === 'string') return compareUtf8(a, b);
       return Buffer.compare(utf8(a as string | Uint8Array), utf8(b as string | Uint8Array));
     case 'array':
       return compareLists(a as readonly unknown[], b as readonly unknown[]);
