@@ -11,6 +11,7 @@ export interface CallSite {
   readonly params: readonly string[];
   /** The call's source text. */
   readonly text: string;
+  /** The site's pattern (a regex, or a dissect pattern or glob), compiled once for as long as it stays the same. */
   readonly regexes: RegexCache;
 }
 
@@ -57,6 +58,11 @@ export function int(site: CallSite, index: number, v: unknown): number {
   if (typeof v === 'number' && Number.isInteger(v)) return v;
   if (typeof v === 'number') throw callFailed(site, `argument ${index + 1} (${paramName(site, index)}) must be an integer, got ${v}`);
   throw wrongType(site, index, 'an integer', v);
+}
+
+/** A pattern argument: a regex literal as written, a string compiled as a regex (once per site while it stays the same). */
+export function regex(site: CallSite, index: number, v: unknown): RegExp {
+  return v instanceof RegExp ? v : site.regexes.get(str(site, index, v));
 }
 
 export function arr(site: CallSite, index: number, v: unknown): readonly unknown[] {

@@ -1,4 +1,5 @@
-import { callFailed, str, int, arr, wrongType, type CallSite, type FunctionSpec } from './call-site.js';
+import { callFailed, str, int, arr, regex, wrongType, type CallSite, type FunctionSpec } from './call-site.js';
+import { literalPattern, regexOrReason } from './regex-cache.js';
 import { syntaxError } from './errors.js';
 import { deepEqual, definedKeys, isRecord, toText } from './values.js';
 
@@ -77,8 +78,7 @@ function length(site: CallSite, v: unknown): number {
 function matches(site: CallSite, s: unknown, pattern: unknown): boolean {
   if (s === null || s === undefined) return false;
   const text = str(site, 0, s);
-  if (pattern instanceof RegExp) return pattern.test(text);
-  return site.regexes.get(str(site, 1, pattern)).test(text);
+  return regex(site, 1, pattern).test(text);
 }
 
 const stringAlias = (name: string): string[] => [`string::${name}`];
@@ -156,14 +156,6 @@ export const TEXT_FUNCTIONS: readonly FunctionSpec[] = [
     name: 'matches',
     params: ['s', 'pattern'],
     call: matches,
-    check: (args) => {
-      const p = args[1];
-      if (p?.kind !== 'literal' || typeof p.value !== 'string') return;
-      try {
-        new RegExp(p.value);
-      } catch (err) {
-        throw syntaxError(`invalid regex at ${p.start}: ${(err as Error).message}`, p.start);
-      }
-    },
+    check: literalPattern(regexOrReason, 'regex'),
   },
 ];

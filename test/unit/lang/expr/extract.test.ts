@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ctx, evalError, run, syntaxError } from './helpers.js';
+import { compile } from '../../../../src/lang/expr/index.js';
+import { ctx, evalError, run, syntaxError, throws } from './helpers.js';
 
 test('dissect takes fields out of text between the literal parts, the last field taking the rest', () => {
   assert.equal(run('dissect(event, "%{first} %{last}")', ctx('Nebojša Di Napoli')), { first: 'Nebojša', last: 'Di Napoli' });
@@ -33,6 +34,20 @@ test('a dissect pattern that is not one is refused when it is written, else when
   syntaxError('dissect(event, "%{a")', 'invalid pattern at 15: "%{" at 0 is never closed with "}"', 15);
   evalError('dissect(event.s, event.p)', 'dissect: invalid pattern "%{a": "%{" at 0 is never closed with "}" in "dissect(event.s, event.p)"', ctx({ s: 'x', p: '%{a' }));
   evalError('dissect(event, "%{a}")', 'dissect: argument 1 (s) must be a string, got number in "dissect(event, \\"%{a}\\")"', ctx(1));
+});
+
+test('a pattern given per event is compiled for each new one; an invalid one in between fails alone', () => {
+  const expr = compile('dissect(event.s, event.p)');
+  const at = (p: string): unknown => expr.evaluate(ctx({ s: 'a-b c', p }));
+  assert.equal(at('%{x}-%{y}'), { x: 'a', y: 'b c' });
+  assert.equal(at('%{x}-%{y}'), { x: 'a', y: 'b c' });
+  assert.equal(at('%{x} %{y}'), { x: 'a-b', y: 'c' });
+  throws(() => at('%{x'), 'ERR_EXPR_EVAL', 'dissect: invalid pattern "%{x": "%{" at 0 is never closed with "}" in "dissect(event.s, event.p)"');
+  assert.equal(at('%{x} %{y}'), { x: 'a-b', y: 'c' });
+  const glob = compile('glob(event.s, event.p)');
+  assert.is(glob.evaluate(ctx({ s: 'app.log', p: '*.log' })), true);
+  assert.is(glob.evaluate(ctx({ s: 'app.log', p: '*.txt' })), false);
+  assert.is(glob.evaluate(ctx({ s: 'app.txt', p: '*.txt' })), true);
 });
 
 test('glob tests text against * ? and [classes], anchored at both ends', () => {
