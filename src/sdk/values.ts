@@ -4,6 +4,17 @@
  * checks, so that a record is a record, and a key is a key, in every one of them.
  */
 
+export const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array;
+
+/** Whether bytes are anywhere in the value, at any depth: such a value cannot be frozen, nor written as JSON as it is. */
+export function holdsBytes(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (isBytes(value)) return true;
+  if (Array.isArray(value)) return value.some(holdsBytes);
+  for (const key in value) if (holdsBytes((value as Record<string, unknown>)[key])) return true;
+  return false;
+}
+
 /** A record: an object that is neither an array nor bytes. */
 export const isRecord = (v: unknown): v is Readonly<Record<string, unknown>> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);

@@ -1,20 +1,10 @@
+import { isBytes } from '../../sdk/values.js';
 import { keepFloatMarks } from './json-floats.js';
-
-const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array;
-
-/** Whether bytes are anywhere in the value: the copy below is made only for values that hold some. */
-export function holdsBytes(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  if (isBytes(value)) return true;
-  if (Array.isArray(value)) return value.some(holdsBytes);
-  for (const key in value) if (holdsBytes((value as Record<string, unknown>)[key])) return true;
-  return false;
-}
 
 /**
  * The value with each byte string as an array of its byte values, as Tremor's json codec writes
  * binary (`[104,105]`). Arrays and records are copied with their float marks, so `42.0` beside the
- * bytes is still written `42.0`.
+ * bytes is still written `42.0`. The codec copies only values that hold bytes (sdk `holdsBytes`).
  */
 export function bytesAsArrays(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { defineCodec } from '../../sdk/codec-api.js';
 import { keepFloatMarks, markIntegralFloats, mayHoldIntegralFloat } from './json-floats.js';
 import { exactNumbers, mayBeInexact, stringifyExact } from './json-numbers.js';
-import { bytesAsArrays, holdsBytes } from './json-bytes.js';
+import { holdsBytes } from '../../sdk/values.js';
+import { bytesAsArrays } from './json-bytes.js';
 
 /** Keys in code-point order at every level, so equal values always print the same (test output). */
 export function sortKeys(value: unknown): unknown {

@@ -1,6 +1,6 @@
 import { evalError } from './errors.js';
 
-export { defineKey, isRecord } from '../../sdk/values.js';
+export { defineKey, isBytes, isRecord } from '../../sdk/values.js';
 
 /**
  * The value model of expressions: JSON-like data plus bytes (`Uint8Array`, so `Buffer` too) and
@@ -8,8 +8,6 @@ export { defineKey, isRecord } from '../../sdk/values.js';
  * that leaves a key undefined sees the same thing as a missing key.
  */
 export type TypeName = 'null' | 'bool' | 'number' | 'string' | 'array' | 'record' | 'bytes';
-
-export const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array;
 
 export const isNumeric = (v: unknown): v is number | bigint => typeof v === 'number' || typeof v === 'bigint';
 
