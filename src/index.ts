@@ -17,6 +17,7 @@ export type { ServerExtension, ServerExtensionContext, ServerExtensionDefinition
 export { stageOperator, stageOf, type Stage, type StageFactory, type StageIO, type StageTarget } from './sdk/stage.js';
 export { RuntimeError, isRuntimeError, reason, quote, ERROR_CODES, type ErrorCode, type RuntimeErrorOptions } from './sdk/errors.js';
 export { errorData, type ErrorData } from './sdk/error-data.js';
+export { typeName, type TypeName } from './sdk/values.js';
 export type { TremoloEvent, Meta, Origin, Outcome, Settlement } from './sdk/event.js';
 export { createEvent, deriveEvent, aggregateEvent, mergeOrigins, withReceipt, Receipt, Transaction } from './sdk/event.js';
 export { createLogger, memoryLogger, LOG_LEVELS, type Logger, type LogLevel, type LogFields, type LogSink, type LogOptions } from './sdk/logger.js';

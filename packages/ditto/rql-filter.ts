@@ -4,13 +4,9 @@
  * package (`use: ['ditto']`).
  */
 import { z } from 'zod';
-import { defineOperator, fields, perEvent, RuntimeError, type TremoloEvent } from 'tremolo';
+import { defineOperator, fields, perEvent, RuntimeError, typeName, type TremoloEvent } from 'tremolo';
 import { isRecord } from './ditto-protocol.js';
 import { rqlField } from './rql-field.js';
-
-/** The type names of the expression language's messages. */
-const typeName = (v: unknown): string =>
-  typeof v === 'boolean' ? 'bool' : typeof v === 'number' || typeof v === 'bigint' ? 'number' : typeof v === 'string' ? 'string' : v === null || typeof v !== 'object' ? 'null' : Array.isArray(v) ? 'array' : v instanceof Uint8Array ? 'bytes' : 'record';
 
 export default defineOperator({
   name: 'rql_filter',

@@ -4,6 +4,28 @@
  * checks, so that a record is a record, and a key is a key, in every one of them.
  */
 
+/** The type names of the expression language, which its messages use: `got record`, `received bytes`. */
+export type TypeName = 'null' | 'bool' | 'number' | 'string' | 'array' | 'record' | 'bytes';
+
+/** A value's type name; bigint counts as a number, and undefined (a missing key) as null. */
+export function typeName(v: unknown): TypeName {
+  switch (typeof v) {
+    case 'string':
+      return 'string';
+    case 'number':
+    case 'bigint':
+      return 'number';
+    case 'boolean':
+      return 'bool';
+    case 'object':
+      if (v === null) return 'null';
+      if (Array.isArray(v)) return 'array';
+      return v instanceof Uint8Array ? 'bytes' : 'record';
+    default:
+      return 'null';
+  }
+}
+
 export const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array;
 
 /** Whether bytes are anywhere in the value, at any depth: such a value cannot be frozen, nor written as JSON as it is. */

@@ -1,33 +1,15 @@
+import { typeName } from '../../sdk/values.js';
 import { evalError } from './errors.js';
-
-export { defineKey, isBytes, isRecord } from '../../sdk/values.js';
 
 /**
  * The value model of expressions: JSON-like data plus bytes (`Uint8Array`, so `Buffer` too) and
  * bigint, which counts as a number. `undefined` is read as null everywhere, so a JavaScript caller
- * that leaves a key undefined sees the same thing as a missing key.
+ * that leaves a key undefined sees the same thing as a missing key. Its type names and shape checks
+ * are the sdk's (src/sdk/values.ts), which the kinds and plugin packages share.
  */
-export type TypeName = 'null' | 'bool' | 'number' | 'string' | 'array' | 'record' | 'bytes';
+export { defineKey, isBytes, isRecord, typeName, type TypeName } from '../../sdk/values.js';
 
 export const isNumeric = (v: unknown): v is number | bigint => typeof v === 'number' || typeof v === 'bigint';
-
-export function typeName(v: unknown): TypeName {
-  switch (typeof v) {
-    case 'string':
-      return 'string';
-    case 'number':
-    case 'bigint':
-      return 'number';
-    case 'boolean':
-      return 'bool';
-    case 'object':
-      if (v === null) return 'null';
-      if (Array.isArray(v)) return 'array';
-      return v instanceof Uint8Array ? 'bytes' : 'record';
-    default:
-      return 'null';
-  }
-}
 
 /** Where in the source an operation sits, for messages: `in "event.a < event.b"`. */
 export const inText = (text: string): string => `in ${JSON.stringify(text)}`;
