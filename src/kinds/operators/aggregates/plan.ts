@@ -1,23 +1,10 @@
 import type { EvalContext, Expression } from '../../../lang/expr/index.js';
-import { defineKey } from '../../../lang/expr/values.js';
 import { RuntimeError } from '../../../sdk/errors.js';
+import { defineKey } from '../../../sdk/values.js';
+import { typeText } from '../shared/type-text.js';
 import type { Accumulator } from './accumulators.js';
 import type { AggregateSpec } from './parse.js';
 import { Samples } from './percentiles.js';
-
-const TYPE_TEXT: Readonly<Record<string, string>> = {
-  boolean: 'a boolean',
-  string: 'a string',
-  object: 'a record',
-  function: 'a function',
-  symbol: 'a symbol',
-};
-
-function typeText(v: unknown): string {
-  if (Array.isArray(v)) return 'an array';
-  if (v instanceof Uint8Array) return 'bytes';
-  return TYPE_TEXT[typeof v] ?? typeof v;
-}
 
 /**
  * A window's aggregates, compiled once per operator: each distinct argument (by source) is

@@ -2,15 +2,13 @@ import { z } from 'zod';
 import type { EvalContext, Expression } from '../../../lang/expr/index.js';
 import { expression } from '../../../lang/fields.js';
 import { RuntimeError } from '../../../sdk/errors.js';
+import { typeText } from './type-text.js';
 
 /** One dimension of a group: a value, or `each` element of a list (the event joins one group per element). */
 interface Dimension {
   readonly expr: Expression;
   readonly each: boolean;
 }
-
-const typeText = (v: unknown): string =>
-  v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'a record' : `a ${typeof v}`;
 
 /**
  * `group_by` of the window and group operators. An expression: the group is its value. A list of

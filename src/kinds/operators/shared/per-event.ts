@@ -4,6 +4,7 @@ import { isRuntimeError, reason, RuntimeError } from '../../../sdk/errors.js';
 import type { TremoloEvent } from '../../../sdk/event.js';
 import type { OperatorContext, StateCell } from '../../../sdk/operator-api.js';
 import { stageOperator, type Stage, type StageIO, type StageTarget } from '../../../sdk/stage.js';
+import { typeText } from './type-text.js';
 
 /**
  * An RxJS operator from a per-event function: `step(event, emit)` sends zero or more events on the
@@ -95,6 +96,5 @@ export const evalContext = (ctx: OperatorContext): EventScope => new EventScope(
 export function truth(value: unknown, what: string): boolean {
   if (value === true) return true;
   if (value === false || value === null || value === undefined) return false;
-  const type = typeof value === 'object' ? (Array.isArray(value) ? 'an array' : 'a record') : `a ${typeof value}`;
-  throw new RuntimeError('ERR_EXPR_EVAL', `${what} must be a boolean, received ${type}`);
+  throw new RuntimeError('ERR_EXPR_EVAL', `${what} must be a boolean, received ${typeText(value)}`);
 }

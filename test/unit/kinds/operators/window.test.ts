@@ -393,6 +393,15 @@ test('an `each` dimension that is not a list sends the event to err, and no wind
   assert.equal(h.data(), [{ n: 1 }]);
 });
 
+test('the reason names the type received as the expression language does: bytes are bytes, a bigint a number', () => {
+  const h = runOperator(window, { size: 1, group_by: [{ each: 'event.tags' }], aggregates: { n: 'count()' } });
+  for (const tags of [Buffer.from('x'), 5n, { a: 1 }, null]) h.push({ tags });
+  assert.equal(
+    h.errors.map((e) => e.message.replace('group_by each "event.tags" takes an array, received ', '')),
+    ['bytes', 'a number', 'a record', 'null'],
+  );
+});
+
 test('an event whose `each` groups would go beyond max_groups is refused whole: none of its groups counts it', () => {
   const h = runOperator(window, { size: 2, group_by: [{ each: 'event' }], max_groups: 2, aggregates: { xs: 'collect(event)' } });
   h.push([1]);
