@@ -5,17 +5,19 @@ import { CronSyntaxError, nextFire, parseCron, type CronSchedule } from './cron-
 
 const Entry = z.strictObject({
   name: z.string().min(1).describe('the name events of this entry carry (`event.trigger.name`, `$crononome.trigger`)'),
+  // Parsed while the flow loads, once: the connector keeps the schedule the check made.
   expr: z
     .string()
-    .superRefine((expr, ctx) => {
+    .describe('when: `sec min hour day-of-month month day-of-week [year]`, in UTC')
+    .transform((expr, ctx): CronSchedule => {
       try {
-        parseCron(expr);
+        return parseCron(expr);
       } catch (err) {
         if (!(err instanceof CronSyntaxError)) throw err;
         ctx.addIssue({ code: 'custom', message: `cron expression ${JSON.stringify(expr)}: ${err.message}` });
+        return z.NEVER;
       }
-    })
-    .describe('when: `sec min hour day-of-month month day-of-week [year]`, in UTC'),
+    }),
   payload: z.unknown().optional().describe('any value, given as `event.trigger.payload`'),
 });
 
@@ -41,7 +43,7 @@ export const crononome = defineConnector({
   ports: { in: [], out: ['out', 'err'] },
   metadata: '`meta.crononome = { trigger }`: the name of the entry that fired',
   create(config, ctx) {
-    const entries = config.entries.map((e) => ({ name: e.name, payload: e.payload, schedule: parseCron(e.expr) as CronSchedule, next: undefined as number | undefined }));
+    const entries = config.entries.map((e) => ({ name: e.name, payload: e.payload, schedule: e.expr, next: undefined as number | undefined }));
     let timer: NodeJS.Timeout | undefined;
     let running = false;
     let id = 0;
