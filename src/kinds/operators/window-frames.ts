@@ -308,33 +308,49 @@ export class Windows implements Holder {
     dispatched(frame.from.build(null, emptyMeta()), () => {});
   }
 
-  /** A group whose windows are all empty is forgotten (unless empty windows are emitted). */
-  #settle(key: StableKey, group: Group): void {
-    if (this.#emitEmpty || group.frames.some((f) => f.count > 0)) return;
+  /** A group whose windows are all empty is forgotten (unless empty windows are emitted); true when it was. */
+  #settle(key: StableKey, group: Group): boolean {
+    if (this.#emitEmpty || group.frames.some((f) => f.count > 0)) return false;
     this.#groups.delete(key);
     if (this.#lastGroup === group) this.#lastGroup = undefined;
     this.#spare.push(group);
+    return true;
   }
 
-  /** The tick: every time window due closes, in the order the groups opened; then the next one is armed. */
+  /**
+   * The tick: every time window due closes, in the order the groups opened; then the next one is
+   * armed. One walk over the groups: a frame is final once visited (closing one changes only the
+   * levels after it), so what stays open is noted on the way, for each group that is kept.
+   */
   #onTick(): void {
     const now = this.ctx.scheduler.now();
     this.#armedAt = Infinity;
+    let earliest = Infinity;
+    let timedOpen = false;
     for (const [key, group] of this.#groups) {
-      group.frames.forEach((frame, i) => {
-        if (frame.deadline === 0 || frame.deadline > now) return;
-        if (frame.count > 0 || this.#emitEmpty) this.#close(group, i, now);
-        else frame.deadline = 0;
-      });
-      this.#settle(key, group);
+      const frames = group.frames;
+      let groupEarliest = Infinity;
+      let groupOpen = false;
+      for (let i = 0; i < frames.length; i++) {
+        const frame = frames[i]!;
+        if (frame.deadline !== 0 && frame.deadline <= now) {
+          if (frame.count > 0 || this.#emitEmpty) this.#close(group, i, now);
+          else frame.deadline = 0;
+        }
+        if (frame.deadline > 0) {
+          if (frame.deadline < groupEarliest) groupEarliest = frame.deadline;
+          if (frame.count > 0) groupOpen = true;
+        }
+      }
+      if (this.#settle(key, group)) continue;
+      if (groupEarliest < earliest) earliest = groupEarliest;
+      if (groupOpen) timedOpen = true;
     }
-    if (this.#ended && !this.#timedOpen()) {
+    if (this.#ended && !timedOpen) {
       this.#dropAll();
       this.io.complete();
       return;
     }
-    let earliest = Infinity;
-    for (const group of this.#groups.values()) for (const frame of group.frames) if (frame.deadline > 0 && frame.deadline < earliest) earliest = frame.deadline;
     if (earliest !== Infinity) {
       this.#armedAt = earliest;
       this.#tick.arm(earliest - now);
