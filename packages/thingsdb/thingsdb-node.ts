@@ -9,7 +9,7 @@
 import { createEvent, type Logger, type Meta, type Origin, type TremoloEvent } from 'tremolo';
 import type { Credentials } from './thingsdb-credentials.js';
 import { decodePayload, encodePayload, ErrorCode, EVENT_ID, packageMeta, PackageType as T, readPackage, ThingsdbError, type Package } from './thingsdb-protocol.js';
-import { packValue } from './thingsdb-pack.js';
+import { packRoomEmit, packValue } from './thingsdb-pack.js';
 import type { Room, Rooms } from './thingsdb-rooms.js';
 import { collectionOf, requestScope } from './thingsdb-scope.js';
 import type { Store } from './thingsdb-store.js';
@@ -262,13 +262,14 @@ export class EndpointNode {
   /** A query's emit: its values packed as the node packs a query's, `deep` levels of things. */
   #roomEvent(room: Room, event: string, args: readonly Value[], deep: number): void {
     const origins = this.#listening(room);
+    if (origins.length === 0 && this.out.bus === undefined) return;
+    // Packed once for both: the listeners get them inside the event's map, other instances as
+    // plain MessagePack values, ids included.
+    const packed = packValue([...args], deep);
     if (origins.length > 0) {
-      // The map itself is one level: its args' things are `deep` levels below it.
-      const payload = packValue({ scope: scopeOf(room.collection), id: BigInt(room.id), event, args: [...args] }, deep + 1);
-      this.out.send(createEvent(payload, packageMeta(EVENT_ID, T.ON_ROOM_EMIT), origins));
+      this.out.send(createEvent(packRoomEmit(scopeOf(room.collection), room.id, event, packed), packageMeta(EVENT_ID, T.ON_ROOM_EMIT), origins));
     }
-    // Other instances get the args as plain MessagePack values, ids included.
-    this.out.bus?.({ collection: room.collection, room: room.name ?? room.id, event, args: decodePayload(packValue([...args], deep)) as unknown[] });
+    this.out.bus?.({ collection: room.collection, room: room.name ?? room.id, event, args: decodePayload(packed) as unknown[] });
   }
 
   /** A room event another instance published: to this instance's connections in that room. */

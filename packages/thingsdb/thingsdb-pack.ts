@@ -144,3 +144,22 @@ export function packValue(v: Value, deep = 1, noIds = false, limit = MAX_RESULT_
   write(w, v, deep, noIds);
   return w.buf.subarray(0, w.at);
 }
+
+/**
+ * A room event's payload, `{scope, id, event, args}`, around args that `packValue(args, deep)`
+ * already wrote: the same bytes as packing the whole map a level deeper, so that a room event is
+ * packed once for the node's own listeners and for the bus. ThingsDB's -6 past `limit` bytes.
+ */
+export function packRoomEmit(scope: string, id: number, event: string, args: Uint8Array, limit = MAX_RESULT_SIZE): Buffer {
+  const w = new Writer(limit);
+  length(w, 4, 0x80, 15, [0xde, 0xdf]);
+  str(w, 'scope');
+  str(w, scope);
+  str(w, 'id');
+  int(w, BigInt(id));
+  str(w, 'event');
+  str(w, event);
+  str(w, 'args');
+  w.bytes(args);
+  return w.buf.subarray(0, w.at);
+}

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCode, runQuery, type Thing, type Value } from '../thingsdb-code.js';
-import { packValue } from '../../../packages/thingsdb/thingsdb-pack.js';
+import { packRoomEmit, packValue } from '../../../packages/thingsdb/thingsdb-pack.js';
 import { parseScope } from '../../../packages/thingsdb/thingsdb-scope.js';
 import { Store } from '../../../packages/thingsdb/thingsdb-store.js';
 
@@ -124,6 +124,20 @@ test('a thing that holds itself is stored once, and packs to the depth asked, no
   assert.is(packValue(answer.value, answer.deep).toString('hex'), '82a12302a473656c6682a12302a473656c6682a12302a473656c6681a12302');
   assert.is(runCode('.c.id();', { root, vars: {}, node }), 2n);
   assert.is(store.add('stuff').nextId, 3);
+});
+
+test('a room event packed around its packed args is the very map the node packs, at every depth', () => {
+  const store = new Store(['stuff']);
+  const node = { store, scope: parseScope('//stuff') };
+  const root = store.add('stuff').root;
+  const answer = runQuery('x = {name: "x"}; x.self = x; .c = x; return [.c, 1.0, 7, "s", [x]], 1;', { root, vars: {}, node });
+  const args = answer.value as Value[];
+  for (const deep of [0, 1, 2, 3]) {
+    for (const id of [5, 300, 70000, 2 ** 40]) {
+      const whole = packValue({ scope: '@collection:stuff', id: BigInt(id), event: 'ev', args: [...args] }, deep + 1);
+      assert.is(packRoomEmit('@collection:stuff', id, 'ev', packValue([...args], deep)).toString('hex'), whole.toString('hex'), `deep ${deep}, id ${id}`);
+    }
+  }
 });
 
 test('procedures that call themselves, or each other, end at the node\'s recursion depth with -63, not a stack overflow', () => {
