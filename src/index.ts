@@ -17,8 +17,8 @@ export type { ServerExtension, ServerExtensionContext, ServerExtensionDefinition
 export { stageOperator, stageOf, type Stage, type StageFactory, type StageIO, type StageTarget } from './sdk/stage.js';
 export { RuntimeError, isRuntimeError, reason, quote, ERROR_CODES, type ErrorCode, type RuntimeErrorOptions } from './sdk/errors.js';
 export { errorData, type ErrorData } from './sdk/error-data.js';
-export type { TremoloEvent, Meta, Origin, Outcome, Settlement } from './sdk/event.js';
-export { createEvent, deriveEvent, aggregateEvent, mergeOrigins, withReceipt, Receipt, Transaction } from './sdk/event.js';
+export type { TremoloEvent, Meta, Origin, Outcome, Settlement, BatchItem } from './sdk/event.js';
+export { createEvent, deriveEvent, aggregateEvent, mergeOrigins, withReceipt, batchParts, Receipt, Transaction } from './sdk/event.js';
 export { createLogger, memoryLogger, LOG_LEVELS, type Logger, type LogLevel, type LogFields, type LogSink, type LogOptions } from './sdk/logger.js';
 export type { FlowState, FlowStatus } from './sdk/flow-status.js';
 export { Registry } from './sdk/registry.js';
