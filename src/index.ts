@@ -18,8 +18,8 @@ export { stageOperator, stageOf, type Stage, type StageFactory, type StageIO, ty
 export { RuntimeError, isRuntimeError, reason, quote, ERROR_CODES, type ErrorCode, type RuntimeErrorOptions } from './sdk/errors.js';
 export { errorData, type ErrorData } from './sdk/error-data.js';
 export { typeName, type TypeName } from './sdk/values.js';
-export type { TremoloEvent, Meta, Origin, Outcome, Settlement } from './sdk/event.js';
-export { createEvent, deriveEvent, aggregateEvent, mergeOrigins, withReceipt, Receipt, Transaction } from './sdk/event.js';
+export type { TremoloEvent, Meta, Origin, Outcome, Settlement, BatchItem } from './sdk/event.js';
+export { createEvent, deriveEvent, aggregateEvent, mergeOrigins, withReceipt, batchParts, Receipt, Transaction } from './sdk/event.js';
 export { createLogger, memoryLogger, LOG_LEVELS, type Logger, type LogLevel, type LogFields, type LogSink, type LogOptions } from './sdk/logger.js';
 export type { FlowState, FlowStatus } from './sdk/flow-status.js';
 export { Registry } from './sdk/registry.js';

@@ -8,7 +8,7 @@ import type { ConnectorCounters, HostEnvironment } from './host-environment.js';
 import { MimeCodecs } from './mime-codecs.js';
 import { ErrorDigest } from './error-digest.js';
 import { reason, RuntimeError, type ErrorCode } from '../sdk/errors.js';
-import { createEvent, Receipt, withReceipt, type Meta, type Origin, type TremoloEvent } from '../sdk/event.js';
+import { batchParts, createEvent, Receipt, withReceipt, type Meta, type Origin, type TremoloEvent } from '../sdk/event.js';
 import type { Pausable } from './flow-control.js';
 import type { Logger } from '../sdk/logger.js';
 import { Port } from './port.js';
@@ -219,10 +219,17 @@ export class ConnectorHost implements StreamHost, Pausable {
   // ---- sink side -------------------------------------------------------------------------------
 
   write(given: TremoloEvent, port: string): void {
-    let event = given;
     this.counters.in++;
     countPort(this.#portCounts.in, port);
-    this.env.observe?.(this, event);
+    this.env.observe?.(this, given);
+    const parts = given.batch === undefined || this.spec.def.batches === true ? undefined : batchParts(given);
+    if (parts === undefined) this.#take(given, port);
+    // Each event of a batch is held and settled on its own; the batch is settled once all are.
+    else for (const part of parts) this.#take(part, port);
+  }
+
+  #take(given: TremoloEvent, port: string): void {
+    let event = given;
     // This sink is one more party the event waits for, from now until it is written or failed.
     if (event.settle !== undefined) event = withReceipt(event, new Receipt(event.settle));
     const c = this.#connectivity;

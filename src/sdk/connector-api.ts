@@ -195,6 +195,12 @@ export interface ConnectorDefinition<C = unknown> {
   /** True for a server that hands its connections to server extensions (`extensions:` on the connector). */
   readonly extensible?: boolean;
   /**
+   * True when `write` takes a batch whole (an event with `batch`, from a `batch` operator: one HTTP
+   * request for all of it); otherwise the host gives `write` each event of a batch in turn
+   * (`batchParts`), as Tremor's sinks write a batch's events one by one.
+   */
+  readonly batches?: boolean;
+  /**
    * Codecs by mime type that this connector's config names (Tremor's http `mime_mapping`: `{ "application/json":
    * { name: "json", config: { mode: "sorted" } }, "*\/*": "string" }`): the loader checks each as it checks
    * `codec`, and `ctx.codecForMime` answers with them first; `type/*` and `*\/*` stand for the types no

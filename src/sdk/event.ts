@@ -75,6 +75,19 @@ export interface TremoloEvent<T = unknown> {
   readonly ingestNs: bigint;
   readonly id: number;
   readonly settle?: Settlement | undefined;
+  /**
+   * Set on the events of a `batch` operator (Tremor's `is_batch`): the data is the array of the
+   * batched events' data, and this holds each one's metadata and origins, at the same index. Kept
+   * through the pipeline; sinks write each element as an event of its own (`batchParts`), except
+   * those that take a batch whole (`ConnectorDefinition.batches`: http_client, one request).
+   */
+  readonly batch?: readonly BatchItem[] | undefined;
+}
+
+/** What a batch keeps of each event in it besides its data. */
+export interface BatchItem {
+  readonly meta: Meta;
+  readonly origins: readonly Origin[];
 }
 
 const EMPTY_META: Meta = Object.freeze({});
@@ -96,7 +109,7 @@ export function createEvent<T>(
   ingestNs: bigint = nowNs(),
   settle: Settlement | undefined = undefined,
 ): TremoloEvent<T> {
-  return { data, meta, origins, ingestNs, id: nextId++, settle };
+  return { data, meta, origins, ingestNs, id: nextId++, settle, batch: undefined };
 }
 
 /**
@@ -129,12 +142,32 @@ export class Receipt implements Settlement {
 
 /** The event as one sink sees it: the same, with that sink's receipt as its settlement. */
 export function withReceipt<T>(event: TremoloEvent<T>, receipt: Receipt): TremoloEvent<T> {
-  return { data: event.data, meta: event.meta, origins: event.origins, ingestNs: event.ingestNs, id: event.id, settle: receipt };
+  return { data: event.data, meta: event.meta, origins: event.origins, ingestNs: event.ingestNs, id: event.id, settle: receipt, batch: event.batch };
 }
 
 /** A new event from an existing one: same origins and ingest time, new data and/or meta. */
 export function deriveEvent<T>(from: TremoloEvent, data: T, meta: Meta = from.meta): TremoloEvent<T> {
-  return { data, meta, origins: from.origins, ingestNs: from.ingestNs, id: from.id, settle: from.settle };
+  return { data, meta, origins: from.origins, ingestNs: from.ingestNs, id: from.id, settle: from.settle, batch: from.batch };
+}
+
+/**
+ * The events of a batch, each with its own data, metadata and origins and the batch's settlement
+ * (and ingest time); `undefined` when `event` is not a batch, or no longer one (a pipeline made its
+ * data something other than an array). Metadata a pipeline set on the batch itself applies to each
+ * event, namespace by namespace over its own; an element past the items kept (a pipeline added it)
+ * has the batch's metadata and origins.
+ */
+export function batchParts(event: TremoloEvent): TremoloEvent[] | undefined {
+  const items = event.batch;
+  const data = event.data;
+  if (items === undefined || !Array.isArray(data)) return undefined;
+  const over = event.meta;
+  const overridden = Object.keys(over).length > 0;
+  return data.map((value: unknown, i) => {
+    const item = items[i];
+    const meta = item === undefined ? over : overridden ? { ...item.meta, ...over } : item.meta;
+    return { data: value, meta, origins: item?.origins ?? event.origins, ingestNs: event.ingestNs, id: event.id, settle: event.settle, batch: undefined };
+  });
 }
 
 /**
@@ -173,7 +206,7 @@ export function aggregateEvent<T>(data: T, parts: readonly TremoloEvent[], meta:
   // is shared, as deriveEvent shares it (origins are never changed once made).
   const only = parts.length === 1 ? parts[0]! : undefined;
   if (only !== undefined && only.settle === undefined && only.origins.length === 1) {
-    return { data, meta, origins: only.origins, ingestNs: only.ingestNs, id: nextId++, settle: undefined };
+    return { data, meta, origins: only.origins, ingestNs: only.ingestNs, id: nextId++, settle: undefined, batch: undefined };
   }
   const settles = parts.map((p) => p.settle).filter((s): s is Settlement => s !== undefined);
   const settle: Settlement | undefined =
@@ -183,7 +216,7 @@ export function aggregateEvent<T>(data: T, parts: readonly TremoloEvent[], meta:
           ack: (bySink) => settles.forEach((s) => s.ack(bySink)),
           fail: (why, bySink) => settles.forEach((s) => s.fail(why, bySink)),
         });
-  return { data, meta, origins: mergeOrigins(parts), ingestNs: earliestIngest(parts), id: nextId++, settle };
+  return { data, meta, origins: mergeOrigins(parts), ingestNs: earliestIngest(parts), id: nextId++, settle, batch: undefined };
 }
 
 /** Sends an event made here (an aggregate) and releases its dispatch hold: what nothing took on is acked. */

@@ -1,7 +1,7 @@
 import type { Frame } from '../../sdk/codec-api.js';
 import type { ConnectorContext, SourceStream } from '../../sdk/connector-api.js';
 import { reason } from '../../sdk/errors.js';
-import type { TremoloEvent } from '../../sdk/event.js';
+import { batchParts, type TremoloEvent } from '../../sdk/event.js';
 import { mimeBase } from './http-headers.js';
 
 /**
@@ -45,34 +45,64 @@ export function pushBody(ctx: ConnectorContext, stream: SourceStream, body: Buff
 }
 
 export interface EncodedBody {
-  readonly body: Buffer;
+  /**
+   * The body in the pieces it was written in, none empty: each event's frames in turn (a batch's
+   * events one after the other). A body sent with `transfer-encoding: chunked` sends each as a chunk.
+   */
+  readonly chunks: readonly Buffer[];
+  readonly length: number;
   /** The Content-Type to send, when the body was written by a codec claiming a mime type. */
   readonly contentType: string | undefined;
 }
 
 /**
- * An event's data as a body: by the codec claiming `mime` when there is one, else by the connector's
- * codec and postprocessors (their state keyed by `key`, one body each). `undefined` when it could
- * not be encoded; the event has then gone to `err` (ERR_CODEC_ENCODE or ERR_PROCESSOR_FAILED).
+ * An event's data as a body: by the codec claiming `mime` when there is one (with no `mime`, the
+ * `*\/*` codec of mime_mapping when `wildcard` names the type to label it with), else by the
+ * connector's codec and postprocessors (their state keyed by `key`, one body each). A batch
+ * (`batchParts`) is each of its events encoded on its own, in order, as Tremor writes a batch.
+ * `undefined` when it could not be encoded; the event (or the batch's event the codec refused)
+ * has then gone to `err` (ERR_CODEC_ENCODE or ERR_PROCESSOR_FAILED), and nothing is to be sent.
  */
-export function encodeBody(ctx: ConnectorContext, event: TremoloEvent, key: number, mime: string | undefined): EncodedBody | undefined {
-  const codec = mime === undefined ? undefined : ctx.codecForMime(mime);
+export function encodeBody(ctx: ConnectorContext, event: TremoloEvent, key: number, mime: string | undefined, wildcard?: string): EncodedBody | undefined {
+  const parts = batchParts(event) ?? [event];
+  const label = mime ?? wildcard;
+  const codec = mime !== undefined ? ctx.codecForMime(mime) : wildcard !== undefined ? ctx.codecForMime('*/*') : undefined;
+  const chunks: Buffer[] = [];
+  let length = 0;
+  const add = (frame: Frame): void => {
+    const chunk = toBuffer(frame);
+    // An empty chunk would end a chunked body early.
+    if (chunk.length === 0) return;
+    chunks.push(chunk);
+    length += chunk.length;
+  };
   if (codec !== undefined) {
-    const base = mimeBase(mime!);
-    let frame: Frame;
-    try {
-      frame = codec.encode(event.data, event.meta);
-    } catch (err) {
-      ctx.fail(event, 'ERR_CODEC_ENCODE', `${ctx.alias}: cannot encode the body as ${base}: ${reason(err)}`);
+    const base = mimeBase(label!);
+    let text = true;
+    for (const part of parts) {
+      let frame: Frame;
+      try {
+        frame = codec.encode(part.data, part.meta);
+      } catch (err) {
+        ctx.fail(part, 'ERR_CODEC_ENCODE', `${ctx.alias}: cannot encode the body as ${base}: ${reason(err)}`);
+        return undefined;
+      }
+      if (typeof frame !== 'string') text = false;
+      add(frame);
+    }
+    return { chunks, length, contentType: text && base.startsWith('text/') ? `${base}; charset=utf-8` : base };
+  }
+  for (const part of parts) {
+    const frames = ctx.serialize(part, key);
+    if (frames === undefined) {
+      ctx.endSinkStream(key);
       return undefined;
     }
-    return { body: toBuffer(frame), contentType: typeof frame === 'string' && base.startsWith('text/') ? `${base}; charset=utf-8` : base };
+    frames.forEach(add);
   }
-  const frames = ctx.serialize(event, key);
-  const rest = ctx.endSinkStream(key);
-  if (frames === undefined) return undefined;
+  ctx.endSinkStream(key).forEach(add);
   // The connector's own codec names the Content-Type when it claims a mime type (json does).
   const own = ctx.codecMimeTypes[0];
   const contentType = own !== undefined && own.startsWith('text/') ? `${own}; charset=utf-8` : own;
-  return { body: Buffer.concat([...frames, ...rest].map(toBuffer)), contentType };
+  return { chunks, length, contentType };
 }

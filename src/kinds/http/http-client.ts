@@ -4,11 +4,11 @@ import https from 'node:https';
 import { z } from 'zod';
 import { defineConnector } from '../../sdk/connector-api.js';
 import { quote, reason, type ErrorCode } from '../../sdk/errors.js';
-import type { TremoloEvent } from '../../sdk/event.js';
+import { batchParts, type TremoloEvent } from '../../sdk/event.js';
 import { REDACTED, redactUrl, redactUrls } from '../../sdk/redact.js';
 import { redactHeaders } from '../../sdk/io/credential-redaction.js';
 import { encodeBody, pushBody } from './http-body.js';
-import { firstValue, headersFrom, HeadersSchema, isToken, MimeMappingSchema, type HeaderRecord } from './http-headers.js';
+import { firstValue, headersFrom, HeadersSchema, isToken, MimeMappingSchema, wildcardType, type HeaderRecord } from './http-headers.js';
 import { Slots } from './http-slots.js';
 import { parseHttpUrl } from './http-url.js';
 import { ClientTlsSchema, loadClientTls } from '../../sdk/io/tls.js';
@@ -96,7 +96,8 @@ interface Job {
   /** The headers that go out, credentials included. */
   readonly headers: HeaderRecord;
   readonly sent: Sent;
-  readonly body: Buffer | undefined;
+  /** The body's pieces (none for GET and HEAD): each a chunk of a chunked request. */
+  readonly body: readonly Buffer[] | undefined;
   readonly correlation: unknown;
 }
 
@@ -105,15 +106,17 @@ const BODILESS = new Set(['GET', 'HEAD']);
 export const httpClient = defineConnector({
   kind: 'http_client',
   description:
-    'An HTTP(S) client. Each event reaching `in` is a request, its data the body (encoded by the codec claiming its Content-Type, else by the connector codec with its postprocessors; GET and HEAD send none). Each response is an event on `out`, its body decoded by the codec claiming its Content-Type, else by the connector codec with its preprocessors (an empty body is null), carrying the origins of the request event so that it routes back to where the request came from. Every status is a response; a request that fails (refused, timed out) goes to `err`. At most `max_concurrency` requests are in flight; the next wait in order. Tremor\'s spellings are accepted: `concurrency`, `timeout` (nanoseconds) and `auth: { basic: { username, password } }` (an Authorization header).',
+    'An HTTP(S) client. Each event reaching `in` is a request, its data the body (encoded by the codec claiming its Content-Type; with no Content-Type, by the `*/*` codec of `mime_mapping`, labelled with a type the mapping gives that codec, else by the connector codec with its postprocessors, labelled with the codec\'s type; GET and HEAD send none). A batch (from a `batch` operator) is one request: its body is each of its events encoded in turn, sent as one chunk each when the request is `transfer-encoding: chunked`, and its method, url, headers and correlation are those of its first event, as in Tremor. Each response is an event on `out`, its body decoded by the codec claiming its Content-Type, else by the connector codec with its preprocessors (an empty body is null), carrying the origins of the request event so that it routes back to where the request came from. Every status is a response; a request that fails (refused, timed out) goes to `err`. At most `max_concurrency` requests are in flight; the next wait in order. Tremor\'s spellings are accepted: `concurrency`, `timeout` (nanoseconds) and `auth: { basic: { username, password } }` (an Authorization header).',
   config: Config,
   codec: { optional: 'json' },
   mimeMapping: (config) => config.mime_mapping,
+  batches: true,
   metadata:
     '`meta.http_client = { request: { method, url, headers }, response: { status, headers }, correlation }` on responses: the request as sent (a password in its url, and the values of credential headers, as `***`: Authorization, Proxy-Authorization, cookie values and credential-named headers such as X-Api-Key), and `correlation` copied from the request event (a fresh id when it has none); `err` events of failed requests carry `request` and `correlation`. On `in`: `meta.http_client.request = { method, url, headers }` overrides the method, the url (absolute, or relative to `url`) and headers (merged over `headers`) of one request; `meta.http_client.correlation` is copied to its response.',
   create(config, ctx) {
     const method = config.method.toUpperCase();
     const defaults = headersFrom(config.headers, 'headers') as HeaderRecord;
+    const wildcard = wildcardType(config.mime_mapping);
     const inFlight = new Map<http.ClientRequest, Job>();
     const httpAgent = new http.Agent({ keepAlive: true, maxSockets: config.max_concurrency });
     let httpsAgent: https.Agent | undefined;
@@ -125,7 +128,9 @@ export const httpClient = defineConnector({
 
     /** The request an event stands for, or undefined when it cannot be made (the event went to err). */
     const prepare = (event: TremoloEvent): Job | undefined => {
-      const own = event.meta.http_client as { request?: unknown; correlation?: unknown } | undefined;
+      // A batch is asked for as its first event asks (Tremor's rule).
+      const head = batchParts(event)?.[0] ?? event;
+      const own = head.meta.http_client as { request?: unknown; correlation?: unknown } | undefined;
       const over = own?.request ?? {};
       if (typeof over !== 'object' || over === null || Array.isArray(over)) {
         reject(event, `meta.http_client.request must be a record { method, url, headers }, received ${quote(over)}`);
@@ -156,13 +161,15 @@ export const httpClient = defineConnector({
       }
       const headers: HeaderRecord = { ...defaults, ...extra };
       const upper = verb.toUpperCase();
-      let body: Buffer | undefined;
+      let body: readonly Buffer[] | undefined;
       if (!BODILESS.has(upper)) {
-        const encoded = encodeBody(ctx, event, nextBody++, firstValue(headers, 'content-type'));
+        const declared = firstValue(headers, 'content-type');
+        const encoded = encodeBody(ctx, event, nextBody++, declared, wildcard);
         if (encoded === undefined) return undefined;
-        body = encoded.body;
+        body = encoded.chunks;
+        if (declared === undefined && encoded.contentType !== undefined) headers['content-type'] = encoded.contentType;
         // A request the flow sends chunked carries no length: HTTP allows one framing, not both.
-        if (firstValue(headers, 'transfer-encoding') === undefined) headers['content-length'] = String(body.length);
+        if (firstValue(headers, 'transfer-encoding') === undefined) headers['content-length'] = String(encoded.length);
       }
       const correlation = own?.correlation !== undefined ? own.correlation : randomUUID();
       return { event, url, headers, sent: { method: upper, url: redactUrl(url), headers: redactHeaders(headers) as HeaderRecord }, body, correlation };
@@ -236,7 +243,10 @@ export const httpClient = defineConnector({
           if (settle()) responded(job, res, Buffer.concat(chunks));
         });
       });
-      req.end(job.body);
+      // Node frames each write as a chunk of its own when the request is chunked; else the pieces
+      // simply follow each other under the content-length.
+      for (const chunk of job.body ?? []) req.write(chunk);
+      req.end();
     };
 
     // Requests waiting for a slot hold the streams they came from, so a fast producer is paused

@@ -79,3 +79,19 @@ export function acceptedMimes(accept: string | undefined): string[] {
   });
   return ranked.sort((a, b) => b.q - a.q || a.at - b.at).map((r) => r.mime);
 }
+
+type MimeMapping = Readonly<Record<string, string | { readonly name: string }>>;
+
+/**
+ * The type a body with no Content-Type is labelled with, as Tremor chooses: written by the `*\/*`
+ * codec of mime_mapping, it is a concrete type the mapping gives that codec (`text/plain` for
+ * `{ "text/plain": "string", "*\/*": "string" }`), else application/octet-stream. `undefined`
+ * without a `*\/*` mapping: the connector's own codec writes the body.
+ */
+export function wildcardType(mapping: MimeMapping | undefined): string | undefined {
+  const any = mapping?.['*/*'];
+  if (any === undefined) return undefined;
+  const name = (codec: string | { readonly name: string }): string => (typeof codec === 'string' ? codec : codec.name);
+  const same = Object.entries(mapping!).find(([mime, codec]) => !mime.includes('*') && name(codec) === name(any));
+  return same?.[0].toLowerCase() ?? 'application/octet-stream';
+}

@@ -8,7 +8,7 @@ import { quote, reason, type ErrorCode } from '../../sdk/errors.js';
 import type { TremoloEvent } from '../../sdk/event.js';
 import { claimed, encodeBody, pushBody } from './http-body.js';
 import { redactHeaders, redactQuery } from '../../sdk/io/credential-redaction.js';
-import { acceptedMimes, firstValue, headersFrom, mimeBase, MimeMappingSchema } from './http-headers.js';
+import { acceptedMimes, firstValue, headersFrom, mimeBase, MimeMappingSchema, wildcardType } from './http-headers.js';
 import { RequestBook } from './http-requests.js';
 import { parseHttpUrl, requestUrl, type HttpAddress } from './http-url.js';
 import { loadServerTls, ServerTlsSchema } from '../../sdk/io/tls.js';
@@ -64,7 +64,7 @@ interface Pending {
 export const httpServer = defineConnector({
   kind: 'http_server',
   description:
-    'An HTTP(S) server. Each request is a stream with one event: its body, decoded by the codec claiming its Content-Type, else by the connector codec with its preprocessors (an empty body is null). The event reaching `in` for a request is its response, encoded by the codec claiming the response Content-Type, else the request Accept, else the request Content-Type, else the connector codec with its postprocessors. A body over `max_body_size` is answered 413, one the codec claiming its Content-Type cannot decode 400, a request not answered in time 504; each also goes to `err`.',
+    'An HTTP(S) server. Each request is a stream with one event: its body, decoded by the codec claiming its Content-Type, else by the connector codec with its preprocessors (an empty body is null). The event reaching `in` for a request is its response, encoded by the codec claiming the response Content-Type, else the request Accept, else the request Content-Type, else the `*/*` codec of `mime_mapping` (labelled with a type the mapping gives that codec, else application/octet-stream, as Tremor does), else the connector codec with its postprocessors; a response with `transfer-encoding: chunked` sends each piece the codec and postprocessors write as a chunk. The events of a batch answer each the request of their own metadata or origins. A body over `max_body_size` is answered 413, one the codec claiming its Content-Type cannot decode 400, a request not answered in time 504; each also goes to `err`.',
   config: Config,
   codec: { optional: 'json' },
   mimeMapping: (config) => config.mime_mapping,
@@ -74,6 +74,7 @@ export const httpServer = defineConnector({
     const address = parseHttpUrl(config.url) as HttpAddress;
     const scheme = address.secure ? 'https' : 'http';
     const book = new RequestBook<Pending>();
+    const wildcard = wildcardType(config.mime_mapping);
     let server: http.Server | undefined;
     let closed: Promise<void> | undefined;
     let boundHost = formatHostPort(address.host, address.port);
@@ -220,7 +221,7 @@ export const httpServer = defineConnector({
         declared ??
         acceptedMimes(firstValue(p.req.headers, 'accept')).find((m) => claimed(ctx, m)) ??
         (claimed(ctx, requestType) ? mimeBase(requestType) : undefined);
-      const encoded = encodeBody(ctx, event, p.stream.id, mime);
+      const encoded = encodeBody(ctx, event, p.stream.id, mime, wildcard);
       if (encoded === undefined) {
         refuse(p, 500, 'the response could not be encoded');
         return;
@@ -228,10 +229,12 @@ export const httpServer = defineConnector({
       if (declared === undefined && encoded.contentType !== undefined) headers['content-type'] = encoded.contentType;
       const bodiless = p.req.method === 'HEAD' || status === 204 || status === 304;
       // A response the flow sends chunked carries no length: HTTP allows one framing, not both, and a client refuses both.
-      if (!bodiless && firstValue(headers, 'transfer-encoding') === undefined) headers['content-length'] = String(encoded.body.length);
+      if (!bodiless && firstValue(headers, 'transfer-encoding') === undefined) headers['content-length'] = String(encoded.length);
       try {
         p.res.writeHead(status, headers);
-        p.res.end(bodiless ? undefined : encoded.body);
+        // Chunked, each piece the codec and postprocessors wrote is a chunk (Tremor's framing).
+        if (!bodiless) for (const chunk of encoded.chunks) p.res.write(chunk);
+        p.res.end();
       } catch (err) {
         ctx.fail(event, 'ERR_WRITE_FAILED', `${ctx.alias}: cannot answer request ${p.id}: ${reason(err)}`);
         refuse(p, 500, 'the response could not be written');

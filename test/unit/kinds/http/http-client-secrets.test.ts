@@ -75,7 +75,7 @@ test('a response carries the request as sent without credentials, while the serv
   assert.equal(sent.request, {
     method: 'POST',
     url: `http://alice:***@${url.host}/api`,
-    headers: { 'x-trace': 't1', cookie: 'sid=***', 'x-api-key': '***', 'content-length': '7' },
+    headers: { 'x-trace': 't1', cookie: 'sid=***', 'x-api-key': '***', 'content-type': 'application/json', 'content-length': '7' },
   });
 });
 

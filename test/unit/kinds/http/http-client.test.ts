@@ -37,14 +37,14 @@ const metaOf = (event: TremoloEvent): ClientMeta => event.meta.http_client as Cl
 const request = (flow: TestFlow, data: unknown, meta: Meta = {}, origins: readonly Origin[] = []): void =>
   flow.flow.port('client', 'in', 'in').next(createEvent(data, meta, origins));
 
-test('an event is POSTed to url in the connector codec, and the response is an event with the request, the response and a fresh correlation', async (ctx) => {
+test('an event is POSTed to url in the connector codec, labelled with its type, and the response is an event with the request, the response and a fresh correlation', async (ctx) => {
   ctx.peer = await HttpPeer.start();
   ctx.flow = await start(clientFlow({ url: `${ctx.peer.url}/api` }));
   ctx.flow.send('client', 'in', { a: 1 });
   const event = await ctx.flow.next('client', 'out');
   assert.equal(event.data, { method: 'POST', url: '/api', body: '{"a":1}' });
   const meta = metaOf(event);
-  assert.equal(meta.request, { method: 'POST', url: `${ctx.peer.url}/api`, headers: { 'content-length': '7' } });
+  assert.equal(meta.request, { method: 'POST', url: `${ctx.peer.url}/api`, headers: { 'content-type': 'application/json', 'content-length': '7' } });
   assert.is(meta.response!.status, 200);
   assert.is(meta.response!.headers['content-type'], 'application/json');
   assert.match(String(meta.correlation), /^[0-9a-f-]{36}$/);

@@ -81,6 +81,21 @@ test('a batch carries the origins of all its events, each once, across streams a
   assert.equal(h.ports.out![0]!.origins, [origin(1, 0), origin(1, 1), origin(2, 0)]);
 });
 
+test('a batch is marked one, keeping each event\'s metadata and origins beside its data, and the next batch starts empty', () => {
+  const h = runOperator(batch, { count: 2 });
+  h.push('a', { ws_server: { peer: 1 } }, [origin(1, 0)]);
+  h.push('b', { ws_server: { peer: 2 } }, [origin(1, 1)]);
+  h.push('c', {}, [origin(2, 0)]);
+  h.input.complete();
+  const [first, second] = h.ports.out!;
+  assert.equal(first!.batch, [
+    { meta: { ws_server: { peer: 1 } }, origins: [origin(1, 0)] },
+    { meta: { ws_server: { peer: 2 } }, origins: [origin(1, 1)] },
+  ]);
+  assert.equal(second!.data, ['c']);
+  assert.equal(second!.batch, [{ meta: {}, origins: [origin(2, 0)] }]);
+});
+
 test('a batch takes the earliest ingest time of its events and settles every one of them', () => {
   const h = runOperator(batch, { count: 3 });
   const log: string[] = [];
