@@ -7,6 +7,7 @@ import { Connectivity, type ConnectivityState } from './connectivity.js';
 import type { ConnectorCounters, HostEnvironment } from './host-environment.js';
 import { MimeCodecs } from './mime-codecs.js';
 import { ErrorDigest } from './error-digest.js';
+import { unlinkedPortFailure } from './unlinked-ports.js';
 import { reason, RuntimeError, type ErrorCode } from '../sdk/errors.js';
 import { createEvent, Receipt, withReceipt, type Meta, type Origin, type TremoloEvent } from '../sdk/event.js';
 import type { Pausable } from './flow-control.js';
@@ -314,14 +315,13 @@ export class ConnectorHost implements StreamHost, Pausable {
       if (!this.env.linked(this.alias, 'err') && !subject?.observed) {
         // Nothing is lost silently: an unlinked err port still shows up in the log, a flood of
         // errors as one line per code every few seconds (ErrorDigest).
-        const data = event.data as { error?: unknown; code?: ErrorCode };
-        this.#unlinkedErrors.report(data.code ?? 'ERR_WRITE_FAILED', String(data.error ?? JSON.stringify(event.data)));
+        this.#unlinkedErrors.reportData(event.data, 'ERR_WRITE_FAILED');
       }
     } else this.counters.out++;
     countPort(this.#portCounts.out, port);
     // A transactional event nothing will take on would be acked by its dispatch: it is lost, so fail it.
     if (event.settle !== undefined && !this.env.linked(this.alias, port)) {
-      event.settle.fail(`${this.alias}: event sent out of port ${JSON.stringify(port)}, which nothing is linked to`);
+      event.settle.fail(unlinkedPortFailure(this.alias, port));
       return;
     }
     subject?.next(event);
