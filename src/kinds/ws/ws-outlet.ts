@@ -194,7 +194,7 @@ export class WsOutlet extends Outlet implements Utf8Carry {
   /** drop_oldest: the socket drained below the high-water mark; send what waits in front of it. */
   #flushQueue(): void {
     const queue = this.queue!;
-    while (queue.length > 0 && this.ws.bufferedAmount <= this.marks.high_water_mark && this.ws.readyState === this.ws.OPEN) {
+    while (queue.length > 0 && this.ws.bufferedAmount <= this.marks.high_water_mark && this.isOpen()) {
       const item = queue.shift()!;
       this.queuedBytes -= item.bytes;
       this.ws.send(item.frame, { binary: item.binary }, item.done ?? this.onWrite);

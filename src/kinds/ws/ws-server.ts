@@ -28,6 +28,7 @@ import type { SessionDelivery } from '../../sdk/server-extension.js';
 import { WsServerExtensions } from './ws-server-extensions.js';
 import { WsServerSession } from './ws-server-session.js';
 import { Config, effectiveTls } from './ws-server-config.js';
+import { parseSubprotocols } from './subprotocols.js';
 
 type Connection = ServerConnection;
 
@@ -194,7 +195,8 @@ export const wsServer = defineConnector({
             return refused(404, `no WebSocket at ${quote(target.path)}; expected ${config.paths.map((p) => JSON.stringify(p)).join(' or ')}`);
           }
           if (spoken !== undefined) {
-            const asked = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
+            // A malformed header is left to ws, which answers it with 400.
+            const asked = parseSubprotocols(req.headers['sec-websocket-protocol']) ?? [];
             if (asked.length > 0 && !asked.some((p) => spoken.has(p))) {
               return refused(400, `no subprotocol in common; expected ${config.protocols!.map((p) => JSON.stringify(p)).join(' or ')} or none`, undefined, `subprotocols ${asked.map((p) => JSON.stringify(p)).join(', ')} not spoken`);
             }
@@ -277,7 +279,7 @@ export const wsServer = defineConnector({
         ctx.log.debug(`closing connection ${conn.key}: ${why}`);
         // The start of a character that never got its end is sent as the bytes it is.
         const rest = takeCarry(conn);
-        if (rest !== undefined && conn.ws.readyState === conn.ws.OPEN) conn.ws.send(rest, { binary: true });
+        if (rest !== undefined && conn.isOpen()) conn.ws.send(rest, { binary: true });
         // The reasons a per_stream client gives (per-stream-client.ts) have codes of their own; any
         // other upstream failure is 1014 (RFC 6455 registry: "Bad Gateway").
         const codes = config.upstream_close_codes;
