@@ -383,7 +383,7 @@ export class ConnectorHost implements StreamHost, Pausable {
       },
       exit: (code, delayMs) => this.env.exit(code, delayMs),
       finished: (failure) => this.#finish(failure, false),
-      closeOrigin: (origin, why, failed) => this.env.closeOrigin(origin, why, failed),
+      closeOrigin: (origin, why, cause) => this.env.closeOrigin(origin, why, cause),
       flowStatus: () => this.env.flowStatus(),
       extensions: (this.spec.extensions ?? []).map((e) => e.def.create(e.config, { alias: this.alias, kind, id: this.id, log: this.log })),
     };

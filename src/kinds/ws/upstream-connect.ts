@@ -38,7 +38,7 @@ export async function connectUpstream(target: Target, path: string, timeoutMs: n
     const message = (err as Error).message;
     const where = 'unix' in target ? target.unix : target.tcp;
     const detail = `${quote(path)}: cannot connect to ${where}: ${message}`;
-    if (code === 'EAGAIN' || /^no connection within/.test(message)) {
+    if (code === 'EAGAIN' || code === 'ETIMEDOUT') {
       return { status: 503, reason: 'the upstream is busy; try again', detail, headers: { 'Retry-After': '1' } };
     }
     if ('unix' in target && (code === undefined || NOBODY.has(code))) return { status: 403, reason: `no upstream for ${quote(path)}`, detail };

@@ -273,17 +273,17 @@ export const wsServer = defineConnector({
         } else if (!paused) byStream.get(stream)?.ws.resume();
       },
       status: () => ({ connections: byStream.size }),
-      closeStream(stream, why, failed) {
+      closeStream(stream, why, cause) {
         const conn = byStream.get(stream);
         if (conn === undefined) return;
         ctx.log.debug(`closing connection ${conn.key}: ${why}`);
         // The start of a character that never got its end is sent as the bytes it is.
         const rest = takeCarry(conn);
         if (rest !== undefined && conn.isOpen()) conn.ws.send(rest, { binary: true });
-        // The reasons a per_stream client gives (per-stream-client.ts) have codes of their own; any
-        // other upstream failure is 1014 (RFC 6455 registry: "Bad Gateway").
+        // A per_stream client's upstream closing or unreachable (per-stream-client.ts) has a code of
+        // its own; any other failure is 1014 (RFC 6455 registry: "Bad Gateway").
         const codes = config.upstream_close_codes;
-        const code = why === 'upstream closed' ? codes.closed : why === 'upstream unreachable' ? codes.unreachable : failed === true ? 1014 : 1000;
+        const code = cause === 'upstream_closed' ? codes.closed : cause === 'upstream_unreachable' ? codes.unreachable : cause === true || cause === 'failed' ? 1014 : 1000;
         conn.ws.close(code, why.slice(0, 120));
       },
       quiesce() {
