@@ -16,7 +16,8 @@ import { Port } from './port.js';
 import type { Processor } from '../sdk/processor-api.js';
 import { Backoff } from './reconnect.js';
 import { SinkSerializer } from './sink-serializer.js';
-import { errorData, Stream, type StreamHost } from './source-stream.js';
+import { errorData } from '../sdk/error-data.js';
+import { Stream, type StreamHost } from './source-stream.js';
 
 /**
  * Runs one connector instance: builds its context, runs its source streams and sink serializer,

@@ -35,7 +35,6 @@ export interface FlowOptions {
 
 export type { FlowFinish };
 
-export type { FlowState, FlowStatus } from '../sdk/flow-status.js';
 
 let nextConnectorId = 1;
 

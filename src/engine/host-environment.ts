@@ -1,6 +1,6 @@
 import type { ConnectorHost } from './connector-host.js';
 import type { FlowControl } from './flow-control.js';
-import type { FlowStatus } from './flow.js';
+import type { FlowStatus } from '../sdk/flow-status.js';
 import type { Origin, TremoloEvent } from '../sdk/event.js';
 import type { CloseCause } from '../sdk/connector-api.js';
 import type { Logger } from '../sdk/logger.js';

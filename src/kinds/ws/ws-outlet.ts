@@ -10,7 +10,7 @@ import { waterMarksSchema, type OutletTransport, type SlowConsumer, type WaterMa
 import { frameIsBinary, nextFrame, type Utf8Carry } from './utf8-carry.js';
 
 /** A message transport: a whole frame can be dropped for one connection; a slow one is closed with 1008. */
-export const WEBSOCKET: OutletTransport = { drops: true, closeCode: 1008 };
+const WEBSOCKET: OutletTransport = { drops: true, closeCode: 1008 };
 
 /** ws_server's and ws_client's flow-control options: the one schema, with every policy. */
 export const WaterMarksSchema = waterMarksSchema(WEBSOCKET);
