@@ -133,10 +133,12 @@ async function socketFor(config: UpstreamConfig, root: string, name: RequestPath
   return found;
 }
 
-/** The upstream of a handshake, or why there is none. Never throws: every input is a client's. */
-export async function resolveTarget(config: UpstreamConfig, req: IncomingMessage): Promise<Target | Refusal> {
+/**
+ * The upstream of a handshake, or why there is none. Never throws: every input is a client's.
+ * `parsed`: the request path, when the caller parsed it already.
+ */
+export async function resolveTarget(config: UpstreamConfig, req: IncomingMessage, parsed: RequestPath | string = parseRequestPath(req.url ?? '/')): Promise<Target | Refusal> {
   const url = req.url ?? '/';
-  const parsed = parseRequestPath(url);
   if (typeof parsed === 'string') return { status: 400, reason: `malformed request target: ${parsed}`, detail: `${quote(url)}: ${parsed}` };
   const header = req.headers['sec-websocket-protocol'];
   const protocols = parseSubprotocols(header);

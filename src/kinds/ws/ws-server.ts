@@ -22,7 +22,7 @@ import { redactHeaders, redactQuery } from '../../sdk/io/credential-redaction.js
 import { ServerConnection } from './ws-server-connection.js';
 import { connectUpstream } from './upstream-connect.js';
 import { discardUpstream } from '../../sdk/io/upstream-handoff.js';
-import { parseRequestPath } from './request-path.js';
+import { parseRequestPath, type RequestPath } from './request-path.js';
 import { takeCarry } from './utf8-carry.js';
 import type { SessionDelivery } from '../../sdk/server-extension.js';
 import { WsServerExtensions } from './ws-server-extensions.js';
@@ -211,14 +211,15 @@ export const wsServer = defineConnector({
                 if (admission.error !== undefined) ctx.log.error(`handshake from ${from}: ${reason(admission.error)}`);
                 return refused(admission.status, admission.reason, admission.headers);
               }
-              let upstream = config.upstream === undefined ? undefined : await resolveTarget(config.upstream, req);
+              const requestPath = config.upstream === undefined ? undefined : parseRequestPath(req.url ?? '/');
+              let upstream = requestPath === undefined ? undefined : await resolveTarget(config.upstream!, req, requestPath);
               if (socket.destroyed) return;
               // The client gets the same reason for every 403; the log says which rule refused it.
               if (upstream !== undefined && 'status' in upstream) return refused(upstream.status, upstream.reason, undefined, upstream.detail);
               if (upstream !== undefined && config.upstream!.connect) {
                 // ouistiti's order: the WebSocket is accepted only once its upstream answered.
-                const name = parseRequestPath(req.url ?? '/');
-                const connected = await connectUpstream(upstream, typeof name === 'string' ? target.path : name.path, config.handshake_timeout_ms, dialling.signal);
+                // A target was found, so the path parsed.
+                const connected = await connectUpstream(upstream, (requestPath as RequestPath).path, config.handshake_timeout_ms, dialling.signal);
                 if ('status' in connected) return refused(connected.status, connected.reason, connected.headers, connected.detail);
                 upstream = connected;
                 // Whatever becomes of the handshake from here, a connection nobody adopted goes with it.
