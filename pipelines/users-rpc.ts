@@ -4,14 +4,15 @@
  * hashed off the event loop (node's async scrypt), so a batch of logins does not stall the other
  * connections. `auth` logs the connection in; adduser and rmuser need a connection logged in, and
  * a user other than admin may remove only itself; admin cannot be removed.
- * Used by flows/jsonrpc.json5 (`use: ['users-rpc']`, operator `users_rpc`).
+ * Used by flows/jsonrpc.json5 (`use: ['users-rpc']`, operator `users_rpc`). Each operator instance
+ * has its own database: a module is imported once per process, and two flows in it keep apart.
  *
  * It also takes the parameter names of ouistiti's authrpc, so ouistiti's pages and scripts work
  * unchanged: `passwd` for `password`; for passwd, `old`, `new` and `confirm` (which must equal
  * `new`); adduser's `home` and `group` are accepted and not kept. Errors keep JSON-RPC's codes.
  */
 import { z } from 'zod';
-import { hashPassword, JsonRpcError, jsonRpcOperator, verifyPassword, type MethodContext } from 'tremolo';
+import { hashPassword, JsonRpcError, jsonRpcOperator, verifyPassword, type MethodContext, type Methods } from 'tremolo';
 
 /** A hash being made; a failure surfaces where it is awaited, never as an unhandled rejection. */
 const hashed = (password: string): Promise<string> => {
@@ -21,8 +22,6 @@ const hashed = (password: string): Promise<string> => {
 };
 
 const ADMIN = 'admin';
-/** User → the scrypt hash of its password (a promise while it is being made). */
-const users = new Map<string, Promise<string>>([[ADMIN, hashed('admin')]]);
 /** Passwords longer than this are refused as invalid params: hashing is the costly part of a call. */
 const MAX_PASSWORD = 1024;
 const Password = z.string().min(1).max(MAX_PASSWORD);
@@ -61,23 +60,25 @@ const USER_EXISTS = -32003;
 const NOT_LOGGED_IN = -32004;
 const FORBIDDEN = -32005;
 
-async function check(user: string, password: string): Promise<void> {
-  const stored = users.get(user);
-  if (stored === undefined) throw new JsonRpcError(NO_SUCH_USER, 'no such user', { user });
-  if (!(await verifyPassword(password, await stored))) throw new JsonRpcError(BAD_PASSWORD, 'wrong password', { user });
-}
+/** The methods over a user database of their own, made for each operator instance. */
+function userMethods(): Methods {
+  /** User → the scrypt hash of its password (a promise while it is being made). */
+  const users = new Map<string, Promise<string>>([[ADMIN, hashed('admin')]]);
 
-/** The user this connection logged in as, while that user exists. */
-function loggedIn(ctx: MethodContext): string {
-  const user = ctx.session.user;
-  if (typeof user !== 'string' || !users.has(user)) throw new JsonRpcError(NOT_LOGGED_IN, 'not logged in: call auth first');
-  return user;
-}
+  async function check(user: string, password: string): Promise<void> {
+    const stored = users.get(user);
+    if (stored === undefined) throw new JsonRpcError(NO_SUCH_USER, 'no such user', { user });
+    if (!(await verifyPassword(password, await stored))) throw new JsonRpcError(BAD_PASSWORD, 'wrong password', { user });
+  }
 
-export default jsonRpcOperator({
-  name: 'users_rpc',
-  description: 'auth, passwd, adduser, rmuser over an in-memory user database; adduser and rmuser need a connection logged in with auth',
-  methods: {
+  /** The user this connection logged in as, while that user exists. */
+  function loggedIn(ctx: MethodContext): string {
+    const user = ctx.session.user;
+    if (typeof user !== 'string' || !users.has(user)) throw new JsonRpcError(NOT_LOGGED_IN, 'not logged in: call auth first');
+    return user;
+  }
+
+  return {
     auth: {
       params: Credentials,
       handler: async ({ user, password }, ctx) => {
@@ -115,5 +116,11 @@ export default jsonRpcOperator({
       },
     },
     users: { handler: () => [...users.keys()].sort() },
-  },
+  };
+}
+
+export default jsonRpcOperator({
+  name: 'users_rpc',
+  description: 'auth, passwd, adduser, rmuser over an in-memory user database (one per operator instance); adduser and rmuser need a connection logged in with auth',
+  methods: userMethods,
 });

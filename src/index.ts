@@ -5,7 +5,7 @@
  */
 // The SDK.
 export { defineConnector, inPorts, outPorts, DEFAULT_IN_PORTS, DEFAULT_OUT_PORTS } from './sdk/connector-api.js';
-export type { CodecNeed, ConnectorContext, ConnectorDefinition, ConnectorInstance, ConnectorPorts, SourceStream } from './sdk/connector-api.js';
+export type { CloseCause, CodecNeed, ConnectorContext, ConnectorDefinition, ConnectorInstance, ConnectorPorts, SourceStream } from './sdk/connector-api.js';
 export { defineCodec } from './sdk/codec-api.js';
 export type { Codec, CodecDefinition, Frame } from './sdk/codec-api.js';
 export { defineProcessor } from './sdk/processor-api.js';

@@ -6,19 +6,11 @@
  * of crossing: server CPU per delivery is summed over every server process (one instance; or both
  * instances and nats-server, all pinned to the server core), and latency includes the bus hop.
  */
-import net from 'node:net';
+import { freePort } from '../../test/support/ports.js';
 import { CORES, jsonResult, start, type Child } from '../harness/processes.js';
 import type { Sample, Scenario, Session } from '../harness/rounds.js';
 import { startScript, startTremolo, type Server } from '../harness/tremolo.js';
 import { CPU_PER_MESSAGE, ERRORS, LOADGEN_UTIL, P50, P99, PEAK_RSS, SERVER_UTIL, THROUGHPUT, type Context } from './common.js';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function startNats(core: number | undefined): Promise<{ child: Child; url: string }> {
   const port = await freePort();

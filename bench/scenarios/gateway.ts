@@ -5,12 +5,13 @@
  * 64 B, 4 KiB and 64 KiB. The gateways are pinned to the server core, the load generator to the
  * other. Runs only where the peer is (OUISTITI_PEER, or shared/peers/ouistiti beside the checkout).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { OuistitiPeer } from '../../test/support/ouistiti-peer.js';
+import { freePort } from '../../test/support/ports.js';
+import { socatEcho } from '../../test/support/unix-servers.js';
 import { CORES } from '../harness/processes.js';
 import type { Scenario } from '../harness/rounds.js';
 import { startTremolo, type Server } from '../harness/tremolo.js';
@@ -22,22 +23,7 @@ const CASES = [
   { id: '64k', title: '64 KiB, 20 × request/response', size: 65536 },
 ];
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = net.createServer().on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-
-async function catService(docroot: string): Promise<ChildProcess> {
-  const file = path.join(docroot, 'cat');
-  const child = spawn('socat', [`UNIX-LISTEN:${file},fork,backlog=128`, 'EXEC:cat'], { stdio: 'ignore' });
-  for (let i = 0; i < 250 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 20));
-  if (!existsSync(file)) throw new Error('socat did not listen (is socat installed?)');
-  return child;
-}
+const catService = (docroot: string): Promise<ChildProcess> => socatEcho(path.join(docroot, 'cat'), { backlog: 128 });
 
 export function gatewayScenario(ctx: Context, peer: string): Scenario {
   const warmupMs = ctx.quick ? 500 : 1000;

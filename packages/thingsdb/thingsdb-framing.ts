@@ -4,9 +4,9 @@
  */
 import { z } from 'zod';
 import { defineProcessor, framer, quote } from 'tremolo';
+import { hexByte as hex } from './thingsdb-protocol.js';
 
 const HEADER = 8;
-const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
 
 // Named without a config (`preprocessors: ['thingsdb']`) it receives undefined: prefault fills in the defaults.
 const Config = z

@@ -11,17 +11,13 @@
  *   gateway sends the message with the size it has (documented in docs/thingsdb.md).
  */
 import { createEvent, type Logger, type Origin, type TremoloEvent } from 'tremolo';
-import { encodePayload, ErrorCode, HEADER_SIZE, packageMeta, PackageType as T } from './thingsdb-protocol.js';
+import { connectionKey as keyOf, encodePayload, HEADER_SIZE, packageMeta, PackageType as T, readPackage, tooLargeBeforeAuth } from './thingsdb-protocol.js';
 
 /** ThingsDB's own limit on a package (TI_PKG_MAX_SIZE). */
 const NODE_MAX_SIZE = 0x40000000;
 /** Packages (and their bytes) that may wait for the answer to an AUTH; more closes the connection. */
 export const MAX_WAITING = 64;
 export const MAX_WAITING_BYTES = 4 * 1024 * 1024;
-
-const REQUIRES_AUTH: ReadonlySet<number> = new Set([T.REQ_QUERY, T.REQ_RUN, T.REQ_JOIN, T.REQ_LEAVE, T.REQ_EMIT, T.REQ_EMIT_PEER]);
-const keyOf = (o: Origin): string => `${o.connector}:${o.stream}`;
-const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
 
 interface Connection {
   readonly key: string;
@@ -53,16 +49,17 @@ export interface GatewayOutputs {
 
 /** The package in a WebSocket message, as the node reads it, or why the node closes the connection. */
 export function packageOf(message: Buffer): Buffer | string {
-  if (message.length < HEADER_SIZE) return `invalid package (header too small: ${message.length} bytes)`;
-  const size = message.readUInt32LE(0);
-  const type = message[6]!;
-  if (message[7] !== (type ^ 0xff)) return `invalid package (check byte ${hex(message[7]!)} does not match type ${hex(type)})`;
-  if (size > NODE_MAX_SIZE) return `invalid package (size ${size} over ThingsDB's maximum of ${NODE_MAX_SIZE})`;
+  const pkg = readPackage(message, NODE_MAX_SIZE, "ThingsDB's maximum");
+  if (typeof pkg === 'string') return pkg;
   const available = message.length - HEADER_SIZE;
-  if (size <= available) return size === available ? message : message.subarray(0, HEADER_SIZE + size);
-  const fixed = Buffer.from(message);
-  fixed.writeUInt32LE(available, 0);
-  return fixed;
+  if (pkg.payload.length === available) {
+    if (message.readUInt32LE(0) === available) return message;
+    // A size field larger than the message: sent with the size it has (the node would read past it).
+    const fixed = Buffer.from(message);
+    fixed.writeUInt32LE(available, 0);
+    return fixed;
+  }
+  return message.subarray(0, HEADER_SIZE + pkg.payload.length);
 }
 
 export class GatewayConnections {
@@ -143,15 +140,10 @@ export class GatewayConnections {
     }
   }
 
-  /**
-   * A package over max_size_before_auth before a login: answered without being read, as the
-   * node answers a request it cannot read (an AUTH: -53; another request: -56; PING and unknown
-   * types: nothing), then the connection is closed.
-   */
+  /** A package over max_size_before_auth before a login: answered as the node would, then closed. */
   #tooLarge(conn: Connection, id: number, type: number, size: number): void {
-    const why = `a package of ${size} bytes before authentication (max_size_before_auth is ${this.settings.maxSizeBeforeAuth})`;
-    if (type === T.REQ_AUTH) this.#reply(conn, id, T.RES_ERROR, { error_code: ErrorCode.BAD_DATA, error_msg: `invalid authentication request: ${why}` });
-    else if (REQUIRES_AUTH.has(type)) this.#reply(conn, id, T.RES_ERROR, { error_code: ErrorCode.AUTH_ERROR, error_msg: 'connection is not authenticated' });
+    const { why, answer } = tooLargeBeforeAuth(type, size, this.settings.maxSizeBeforeAuth);
+    if (answer !== undefined) this.#reply(conn, id, T.RES_ERROR, answer);
     this.#close(conn, why);
   }
 

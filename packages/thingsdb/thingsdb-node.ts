@@ -8,8 +8,8 @@
  */
 import { createEvent, type Logger, type Meta, type Origin, type TremoloEvent } from 'tremolo';
 import type { Credentials } from './thingsdb-credentials.js';
-import { decodePayload, encodePayload, ErrorCode, EVENT_ID, packageMeta, PackageType as T, readPackage, ThingsdbError, type Package } from './thingsdb-protocol.js';
-import { packRoomEmit, packValue } from './thingsdb-pack.js';
+import { connectionKey as keyOf, decodePayload, encodePayload, ErrorCode, EVENT_ID, packageMeta, PackageType as T, readPackage, REQUIRES_AUTH, ThingsdbError, tooLargeBeforeAuth, type Package } from './thingsdb-protocol.js';
+import { packValue } from './thingsdb-pack.js';
 import type { Room, Rooms } from './thingsdb-rooms.js';
 import { collectionOf, requestScope } from './thingsdb-scope.js';
 import type { Store } from './thingsdb-store.js';
@@ -56,8 +56,6 @@ export interface NodeSettings {
 /** Packages that may wait while an AUTH is checked; one more closes the connection. */
 export const MAX_WAITING_FOR_AUTH = 64;
 
-const REQUIRES_AUTH: ReadonlySet<number> = new Set([T.REQ_QUERY, T.REQ_RUN, T.REQ_JOIN, T.REQ_LEAVE, T.REQ_EMIT, T.REQ_EMIT_PEER]);
-const keyOf = (o: Origin): string => `${o.connector}:${o.stream}`;
 // Read through a call: the compiler would otherwise keep `waiting` narrowed across #handle.
 const waitingOf = (conn: Connection): Connection['waiting'] => conn.waiting;
 const badData = (message: string): ThingsdbError => new ThingsdbError(ErrorCode.BAD_DATA, message);
@@ -110,15 +108,10 @@ export class EndpointNode {
     this.out.close(conn.origin, why);
   }
 
-  /**
-   * A package over max_size_before_auth before the login: answered as a ThingsDB node answers
-   * such a request without reading it (an AUTH it cannot read: -53; any other request: -56; PING
-   * and unknown types: nothing), then the connection is closed.
-   */
+  /** A package over max_size_before_auth before the login: answered unread (tooLargeBeforeAuth), then closed. */
   #tooLarge(conn: Connection, pkg: Package): void {
-    const why = `a package of ${pkg.payload.length} bytes before authentication (max_size_before_auth is ${this.settings.maxSizeBeforeAuth})`;
-    if (pkg.type === T.REQ_AUTH) this.#reply(conn, pkg.id, T.RES_ERROR, { error_code: ErrorCode.BAD_DATA, error_msg: `invalid authentication request: ${why}` });
-    else if (REQUIRES_AUTH.has(pkg.type)) this.#reply(conn, pkg.id, T.RES_ERROR, { error_code: ErrorCode.AUTH_ERROR, error_msg: 'connection is not authenticated' });
+    const { why, answer } = tooLargeBeforeAuth(pkg.type, pkg.payload.length, this.settings.maxSizeBeforeAuth);
+    if (answer !== undefined) this.#reply(conn, pkg.id, T.RES_ERROR, answer);
     this.#close(conn, why);
   }
 

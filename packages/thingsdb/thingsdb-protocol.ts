@@ -5,7 +5,7 @@
  * `thingsdb` processor's on the client side; the endpoint reads whole messages with `readPackage`,
  * because there one WebSocket message is one package and anything else closes the connection.
  */
-import { builtins, type Meta } from 'tremolo';
+import { builtins, type Meta, type Origin } from 'tremolo';
 
 /** The package id of events (a response copies its request's id). */
 export const EVENT_ID = 0xffff;
@@ -92,22 +92,41 @@ export interface Package {
   readonly payload: Buffer;
 }
 
-const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
+/** A byte as the node's texts show it: `0x0a`. */
+export const hexByte = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
+
+/** The requests a node answers with AUTH_ERROR (-56) on a connection that has not logged in. */
+export const REQUIRES_AUTH: ReadonlySet<number> = new Set([PackageType.REQ_QUERY, PackageType.REQ_RUN, PackageType.REQ_JOIN, PackageType.REQ_LEAVE, PackageType.REQ_EMIT, PackageType.REQ_EMIT_PEER]);
+
+/** The key a node (and the gateway) keeps a client connection's state under. */
+export const connectionKey = (o: Origin): string => `${o.connector}:${o.stream}`;
+
+/**
+ * A package over max_size_before_auth before a login: why the connection is closed, and the answer
+ * a node gives such a request without reading it (an AUTH: -53; another request: -56; PING and
+ * unknown types: none).
+ */
+export function tooLargeBeforeAuth(type: number, size: number, maxSizeBeforeAuth: number): { why: string; answer?: { error_code: number; error_msg: string } } {
+  const why = `a package of ${size} bytes before authentication (max_size_before_auth is ${maxSizeBeforeAuth})`;
+  if (type === PackageType.REQ_AUTH) return { why, answer: { error_code: ErrorCode.BAD_DATA, error_msg: `invalid authentication request: ${why}` } };
+  if (REQUIRES_AUTH.has(type)) return { why, answer: { error_code: ErrorCode.AUTH_ERROR, error_msg: 'connection is not authenticated' } };
+  return { why };
+}
 
 /**
  * One WebSocket message as one package, as a ThingsDB node reads it, or why it is not one (the
  * node then closes the connection): shorter than the header, a check byte that is not the type
  * XOR 0xff, or a size over `maxSize`. A size field smaller than the message is the package, the
  * rest is ignored; a larger one reads the message's bytes (the node reads past them, into its
- * buffer: what a client can rely on is that the package is read).
+ * buffer: what a client can rely on is that the package is read). `limit` names `maxSize` in the text.
  */
-export function readPackage(message: Buffer, maxSize: number): Package | string {
+export function readPackage(message: Buffer, maxSize: number, limit = 'the maximum'): Package | string {
   if (message.length < HEADER_SIZE) return `invalid package (header too small: ${message.length} bytes)`;
   const size = message.readUInt32LE(0);
   const type = message[6]!;
   const check = message[7]!;
-  if (check !== (type ^ 0xff)) return `invalid package (check byte ${hex(check)} does not match type ${hex(type)})`;
-  if (size > maxSize) return `invalid package (size ${size} over the maximum of ${maxSize})`;
+  if (check !== (type ^ 0xff)) return `invalid package (check byte ${hexByte(check)} does not match type ${hexByte(type)})`;
+  if (size > maxSize) return `invalid package (size ${size} over ${limit} of ${maxSize})`;
   return { id: message.readUInt16LE(4), type, payload: message.subarray(HEADER_SIZE, HEADER_SIZE + Math.min(size, message.length - HEADER_SIZE)) };
 }
 

@@ -7,6 +7,7 @@ import { Connectivity, type ConnectivityState } from './connectivity.js';
 import type { ConnectorCounters, HostEnvironment } from './host-environment.js';
 import { MimeCodecs } from './mime-codecs.js';
 import { ErrorDigest } from './error-digest.js';
+import { unlinkedPortFailure } from './unlinked-ports.js';
 import { reason, RuntimeError, type ErrorCode } from '../sdk/errors.js';
 import { batchParts, createEvent, Receipt, withReceipt, type Meta, type Origin, type TremoloEvent } from '../sdk/event.js';
 import type { Pausable } from './flow-control.js';
@@ -15,7 +16,8 @@ import { Port } from './port.js';
 import type { Processor } from '../sdk/processor-api.js';
 import { Backoff } from './reconnect.js';
 import { SinkSerializer } from './sink-serializer.js';
-import { errorData, Stream, type StreamHost } from './source-stream.js';
+import { errorData } from '../sdk/error-data.js';
+import { Stream, type StreamHost } from './source-stream.js';
 
 /**
  * Runs one connector instance: builds its context, runs its source streams and sink serializer,
@@ -321,14 +323,13 @@ export class ConnectorHost implements StreamHost, Pausable {
       if (!this.env.linked(this.alias, 'err') && !subject?.observed) {
         // Nothing is lost silently: an unlinked err port still shows up in the log, a flood of
         // errors as one line per code every few seconds (ErrorDigest).
-        const data = event.data as { error?: unknown; code?: ErrorCode };
-        this.#unlinkedErrors.report(data.code ?? 'ERR_WRITE_FAILED', String(data.error ?? JSON.stringify(event.data)));
+        this.#unlinkedErrors.reportData(event.data, 'ERR_WRITE_FAILED');
       }
     } else this.counters.out++;
     countPort(this.#portCounts.out, port);
     // A transactional event nothing will take on would be acked by its dispatch: it is lost, so fail it.
     if (event.settle !== undefined && !this.env.linked(this.alias, port)) {
-      event.settle.fail(`${this.alias}: event sent out of port ${JSON.stringify(port)}, which nothing is linked to`);
+      event.settle.fail(unlinkedPortFailure(this.alias, port));
       return;
     }
     subject?.next(event);
@@ -390,7 +391,7 @@ export class ConnectorHost implements StreamHost, Pausable {
       },
       exit: (code, delayMs) => this.env.exit(code, delayMs),
       finished: (failure) => this.#finish(failure, false),
-      closeOrigin: (origin, why, failed) => this.env.closeOrigin(origin, why, failed),
+      closeOrigin: (origin, why, cause) => this.env.closeOrigin(origin, why, cause),
       flowStatus: () => this.env.flowStatus(),
       extensions: (this.spec.extensions ?? []).map((e) => e.def.create(e.config, { alias: this.alias, kind, id: this.id, log: this.log })),
     };

@@ -55,6 +55,12 @@ export class ErrorDigest {
     private readonly clock: DigestClock = systemClock,
   ) {}
 
+  /** An error event's data: its `code` (else `fallback`) and its `error` text (else the data as JSON). */
+  reportData(data: unknown, fallback: ErrorCode): void {
+    const { code, error } = (data ?? {}) as { code?: ErrorCode; error?: unknown };
+    this.report(code ?? fallback, String(error ?? JSON.stringify(data)));
+  }
+
   report(code: ErrorCode, message: string): void {
     const window = this.#windows.get(code);
     if (window !== undefined) {

@@ -4,6 +4,7 @@ import { ConnectorHost } from './connector-host.js';
 import type { HostEnvironment } from './host-environment.js';
 import { reason, RuntimeError } from '../sdk/errors.js';
 import type { Origin, TremoloEvent } from '../sdk/event.js';
+import type { CloseCause } from '../sdk/connector-api.js';
 import { FlowControl } from './flow-control.js';
 import { createLogger, type Logger } from '../sdk/logger.js';
 import type { StreamStart } from '../sdk/operator-api.js';
@@ -34,7 +35,6 @@ export interface FlowOptions {
 
 export type { FlowFinish };
 
-export type { FlowState, FlowStatus } from '../sdk/flow-status.js';
 
 let nextConnectorId = 1;
 
@@ -142,7 +142,7 @@ export class Flow {
         this.#streamEnds.next(origin);
       },
       streamStarted: (start: StreamStart) => this.#streamStarts.next(start),
-      closeOrigin: (origin: Origin, why: string, failed?: boolean) => this.#closeOrigin(origin, why, failed),
+      closeOrigin: (origin: Origin, why: string, cause?: CloseCause) => this.#closeOrigin(origin, why, cause),
       get codecs() {
         return flow.model.registries.codecs;
       },
@@ -162,8 +162,8 @@ export class Flow {
     return this.#model;
   }
 
-  #closeOrigin(origin: Origin, why: string, failed?: boolean): void {
-    this.#byId.get(origin.connector)?.instance.closeStream?.(origin.stream, why, failed);
+  #closeOrigin(origin: Origin, why: string, cause?: CloseCause): void {
+    this.#byId.get(origin.connector)?.instance.closeStream?.(origin.stream, why, cause);
   }
 
   #addHost(spec: ConnectorSpec): ConnectorHost {

@@ -1,7 +1,8 @@
 import type { ConnectorHost } from './connector-host.js';
 import type { FlowControl } from './flow-control.js';
-import type { FlowStatus } from './flow.js';
+import type { FlowStatus } from '../sdk/flow-status.js';
 import type { Origin, TremoloEvent } from '../sdk/event.js';
+import type { CloseCause } from '../sdk/connector-api.js';
 import type { Logger } from '../sdk/logger.js';
 import type { StreamStart } from '../sdk/operator-api.js';
 import type { Registries } from '../sdk/registries.js';
@@ -23,7 +24,7 @@ export interface HostEnvironment {
   /** A stream of this connector opened: operators hear of it (`ctx.streamStarts`). */
   streamStarted?(start: StreamStart): void;
   /** Route a close request to the connector that owns `origin`. */
-  closeOrigin(origin: Origin, reason: string, failed?: boolean): void;
+  closeOrigin(origin: Origin, reason: string, cause?: CloseCause): void;
   /** The codecs of the flow, for `codecForMime`. */
   readonly codecs: Registries['codecs'];
   /** When metrics are on: called for every event a sink is given (latency from ingest). */

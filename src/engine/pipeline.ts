@@ -7,7 +7,7 @@ import type { OperatorContext, StateCell, StreamStart } from '../sdk/operator-ap
 import { fuseStages, planPipeline } from './pipeline-plan.js';
 import { stageOf, type StageFactory } from '../sdk/stage.js';
 import { Port } from './port.js';
-import { errorData } from './source-stream.js';
+import { errorData } from '../sdk/error-data.js';
 import { connectWires, unfed } from './wire.js';
 
 /**

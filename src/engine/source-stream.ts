@@ -15,7 +15,6 @@ export interface StreamHost {
   streamEnded(stream: number): void;
 }
 
-export { errorData, type ErrorData } from '../sdk/error-data.js';
 
 const NONE: readonly never[] = Object.freeze([]);
 

@@ -1,14 +1,10 @@
 import type { Subscription } from 'rxjs';
-import type { ErrorCode } from '../sdk/errors.js';
 import type { Logger } from '../sdk/logger.js';
 import { ErrorDigest } from './error-digest.js';
 import type { Pipeline } from './pipeline.js';
 
-const errorCode = (data: unknown): ErrorCode => ((data as { code?: ErrorCode } | null)?.code ?? 'ERR_OPERATOR_FAILED');
-const errorText = (data: unknown): string => {
-  const error = (data as { error?: unknown } | null)?.error;
-  return error === undefined ? JSON.stringify(data) : String(error);
-};
+/** Why a transactional event sent out of a port that leads nowhere is failed (by a pipeline or a connector). */
+export const unlinkedPortFailure = (alias: string, port: string): string => `${alias}: event sent out of port ${JSON.stringify(port)}, which nothing is linked to`;
 
 /**
  * What leaves a pipeline by a port that leads nowhere. A transactional event is lost there, so its
@@ -28,9 +24,9 @@ export function watchUnlinkedPorts(
       if (port === 'err') {
         const digest = new ErrorDigest(log.child(alias), alias);
         digests.push(digest);
-        subscriptions.push(subject.subscribe((e) => digest.report(errorCode(e.data), errorText(e.data))));
+        subscriptions.push(subject.subscribe((e) => digest.reportData(e.data, 'ERR_OPERATOR_FAILED')));
       } else {
-        subscriptions.push(subject.subscribe((e) => e.settle?.fail(`${alias}: event sent out of port ${JSON.stringify(port)}, which nothing is linked to`)));
+        subscriptions.push(subject.subscribe((e) => e.settle?.fail(unlinkedPortFailure(alias, port))));
       }
     }
   }

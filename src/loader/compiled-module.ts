@@ -22,16 +22,29 @@ import { packageRoot } from './package-root.js';
 const OWN_FOLDERS = new Set(['packages', 'connectors', 'pipelines']);
 const TS_SOURCE = /\.([mc]?)ts$/;
 
+/**
+ * Whether each unit's build was current, as found during one load of a flow (a ModuleLoader's): a
+ * unit's folder is walked once however many of its files are imported, and a reload (--watch)
+ * starts with a new one, so it sees the sources as they are then.
+ */
+export type UnitCache = Map<string, boolean>;
+
 /** The compiled JavaScript of `file`, if it is one of tremolo's own modules and its unit's build is current. */
-export function compiledModule(file: string, root: string = packageRoot): string | undefined {
+export function compiledModule(file: string, root: string = packageRoot, units: UnitCache = new Map()): string | undefined {
   const relative = path.relative(root, file);
   const parts = relative.split(path.sep);
   if (!TS_SOURCE.test(relative) || relative.endsWith('.d.ts') || !OWN_FOLDERS.has(parts[0]!)) return undefined;
   // packages/NAME/FILE.ts: the unit is the package; connectors/FILE.ts: the folder.
   if (parts[0] === 'packages' && parts.length < 3) return undefined;
   const unit = parts[0] === 'packages' ? path.join(parts[0], parts[1]!) : parts[0]!;
-  // A package's tests (packages/NAME/test) are not part of the build (tsconfig.modules.json).
-  return isCurrent(root, unit, parts[0] === 'packages' ? ['test', 'node_modules'] : ['node_modules']) ? compiledPath(root, relative) : undefined;
+  const key = path.join(root, unit);
+  let current = units.get(key);
+  if (current === undefined) {
+    // A package's tests (packages/NAME/test) are not part of the build (tsconfig.modules.json).
+    current = isCurrent(root, unit, parts[0] === 'packages' ? ['test', 'node_modules'] : ['node_modules']);
+    units.set(key, current);
+  }
+  return current ? compiledPath(root, relative) : undefined;
 }
 
 const compiledPath = (root: string, relative: string): string => path.join(root, 'dist', relative.replace(TS_SOURCE, '.$1js'));

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { reason } from '../sdk/errors.js';
-import { compiledModule } from './compiled-module.js';
+import { compiledModule, type UnitCache } from './compiled-module.js';
 import { packageRoot } from './package-root.js';
 import { registerDefinition, type Registries } from '../sdk/registries.js';
 import type { Problems } from './problems.js';
@@ -54,11 +54,11 @@ const pluginDirs = (root: string): string[] => {
 };
 
 /** The files a bare module name stands for, from the first place on the search path that has any. */
-function findByName(name: string, roots: readonly string[], user: string): string[] {
+function findByName(name: string, roots: readonly string[], user: string, plugins: (root: string) => readonly string[]): string[] {
   for (const root of roots) {
     const found = [
       ...['.json5', ...CODE_EXTENSIONS].map((ext) => path.join(root, name + ext)),
-      ...['connectors', 'pipelines', ...pluginDirs(root)].flatMap((d) => ['.json5', ...CODE_EXTENSIONS].map((ext) => path.join(root, d, name + ext))),
+      ...['connectors', 'pipelines', ...plugins(root)].flatMap((d) => ['.json5', ...CODE_EXTENSIONS].map((ext) => path.join(root, d, name + ext))),
       // A flow named like the module it uses (flows/chat.json5 using "chat") is not that module.
     ].filter((f) => f !== user && existsSync(f));
     if (found.length > 0) return found;
@@ -114,8 +114,8 @@ function packageType(file: string): string {
  * only when a flow needs it, which compiles it as that type says. So does a .js file outside an
  * ESM package: Node.js refuses import/export there, which people write in connectors all the same.
  */
-export async function importCode(file: string): Promise<Record<string, unknown>> {
-  const compiled = compiledModule(file);
+export async function importCode(file: string, units?: UnitCache): Promise<Record<string, unknown>> {
+  const compiled = compiledModule(file, packageRoot, units);
   if (compiled !== undefined) return (await import(pathToFileURL(compiled).href)) as Record<string, unknown>;
   if (/\.[mc]?ts$/.test(file) || (file.endsWith('.js') && packageType(file) !== 'module')) return throughTsx(file);
   return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
@@ -146,6 +146,10 @@ function collectDefinitions(exports: Record<string, unknown>, regs: Registries):
 export class ModuleLoader {
   readonly #cache = new Map<string, Promise<LoadedFile | undefined>>();
   readonly #codeLoaded = new Set<string>();
+  // Read once per load (a --watch reload makes a new loader, and sees what changed): the plugin
+  // packages' folders, per root of the search path, and whether each unit's build is current.
+  readonly #pluginDirs = new Map<string, string[]>();
+  readonly #units: UnitCache = new Map();
 
   constructor(
     private readonly regs: Registries,
@@ -229,17 +233,23 @@ export class ModuleLoader {
       const file = path.resolve(dir, name);
       return existsSync(file) ? [file] : [];
     }
-    const byName = findByName(name, searchPath(dir, this.env), user);
+    const byName = findByName(name, searchPath(dir, this.env), user, (root) => this.#plugins(root));
     if (byName.length > 0) return byName;
     const pkg = findPackage(name, dir);
     return pkg !== undefined && existsSync(pkg) ? [pkg] : [];
+  }
+
+  #plugins(root: string): string[] {
+    let dirs = this.#pluginDirs.get(root);
+    if (dirs === undefined) this.#pluginDirs.set(root, (dirs = pluginDirs(root)));
+    return dirs;
   }
 
   async #loadCode(file: string, user: ParsedFile, where: (string | number)[]): Promise<void> {
     if (this.#codeLoaded.has(file)) return;
     this.#codeLoaded.add(file);
     try {
-      const exports = await importCode(file);
+      const exports = await importCode(file, this.#units);
       if (collectDefinitions(exports, this.regs) === 0) {
         this.problems.add('ERR_MODULE_INVALID', user, where, `module ${JSON.stringify(path.basename(file))} exports no definitions made with defineConnector, defineCodec, defineProcessor, defineOperator or defineServerExtension`);
       }

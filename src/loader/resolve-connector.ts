@@ -19,72 +19,74 @@ import { describeIssues } from './zod-issues.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- definitions of any config type */
 
-/** Validates `value` with `schema`, reporting each issue under `path` of the merged entry. */
-export function check<T>(schema: z.ZodType<T>, value: unknown, path: PathKey, merged: Merged, problems: Problems): T | undefined {
+/** `value` checked with `schema`, each issue reported under `path` of the merged entry; undefined if any. */
+function parseReported<T>(schema: z.ZodType<T>, value: unknown, path: PathKey, merged: Merged, problems: Problems): { readonly data: T } | undefined {
   const result = schema.safeParse(value);
-  if (result.success) return result.data;
+  if (result.success) return result;
   for (const d of describeIssues(result.error.issues, schema, value)) {
     merged.report(problems, 'ERR_CONFIG_INVALID', [...path, ...d.path], d.message, d.at);
   }
   return undefined;
 }
 
-const splitNamed = (n: NamedConfig): { name: string; config: unknown; given: boolean } =>
-  typeof n === 'string' ? { name: n, config: undefined, given: false } : { name: n.name, config: n.config, given: n.config !== undefined };
+/** Validates `value` with `schema`, reporting each issue under `path` of the merged entry. */
+export function check<T>(schema: z.ZodType<T>, value: unknown, path: PathKey, merged: Merged, problems: Problems): T | undefined {
+  return parseReported(schema, value, path, merged, problems)?.data;
+}
 
-function resolveCodec(named: NamedConfig, path: PathKey, regs: Registries, merged: Merged, problems: Problems): Configured<CodecDefinition<any>> | undefined {
-  const { name, config, given } = splitNamed(named);
-  const def = regs.codecs.find(name);
-  const namePath = typeof named === 'string' ? path : [...path, 'name'];
+/** Where a named codec, processor or extension is looked up, and what this place asks of it. */
+interface NamedKind<D> {
+  /** The word in "… takes no config". */
+  readonly what: string;
+  find(name: string): D | undefined;
+  unknownMessage(name: string): string;
+  /** Why a definition found by that name does not fit here, if it does not. */
+  misfit?(def: D, name: string): string | undefined;
+  /** The config checked when none is given. */
+  readonly absent?: unknown;
+}
+
+/** One `name` or `{name, config}` entry at `at`: its definition and its checked config, or its problems reported. */
+function resolveNamed<D extends { readonly config?: z.ZodType<any> | undefined }>(named: NamedConfig, at: PathKey, kind: NamedKind<D>, merged: Merged, problems: Problems): Configured<D> | undefined {
+  const { name, config, given } = typeof named === 'string' ? { name: named, config: undefined, given: false } : { name: named.name, config: named.config, given: named.config !== undefined };
+  const def = kind.find(name);
   if (def === undefined) {
-    merged.report(problems, 'ERR_KIND_UNKNOWN', namePath, regs.codecs.unknownMessage(name));
+    merged.report(problems, 'ERR_KIND_UNKNOWN', typeof named === 'string' ? at : [...at, 'name'], kind.unknownMessage(name));
+    return undefined;
+  }
+  const misfit = kind.misfit?.(def, name);
+  if (misfit !== undefined) {
+    merged.report(problems, 'ERR_KIND_UNKNOWN', at, misfit);
     return undefined;
   }
   if (def.config === undefined) {
-    if (given) merged.report(problems, 'ERR_CONFIG_INVALID', [...path, 'config'], `codec ${JSON.stringify(name)} takes no config`);
+    if (given) merged.report(problems, 'ERR_CONFIG_INVALID', [...at, 'config'], `${kind.what} ${JSON.stringify(name)} takes no config`);
     return { def, config: undefined };
   }
-  const parsed = check(def.config, config ?? {}, [...path, 'config'], merged, problems);
-  return parsed === undefined ? undefined : { def, config: parsed };
+  const parsed = parseReported(def.config, config ?? kind.absent, [...at, 'config'], merged, problems);
+  return parsed === undefined ? undefined : { def, config: parsed.data };
 }
 
-function resolveProcessors(
-  list: readonly NamedConfig[],
-  direction: 'pre' | 'post',
-  path: PathKey,
-  regs: Registries,
-  merged: Merged,
-  problems: Problems,
-): Configured<ProcessorDefinition<any>>[] {
-  const out: Configured<ProcessorDefinition<any>>[] = [];
-  list.forEach((named, i) => {
-    const { name, config, given } = splitNamed(named);
-    const at = [...path, i];
-    const def = regs.processors.find(name);
-    if (def === undefined) {
+const resolveList = <D>(list: readonly NamedConfig[], path: PathKey, resolve: (named: NamedConfig, at: PathKey) => Configured<D> | undefined): Configured<D>[] =>
+  list.flatMap((named, i) => resolve(named, [...path, i]) ?? []);
+
+// Codecs are checked against `{}` when named bare: their schemas fill in their defaults from it.
+const codecKind = (regs: Registries): NamedKind<CodecDefinition<any>> => ({ what: 'codec', find: (n) => regs.codecs.find(n), unknownMessage: (n) => regs.codecs.unknownMessage(n), absent: {} });
+
+const resolveCodec = (named: NamedConfig, path: PathKey, regs: Registries, merged: Merged, problems: Problems): Configured<CodecDefinition<any>> | undefined =>
+  resolveNamed(named, path, codecKind(regs), merged, problems);
+
+function resolveProcessors(list: readonly NamedConfig[], direction: 'pre' | 'post', path: PathKey, regs: Registries, merged: Merged, problems: Problems): Configured<ProcessorDefinition<any>>[] {
+  const kind: NamedKind<ProcessorDefinition<any>> = {
+    what: 'processor',
+    find: (n) => regs.processors.find(n),
+    unknownMessage: (name) => {
       const fit = regs.processors.values().filter((p) => p[direction] !== undefined).map((p) => p.name);
-      merged.report(problems, 'ERR_KIND_UNKNOWN', typeof named === 'string' ? at : [...at, 'name'], `unknown ${direction}processor ${JSON.stringify(name)}; ${didYouMean(name, fit)}known: ${fit.join(', ')}`);
-      return;
-    }
-    if (def[direction] === undefined) {
-      merged.report(problems, 'ERR_KIND_UNKNOWN', at, `${JSON.stringify(name)} is not a ${direction}processor (it only runs ${direction === 'pre' ? 'after' : 'before'} the codec)`);
-      return;
-    }
-    if (def.config === undefined) {
-      if (given) merged.report(problems, 'ERR_CONFIG_INVALID', [...at, 'config'], `processor ${JSON.stringify(name)} takes no config`);
-      out.push({ def, config: undefined });
-      return;
-    }
-    const result = def.config.safeParse(config);
-    if (!result.success) {
-      for (const d of describeIssues(result.error.issues, def.config, config)) {
-        merged.report(problems, 'ERR_CONFIG_INVALID', [...at, 'config', ...d.path], d.message, d.at);
-      }
-      return;
-    }
-    out.push({ def, config: result.data });
-  });
-  return out;
+      return `unknown ${direction}processor ${JSON.stringify(name)}; ${didYouMean(name, fit)}known: ${fit.join(', ')}`;
+    },
+    misfit: (def, name) => (def[direction] === undefined ? `${JSON.stringify(name)} is not a ${direction}processor (it only runs ${direction === 'pre' ? 'after' : 'before'} the codec)` : undefined),
+  };
+  return resolveList(list, path, (named, at) => resolveNamed(named, at, kind, merged, problems));
 }
 
 /** Server extensions, for a connector that takes them: each named, each config checked at load time. */
@@ -101,24 +103,13 @@ function resolveExtensions(
     merged.report(problems, 'ERR_CONFIG_INVALID', ['extensions'], `connector type ${JSON.stringify(kind)} takes no extensions; ${extensibleKinds(regs)}`);
     return [];
   }
-  const out: Configured<ServerExtensionDefinition<any>>[] = [];
-  list.forEach((named, i) => {
-    const { name, config, given } = splitNamed(named);
-    const at = ['extensions', i];
-    const ext = regs.extensions.find(name);
-    if (ext === undefined) {
-      merged.report(problems, 'ERR_KIND_UNKNOWN', typeof named === 'string' ? at : [...at, 'name'], regs.extensions.names().length > 0 ? regs.extensions.unknownMessage(name) : `unknown server extension ${JSON.stringify(name)}; this flow knows none (a package provides them: name it in use)`);
-      return;
-    }
-    if (ext.config === undefined) {
-      if (given) merged.report(problems, 'ERR_CONFIG_INVALID', [...at, 'config'], `extension ${JSON.stringify(name)} takes no config`);
-      out.push({ def: ext, config: undefined });
-      return;
-    }
-    const parsed = check(ext.config, config, [...at, 'config'], merged, problems);
-    if (parsed !== undefined) out.push({ def: ext, config: parsed });
-  });
-  return out;
+  const extensions: NamedKind<ServerExtensionDefinition<any>> = {
+    what: 'extension',
+    find: (n) => regs.extensions.find(n),
+    unknownMessage: (name) =>
+      regs.extensions.names().length > 0 ? regs.extensions.unknownMessage(name) : `unknown server extension ${JSON.stringify(name)}; this flow knows none (a package provides them: name it in use)`,
+  };
+  return resolveList(list, ['extensions'], (named, at) => resolveNamed(named, at, extensions, merged, problems));
 }
 
 const extensibleKinds = (regs: Registries): string => {

@@ -46,6 +46,14 @@ export interface SourceStream {
   end(): void;
 }
 
+/**
+ * Why a stream is closed at another connector's request, beyond the reason's text: `true` or
+ * `'failed'`, what it relied on failed (an upstream reset); `'upstream_closed'`, its upstream ended
+ * the conversation; `'upstream_unreachable'`, no upstream could be reached. ws_server closes with
+ * upstream_close_codes for the last two, 1014 (bad gateway) for a failure, else 1000.
+ */
+export type CloseCause = boolean | 'failed' | 'upstream_closed' | 'upstream_unreachable';
+
 export interface ConnectorContext {
   readonly alias: string;
   readonly kind: string;
@@ -119,11 +127,10 @@ export interface ConnectorContext {
   finished(failure?: string): void;
   /**
    * Ask the connector that owns `origin` to close that stream (a gateway whose upstream closed
-   * closes the WebSocket connection it served). Ignored when the stream is already gone. `failed`:
-   * what the stream relied on failed (an upstream unreachable or reset), not merely closed, so a
-   * WebSocket closes with 1014 (bad gateway) rather than 1000.
+   * closes the WebSocket connection it served). Ignored when the stream is already gone. `cause`
+   * says why, for a protocol whose close says it (a WebSocket's close code; see CloseCause).
    */
-  closeOrigin(origin: Origin, reason: string, failed?: boolean): void;
+  closeOrigin(origin: Origin, reason: string, cause?: CloseCause): void;
   /** The status of the flow this connector runs in: every connector's counts (the `metrics` connector reports them). */
   flowStatus(): FlowStatus;
   /**
@@ -164,8 +171,8 @@ export interface ConnectorInstance {
    * drop what is kept for it (a per-stream upstream connection, postprocessor state).
    */
   originEnded?(origin: Origin): void;
-  /** Close one of this connector's own streams, at another connector's request. */
-  closeStream?(stream: number, reason: string, failed?: boolean): void;
+  /** Close one of this connector's own streams, at another connector's request (`cause`: see CloseCause). */
+  closeStream?(stream: number, reason: string, cause?: CloseCause): void;
   /**
    * Sink side: everything linked to this connector's input has ended (every source upstream has
    * finished and the pipelines between have flushed); for a client, once the events it held

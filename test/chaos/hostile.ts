@@ -1,11 +1,12 @@
 import WebSocket from 'ws';
-import { closeCodeAfterUpgrade, frame, raw, upgradeRequest } from '../support/raw.js';
+import { closeCodeAfterUpgrade, frame, raw } from '../support/raw.js';
+import { upgradeRequest } from '../support/ws-handshake.js';
 import type { Scenario } from './scenario.js';
 import { startEchoServer } from './server-process.js';
 
 /** An upgrade, then a frame: the WebSocket close code the server answers with (0 when none). */
 async function afterUpgrade(port: number, bytes: Buffer): Promise<number> {
-  const { reply } = await raw(port, Buffer.concat([Buffer.from(upgradeRequest(port)), bytes]));
+  const { reply } = await raw(port, Buffer.concat([Buffer.from(upgradeRequest('/', '', `127.0.0.1:${port}`)), bytes]));
   return closeCodeAfterUpgrade(reply);
 }
 

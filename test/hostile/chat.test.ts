@@ -2,21 +2,14 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { httpRequest } from '../support/http-request.js';
 import { TestClient } from '../support/ws.js';
-import { assault, NORMAL_MS, runUnderAttack, type UnderAttack } from './harness.js';
+import { assault, attackWsServer, NORMAL_MS, type WsUnderAttack } from './harness.js';
 import { httpFamilies } from './http-attacks.js';
 import { chatPayloads } from './payloads.js';
 import { wsFamilies } from './ws-attacks.js';
 
 // flows/chat.json5 with ouistiti's commands: a ws_server that also serves the chat page.
-const test = suite<{ proc?: UnderAttack; url?: string; port?: number }>('hostile input: flows/chat.json5', {});
-test.before(async (ctx) => {
-  ctx.proc = await runUnderAttack(['flows/chat.json5', '--arg', 'url=ws://127.0.0.1:0', '--arg', 'commands=true'], [/listening on (ws:\/\/127\.0\.0\.1:\d+)/]);
-  ctx.url = ctx.proc.found[0]!;
-  ctx.port = Number(new URL(ctx.url).port);
-});
-test.after(async (ctx) => {
-  await ctx.proc?.stop();
-});
+const test = suite<WsUnderAttack>('hostile input: flows/chat.json5', {});
+attackWsServer(test, ['flows/chat.json5', '--arg', 'url=ws://127.0.0.1:0', '--arg', 'commands=true']);
 
 /** A browser's visit: the page, then a connection that says hello and is welcomed. */
 async function chats(url: string): Promise<void> {

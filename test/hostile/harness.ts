@@ -1,4 +1,5 @@
 import dgram from 'node:dgram';
+import type { Test } from 'uvu';
 import { startCli, type RunningCli } from '../support/cli.js';
 import { raw, statusOf, type RawAddress } from '../support/raw.js';
 import type { Attack, DatagramAttack, Family } from './attack.js';
@@ -18,6 +19,29 @@ export interface UnderAttack {
   /** The last lines the process wrote to stderr. */
   tail(lines?: number): string;
   stop(): Promise<void>;
+}
+
+/** What a suite attacking one WebSocket server keeps: the process, and the server's ws:// URL and port. */
+export interface WsUnderAttack {
+  proc?: UnderAttack;
+  url?: string;
+  port?: number;
+}
+
+/**
+ * A suite's before and after: `tremolo run ARGS` under attack until its first WebSocket server
+ * listens, and stopped after the suite (then `cleanup`).
+ */
+export function attackWsServer(test: Test<WsUnderAttack>, args: readonly string[], cleanup?: () => void): void {
+  test.before(async (ctx) => {
+    ctx.proc = await runUnderAttack(args, [/listening on (ws:\/\/127\.0\.0\.1:\d+)/]);
+    ctx.url = ctx.proc.found[0]!;
+    ctx.port = Number(new URL(ctx.url).port);
+  });
+  test.after(async (ctx) => {
+    await ctx.proc?.stop();
+    cleanup?.();
+  });
 }
 
 /** `tremolo run ARGS`, waiting until every pattern has shown up in its log. */

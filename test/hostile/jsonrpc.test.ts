@@ -1,21 +1,14 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TestClient } from '../support/ws.js';
-import { assault, NORMAL_MS, runUnderAttack, type UnderAttack } from './harness.js';
+import { assault, attackWsServer, NORMAL_MS, type WsUnderAttack } from './harness.js';
 import { httpFamilies } from './http-attacks.js';
 import { jsonRpcPayloads } from './payloads.js';
 import { wsFamilies } from './ws-attacks.js';
 
 // flows/jsonrpc.json5: JSON-RPC 2.0 over a ws_server, methods from pipelines/users-rpc.ts.
-const test = suite<{ proc?: UnderAttack; url?: string; port?: number }>('hostile input: flows/jsonrpc.json5', {});
-test.before(async (ctx) => {
-  ctx.proc = await runUnderAttack(['flows/jsonrpc.json5', '--arg', 'url=ws://127.0.0.1:0'], [/listening on (ws:\/\/127\.0\.0\.1:\d+)/]);
-  ctx.url = ctx.proc.found[0]!;
-  ctx.port = Number(new URL(ctx.url).port);
-});
-test.after(async (ctx) => {
-  await ctx.proc?.stop();
-});
+const test = suite<WsUnderAttack>('hostile input: flows/jsonrpc.json5', {});
+attackWsServer(test, ['flows/jsonrpc.json5', '--arg', 'url=ws://127.0.0.1:0']);
 
 async function calls(url: string): Promise<void> {
   const c = await TestClient.open(url, {}, NORMAL_MS);

@@ -1,21 +1,14 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { pkg, WireClient } from '../support/thingsdb-wire.js';
-import { assault, NORMAL_MS, runUnderAttack, type UnderAttack } from './harness.js';
+import { assault, attackWsServer, NORMAL_MS, type WsUnderAttack } from './harness.js';
 import { httpFamilies } from './http-attacks.js';
 import { msgpackPayloads, thingsdbPayloads } from './payloads.js';
 import { wsFamilies } from './ws-attacks.js';
 
 // flows/thingsdb-endpoint.json5: ThingsDB's MessagePack-framed WebSocket protocol.
-const test = suite<{ proc?: UnderAttack; url?: string; port?: number }>('hostile input: flows/thingsdb-endpoint.json5', {});
-test.before(async (ctx) => {
-  ctx.proc = await runUnderAttack(['flows/thingsdb-endpoint.json5', '--arg', 'port=0'], [/listening on (ws:\/\/127\.0\.0\.1:\d+)/]);
-  ctx.url = ctx.proc.found[0]!;
-  ctx.port = Number(new URL(ctx.url).port);
-});
-test.after(async (ctx) => {
-  await ctx.proc?.stop();
-});
+const test = suite<WsUnderAttack>('hostile input: flows/thingsdb-endpoint.json5', {});
+attackWsServer(test, ['flows/thingsdb-endpoint.json5', '--arg', 'port=0']);
 
 /** A client that logs in and queries. */
 async function answers(url: string): Promise<void> {

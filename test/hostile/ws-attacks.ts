@@ -1,4 +1,5 @@
-import { closeAfterUpgrade, frame, statusOf, upgradeRequest, type RawReply } from '../support/raw.js';
+import { closeAfterUpgrade, frame, statusOf, type RawReply } from '../support/raw.js';
+import { upgradeRequest } from '../support/ws-handshake.js';
 import { show, type Family, type PayloadFamily } from './attack.js';
 import type { Random } from './random.js';
 
@@ -24,7 +25,7 @@ export interface WsTarget {
   readonly upstream?: boolean;
 }
 
-const upgrade = (t: WsTarget): string => upgradeRequest(t.port, t.path, t.headers);
+const upgrade = (t: WsTarget): string => upgradeRequest(t.path, t.headers, `127.0.0.1:${t.port}`);
 
 /** The server closed with one of `codes` (a 1006-style drop, no close frame, also passes when `orDrop`). */
 const closedWith =

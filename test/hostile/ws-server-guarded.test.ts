@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { repoRoot } from '../support/cli.js';
 import { tmpDir } from '../support/tmp.js';
 import { TestClient } from '../support/ws.js';
-import { assault, NORMAL_MS, runUnderAttack, type UnderAttack } from './harness.js';
+import { assault, attackWsServer, NORMAL_MS, type WsUnderAttack } from './harness.js';
 import { httpFamilies } from './http-attacks.js';
 import { dittoPayloads, jsonPayloads } from './payloads.js';
 import { wsFamilies } from './ws-attacks.js';
@@ -44,16 +44,8 @@ const flow = tmp.write(
 );
 const basic = `Basic ${Buffer.from('ditto:ditto').toString('base64')}`;
 
-const test = suite<{ proc?: UnderAttack; url?: string; port?: number }>('hostile input: a guarded ws_server', {});
-test.before(async (ctx) => {
-  ctx.proc = await runUnderAttack([flow], [/listening on (ws:\/\/127\.0\.0\.1:\d+)/]);
-  ctx.url = ctx.proc.found[0]!;
-  ctx.port = Number(new URL(ctx.url).port);
-});
-test.after(async (ctx) => {
-  await ctx.proc?.stop();
-  tmp.cleanup();
-});
+const test = suite<WsUnderAttack>('hostile input: a guarded ws_server', {});
+attackWsServer(test, [flow], () => tmp.cleanup());
 
 async function echoes(url: string): Promise<void> {
   const c = await TestClient.open(`${url}/any/path`, { headers: { authorization: basic } }, NORMAL_MS);

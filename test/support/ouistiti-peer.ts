@@ -67,9 +67,12 @@ export class OuistitiPeer {
     return new OuistitiPeer(dir, docroot);
   }
 
-  async #start(args: string[], env: Record<string, string> = {}): Promise<number> {
+  /** Runs ouistiti's start with `args`, on one core when `core` is given; the PID it printed. */
+  async #start(args: string[], env: Record<string, string> = {}, core?: number): Promise<number> {
+    const start = path.join(this.dir, 'start');
+    const [file, argv] = core === undefined ? [start, args] : ['taskset', ['-c', String(core), start, ...args]];
     // The first start builds ouistiti (about half a minute; longer on a busy machine).
-    const { stdout } = await run(path.join(this.dir, 'start'), args, { env: { ...process.env, ...env }, timeout: 600_000 });
+    const { stdout } = await run(file, argv, { env: { ...process.env, ...env }, timeout: 600_000 });
     const pid = Number(stdout.trim().split('\n').pop());
     if (!Number.isInteger(pid) || pid <= 0) throw new Error(`ouistiti's start ${args.join(' ')} printed no PID: ${JSON.stringify(stdout)}`);
     this.#pids.push(pid);
@@ -84,15 +87,7 @@ export class OuistitiPeer {
   /** ouistiti itself on 127.0.0.1:port, relaying ws://…/NAME to docroot/NAME; its PID. */
   gateway(port: number, core?: number): Promise<number> {
     const args = ['gateway', this.docroot, String(port)];
-    return core === undefined ? this.#start(args) : this.#startPinned(core, args);
-  }
-
-  async #startPinned(core: number, args: string[]): Promise<number> {
-    const { stdout } = await run('taskset', ['-c', String(core), path.join(this.dir, 'start'), ...args], { timeout: 600_000 });
-    const pid = Number(stdout.trim().split('\n').pop());
-    if (!Number.isInteger(pid) || pid <= 0) throw new Error(`ouistiti's start ${args.join(' ')} printed no PID: ${JSON.stringify(stdout)}`);
-    this.#pids.push(pid);
-    return pid;
+    return this.#start(args, {}, core);
   }
 
   /** Ends what this started (the services' forked children end with their connections). */

@@ -38,17 +38,3 @@ export function rawRequest(port: number, head: string, timeoutMs = 3000): Promis
   });
 }
 
-/** A WebSocket upgrade request for `target`, with extra header lines (`Name: value`). */
-export function upgradeRequest(target: string, headers: readonly string[] = []): string {
-  return [
-    `GET ${target} HTTP/1.1`,
-    'Host: 127.0.0.1',
-    'Connection: Upgrade',
-    'Upgrade: websocket',
-    'Sec-WebSocket-Version: 13',
-    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
-    ...headers,
-    '',
-    '',
-  ].join('\r\n');
-}

@@ -69,14 +69,6 @@ export function raw(address: RawAddress, chunks: Buffer | string | readonly (Buf
 /** The status code of the first HTTP response in `reply`, or 0 when there is none. */
 export const statusOf = (reply: string): number => Number(/^HTTP\/1\.[01] (\d{3})/.exec(reply)?.[1] ?? 0);
 
-/** A WebSocket upgrade request for `path`, with extra header lines. */
-export const upgradeRequest = (port: number, path = '/', headers: Readonly<Record<string, string>> = {}): string =>
-  `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${Object.entries(
-    headers,
-  )
-    .map(([k, v]) => `${k}: ${v}\r\n`)
-    .join('')}\r\n`;
-
 export interface FrameOptions {
   /** A client must mask; false writes the (illegal) unmasked form. */
   readonly masked?: boolean;

@@ -1,9 +1,6 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { Inbox, pkg } from './thingsdb-wire.js';
-import { Packr } from 'msgpackr';
-
-const packr = new Packr({ useRecords: false, mapsAsObjects: true } as ConstructorParameters<typeof Packr>[0]);
+import { Inbox, pkg, unpackValue } from './thingsdb-wire.js';
 
 /** One connection to a ScriptedNode: every package it got, whole (header and payload), in order. */
 export class NodeConnection {
@@ -29,7 +26,7 @@ export class NodeConnection {
   #answer(whole: Buffer): void {
     const id = whole.readUInt16LE(4);
     const type = whole[6]!;
-    const value = whole.length > 8 ? (packr.unpack(whole.subarray(8)) as unknown) : undefined;
+    const value = whole.length > 8 ? unpackValue(whole.subarray(8)) : undefined;
     if (type === 32) this.send(pkg(id, 16));
     else if (type === 33) {
       const ok = Array.isArray(value) && value[0] === 'admin' && value[1] === 'pass';

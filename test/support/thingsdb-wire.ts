@@ -24,6 +24,9 @@ export function pkg(id: number, type: number, value?: unknown): Buffer {
   return Buffer.concat([header, payload]);
 }
 
+/** A payload's value, read as plain MessagePack. */
+export const unpackValue = (payload: Buffer): unknown => packr.unpack(payload);
+
 export function unpkg(message: Buffer): Received {
   const size = message.readUInt32LE(0);
   if (message.length !== 8 + size) throw new Error(`a package of ${message.length} bytes declares a payload of ${size}`);

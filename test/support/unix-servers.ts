@@ -4,8 +4,9 @@ import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Debian's socat as an independent UNIX echo server: `socat UNIX-LISTEN:path,fork EXEC:cat`. */
-export async function socatEcho(path: string): Promise<ChildProcess> {
-  const child = spawn('socat', [`UNIX-LISTEN:${path},fork`, 'EXEC:cat'], { stdio: 'ignore' });
+export async function socatEcho(path: string, options: { backlog?: number } = {}): Promise<ChildProcess> {
+  const listen = options.backlog === undefined ? `UNIX-LISTEN:${path},fork` : `UNIX-LISTEN:${path},fork,backlog=${options.backlog}`;
+  const child = spawn('socat', [listen, 'EXEC:cat'], { stdio: 'ignore' });
   const deadline = performance.now() + 5000;
   while (!existsSync(path)) {
     if (child.exitCode !== null || performance.now() > deadline) throw new Error(`socat did not listen on ${path} (is Debian's socat installed?)`);

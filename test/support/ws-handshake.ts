@@ -51,9 +51,14 @@ export const basicAuth = (user: string, password: string): string => `Basic ${Bu
 export const tally = (answers: readonly { status: number }[]): Record<number, number> =>
   answers.reduce<Record<number, number>>((t, a) => ((t[a.status] = (t[a.status] ?? 0) + 1), t), {});
 
-/** An upgrade request as bytes, with a request-target and extra header lines (each ending in \r\n) of the caller's choosing. */
-export const upgradeRequest = (target: string, headers = ''): string =>
-  `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${headers}\r\n`;
+/**
+ * An upgrade request as text, with a request-target and extra headers of the caller's choosing:
+ * header lines as they are sent (each ending in \r\n, repeats and oddities included), or a record.
+ */
+export const upgradeRequest = (target: string, headers: string | Readonly<Record<string, string>> = '', host = '127.0.0.1'): string =>
+  `GET ${target} HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${
+    typeof headers === 'string' ? headers : Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')
+  }\r\n`;
 
 /** An HTTP answer as read off the socket: status, head (status line and headers) and body. */
 export interface RawAnswer {

@@ -28,7 +28,9 @@ export async function doc(argv: readonly string[]): Promise<number> {
   if (regs === undefined) return 1;
   if (typeof values.update === 'string') return update(values.update, regs);
   const wanted = positionals.length === 0 ? Object.keys(TITLES) : positionals;
-  const names = pageNames(regs);
+  // Rendered once: the names, and the pages of those asked for, come from the same pages.
+  const pages = referencePages(regs);
+  const names = pageNames(pages);
   const unknown = wanted.find((w) => !Object.hasOwn(TITLES, w) && !names.includes(w));
   if (unknown !== undefined) {
     process.stderr.write(
@@ -36,11 +38,11 @@ export async function doc(argv: readonly string[]): Promise<number> {
     );
     return 2;
   }
-  const sections = referenceSections(regs);
+  const sections = wanted.some((w) => Object.hasOwn(TITLES, w)) ? referenceSections(regs) : undefined;
   const out = wanted.map((w) =>
     Object.hasOwn(TITLES, w)
-      ? `## ${TITLES[w]}\n\n${sections[w]}`
-      : pagesNamed(w, regs)
+      ? `## ${TITLES[w]}\n\n${sections![w]}`
+      : pagesNamed(w, pages)
           .map((p) => p.text.slice(GENERATED.length + 2))
           .join('\n'),
   );

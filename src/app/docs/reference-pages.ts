@@ -84,11 +84,11 @@ export function referencePages(regs: Registries = builtins()): ReferencePage[] {
 }
 
 /** The pages of a name: a connector kind, codec, processor or operator (several when kinds share it), or `functions` / `errors`. */
-export function pagesNamed(name: string, regs: Registries = builtins()): ReferencePage[] {
-  return referencePages(regs).filter((p) => p.kind !== 'index' && p.name === name);
+export function pagesNamed(name: string, pages: readonly ReferencePage[]): ReferencePage[] {
+  return pages.filter((p) => p.kind !== 'index' && p.name === name);
 }
 
 /** Every name `tremolo doc NAME` answers to. */
-export function pageNames(regs: Registries = builtins()): string[] {
-  return [...new Set(referencePages(regs).filter((p) => p.kind !== 'index').map((p) => p.name))];
+export function pageNames(pages: readonly ReferencePage[]): string[] {
+  return [...new Set(pages.filter((p) => p.kind !== 'index').map((p) => p.name))];
 }

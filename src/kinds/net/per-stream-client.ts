@@ -5,6 +5,7 @@ import type { ConnectorContext, ConnectorInstance, SourceStream } from '../../sd
 import { reason } from '../../sdk/errors.js';
 import type { Origin, TremoloEvent } from '../../sdk/event.js';
 import type { SocketTarget } from '../../sdk/io/socket-dial.js';
+import { adoptOr } from '../../sdk/io/upstream-handoff.js';
 import { endSocket, readInto, SocketOutlet } from '../../sdk/io/socket-io.js';
 import type { WaterMarks } from '../../sdk/io/water-marks.js';
 
@@ -25,7 +26,11 @@ export const PerStreamSchema = {
 
 export interface PerStreamOptions {
   readonly config: WaterMarks & { readonly buf_size: number; readonly max_pending: number };
-  /** The upstream an event asks for (its metadata's override, else the configured one), or why it cannot have one. */
+  /**
+   * The upstream an event asks for (its metadata's override, else the configured one), or why it
+   * cannot have one. A handshake's connection named by ticket in `meta[kind].connection` is adopted
+   * in its place (upstream-handoff.ts), whichever way the target was chosen.
+   */
   target(event: TremoloEvent): SocketTarget | string;
 }
 
@@ -119,7 +124,7 @@ export function perStreamClient(ctx: ConnectorContext, options: PerStreamOptions
     ctx.log.info(`stream ${up.key}: cannot connect to ${up.target.label}: ${why}; closing the stream`);
     remember(up.key, `its upstream ${up.target.label} could not be reached (${why})`);
     // The peer of the originating stream (a browser) learns that much, not the internal address.
-    ctx.closeOrigin(up.origin, 'upstream unreachable', true);
+    ctx.closeOrigin(up.origin, 'upstream unreachable', 'upstream_unreachable');
   };
 
   const lost = (up: Upstream, failure: string | undefined): void => {
@@ -136,8 +141,8 @@ export function perStreamClient(ctx: ConnectorContext, options: PerStreamOptions
     ctx.log.debug(`stream ${up.key}: upstream ${up.target.label} ${why}; closing the stream`);
     remember(up.key, `its upstream ${up.target.label} closed (${why})`);
     // A reset is the upstream failing; an orderly close is the service ending the conversation.
-    if (failure === undefined) ctx.closeOrigin(up.origin, 'upstream closed');
-    else ctx.closeOrigin(up.origin, 'upstream failed', true);
+    if (failure === undefined) ctx.closeOrigin(up.origin, 'upstream closed', 'upstream_closed');
+    else ctx.closeOrigin(up.origin, 'upstream failed', 'failed');
   };
 
   return {
@@ -155,7 +160,8 @@ export function perStreamClient(ctx: ConnectorContext, options: PerStreamOptions
           ctx.fail(event, 'ERR_NOT_CONNECTED', `${ctx.alias}: no upstream connection for stream ${key}: ${why}; event not sent`);
           return;
         }
-        const target = options.target(event);
+        const chosen = options.target(event);
+        const target = typeof chosen === 'string' ? chosen : adoptOr(event.meta[ctx.kind] as Record<string, unknown> | undefined, chosen);
         if (typeof target === 'string') {
           ctx.fail(event, 'ERR_ROUTE_NO_TARGET', `${ctx.alias}: ${target}; event not sent`);
           return;

@@ -12,7 +12,6 @@ import { checkWaterMarks } from '../../sdk/io/water-marks.js';
 import { parseHostPort, type HostPort } from '../../sdk/io/socket-url.js';
 import { ClientTlsSchema, loadClientTls, type ClientTlsOptions } from '../../sdk/io/tls.js';
 import { formatHostPort } from '../../sdk/io/ws-url.js';
-import { adoptOr } from '../../sdk/io/upstream-handoff.js';
 
 const Config = z
   .strictObject({
@@ -79,11 +78,10 @@ export const tcpClient = defineConnector({
         ...perStreamClient(ctx, {
           config,
           target(event) {
-            const meta = event.meta.tcp_client as { url?: unknown; connection?: unknown } | undefined;
-            const url = meta?.url;
+            const url = (event.meta.tcp_client as { url?: unknown } | undefined)?.url;
             if (url === undefined) return fixed ?? 'no meta.tcp_client.url, and no url configured';
             const address = typeof url === 'string' ? parseHostPort(url, 'tcp') : `expected a string, received ${quote(url)}`;
-            return typeof address === 'string' ? `meta.tcp_client.url: ${address}` : adoptOr(meta, target(address));
+            return typeof address === 'string' ? `meta.tcp_client.url: ${address}` : target(address);
           },
         }),
       };

@@ -6,7 +6,6 @@ import { socketClient } from './socket-client.js';
 import { dialUnix, type SocketTarget } from '../../sdk/io/socket-dial.js';
 import { BufSizeSchema, WaterMarksSchema } from '../../sdk/io/socket-io.js';
 import { checkWaterMarks } from '../../sdk/io/water-marks.js';
-import { adoptOr } from '../../sdk/io/upstream-handoff.js';
 
 // A UNIX connect either succeeds or fails at once; the bound only covers a listener that neither
 // accepts nor refuses, so it is not worth an option.
@@ -45,11 +44,10 @@ export const unixSocketClient = defineConnector({
         ...perStreamClient(ctx, {
           config,
           target(event) {
-            const meta = event.meta.unix_socket_client as { path?: unknown; connection?: unknown } | undefined;
-            const path = meta?.path;
+            const path = (event.meta.unix_socket_client as { path?: unknown } | undefined)?.path;
             if (path === undefined) return fixed ?? 'no meta.unix_socket_client.path, and no path configured';
             if (typeof path !== 'string' || path === '') return `meta.unix_socket_client.path: expected a non-empty string, received ${quote(path)}`;
-            return adoptOr(meta, target(path));
+            return target(path);
           },
         }),
       };

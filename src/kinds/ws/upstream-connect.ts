@@ -1,4 +1,5 @@
 import { dialTcp, dialUnix } from '../../sdk/io/socket-dial.js';
+import { DEFAULT_SOCKET_OPTIONS } from '../../sdk/io/socket-options.js';
 import { parseHostPort } from '../../sdk/io/socket-url.js';
 import { offerUpstream } from '../../sdk/io/upstream-handoff.js';
 import { quote, type Target } from './upstream-targets.js';
@@ -15,8 +16,6 @@ export interface UpstreamRefusal {
 // file, and so does the gateway, with the same text as every other 403.
 const NOBODY = new Set(['ECONNREFUSED', 'ENOENT', 'ENOTSOCK', 'EACCES', 'EPROTOTYPE', 'ENOTDIR', 'ENAMETOOLONG', 'EINVAL']);
 
-const TCP_DEFAULTS = { TCP_NODELAY: true, SO_REUSEADDR: true, SO_REUSEPORT: false };
-
 /**
  * Connects a handshake's upstream before the upgrade completes (ws_server `upstream.connect`), so
  * a WebSocket is only accepted when something relays it. Resolves to the target with the ticket of
@@ -31,7 +30,7 @@ export async function connectUpstream(target: Target, path: string, timeoutMs: n
     else {
       const address = parseHostPort(target.tcp, 'tcp');
       if (typeof address === 'string') return { status: 502, reason: 'the upstream could not be reached', detail: `link ${JSON.stringify(target.tcp)}: ${address}` };
-      socket = await dialTcp(address, { tls: undefined, socketOptions: TCP_DEFAULTS, timeoutMs, signal });
+      socket = await dialTcp(address, { tls: undefined, socketOptions: DEFAULT_SOCKET_OPTIONS, timeoutMs, signal });
     }
     return { ...target, connection: offerUpstream(socket) };
   } catch (err) {
@@ -39,7 +38,7 @@ export async function connectUpstream(target: Target, path: string, timeoutMs: n
     const message = (err as Error).message;
     const where = 'unix' in target ? target.unix : target.tcp;
     const detail = `${quote(path)}: cannot connect to ${where}: ${message}`;
-    if (code === 'EAGAIN' || /^no connection within/.test(message)) {
+    if (code === 'EAGAIN' || code === 'ETIMEDOUT') {
       return { status: 503, reason: 'the upstream is busy; try again', detail, headers: { 'Retry-After': '1' } };
     }
     if ('unix' in target && (code === undefined || NOBODY.has(code))) return { status: 403, reason: `no upstream for ${quote(path)}`, detail };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { quote as quoteText } from '../../sdk/http/request-target.js';
 import { isNameSegment, parseRequestPath, type RequestPath } from './request-path.js';
 import { findUnder, realRoot } from './rooted-file.js';
+import { parseSubprotocols } from './subprotocols.js';
 
 /**
  * The WebSocket gateway's choice of upstream, made at the handshake (ouistiti's mod_websocket):
@@ -92,17 +93,6 @@ function fromLink(value: string): Target {
   return value.startsWith('unix:') ? { unix: value.slice(5) } : { tcp: value.replace(/^tcp:\/\//, '') };
 }
 
-// RFC 7230 tchar: what a subprotocol name is made of.
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
-/** The subprotocols asked for, or undefined when the header is malformed (ws would answer 400 too). */
-function subprotocols(header: string | undefined): string[] | undefined {
-  if (header === undefined) return [];
-  const list = header.split(',').map((p) => p.trim());
-  if (!list.every((p) => TOKEN.test(p)) || new Set(list).size !== list.length) return undefined;
-  return list;
-}
-
 /** Names and targets in refusals are quoted longer than a request line in a log: they are what an operator compares with the allow list. */
 export const quote = (text: string): string => quoteText(text, 200);
 
@@ -143,13 +133,15 @@ async function socketFor(config: UpstreamConfig, root: string, name: RequestPath
   return found;
 }
 
-/** The upstream of a handshake, or why there is none. Never throws: every input is a client's. */
-export async function resolveTarget(config: UpstreamConfig, req: IncomingMessage): Promise<Target | Refusal> {
+/**
+ * The upstream of a handshake, or why there is none. Never throws: every input is a client's.
+ * `parsed`: the request path, when the caller parsed it already.
+ */
+export async function resolveTarget(config: UpstreamConfig, req: IncomingMessage, parsed: RequestPath | string = parseRequestPath(req.url ?? '/')): Promise<Target | Refusal> {
   const url = req.url ?? '/';
-  const parsed = parseRequestPath(url);
   if (typeof parsed === 'string') return { status: 400, reason: `malformed request target: ${parsed}`, detail: `${quote(url)}: ${parsed}` };
   const header = req.headers['sec-websocket-protocol'];
-  const protocols = subprotocols(header);
+  const protocols = parseSubprotocols(header);
   if (protocols === undefined) return { status: 400, reason: 'invalid Sec-WebSocket-Protocol header', detail: `Sec-WebSocket-Protocol ${quote(String(header))} is not a list of tokens` };
   // The same text for every 403, so that a client cannot tell a denied name from a missing one,
   // a link from a file, or a socket from anything else: the log says which.

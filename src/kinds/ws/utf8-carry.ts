@@ -14,7 +14,7 @@ export interface Utf8Carry {
 }
 
 /** Bytes at the end of `bytes` that start a UTF-8 character they do not complete (0 to 3). */
-export function incompleteTail(bytes: Uint8Array): number {
+function incompleteTail(bytes: Uint8Array): number {
   const n = bytes.length;
   for (let i = 1; i <= 3 && i <= n; i++) {
     const b = bytes[n - i]!;

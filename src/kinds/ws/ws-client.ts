@@ -184,7 +184,7 @@ export const wsClient = defineConnector({
       },
       status: () => ({ connected: current !== undefined }),
       write(event) {
-        if (current === undefined || current.ws.readyState !== WebSocket.OPEN) {
+        if (current === undefined || !current.isOpen()) {
           // The server's close frame has arrived and the socket's close not yet: the event waits
           // for the next connection, with those after it.
           if (current !== undefined) lose(current, 'the server is closing the connection');

@@ -10,7 +10,7 @@ import { waterMarksSchema, type OutletTransport, type SlowConsumer, type WaterMa
 import { frameIsBinary, nextFrame, type Utf8Carry } from './utf8-carry.js';
 
 /** A message transport: a whole frame can be dropped for one connection; a slow one is closed with 1008. */
-export const WEBSOCKET: OutletTransport = { drops: true, closeCode: 1008 };
+const WEBSOCKET: OutletTransport = { drops: true, closeCode: 1008 };
 
 /** ws_server's and ws_client's flow-control options: the one schema, with every policy. */
 export const WaterMarksSchema = waterMarksSchema(WEBSOCKET);
@@ -194,7 +194,7 @@ export class WsOutlet extends Outlet implements Utf8Carry {
   /** drop_oldest: the socket drained below the high-water mark; send what waits in front of it. */
   #flushQueue(): void {
     const queue = this.queue!;
-    while (queue.length > 0 && this.ws.bufferedAmount <= this.marks.high_water_mark && this.ws.readyState === this.ws.OPEN) {
+    while (queue.length > 0 && this.ws.bufferedAmount <= this.marks.high_water_mark && this.isOpen()) {
       const item = queue.shift()!;
       this.queuedBytes -= item.bytes;
       this.ws.send(item.frame, { binary: item.binary }, item.done ?? this.onWrite);

@@ -8,6 +8,7 @@ import { KeepaliveSchema } from './keepalive.js';
 import { StaticFilesSchema } from './static-files.js';
 import { UpstreamSchema } from './upstream-targets.js';
 import { WaterMarksSchema } from './ws-outlet.js';
+import { SUBPROTOCOL_TOKEN } from './subprotocols.js';
 
 // The codes a server may send (RFC 6455 7.4): 1004-1006 and 1015 are never sent.
 const CloseCode = z
@@ -42,7 +43,7 @@ export const Config = z
     static: StaticFilesSchema.optional(),
     upstream: UpstreamSchema.optional(),
     protocols: z
-      .array(z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'expected a token (RFC 6455)'))
+      .array(z.string().regex(SUBPROTOCOL_TOKEN, 'expected a token (RFC 6455)'))
       .min(1)
       .optional()
       .describe('the subprotocols this server speaks: the first one a client asks for that is listed is answered; a handshake that asks only for others is refused with 400. A client that asks for none is accepted (default: any subprotocol, the first asked for is answered)'),

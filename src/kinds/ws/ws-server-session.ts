@@ -28,7 +28,7 @@ export class WsServerSession implements ServerSession {
   }
 
   get open(): boolean {
-    return this.conn.ws.readyState === this.conn.ws.OPEN && this.conn.closing !== true;
+    return this.conn.isOpen() && this.conn.closing !== true;
   }
 
   sendText(text: string): void {

@@ -22,12 +22,13 @@ import { redactHeaders, redactQuery } from '../../sdk/io/credential-redaction.js
 import { ServerConnection } from './ws-server-connection.js';
 import { connectUpstream } from './upstream-connect.js';
 import { discardUpstream } from '../../sdk/io/upstream-handoff.js';
-import { parseRequestPath } from './request-path.js';
+import { parseRequestPath, type RequestPath } from './request-path.js';
 import { takeCarry } from './utf8-carry.js';
 import type { SessionDelivery } from '../../sdk/server-extension.js';
 import { WsServerExtensions } from './ws-server-extensions.js';
 import { WsServerSession } from './ws-server-session.js';
 import { Config, effectiveTls } from './ws-server-config.js';
+import { parseSubprotocols } from './subprotocols.js';
 
 type Connection = ServerConnection;
 
@@ -194,7 +195,8 @@ export const wsServer = defineConnector({
             return refused(404, `no WebSocket at ${quote(target.path)}; expected ${config.paths.map((p) => JSON.stringify(p)).join(' or ')}`);
           }
           if (spoken !== undefined) {
-            const asked = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
+            // A malformed header is left to ws, which answers it with 400.
+            const asked = parseSubprotocols(req.headers['sec-websocket-protocol']) ?? [];
             if (asked.length > 0 && !asked.some((p) => spoken.has(p))) {
               return refused(400, `no subprotocol in common; expected ${config.protocols!.map((p) => JSON.stringify(p)).join(' or ')} or none`, undefined, `subprotocols ${asked.map((p) => JSON.stringify(p)).join(', ')} not spoken`);
             }
@@ -209,14 +211,15 @@ export const wsServer = defineConnector({
                 if (admission.error !== undefined) ctx.log.error(`handshake from ${from}: ${reason(admission.error)}`);
                 return refused(admission.status, admission.reason, admission.headers);
               }
-              let upstream = config.upstream === undefined ? undefined : await resolveTarget(config.upstream, req);
+              const requestPath = config.upstream === undefined ? undefined : parseRequestPath(req.url ?? '/');
+              let upstream = requestPath === undefined ? undefined : await resolveTarget(config.upstream!, req, requestPath);
               if (socket.destroyed) return;
               // The client gets the same reason for every 403; the log says which rule refused it.
               if (upstream !== undefined && 'status' in upstream) return refused(upstream.status, upstream.reason, undefined, upstream.detail);
               if (upstream !== undefined && config.upstream!.connect) {
                 // ouistiti's order: the WebSocket is accepted only once its upstream answered.
-                const name = parseRequestPath(req.url ?? '/');
-                const connected = await connectUpstream(upstream, typeof name === 'string' ? target.path : name.path, config.handshake_timeout_ms, dialling.signal);
+                // A target was found, so the path parsed.
+                const connected = await connectUpstream(upstream, (requestPath as RequestPath).path, config.handshake_timeout_ms, dialling.signal);
                 if ('status' in connected) return refused(connected.status, connected.reason, connected.headers, connected.detail);
                 upstream = connected;
                 // Whatever becomes of the handshake from here, a connection nobody adopted goes with it.
@@ -271,17 +274,17 @@ export const wsServer = defineConnector({
         } else if (!paused) byStream.get(stream)?.ws.resume();
       },
       status: () => ({ connections: byStream.size }),
-      closeStream(stream, why, failed) {
+      closeStream(stream, why, cause) {
         const conn = byStream.get(stream);
         if (conn === undefined) return;
         ctx.log.debug(`closing connection ${conn.key}: ${why}`);
         // The start of a character that never got its end is sent as the bytes it is.
         const rest = takeCarry(conn);
-        if (rest !== undefined && conn.ws.readyState === conn.ws.OPEN) conn.ws.send(rest, { binary: true });
-        // The reasons a per_stream client gives (per-stream-client.ts) have codes of their own; any
-        // other upstream failure is 1014 (RFC 6455 registry: "Bad Gateway").
+        if (rest !== undefined && conn.isOpen()) conn.ws.send(rest, { binary: true });
+        // A per_stream client's upstream closing or unreachable (per-stream-client.ts) has a code of
+        // its own; any other failure is 1014 (RFC 6455 registry: "Bad Gateway").
         const codes = config.upstream_close_codes;
-        const code = why === 'upstream closed' ? codes.closed : why === 'upstream unreachable' ? codes.unreachable : failed === true ? 1014 : 1000;
+        const code = cause === 'upstream_closed' ? codes.closed : cause === 'upstream_unreachable' ? codes.unreachable : cause === true || cause === 'failed' ? 1014 : 1000;
         conn.ws.close(code, why.slice(0, 120));
       },
       quiesce() {

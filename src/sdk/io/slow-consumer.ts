@@ -76,7 +76,7 @@ const reports = new WeakMap<ConnectorContext, Report>();
  * one line a second for a connector, with the count, so 200 subscribers closed together make one
  * or two lines, not 200.
  */
-export function reportSlowClose(ctx: ConnectorContext, key: string, why: string, how = 'closed with 1008'): void {
+export function reportSlowClose(ctx: ConnectorContext, key: string, why: string, how: string): void {
   let report = reports.get(ctx);
   if (report === undefined) reports.set(ctx, (report = { closed: 0, recent: 0, last: '', loggedAt: -Infinity, timer: undefined, how }));
   report.closed++;

@@ -66,7 +66,8 @@ function settle(
 ): Promise<Socket> {
   return new Promise((resolve, reject) => {
     let done = false;
-    const timer = setTimeout(() => socket.destroy(new Error(`no connection within ${timeoutMs} ms`)), timeoutMs);
+    // ETIMEDOUT, as the kernel's own connect timeout: callers tell a peer that did not answer by it.
+    const timer = setTimeout(() => socket.destroy(Object.assign(new Error(`no connection within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })), timeoutMs);
     const abort = (): void => void socket.destroy(new Error('stopped while connecting'));
     if (signal.aborted) abort();
     else signal.addEventListener('abort', abort, { once: true });

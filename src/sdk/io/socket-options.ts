@@ -15,6 +15,9 @@ export const SocketOptionsSchema = z
   .describe('TCP socket options');
 export type SocketOptions = z.output<typeof SocketOptionsSchema>;
 
+/** The options of a socket nobody configured (a link dialled by ws_server's upstream.connect): the schema's defaults. */
+export const DEFAULT_SOCKET_OPTIONS: SocketOptions = SocketOptionsSchema.parse(undefined);
+
 export function applySocketOptions(socket: Socket, options: SocketOptions): void {
   socket.setNoDelay(options.TCP_NODELAY);
 }

@@ -30,9 +30,6 @@ export function discardUpstream(ticket: string): void {
   socket.destroy();
 }
 
-/** Sockets still waiting to be adopted (a gauge for tests and status). */
-export const upstreamsWaiting = (): number => waiting.size;
-
 /**
  * The target of a per_stream client's new upstream: the handshake's connection when the event
  * carries its ticket (`meta[kind].connection`), else `target` dialled anew. A ticket that names no

@@ -93,6 +93,18 @@ test('flush says what is still counted, over the time it covers, and stops the t
   assert.equal(messages(log.lines), ['x1', '2 text frames not UTF-8 on c in the last 3 s, last: x2']);
 });
 
+test('an error event is reported by its code and error text; without them, under the fallback code with the data as JSON', () => {
+  const log = memoryLogger();
+  const clock = new ManualClock();
+  const digest = new ErrorDigest(log, 'c', 10_000, clock);
+  digest.reportData({ code: 'ERR_CODEC_DECODE', error: 'c: invalid JSON' }, 'ERR_WRITE_FAILED');
+  digest.reportData({ reason: 'no error field' }, 'ERR_WRITE_FAILED');
+  digest.reportData(null, 'ERR_OPERATOR_FAILED');
+  digest.reportData('a bare string', 'ERR_OPERATOR_FAILED');
+  clock.advance(10_000);
+  assert.equal(messages(log.lines), ['c: invalid JSON', '{"reason":"no error field"}', 'null', '2 errors ERR_OPERATOR_FAILED on c in the last 10 s, last: "a bare string"']);
+});
+
 test('tremolo run: 20,000 undecodable frames on a connector whose err port is not linked write two log lines, not 20,000', async () => {
   const port = await freePort();
   const file = tmp.write(

@@ -6,7 +6,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import WebSocket from 'ws';
 import { startCli, type RunningCli } from '../../support/cli.js';
-import { rawRequest, upgradeRequest } from '../../support/raw-http.js';
+import { rawRequest } from '../../support/raw-http.js';
+import { upgradeRequest } from '../../support/ws-handshake.js';
 import { tmpDir } from '../../support/tmp.js';
 import { socatEcho } from '../../support/unix-servers.js';
 import { TestClient } from '../../support/ws.js';
@@ -86,7 +87,7 @@ test.after(async (ctx) => {
   tmp.cleanup();
 });
 
-const ask = (g: Gateway, target: string, headers: readonly string[] = []) => rawRequest(g.port, upgradeRequest(target, headers));
+const ask = (g: Gateway, target: string, headers: readonly string[] = []) => rawRequest(g.port, upgradeRequest(target, headers.map((h) => `${h}\r\n`).join('')));
 
 /** The gateway process is still running and relays a normal client's bytes to echo and back. */
 async function stillServes(g: Gateway, p = '/echo'): Promise<void> {

@@ -109,4 +109,23 @@ test('a password over 1024 characters is invalid params, never hashed', async (c
   assert.equal(answer.error.data, ['password: Too big: expected string to have <=1024 characters']);
 });
 
+test('two flows in one process keep their own users: a user added in one is unknown to the other', async (ctx) => {
+  // The module is imported once per process; its user database is made per operator instance.
+  const other = await startFlow(path.join(repoRoot, 'flows/jsonrpc.json5'), { args: { url: 'ws://127.0.0.1:0' } });
+  const client = await TestClient.open(other.address('rpc'));
+  try {
+    assert.equal(await call(ctx, '{"jsonrpc":"2.0","method":"adduser","params":{"user":"only_here","password":"pw"},"id":30}'), { jsonrpc: '2.0', id: 30, result: { user: 'only_here' } });
+    assert.ok(((await call(ctx, '{"jsonrpc":"2.0","method":"users","id":31}')) as { result: string[] }).result.includes('only_here'));
+    assert.equal(await call({ client }, '{"jsonrpc":"2.0","method":"users","id":32}'), { jsonrpc: '2.0', id: 32, result: ['admin'] });
+    assert.equal(await call({ client }, '{"jsonrpc":"2.0","method":"auth","params":{"user":"only_here","password":"pw"},"id":33}'), {
+      jsonrpc: '2.0',
+      id: 33,
+      error: { code: -32001, message: 'no such user', data: { user: 'only_here' } },
+    });
+  } finally {
+    await client.close();
+    await other.stop();
+  }
+});
+
 test.run();

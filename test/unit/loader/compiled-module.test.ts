@@ -93,6 +93,19 @@ test('a module with a source the build did not compile, or without its source ma
   assert.is(compiledModule(path.join(root, 'packages/p/index.ts'), root), undefined);
 });
 
+test('within one load a unit is found current once, for all its files; the next load (a --watch reload) sees an edit', () => {
+  const { root, edit } = fakeRoot('reloaded');
+  const load = new Map<string, boolean>();
+  assert.is(compiledModule(path.join(root, 'packages/p/index.ts'), root, load), path.join(root, 'dist/packages/p/index.js'));
+  assert.equal([...load], [[path.join(root, 'packages/p'), true]]);
+  edit('packages/p/sub/x.ts', 3000);
+  // The same load keeps what it found: its unit is not walked again for another of its files.
+  assert.is(compiledModule(path.join(root, 'packages/p/sub/x.ts'), root, load), path.join(root, 'dist/packages/p/sub/x.js'));
+  const reload = new Map<string, boolean>();
+  assert.is(compiledModule(path.join(root, 'packages/p/index.ts'), root, reload), undefined);
+  assert.equal([...reload], [[path.join(root, 'packages/p'), false]]);
+});
+
 test('TypeScript elsewhere, in tremolo’s folder or the user’s, and JavaScript, load as they are', () => {
   const { root } = fakeRoot('elsewhere');
   assert.is(compiledModule(path.join(root, 'flows/own.ts'), root), undefined);

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { RuntimeError } from '../../../src/sdk/errors.js';
 import { memoryLogger } from '../../../src/sdk/logger.js';
 import { redactUrl, redactUrls, redactValues } from '../../../src/sdk/redact.js';
-import { errorData } from '../../../src/engine/source-stream.js';
+import { errorData } from '../../../src/sdk/error-data.js';
 
 test("a url's password is *** wherever it is in a text; a lone user name (often a token) is *** whole", () => {
   assert.is(redactUrls('POST http://alice:s3cret@host:80/x failed'), 'POST http://alice:***@host:80/x failed');

@@ -32,8 +32,6 @@ export const AfterSchema = list(
   z.strictObject({ dir: z.string().default('.'), cmd: z.string(), args: z.array(strings).default([]), env: z.record(z.string(), strings).default({}) }),
 );
 
-const ASSERT_KEYS = ['source', 'equals_file', 'equals_file_binary', 'contains', 'doesnt_contain'];
-
 /**
  * Like Tremor's reader, an unknown key (a misspelt `containts`) does not fail the test file: it is
  * kept in `unknown`, for the runner to warn about, and an assert of nothing but it checks the
@@ -53,7 +51,7 @@ export const FileAssertSchema = z
     equals_file_binary,
     contains,
     doesnt_contain,
-    unknown: Object.keys(rest).filter((k) => !ASSERT_KEYS.includes(k)),
+    unknown: Object.keys(rest),
   }));
 export interface FileAssert {
   readonly source: string;

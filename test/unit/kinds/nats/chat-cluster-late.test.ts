@@ -2,7 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startCli, type RunningCli } from '../../../support/cli.js';
 import { TestClient } from '../../../support/ws.js';
-import { freePort, NatsServer } from './nats-server.js';
+import { freePort } from '../../../support/ports.js';
+import { NatsServer } from './nats-server.js';
 
 interface Ctx {
   nats?: NatsServer;

@@ -160,6 +160,23 @@ test('meta.unix_socket_client.path picks each stream’s upstream, here from the
   ]);
 });
 
+test('a configured path adopts the connection its handshake made (upstream.connect) rather than connecting again', async (ctx) => {
+  const at = path.join(tmp.dir, 'adopt');
+  const upstream = await SocketPeer.start({ path: at }, { echo: true });
+  ctx.servers.push(upstream);
+  // Only the ticket is copied: the path is the client's own, not the event's.
+  const ticket = { operators: [{ op: 'map', config: { meta: '{"unix_socket_client": {"connection": $.ws_server.target.connection}}' } }] };
+  const flow = gatewayFlow(unixGateway(at), ticket) as { connectors: { ws: { config: Record<string, unknown> } } };
+  flow.connectors.ws.config.upstream = { docroot: tmp.dir, connect: true };
+  ctx.flow = await start(flow);
+  const a = await open(ctx, '/adopt');
+  await upstream.waitConnections(1);
+  a.send(Buffer.from('once'), true);
+  await upstream.waitText('once');
+  await until(() => hex(a) === Buffer.from('once').toString('hex'), () => `the echo (${hex(a)})`);
+  assert.is(upstream.connections.length, 1);
+});
+
 test('an event with no origin, or a bad meta.unix_socket_client.path, goes to err naming why', async (ctx) => {
   const upstream = await echo(ctx);
   ctx.flow = await start(gatewayFlow(unixGateway(upstream.path)));
