@@ -9,7 +9,7 @@
 import { createEvent, type Logger, type Meta, type Origin, type TremoloEvent } from 'tremolo';
 import type { Credentials } from './thingsdb-credentials.js';
 import { connectionKey as keyOf, decodePayload, encodePayload, ErrorCode, EVENT_ID, packageMeta, PackageType as T, readPackage, REQUIRES_AUTH, ThingsdbError, tooLargeBeforeAuth, type Package } from './thingsdb-protocol.js';
-import { packValue } from './thingsdb-pack.js';
+import { packRoomEmit, packValue } from './thingsdb-pack.js';
 import type { Room, Rooms } from './thingsdb-rooms.js';
 import { collectionOf, requestScope } from './thingsdb-scope.js';
 import type { Store } from './thingsdb-store.js';
