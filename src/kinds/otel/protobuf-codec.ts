@@ -375,7 +375,7 @@ function encodeMessage(w: Writer, schema: CompiledSchema, value: unknown, path: 
   if (!isRecord(value)) throw new ShapeError(`${path}: expected a record (${schema.name}), received ${quote(value)}`);
   const taken = new Set<string>();
   for (const field of schema.written) {
-    const here = `${path}${path === '' ? '' : '.'}${field.json}`;
+    const here = `${path}${path === '' ? '' : '.'}${field.into === undefined ? '' : `${field.into}.`}${field.json}`;
     if (field.type === 'attributes') {
       for (const key of [field.json, ...(field.aliases ?? [])]) {
         const v = value[key];

@@ -254,4 +254,16 @@ test('events sent before the collector is up are held, and go out once the clien
   }
 });
 
+test('a url the connectors cannot serve is refused at load time, saying what they take', async () => {
+  for (const [type, url, expected] of [
+    ['otel_client', 'https://collector:4317', 'connectors.otel.config.url: TLS is not supported by the otel connectors yet: write http://host:port or host:port (h2c), received "https://collector:4317"'],
+    ['otel_server', 'grpc://0.0.0.0:4317', 'connectors.otel.config.url: expected host:port or http://host:port, received "grpc://0.0.0.0:4317"'],
+    ['otel_client', 'collector', 'connectors.otel.config.url: expected a port in "collector"'],
+  ] as const) {
+    const err = await startFlow({ connectors: { otel: { type, config: { url } } } }).catch((e: Error) => e);
+    assert.is((err as { code?: string }).code, 'ERR_CONFIG_INVALID');
+    assert.ok((err as Error).message.includes(expected), (err as Error).message);
+  }
+});
+
 test.run();
