@@ -42,6 +42,7 @@ export const otelServer = defineConnector({
     'An OpenTelemetry collector endpoint: OTLP over gRPC (HTTP/2 without TLS), the TraceService, MetricsService and LogsService Export calls. Each request is an event in Tremor’s JSON, `{"trace": [...]}`, `{"metrics": [...]}` or `{"logs": [...]}`, answered OK once the event is delivered, UNAVAILABLE when it failed (the exporter retries). A request that cannot be read is answered with its gRPC status (INVALID_ARGUMENT for bad protobuf, RESOURCE_EXHAUSTED over max_message_size, UNIMPLEMENTED for an unknown or disabled service or a compressed message) and goes to `err` with the reason.',
   config: Config,
   codec: 'structured',
+  ports: { in: [], out: ['out', 'err'] },
   metadata: '`meta.otel_server = { peer: { host, port }, service: "trace" | "metrics" | "logs" }` on each request event.',
   create(config, ctx) {
     const address = parseOtelUrl(config.url) as HostPort;
