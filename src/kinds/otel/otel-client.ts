@@ -48,8 +48,13 @@ export const otelClient = defineConnector({
     const address = parseOtelUrl(config.url) as HostPort;
     const label = formatHostPort(address.host, address.port);
     const authority = `http://${label}`;
+    /** The connection new requests go on; undefined once it is going away (GOAWAY, closed), before the next. */
     let session: http2.ClientHttp2Session | undefined;
+    /** Sessions whose loss was reported: reported once, whichever of GOAWAY, an error or the close comes first. */
+    const lost = new WeakSet<http2.ClientHttp2Session>();
     let stopping = false;
+    /** Resolves `flush` once nothing is under way. */
+    let idle: (() => void) | undefined;
     let inputOver = false;
     const inFlight = new Set<http2.ClientHttp2Stream>();
     let holding = false;
@@ -62,10 +67,24 @@ export const otelClient = defineConnector({
         ctx.release('requests');
       }
       // Input over and everything answered: the connection is closed (GOAWAY), not lost.
-      if (inputOver && inFlight.size === 0 && session !== undefined) {
-        stopping = true;
-        session.close();
+      if (inFlight.size === 0) {
+        idle?.();
+        if (inputOver) closeWhenIdle();
       }
+    };
+
+    const closeWhenIdle = (): void => {
+      if (inFlight.size > 0 || session === undefined) return;
+      stopping = true;
+      session.close();
+    };
+
+    /** The connection is going away: the host reconnects now, while what is under way on it finishes. */
+    const lose = (s: http2.ClientHttp2Session, why: string): void => {
+      if (lost.has(s)) return;
+      lost.add(s);
+      if (session === s) session = undefined;
+      if (!stopping) ctx.connectionLost(why);
     };
 
     const send = (event: TremoloEvent, signal: Signal, message: Uint8Array, s: http2.ClientHttp2Session): void => {
@@ -82,7 +101,9 @@ export const otelClient = defineConnector({
           ...config.metadata,
         });
       } catch (err) {
-        ctx.fail(event, 'ERR_NOT_CONNECTED', `${ctx.alias}: ${path} to ${label} not sent: ${reason(err)}`);
+        // The session went away between the check and the request (a GOAWAY just in): held for the next.
+        lose(s, `${label}: ${reason(err)}`);
+        ctx.requeue(event);
         return;
       }
       inFlight.add(req);
@@ -169,11 +190,8 @@ export const otelClient = defineConnector({
         session = s;
         let failure: string | undefined;
         s.on('error', (err) => (failure = reason(err)));
-        s.once('goaway', (code) => (failure ??= `the collector closed the connection (GOAWAY ${code})`));
-        s.once('close', () => {
-          if (session === s) session = undefined;
-          if (!stopping) ctx.connectionLost(failure ?? `${label} closed the connection`);
-        });
+        s.once('goaway', (code) => lose(s, `${label} is closing the connection (GOAWAY ${code})`));
+        s.once('close', () => lose(s, failure ?? `${label} closed the connection`));
         ctx.log.debug(`connected to ${label}`);
       },
       write(event) {
@@ -199,7 +217,8 @@ export const otelClient = defineConnector({
           return;
         }
         if (session === undefined || session.closed || session.destroyed) {
-          ctx.fail(event, 'ERR_NOT_CONNECTED', `${ctx.alias}: not connected to ${label}; not sent`);
+          if (session !== undefined) lose(session, `${label} closed the connection`);
+          ctx.requeue(event);
           return;
         }
         send(event, signal, message, session);
@@ -207,16 +226,13 @@ export const otelClient = defineConnector({
       confirmsDelivery: true,
       inputEnded() {
         inputOver = true;
-        if (inFlight.size === 0 && session !== undefined) {
-          stopping = true;
-          session.close();
-        }
+        closeWhenIdle();
       },
       status: () => ({ connected: session !== undefined, in_flight: inFlight.size, sent }),
       async flush() {
-        // What is under way is answered (or times out) before the connection closes.
-        const deadline = Date.now() + config.timeout_ms;
-        while (inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        // What is under way is answered (or times out, each within timeout_ms) before the connection closes.
+        if (inFlight.size > 0) await new Promise<void>((resolve) => (idle = resolve));
+        idle = undefined;
       },
       stop() {
         stopping = true;

@@ -16,6 +16,7 @@ const Config = z.strictObject({
   max_message_size: maxMessageSize,
   max_concurrent_streams: z.number().int().positive().default(100).describe('requests under way at once on one connection (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS); a client opening more is refused by HTTP/2'),
   max_connections: z.number().int().positive().default(1024).describe('connections at once; past it a new connection is closed at once'),
+  idle_timeout_ms: z.number().int().positive().default(300_000).describe('a connection with no traffic for this long is closed (GOAWAY), so idle connections cannot hold max_connections; exporters reconnect when they next send'),
 });
 
 const { HTTP2_HEADER_PATH, HTTP2_HEADER_METHOD, HTTP2_HEADER_CONTENT_TYPE, HTTP2_HEADER_STATUS } = http2.constants;
@@ -178,6 +179,10 @@ export const otelServer = defineConnector({
           connections.add(conn);
           session.on('error', (err) => ctx.log.debug(`connection from ${conn.peer.host}:${conn.peer.port}: ${reason(err)}`));
           session.on('stream', (req, headers) => onStream(conn, req, headers));
+          session.setTimeout(config.idle_timeout_ms, () => {
+            ctx.log.debug(`connection from ${conn.peer.host}:${conn.peer.port} idle for ${config.idle_timeout_ms} ms: closed`);
+            session.close();
+          });
           session.once('close', () => {
             connections.delete(conn);
             conn.stream?.end();

@@ -1,3 +1,5 @@
+import { startFlow, type TestFlow } from '../../../../src/app/testing/index.js';
+
 /** An otel_server whose requests go through a pipeline to a sink, so that each is delivered (and answered OK). */
 export const serverFlow = (config: object = {}): object => ({
   use: ['std'],
@@ -8,3 +10,13 @@ export const serverFlow = (config: object = {}): object => ({
     ['pass', 'sink'],
   ],
 });
+
+/** Runs `body` with such a flow and its server's http:// address, and stops the flow after. */
+export async function withServer(config: object, body: (flow: TestFlow, url: string) => Promise<void>): Promise<void> {
+  const flow = await startFlow(serverFlow(config));
+  try {
+    await body(flow, flow.address('otel'));
+  } finally {
+    await flow.stop();
+  }
+}

@@ -4,10 +4,9 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startFlow, type TestFlow } from '../../../../src/app/testing/index.js';
 import { SIGNALS } from '../../../../src/kinds/otel/otlp-schema.js';
 import { encode } from '../../../../src/kinds/otel/protobuf-codec.js';
-import { serverFlow } from './otel-flows.js';
+import { withServer } from './otel-flows.js';
 
 const TRACE = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 
@@ -57,15 +56,6 @@ const prefixed = (flag: number, length: number, payload: Buffer = Buffer.alloc(0
 };
 
 const valid = Buffer.from(encode(SIGNALS[0]!.request, { trace: [{ instrumentation_library_spans: [{ spans: [{ name: 'ok', span_id: '00f067aa0ba902b7', trace_id: '4bf92f3577b34da6a3ce929d0e0e4736' }] }] }] }));
-
-async function withServer(config: object, body: (flow: TestFlow, url: string) => Promise<void>): Promise<void> {
-  const flow = await startFlow(serverFlow(config));
-  try {
-    await body(flow, flow.address('otel'));
-  } finally {
-    await flow.stop();
-  }
-}
 
 const errText = (e: { data: unknown }): string => (e.data as { error: string }).error;
 const errCode = (e: { data: unknown }): string => (e.data as { code: string }).code;
@@ -154,6 +144,21 @@ test('after garbage on the socket and bad requests, the server still serves the 
     const event = await flow.next('otel', 'out', { timeout: 3000 });
     assert.is((event.data as { trace: any[] }).trace[0].instrumentation_library_spans[0].spans[0].name, 'after');
     await exporter.shutdown();
+  }));
+
+test('a connection idle for idle_timeout_ms is closed, so idle connections cannot hold the server', () =>
+  withServer({ idle_timeout_ms: 200 }, async (_flow, url) => {
+    const session = http2.connect(url);
+    session.on('error', () => {});
+    const started = performance.now();
+    const closed = await new Promise<boolean>((resolve) => {
+      session.once('close', () => resolve(true));
+      setTimeout(() => resolve(false), 3000).unref();
+    });
+    assert.ok(closed, 'closed by the server');
+    assert.ok(performance.now() - started >= 150, 'not before the timeout');
+    const ok = await call(url, prefixed(0, valid.length, valid));
+    assert.is(ok.status, '0', 'a new connection is served');
   }));
 
 test.run();

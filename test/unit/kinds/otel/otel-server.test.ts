@@ -9,22 +9,13 @@ import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk
 import { TracerProvider, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startFlow, type TestFlow } from '../../../../src/app/testing/index.js';
-import { serverFlow } from './otel-flows.js';
+import { startFlow } from '../../../../src/app/testing/index.js';
+import { withServer } from './otel-flows.js';
 
 
 const resource = resourceFromAttributes({ 'service.name': 'checkout', 'host.cores': 4 });
 const nanos = (t: [number, number]): bigint => BigInt(t[0]) * 1_000_000_000n + BigInt(t[1]);
 const same = (a: unknown, b: bigint): boolean => BigInt(a as number | bigint) === b;
-
-async function withServer(config: object, body: (flow: TestFlow, url: string) => Promise<void>): Promise<void> {
-  const flow = await startFlow(serverFlow(config));
-  try {
-    await body(flow, flow.address('otel'));
-  } finally {
-    await flow.stop();
-  }
-}
 
 test('spans sent by the OpenTelemetry JS trace exporter arrive as one event in Tremor’s JSON', () =>
   withServer({}, async (flow, url) => {
