@@ -15,7 +15,8 @@ export class WireError extends Error {
   override readonly name = 'WireError';
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+import { isUtf8 } from 'node:buffer';
+
 const TWO_32 = 0x1_0000_0000;
 
 /** A 64-bit integer from its halves: a number while within 2^53, a bigint beyond. */
@@ -32,11 +33,13 @@ function join64(lo: number, hi: number, signed: boolean): number | bigint {
 
 export class Reader {
   pos: number;
+  readonly buf: Buffer;
   constructor(
-    readonly buf: Uint8Array,
+    buf: Uint8Array,
     start = 0,
     readonly end = buf.length,
   ) {
+    this.buf = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.length);
     this.pos = start;
   }
 
@@ -131,13 +134,19 @@ export class Reader {
     return this.buf.subarray(from, to);
   }
 
+  /**
+   * Text, which protobuf requires to be UTF-8. Nearly all of OTLP's (keys, names, ids of things) is
+   * ASCII: that is read as latin1 straight from the buffer after a byte scan, without the view and
+   * the validating decoder the rest needs.
+   */
   string(): string {
     const [from, to] = this.span();
-    try {
-      return utf8.decode(this.buf.subarray(from, to));
-    } catch {
-      throw new WireError(`a string field that is not UTF-8 at byte ${from}`);
-    }
+    const buf = this.buf;
+    let i = from;
+    while (i < to && buf[i]! < 0x80) i++;
+    if (i === to) return buf.toString('latin1', from, to);
+    if (!isUtf8(buf.subarray(from, to))) throw new WireError(`a string field that is not UTF-8 at byte ${from}`);
+    return buf.toString('utf8', from, to);
   }
 
   /** The next field's number and wire type. */
@@ -163,22 +172,26 @@ export class Reader {
  * the hole is filled and the gap closed: one pass over the value, no size pre-computation.
  */
 export class Writer {
-  #buf = new Uint8Array(256);
-  #view = new DataView(this.#buf.buffer);
+  #buf = Buffer.allocUnsafe(4096);
   #pos = 0;
 
   #room(n: number): void {
     if (this.#pos + n <= this.#buf.length) return;
     let size = this.#buf.length * 2;
     while (size < this.#pos + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.#buf.subarray(0, this.#pos));
+    const next = Buffer.allocUnsafe(size);
+    this.#buf.copy(next, 0, 0, this.#pos);
     this.#buf = next;
-    this.#view = new DataView(next.buffer);
   }
 
+  /** Starts over, keeping the buffer grown so far (a writer reused for every message). */
+  reset(): void {
+    this.#pos = 0;
+  }
+
+  /** A copy of what was written. */
   finish(): Uint8Array {
-    return this.#buf.slice(0, this.#pos);
+    return Uint8Array.prototype.slice.call(this.#buf, 0, this.#pos);
   }
 
   tag(field: number, wire: number): void {
@@ -222,20 +235,22 @@ export class Writer {
 
   fixed32(n: number): void {
     this.#room(4);
-    this.#view.setUint32(this.#pos, n >>> 0, true);
-    this.#pos += 4;
+    this.#pos = this.#buf.writeUInt32LE(n >>> 0, this.#pos);
   }
 
   fixed64(value: number | bigint): void {
     this.#room(8);
-    this.#view.setBigUint64(this.#pos, BigInt.asUintN(64, BigInt(value)), true);
-    this.#pos += 8;
+    if (typeof value === 'number' && value >= 0 && value <= Number.MAX_SAFE_INTEGER) {
+      // Two 32-bit halves: no bigint made for the common case (a timestamp within 2^53).
+      this.#buf.writeUInt32LE(value % TWO_32, this.#pos);
+      this.#buf.writeUInt32LE(Math.floor(value / TWO_32), this.#pos + 4);
+      this.#pos += 8;
+    } else this.#pos = this.#buf.writeBigUInt64LE(BigInt.asUintN(64, BigInt(value)), this.#pos);
   }
 
   double(n: number): void {
     this.#room(8);
-    this.#view.setFloat64(this.#pos, n, true);
-    this.#pos += 8;
+    this.#pos = this.#buf.writeDoubleLE(n, this.#pos);
   }
 
   bytes(data: Uint8Array): void {
@@ -245,8 +260,20 @@ export class Writer {
     this.#pos += data.length;
   }
 
+  /** A string's UTF-8 bytes, written in place: no Buffer made per string. */
   string(text: string): void {
-    this.bytes(Buffer.from(text, 'utf8'));
+    const length = Buffer.byteLength(text, 'utf8');
+    this.varint32(length);
+    this.#room(length);
+    this.#pos += this.#buf.write(text, this.#pos, length, 'utf8');
+  }
+
+  /** Bytes given as hex digits (ids), written in place. */
+  hex(text: string): void {
+    const length = text.length >>> 1;
+    this.varint32(length);
+    this.#room(length);
+    this.#pos += this.#buf.write(text, this.#pos, length, 'hex');
   }
 
   /** Starts a length-delimited field; `end` with what this returns closes it. */
