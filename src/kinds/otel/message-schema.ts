@@ -1,5 +1,7 @@
+import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from './protobuf-wire.js';
+
 /**
- * How a protobuf message is described as data for `protobuf-codec.ts`: each field's number, the
+ * How a protobuf message is described as data for `protobuf-decode.ts` and `protobuf-encode.ts`: each field's number, the
  * name it has in the JSON value (Tremor's), its type and when it shows in a decoded value.
  */
 
@@ -66,3 +68,23 @@ export function compile(schema: MessageSchema): CompiledSchema {
 export const message = (name: string, fields: readonly Field[]): MessageSchema => ({ name, fields });
 
 export const isIntegral = (v: unknown): boolean => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
+
+/** Nesting of messages and values at most, as protobuf's own readers limit recursion (100 there). */
+export const MAX_DEPTH = 64;
+
+/** The wire type each scalar is written with. */
+export const WIRE_OF: Record<Scalar, number> = {
+  string: WIRE_LEN,
+  bool: WIRE_VARINT,
+  uint32: WIRE_VARINT,
+  int32: WIRE_VARINT,
+  sint32: WIRE_VARINT,
+  uint64: WIRE_VARINT,
+  int64: WIRE_VARINT,
+  fixed32: WIRE_FIXED32,
+  fixed64: WIRE_FIXED64,
+  sfixed64: WIRE_FIXED64,
+  double: WIRE_FIXED64,
+};
+
+export const isScalar = (type: Field['type']): type is Scalar => typeof type === 'string' && type in WIRE_OF;

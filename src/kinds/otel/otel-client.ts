@@ -7,7 +7,7 @@ import type { HostPort } from '../../sdk/io/socket-url.js';
 import { formatHostPort } from '../../sdk/io/ws-url.js';
 import { decodeGrpcMessage, frame, maxMessageSize, parseOtelUrl, signalSwitches, Status, statusName, unframe, urlSchema } from './grpc.js';
 import { SIGNALS, type Signal } from './otlp-schema.js';
-import { encode, ShapeError } from './protobuf-codec.js';
+import { encode, ShapeError } from './protobuf-encode.js';
 
 const Config = z.strictObject({
   url: urlSchema('127.0.0.1:4317', 'host:port (or http://host:port) of the OpenTelemetry collector, OTLP/gRPC without TLS (h2c)'),

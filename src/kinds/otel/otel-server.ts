@@ -7,7 +7,7 @@ import type { HostPort } from '../../sdk/io/socket-url.js';
 import { formatHostPort } from '../../sdk/io/ws-url.js';
 import { encodeGrpcMessage, frame, maxMessageSize, parseOtelUrl, signalSwitches, Status, statusName, unframe, urlSchema } from './grpc.js';
 import { SIGNALS, type Signal } from './otlp-schema.js';
-import { decode } from './protobuf-codec.js';
+import { decode } from './protobuf-decode.js';
 import { WireError } from './protobuf-wire.js';
 
 const Config = z.strictObject({

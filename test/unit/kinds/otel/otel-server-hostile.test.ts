@@ -5,7 +5,7 @@ import { TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SIGNALS } from '../../../../src/kinds/otel/otlp-schema.js';
-import { encode } from '../../../../src/kinds/otel/protobuf-codec.js';
+import { encode } from '../../../../src/kinds/otel/protobuf-encode.js';
 import { withServer } from './otel-flows.js';
 
 const TRACE = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';

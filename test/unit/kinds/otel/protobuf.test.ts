@@ -1,7 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SIGNALS } from '../../../../src/kinds/otel/otlp-schema.js';
-import { decode, encode, MAX_DEPTH, ShapeError } from '../../../../src/kinds/otel/protobuf-codec.js';
+import { MAX_DEPTH } from '../../../../src/kinds/otel/message-schema.js';
+import { decode } from '../../../../src/kinds/otel/protobuf-decode.js';
+import { encode, ShapeError } from '../../../../src/kinds/otel/protobuf-encode.js';
 import { Reader, WireError, Writer } from '../../../../src/kinds/otel/protobuf-wire.js';
 
 const [TRACE, METRICS, LOGS] = SIGNALS.map((s) => s.request) as [typeof SIGNALS[0]['request'], typeof SIGNALS[0]['request'], typeof SIGNALS[0]['request']];
