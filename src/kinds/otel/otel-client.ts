@@ -13,6 +13,7 @@ const Config = z.strictObject({
   url: urlSchema('127.0.0.1:4317', 'host:port (or http://host:port) of the OpenTelemetry collector, OTLP/gRPC without TLS (h2c)'),
   ...signalSwitches('send'),
   max_message_size: maxMessageSize.describe('largest request message in bytes (4 MiB, gRPC’s default); a larger event fails to err'),
+  connect_timeout_ms: z.number().int().positive().default(10_000).describe('give up a connection attempt that takes longer (retried per `reconnect`)'),
   timeout_ms: z.number().int().positive().default(10_000).describe('a request not answered within this fails to err (ERR_TIMEOUT); sent as its grpc-timeout'),
   max_in_flight: z.number().int().positive().default(64).describe('requests under way at once; past it the streams sending them are paused'),
   metadata: z.record(z.string().regex(/^[a-z0-9_.-]+$/, 'expected a lowercase header name'), z.string()).default({}).describe('gRPC metadata (headers) sent with every request, such as an API key; their values never reach logs or errors'),
@@ -173,16 +174,20 @@ export const otelClient = defineConnector({
     return {
       async connect() {
         const s = http2.connect(authority, { maxSessionMemory: 16 });
+        let timer: NodeJS.Timeout | undefined;
         await new Promise<void>((resolve, reject) => {
           s.once('connect', () => {
             s.off('error', reject);
             resolve();
           });
           s.once('error', reject);
-        }).catch((err: unknown) => {
-          s.destroy();
-          throw new Error(`${label}: ${reason(err)}`);
-        });
+          timer = setTimeout(() => reject(new Error(`no connection within connect_timeout_ms (${config.connect_timeout_ms})`)), config.connect_timeout_ms);
+        })
+          .catch((err: unknown) => {
+            s.destroy();
+            throw new Error(`${label}: ${reason(err)}`);
+          })
+          .finally(() => clearTimeout(timer));
         if (stopping) {
           s.destroy();
           throw new Error('stopped while connecting');
