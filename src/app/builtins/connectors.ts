@@ -12,6 +12,8 @@ import { metronome } from '../../kinds/timers/metronome.js';
 import { natsPublisher } from '../../kinds/nats/nats-publisher.js';
 import { natsSubscriber } from '../../kinds/nats/nats-subscriber.js';
 import { nullConnector } from '../../kinds/basic/null.js';
+import { otelClient } from '../../kinds/otel/otel-client.js';
+import { otelServer } from '../../kinds/otel/otel-server.js';
 import { stdio } from '../../kinds/stdio/stdio.js';
 import { tcpClient } from '../../kinds/net/tcp-client.js';
 import { tcpServer } from '../../kinds/net/tcp-server.js';
@@ -38,6 +40,8 @@ export const builtinConnectors = [
   dnsClient,
   natsPublisher,
   natsSubscriber,
+  otelServer,
+  otelClient,
   stdio,
   file,
   wal,
