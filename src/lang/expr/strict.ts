@@ -1,0 +1,159 @@
+import type { Evaluator } from './api.js';
+import { syntaxError, evalError } from './errors.js';
+import { isRecord } from './values.js';
+
+/**
+ * Strict paths, Tremor's semantics: inside `strict(EXPR)` reading a key a record does not have, a
+ * position past an array's end, or a key of something that is not a record fails the event,
+ * where everywhere else it reads `null`. `try(x, fallback)` inside still catches it, which is how a
+ * presence test is written.
+ *
+ * `strict(EXPR, SOURCE)` also says where EXPR's reads were written in another file (the .troy a
+ * flow was compiled from), so that the failure is rendered as Tremor renders it: the source line
+ * and carets under the key (`SOURCE` is `{"sites": [[offset, root, line, column, length, text]]}`,
+ * offsets counted from the start of EXPR). Sites are looked up when the expression is compiled;
+ * only a failure renders text.
+ */
+
+/** What Tremor calls the root a path starts from, in its messages. */
+export type SiteRoot = 'event' | 'global' | 'local' | 'state';
+
+export interface Site {
+  readonly root: SiteRoot;
+  /** 1-based line and column of the key in its file, and the key's length as written. */
+  readonly line: number;
+  readonly column: number;
+  readonly length: number;
+  /** The whole line the key is on. */
+  readonly text: string;
+}
+
+const ROOTS: ReadonlySet<string> = new Set(['event', 'global', 'local', 'state']);
+
+/** The sites of a `strict` call's SOURCE (its value), by offset in the expression's own text. */
+export function parseSites(source: unknown, base: number, at: number): Map<number, Site> {
+  const bad = (why: string): never => {
+    throw syntaxError(`the source of strict() at ${at} ${why}; expected {"sites": [[offset, root, line, column, length, text], ...]}`, at);
+  };
+  if (!isRecord(source) || !Array.isArray(source.sites)) return bad('has no list "sites"');
+  const sites = new Map<number, Site>();
+  for (const entry of source.sites as unknown[]) {
+    if (!Array.isArray(entry) || entry.length !== 6) return bad(`has a site that is not a list of 6: ${JSON.stringify(entry)}`);
+    const [offset, root, line, column, length, text] = entry as unknown[];
+    const ints = [offset, line, column, length].every((n) => Number.isInteger(n) && (n as number) >= 0);
+    if (!ints || typeof root !== 'string' || !ROOTS.has(root) || typeof text !== 'string') return bad(`has a bad site ${JSON.stringify(entry)}`);
+    sites.set(base + (offset as number), { root: root as SiteRoot, line: line as number, column: column as number, length: length as number, text });
+  }
+  return sites;
+}
+
+/**
+ * Tremor's hygienic rendering of a runtime error: the line, then carets under the key and the
+ * callout, then a note when there is one, and an empty line.
+ */
+export function renderAt(site: Site, callout: string, hint?: string): string {
+  const prefix = '      | ';
+  let out = `Error: \n${String(site.line).padStart(5)} | ${site.text}\n${prefix}${' '.repeat(Math.max(site.column - 1, 0))}${'^'.repeat(Math.max(site.length, 1))} ${callout}\n`;
+  if (hint !== undefined) out += `${prefix}${' '.repeat(site.column + site.length)}NOTE: ${hint}\n`;
+  return `${out}\n`;
+}
+
+/** Tremor's names of types in its messages. */
+function tremorType(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'boolean') return 'boolean';
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'bigint') return 'integer';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'float';
+  if (Array.isArray(v)) return 'array';
+  if (v instanceof Uint8Array) return 'bytes';
+  return 'record';
+}
+
+/** Optimal string alignment distance, cut off above `max`: enough to suggest a near key. */
+function near(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 0; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** Tremor's note on a missing key: the nearest key of the record, two edits away at most. */
+function suggestion(key: string, container: unknown, root: SiteRoot): string | undefined {
+  const options = isRecord(container) ? Object.keys(container) : [];
+  if (root === 'local') {
+    if (key === 'nil') return 'Did you mean null?';
+    options.push('event', 'true', 'false', 'null');
+  }
+  let best: { d: number; o: string } | undefined;
+  for (const o of options) {
+    const d = near(key, o, 2);
+    if (d <= 2 && (best === undefined || d < best.d || (d === best.d && o < best.o))) best = { d, o };
+  }
+  return best === undefined ? undefined : `Did you mean to use \`${best.o}\`?`;
+}
+
+/** How a strict read fails: rendered at its site when it has one, else named by its text. */
+export class StrictRead {
+  constructor(
+    /** The read as written in the expression, for messages without a site. */
+    readonly text: string,
+    readonly root: SiteRoot,
+    readonly site: Site | undefined,
+  ) {}
+
+  #fail(callout: string, hint?: string): never {
+    throw evalError(this.site === undefined ? `${callout} in ${JSON.stringify(this.text)}` : renderAt(this.site, callout, hint));
+  }
+
+  /** As Tremor, a key of something that is no record is as missing as a key the record lacks. */
+  missingKey(key: string, container: unknown): never {
+    this.#fail(`Trying to access a non existing ${this.site?.root ?? this.root} key \`${key}\``, suggestion(key, container, this.site?.root ?? this.root));
+  }
+
+  outOfBounds(index: number, container: unknown): never {
+    if (!Array.isArray(container) && !(container instanceof Uint8Array)) this.#fail(`Conflicting types, got ${tremorType(container)} but expected array`);
+    const length = (container as ArrayLike<unknown>).length;
+    this.#fail(`Array index out of bounds, got index ${index} but expected an index in the range 0:${length}`);
+  }
+}
+
+/** `o.name` that fails when the record does not have it. */
+export function strictField(of: Evaluator, name: string, read: StrictRead): Evaluator {
+  return (ctx) => {
+    const o = of(ctx);
+    if (isRecord(o) && Object.hasOwn(o, name)) {
+      const v = o[name];
+      if (v !== undefined) return v;
+    }
+    return read.missingKey(name, o);
+  };
+}
+
+/** `o[i]` that fails past either end (negative positions count from the end, as in tremolo). */
+export function strictPosition(o: unknown, i: number, read: StrictRead): unknown {
+  if ((Array.isArray(o) || o instanceof Uint8Array) && Number.isInteger(i)) {
+    const v: unknown = o[i < 0 ? o.length + i : i];
+    if (v !== undefined) return v;
+  }
+  return read.outOfBounds(i, o);
+}
+
+/** `o[key]` with a key computed at run time. */
+export function strictIndex(o: unknown, key: unknown, read: StrictRead): unknown {
+  if (typeof key === 'number') return strictPosition(o, key, read);
+  if (typeof key === 'bigint') return strictPosition(o, Number(key), read);
+  if (typeof key === 'string') {
+    if (isRecord(o) && Object.hasOwn(o, key) && o[key] !== undefined) return o[key];
+    return read.missingKey(key, o);
+  }
+  throw evalError(`Conflicting types, got ${tremorType(key)} but expected one of string, integer as an index in ${JSON.stringify(read.text)}`);
+}
