@@ -6,7 +6,7 @@ import { TEXT_FUNCTIONS } from './functions-text.js';
 import { TIME_FUNCTIONS } from './functions-time.js';
 
 /** Forms the compiler takes apart itself (compile.ts): the spec gives their name and arity. */
-const COMPILER_FORMS: readonly FunctionSpec[] = [
+export const COMPILER_FORMS: readonly FunctionSpec[] = [
   { name: 'strict', params: ['value', 'source?'], call: (_site, v) => v },
 ];
 
