@@ -1,6 +1,6 @@
 import { dynamicIndex, needsOwnCheck, ownField, position } from './access.js';
 import type { EvalContext, Evaluator } from './api.js';
-import type { Node, Root, Span } from './ast.js';
+import type { BinaryOp, Node, Root, Span } from './ast.js';
 import type { CallSite } from './call-site.js';
 import { forClosure } from './compile-for.js';
 import { andClosure, binaryClosure, conditionalClosure, negateClosure, notClosure, orClosure } from './compile-operators.js';
@@ -11,7 +11,7 @@ import { syntaxError } from './errors.js';
 import { findFunction } from './functions.js';
 import { RegexCache } from './regex-cache.js';
 import { deepFreeze, defineKey } from './values.js';
-import { parseSites, StrictRead, strictField, strictIndex, strictPosition, type Site, type SiteRoot } from './strict.js';
+import { binaryFailure, parseSites, StrictRead, strictField, strictIndex, strictPosition, type Site, type SiteRoot } from './strict.js';
 import { isRuntimeError } from '../../sdk/errors.js';
 
 /**
@@ -107,6 +107,8 @@ export class Compiler {
           return derived(binaryClosure('~=', left, node.right.regex, this.text(node)), [left]);
         }
         const right = this.compile(node.right);
+        const site = this.#strict?.get(node.opStart);
+        if (site !== undefined) return derived(strictBinary(node.op, left, right, this.text(node), site), [left, right]);
         return derived(binaryClosure(node.op, left, right, this.text(node)), [left, right]);
       }
       case 'conditional':
@@ -300,6 +302,30 @@ function root(which: Root): Compiled {
     case 'args':
       return { fn: (ctx) => ctx.args ?? null, dynamic: false, usesArgs: true };
   }
+}
+
+/**
+ * A binary operator whose failure is drawn at its site (strict.ts): the operands' values are kept
+ * as they are computed, so that a failure of the operator itself (not one of an operand, already
+ * drawn where it happened) names their types in Tremor's words.
+ */
+function strictBinary(op: BinaryOp, left: Compiled, right: Compiled, text: string, site: Site): Evaluator {
+  let a: unknown;
+  let b: unknown;
+  let both = false;
+  const lf = left.fn;
+  const rf = right.fn;
+  const l: Compiled = { ...left, fn: (ctx) => ((both = false), (a = lf(ctx))) };
+  const r: Compiled = { ...right, fn: (ctx) => ((b = rf(ctx)), (both = true), b) };
+  const inner = binaryClosure(op, l, r, text);
+  return (ctx) => {
+    try {
+      return inner(ctx);
+    } catch (err) {
+      if (both && isRuntimeError(err) && err.code === 'ERR_EXPR_EVAL') throw binaryFailure(site, op, a, b);
+      throw err;
+    }
+  };
 }
 
 /** Folding only evaluates nodes that read no root, so this context is never looked at. */

@@ -10,8 +10,8 @@ import { isRecord } from './values.js';
  *
  * `strict(EXPR, SOURCE)` also says where EXPR's reads were written in another file (the .troy a
  * flow was compiled from), so that the failure is rendered as Tremor renders it: the source line
- * and carets under the key (`SOURCE` is `{"sites": [[offset, root, line, column, length, text]]}`,
- * offsets counted from the start of EXPR). Sites are looked up when the expression is compiled;
+ * and carets under the key (`SOURCE` is `{"lines": {"11": TEXT}, "sites": [[offset, root, line,
+ * column, length], ...]}`, offsets counted from the start of EXPR, each line written once). Sites are looked up when the expression is compiled;
  * only a failure renders text.
  */
 
@@ -33,14 +33,16 @@ const ROOTS: ReadonlySet<string> = new Set(['event', 'global', 'local', 'state']
 /** The sites of a `strict` call's SOURCE (its value), by offset in the expression's own text. */
 export function parseSites(source: unknown, base: number, at: number): Map<number, Site> {
   const bad = (why: string): never => {
-    throw syntaxError(`the source of strict() at ${at} ${why}; expected {"sites": [[offset, root, line, column, length, text], ...]}`, at);
+    throw syntaxError(`the source of strict() at ${at} ${why}; expected {"lines": {"LINE": TEXT}, "sites": [[offset, root, line, column, length], ...]}`, at);
   };
-  if (!isRecord(source) || !Array.isArray(source.sites)) return bad('has no list "sites"');
+  if (!isRecord(source) || !Array.isArray(source.sites) || !isRecord(source.lines)) return bad('has no record "lines" and list "sites"');
+  const lines = source.lines;
   const sites = new Map<number, Site>();
   for (const entry of source.sites as unknown[]) {
-    if (!Array.isArray(entry) || entry.length !== 6) return bad(`has a site that is not a list of 6: ${JSON.stringify(entry)}`);
-    const [offset, root, line, column, length, text] = entry as unknown[];
+    if (!Array.isArray(entry) || entry.length !== 5) return bad(`has a site that is not a list of 5: ${JSON.stringify(entry)}`);
+    const [offset, root, line, column, length] = entry as unknown[];
     const ints = [offset, line, column, length].every((n) => Number.isInteger(n) && (n as number) >= 0);
+    const text = Object.hasOwn(lines, String(line)) ? lines[String(line)] : undefined;
     if (!ints || typeof root !== 'string' || !ROOTS.has(root) || typeof text !== 'string') return bad(`has a bad site ${JSON.stringify(entry)}`);
     sites.set(base + (offset as number), { root: root as SiteRoot, line: line as number, column: column as number, length: length as number, text });
   }
@@ -125,6 +127,10 @@ export class StrictRead {
     this.#fail(`Array index out of bounds, got index ${index} but expected an index in the range 0:${length}`);
   }
 }
+
+/** Tremor's words for a binary operator on types it does not take, drawn under the operator. */
+export const binaryFailure = (site: Site, op: string, a: unknown, b: unknown): Error =>
+  evalError(renderAt(site, `The binary operation \`${op}\` is not defined for the type \`${tremorType(a)}\` and \`${tremorType(b)}\``));
 
 /** `o.name` that fails when the record does not have it. */
 export function strictField(of: Evaluator, name: string, read: StrictRead): Evaluator {

@@ -1,5 +1,6 @@
 import type { Segment } from '../../lang/troy/ast.js';
 import type { SiteRoot } from '../../lang/expr/strict.js';
+import type { Place } from '../../lang/troy/errors.js';
 
 /**
  * Tremor's paths are strict: reading a key that is not there fails the event, and the failure
@@ -63,7 +64,19 @@ export function keyMarker(root: SiteRoot, seg: Segment, sources: SourceTexts | u
     while (text[start] === ' ' || text[start] === '\t') start++;
   }
   const end = keyEnd(text, start, seg.kind !== 'field');
-  return `${OPEN}${JSON.stringify([root, seg.at.line, start + 1, Math.max(end - start, 1), text.replace(MARKS, '\uFFFD')])}${CLOSE}`;
+  return mark(root, seg.at.line, start + 1, Math.max(end - start, 1), text);
+}
+
+const mark = (root: SiteRoot, line: number, column: number, length: number, text: string): string =>
+  `${OPEN}${JSON.stringify([root, line, column, length, text.replace(MARKS, '\uFFFD')])}${CLOSE}`;
+
+/**
+ * The marker put before a binary operator written at `at`: a failure of the operator on the types
+ * it was given is drawn under it. Empty when the file's text is not known (nothing to draw).
+ */
+export function operatorMarker(op: string, at: Place, sources: SourceTexts | undefined): string {
+  const text = sources?.get(at.file)?.[at.line - 1];
+  return text === undefined ? '' : mark('event', at.line, at.column, op.length, text);
 }
 
 /** Tremor's root names for the roots a marker can stand for. */
@@ -77,17 +90,21 @@ export const siteRoot = (root: string): SiteRoot | undefined =>
 export function strictText(text: string): string {
   if (!text.includes(OPEN)) return text;
   const sites: unknown[] = [];
+  const lines: Record<string, string> = {};
   let clean = '';
   let from = 0;
   for (let at = text.indexOf(OPEN); at >= 0; at = text.indexOf(OPEN, from)) {
     clean += text.slice(from, at);
     const close = text.indexOf(CLOSE, at);
     const [root, line, column, length, source] = JSON.parse(text.slice(at + 1, close)) as [string, number?, number?, number?, string?];
-    if (source !== undefined) sites.push([clean.length, root, line, column, length, source]);
+    if (source !== undefined) {
+      sites.push([clean.length, root, line, column, length]);
+      lines[String(line)] = source;
+    }
     from = close + 1;
   }
   clean += text.slice(from);
-  return sites.length === 0 ? `strict(${clean})` : `strict(${clean}, ${JSON.stringify({ sites })})`;
+  return sites.length === 0 ? `strict(${clean})` : `strict(${clean}, ${JSON.stringify({ lines, sites })})`;
 }
 
 /** Every expression text in an operator's config made strict (`strictText`); other values as they are. */

@@ -6,7 +6,7 @@ import { isAggregateName, resolveFunction, translateCall } from './functions.js'
 import { patternCondition } from './patterns.js';
 import type { DefineConst, DefineFn } from '../../lang/troy/ast.js';
 import { fixedKey, type FileModule, type Local, type TranslateEnv } from './translate-env.js';
-import { keyMarker, siteRoot } from './strict-sites.js';
+import { keyMarker, operatorMarker, siteRoot } from './strict-sites.js';
 import type { SiteRoot } from '../../lang/expr/strict.js';
 
 /**
@@ -165,7 +165,8 @@ export class Translator {
     if (op === 'and' || op === 'or') return `(${l} ${op} ${r})`;
     // Tremor's xor is true when exactly one side is: the two booleans differ.
     if (op === 'xor') return `(${l} != ${r})`;
-    if (PLAIN_OPS.has(op)) return `(${l} ${op} ${r})`;
+    // An operator that can fail on the types it is given is drawn where it is written when it does.
+    if (PLAIN_OPS.has(op)) return `(${l} ${op === '==' || op === '!=' ? '' : operatorMarker(op, at, this.env.sources)}${op} ${r})`;
     throw unsupported(at, op, 'bitwise operators have no counterpart in tremolo\'s expressions');
   }
 

@@ -31,7 +31,7 @@ test('try() inside strict() still catches a missing key: how a presence test is 
 
 test('strict(EXPR, SOURCE) renders a failure as Tremor does, at the line and key SOURCE gives', () => {
   const line = '      let event["new"] = event.foo_script;';
-  const source = `strict(event.foo_script, ${JSON.stringify({ sites: [[6, 'event', 11, 32, 10, line]] })})`;
+  const source = `strict(event.foo_script, ${JSON.stringify({ lines: { 11: line }, sites: [[6, 'event', 11, 32, 10]] })})`;
   evalError(
     source,
     'Error: \n   11 |       let event["new"] = event.foo_script;\n      |                                ^^^^^^^^^^ Trying to access a non existing event key `foo_script`\n\n',
@@ -40,15 +40,23 @@ test('strict(EXPR, SOURCE) renders a failure as Tremor does, at the line and key
 });
 
 test("a key two edits from one the record has gets Tremor's note", () => {
-  const source = `strict(event.fo, ${JSON.stringify({ sites: [[6, 'event', 1, 7, 2, 'event.fo']] })})`;
+  const source = `strict(event.fo, ${JSON.stringify({ lines: { 1: 'event.fo' }, sites: [[6, 'event', 1, 7, 2]] })})`;
   evalError(source, 'Error: \n    1 | event.fo\n      |       ^^ Trying to access a non existing event key `fo`\n      |          NOTE: Did you mean to use `foo`?\n\n', ctx({ foo: 1, bar: 2 }));
+});
+
+test('a binary operator with a site names the types it was given, in Tremor words, under the operator', () => {
+  const source = `strict(event.a * 2, ${JSON.stringify({ lines: { 2: '  event.a * 2' }, sites: [[8, 'event', 2, 11, 1]] })})`;
+  evalError(source, 'Error: \n    2 |   event.a * 2\n      |           ^ The binary operation `*` is not defined for the type `string` and `integer`\n\n', ctx({ a: 'x' }));
+  assert.is(run(source, ctx({ a: 1.5 })), 3);
+  // The failure of an operand is drawn where it happened, not at the operator.
+  evalError(`strict(event.b + 1, ${JSON.stringify({ lines: { 2: 'x' }, sites: [[8, 'event', 2, 9, 1]] })})`, 'Trying to access a non existing event key `b` in "event.b"', ctx({}));
 });
 
 test("strict()'s source is a literal record of sites, checked when the expression is compiled", () => {
   syntaxError('strict(event.a, event.b)', 'the source of strict() at 16 must be a literal record', 16);
   syntaxError(
-    'strict(event.a, {"sites": [[0, "nowhere", 1, 1, 1, "x"]]})',
-    'the source of strict() at 16 has a bad site [0,"nowhere",1,1,1,"x"]; expected {"sites": [[offset, root, line, column, length, text], ...]}',
+    'strict(event.a, {"lines": {"1": "x"}, "sites": [[0, "nowhere", 1, 1, 1]]})',
+    'the source of strict() at 16 has a bad site [0,"nowhere",1,1,1]; expected {"lines": {"LINE": TEXT}, "sites": [[offset, root, line, column, length], ...]}',
     16,
   );
 });

@@ -55,6 +55,26 @@ select event from s/err into err;`),
   );
 });
 
+test('an arithmetic operator on types it does not take is drawn under the operator, in Tremor words', async () => {
+  const p = await runPipeline(
+    pipeline(`define script s
+script
+  let event.total = event.price * event.count;
+  emit event
+end;
+create script s;
+select event from in into s;
+select event from s into out;
+select event from s/err into err;`),
+  );
+  p.push({ price: 2, count: 3 });
+  p.push({ price: 2, count: '3' });
+  assert.equal(p.out(), [{ price: 2, count: 3, total: 6 }]);
+  assert.equal((p.out('err') as { error: string }[]).map((e) => e.error), [
+    'Error: \n    8 |   let event.total = event.price * event.count;\n      |                                 ^ The binary operation `*` is not defined for the type `integer` and `string`\n\n',
+  ]);
+});
+
 test('present, absent, path::try_default, record patterns and patch still test for keys without failing', async () => {
   const p = await runPipeline(
     pipelineFlow(`use std::path;
@@ -124,7 +144,7 @@ test('a path of a .troy flow compiles to strict(), with the places of its keys',
   const ops = (flow.pipelines.p as { operators: Record<string, { config: { event?: string } }> }).operators;
   assert.is(
     ops['select-1']!.config.event,
-    'strict(event["a b"].c, {"sites":[[6,"event",6,14,5,"select event[\\"a b\\"].c from in into out;"],[13,"event",6,21,1,"select event[\\"a b\\"].c from in into out;"]]})',
+    'strict(event["a b"].c, {"lines":{"6":"select event[\\"a b\\"].c from in into out;"},"sites":[[6,"event",6,14,5],[13,"event",6,21,1]]})',
   );
 });
 
