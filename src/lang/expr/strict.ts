@@ -88,9 +88,28 @@ function near(a: string, b: string, max: number): number {
   return d[a.length]![b.length]!;
 }
 
+/**
+ * Bounds on the note, whose cost is a distance per key of the record: keys come from peers, so a
+ * record of many long keys must not make each failing event slow. Longer keys get no note, and
+ * only the first keys of a large record are looked at.
+ */
+const NOTE_KEY_LENGTH = 64;
+const NOTE_CANDIDATES = 1000;
+/** A key quoted in a message is cut here: the message goes into an event and the log. */
+const SHOWN_KEY_LENGTH = 200;
+
+const shown = (key: string): string => (key.length <= SHOWN_KEY_LENGTH ? key : `${key.slice(0, SHOWN_KEY_LENGTH)}...`);
+
 /** Tremor's note on a missing key: the nearest key of the record, two edits away at most. */
 function suggestion(key: string, container: unknown, root: SiteRoot): string | undefined {
-  const options = isRecord(container) ? Object.keys(container) : [];
+  if (key.length > NOTE_KEY_LENGTH) return undefined;
+  const options: string[] = [];
+  if (isRecord(container)) {
+    for (const k in container) {
+      if (options.length === NOTE_CANDIDATES) break;
+      if (Object.hasOwn(container, k) && k.length <= NOTE_KEY_LENGTH) options.push(k);
+    }
+  }
   if (root === 'local') {
     if (key === 'nil') return 'Did you mean null?';
     options.push('event', 'true', 'false', 'null');
@@ -118,7 +137,7 @@ export class StrictRead {
 
   /** As Tremor, a key of something that is no record is as missing as a key the record lacks. */
   missingKey(key: string, container: unknown): never {
-    this.#fail(`Trying to access a non existing ${this.site?.root ?? this.root} key \`${key}\``, suggestion(key, container, this.site?.root ?? this.root));
+    this.#fail(`Trying to access a non existing ${this.site?.root ?? this.root} key \`${shown(key)}\``, suggestion(key, container, this.site?.root ?? this.root));
   }
 
   outOfBounds(index: number, container: unknown): never {

@@ -52,6 +52,14 @@ test('a binary operator with a site names the types it was given, in Tremor word
   evalError(`strict(event.b + 1, ${JSON.stringify({ lines: { 2: 'x' }, sites: [[8, 'event', 2, 9, 1]] })})`, 'Trying to access a non existing event key `b` in "event.b"', ctx({}));
 });
 
+test('a hostile key is cut in the message; the note on a record of many keys looks at its first ones', () => {
+  const long = 'k'.repeat(300);
+  evalError(`strict(event[event.k])`, `Trying to access a non existing event key \`${'k'.repeat(200)}...\` in "event[event.k]"`, ctx({ k: long }));
+  const many = Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`${'x'.repeat(60)}${i}`, i]));
+  const source = `strict(event[${JSON.stringify('x'.repeat(60))}], ${JSON.stringify({ lines: { 1: 'e' }, sites: [[6, 'event', 1, 1, 1]] })})`;
+  evalError(source, `Error: \n    1 | e\n      | ^ Trying to access a non existing event key \`${'x'.repeat(60)}\`\n      |   NOTE: Did you mean to use \`${'x'.repeat(60)}0\`?\n\n`, ctx(many));
+});
+
 test("strict()'s source is a literal record of sites, checked when the expression is compiled", () => {
   syntaxError('strict(event.a, event.b)', 'the source of strict() at 16 must be a literal record', 16);
   syntaxError(
