@@ -11,7 +11,7 @@ import { syntaxError } from './errors.js';
 import { findFunction } from './functions.js';
 import { RegexCache } from './regex-cache.js';
 import { deepFreeze, defineKey } from './values.js';
-import { binaryFailure, parseSites, StrictRead, strictField, strictIndex, strictPosition, type Site, type SiteRoot } from './strict.js';
+import { binaryFailure, parseSites, StrictRead, strictRootPath, strictField, strictIndex, strictPosition, type Site, type SiteRoot } from './strict.js';
 import { isRuntimeError } from '../../sdk/errors.js';
 
 /**
@@ -185,6 +185,19 @@ export class Compiler {
   }
 
   #strictField(node: Extract<Node, { kind: 'field' }>): Compiled {
+    // `event.a.b`: read as a lenient path is (one closure, a literal read of its own), and only a
+    // null looked at again, strictly: a missing key reads null there, and null values are rare.
+    const chain: Extract<Node, { kind: 'field' }>[] = [];
+    let at: Node = node;
+    while (at.kind === 'field' && !needsOwnCheck(at.name)) {
+      chain.unshift(at);
+      at = at.object;
+    }
+    if (at.kind === 'root' && chain.length > 0 && chain[chain.length - 1] === node) {
+      const keys = chain.map((f) => f.name);
+      const reads = chain.map((f) => this.#strictRead(f, this.#keyStart(f.object)));
+      return { fn: strictRootPath(at.root, rootPath(at.root, keys), keys, reads), dynamic: at.root !== 'args', usesArgs: at.root === 'args' };
+    }
     const object = this.compile(node.object);
     return derived(strictField(object.fn, node.name, this.#strictRead(node, this.#keyStart(node.object))), [object]);
   }

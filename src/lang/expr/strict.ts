@@ -1,4 +1,6 @@
 import type { Evaluator } from './api.js';
+import type { Root } from './ast.js';
+import { rootOf } from './path-sites.js';
 import { syntaxError, evalError } from './errors.js';
 import { isRecord } from './values.js';
 
@@ -150,6 +152,27 @@ export class StrictRead {
 /** Tremor's words for a binary operator on types it does not take, drawn under the operator. */
 export const binaryFailure = (site: Site, op: string, a: unknown, b: unknown): Error =>
   evalError(renderAt(site, `The binary operation \`${op}\` is not defined for the type \`${tremorType(a)}\` and \`${tremorType(b)}\``));
+
+/**
+ * `event.a.b` strict: `lenient` (the same path read as everywhere else) gives the value; only a
+ * null is looked at again, key by key, to tell a null value from a missing key.
+ */
+export function strictRootPath(root: Root, lenient: Evaluator, keys: readonly string[], reads: readonly StrictRead[]): Evaluator {
+  const n = keys.length;
+  return (ctx) => {
+    const v = lenient(ctx);
+    if (v !== null) return v;
+    let o: unknown = rootOf(ctx, root);
+    for (let i = 0; i < n; i++) {
+      const k = keys[i]!;
+      // Names that no prototype defines (the caller's condition): a direct read is exact.
+      const next = typeof o === 'object' && o !== null ? (o as Record<string, unknown>)[k] : undefined;
+      if (next === undefined) return reads[i]!.missingKey(k, o);
+      o = next;
+    }
+    return null;
+  };
+}
 
 /** `o.name` that fails when the record does not have it. */
 export function strictField(of: Evaluator, name: string, read: StrictRead): Evaluator {

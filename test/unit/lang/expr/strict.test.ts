@@ -13,6 +13,9 @@ test('outside strict() a missing key reads null; inside it fails, naming the key
 test('strict() reads what is there as usual, a null value included', () => {
   assert.is(run('strict(event.a.b + 1)', ctx({ a: { b: 1 } })), 2);
   assert.is(run('strict(event.a)', ctx({ a: null })), null);
+  assert.is(run('strict(event.a.b.c)', ctx({ a: { b: { c: null } } })), null);
+  evalError('strict(event.a.b.c)', 'Trying to access a non existing event key `b` in "event.a.b"', ctx({ a: [1] }));
+  evalError('strict(event.a.b.c)', 'Trying to access a non existing event key `c` in "event.a.b.c"', ctx({ a: { b: { d: null } } }));
   assert.is(run('strict(event.l[-1])', ctx({ l: [1, 2] })), 2);
   assert.is(run('strict(event[event.k])', ctx({ k: 'x', x: 'y' })), 'y');
 });
