@@ -9,6 +9,7 @@ import { TroyError } from '../lang/troy/errors.js';
 import { parseTroy } from '../lang/troy/parse-statements.js';
 import { TroyLocator } from './troy/troy-locator.js';
 import { TroyModules } from './troy/troy-modules.js';
+import { sourceLines } from './troy/strict-sites.js';
 
 /**
  * The .troy front end of the flow loader. A .troy file compiles to the object a JSON5 flow file
@@ -51,15 +52,17 @@ export async function compileTroy(text: string, absolute: string, options: TroyO
   }
   const env = options.env ?? process.env;
   const tremorPath = (env.TREMOR_PATH ?? '').split(':').filter((p) => p !== '').map((p) => path.resolve(p));
+  const sources = new Map<string, readonly string[]>([[file, sourceLines(text)]]);
   const modules = new TroyModules({
     roots: (dir) => [...new Set([...tremorPath, ...(options.searchPath?.(dir) ?? [dir])])],
     display: displayName,
+    sources,
   });
   const used = await modules.resolveUses(stmts, absolute, errors);
   const hasConnector = (kind: string): boolean => options.registries?.connectors.find(kind) !== undefined;
   const registries = options.registries;
   const connectorKinds = registries === undefined ? undefined : () => registries.connectors.names();
-  const flow = new DeploymentCompiler(locator, errors, { hasConnector, ...(connectorKinds === undefined ? {} : { connectorKinds }) }).compile(stmts, used, file);
+  const flow = new DeploymentCompiler(locator, errors, { hasConnector, sources, ...(connectorKinds === undefined ? {} : { connectorKinds }) }).compile(stmts, used, file);
   if (errors.length > 0) return { flow: undefined, locator, problems: errors.map(toProblem) };
   return { flow, locator, problems: [] };
 }

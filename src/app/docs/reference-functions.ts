@@ -4,6 +4,7 @@ import { DATA_FUNCTIONS } from '../../lang/expr/functions-data.js';
 import { EXTRACT_FUNCTIONS } from '../../lang/expr/functions-extract.js';
 import { TEXT_FUNCTIONS } from '../../lang/expr/functions-text.js';
 import { TIME_FUNCTIONS } from '../../lang/expr/functions-time.js';
+import { COMPILER_FORMS } from '../../lang/expr/functions.js';
 
 /**
  * What each expression function does, for its reference page. The functions themselves carry only
@@ -39,6 +40,8 @@ export const FUNCTION_NOTES: Readonly<Record<string, string>> = {
   type: 'the type name: `"null"`, `"bool"`, `"number"`, `"string"`, `"array"`, `"record"` or `"bytes"`',
   is_null: 'true when the value is null (a missing path is null)',
   default: '`value`, or `fallback` when `value` is null (a missing field)',
+  strict:
+    "`value`, its paths read as Tremor's: a key a record lacks, a position past an array's end, or a key of a non-record fails the event (``Trying to access a non existing event key `x` ``) where a path elsewhere reads null; `try()` inside still catches it. `source` (a literal record of sites) says where the reads were written in a `.troy` file, so that the failure shows that line with carets under the key. `.troy` flows compile to it ([Coming from Tremor](../tremor.md))",
   try: '`value`, or `fallback` where evaluating `value` fails (`try(json::decode(event), null)`); `fallback` is evaluated only then',
   'json::decode': 'the value a JSON text holds; invalid JSON is an `ERR_EXPR_EVAL`',
   'json::encode': 'the value as JSON text',
@@ -62,7 +65,7 @@ export const FUNCTION_NOTES: Readonly<Record<string, string>> = {
 
 export const FUNCTION_GROUPS: readonly (readonly [string, readonly FunctionSpec[]])[] = [
   ['Text', TEXT_FUNCTIONS],
-  ['Data', DATA_FUNCTIONS],
+  ['Data', [...DATA_FUNCTIONS, ...COMPILER_FORMS]],
   ['Arrays and paths', COLLECTION_FUNCTIONS],
   ['Extraction', EXTRACT_FUNCTIONS],
   ['Time', TIME_FUNCTIONS],

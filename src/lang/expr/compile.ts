@@ -1,6 +1,6 @@
 import { dynamicIndex, needsOwnCheck, ownField, position } from './access.js';
 import type { EvalContext, Evaluator } from './api.js';
-import type { Node, Root, Span } from './ast.js';
+import type { BinaryOp, Node, Root, Span } from './ast.js';
 import type { CallSite } from './call-site.js';
 import { forClosure } from './compile-for.js';
 import { andClosure, binaryClosure, conditionalClosure, negateClosure, notClosure, orClosure } from './compile-operators.js';
@@ -11,6 +11,7 @@ import { syntaxError } from './errors.js';
 import { findFunction } from './functions.js';
 import { RegexCache } from './regex-cache.js';
 import { deepFreeze, defineKey } from './values.js';
+import { binaryFailure, parseSites, StrictRead, strictRootPath, strictField, strictIndex, strictPosition, type Site, type SiteRoot } from './strict.js';
 import { isRuntimeError } from '../../sdk/errors.js';
 
 /**
@@ -26,6 +27,8 @@ export class Compiler {
   /** The slot of each name the comprehensions around the node being compiled bind. */
   #scope = new Map<string, number>();
   #slots = 0;
+  /** Inside `strict(...)`: the sites of its reads by offset (empty when it names none); undefined outside. */
+  #strict: ReadonlyMap<number, Site> | undefined;
 
   constructor(readonly source: string) {}
 
@@ -67,8 +70,10 @@ export class Compiler {
       case 'record':
         return this.#record(node);
       case 'field':
+        if (this.#strict !== undefined) return this.#strictField(node);
         return this.#field(node.object, node.name);
       case 'index': {
+        if (this.#strict !== undefined) return this.#strictIndex(node);
         const object = this.compile(node.object);
         const index = this.compile(node.index);
         const of = object.fn;
@@ -102,6 +107,8 @@ export class Compiler {
           return derived(binaryClosure('~=', left, node.right.regex, this.text(node)), [left]);
         }
         const right = this.compile(node.right);
+        const site = this.#strict?.get(node.opStart);
+        if (site !== undefined) return derived(strictBinary(node.op, left, right, this.text(node), site), [left, right]);
         return derived(binaryClosure(node.op, left, right, this.text(node)), [left, right]);
       }
       case 'conditional':
@@ -158,6 +165,73 @@ export class Compiler {
     }, [object]);
   }
 
+  /**
+   * Where the key after `object` starts: past the "." or "[" that follows it (`.a`, `["a"]` and
+   * `[(i)]` alike; a parenthesised object's node may end inside its parentheses).
+   */
+  #keyStart(object: Node): number {
+    const src = this.source;
+    let i = object.end;
+    while (i < src.length && src[i] !== '.' && src[i] !== '[') i++;
+    return i + 1;
+  }
+
+  /** How a strict read at `keyStart` fails: its site, or its text and the root it starts from. */
+  #strictRead(node: Node, keyStart: number): StrictRead {
+    let at = node;
+    while (at.kind === 'field' || at.kind === 'index') at = at.object;
+    const root: SiteRoot = at.kind !== 'root' ? 'local' : at.root === 'meta' ? 'global' : at.root === 'event' || at.root === 'state' ? at.root : 'local';
+    return new StrictRead(this.text(node), root, this.#strict?.get(keyStart));
+  }
+
+  #strictField(node: Extract<Node, { kind: 'field' }>): Compiled {
+    // `event.a.b`: read as a lenient path is (one closure, a literal read of its own), and only a
+    // null looked at again, strictly: a missing key reads null there, and null values are rare.
+    const chain: Extract<Node, { kind: 'field' }>[] = [];
+    let at: Node = node;
+    while (at.kind === 'field' && !needsOwnCheck(at.name)) {
+      chain.unshift(at);
+      at = at.object;
+    }
+    if (at.kind === 'root' && chain.length > 0 && chain[chain.length - 1] === node) {
+      const keys = chain.map((f) => f.name);
+      const reads = chain.map((f) => this.#strictRead(f, this.#keyStart(f.object)));
+      return { fn: strictRootPath(at.root, rootPath(at.root, keys), keys, reads), dynamic: at.root !== 'args', usesArgs: at.root === 'args' };
+    }
+    const object = this.compile(node.object);
+    return derived(strictField(object.fn, node.name, this.#strictRead(node, this.#keyStart(node.object))), [object]);
+  }
+
+  #strictIndex(node: Extract<Node, { kind: 'index' }>): Compiled {
+    const object = this.compile(node.object);
+    const index = this.compile(node.index);
+    const of = object.fn;
+    const read = this.#strictRead(node, this.#keyStart(node.object));
+    const key = index.known?.value;
+    if (typeof key === 'number') return derived((ctx) => strictPosition(of(ctx), key, read), [object]);
+    const kf = index.fn;
+    return derived((ctx) => strictIndex(of(ctx), kf(ctx), read), [object, index]);
+  }
+
+  /** `strict(value[, source])`: the value, its reads compiled strict (see strict.ts). */
+  #strictCall(node: Extract<Node, { kind: 'call' }>): Compiled {
+    const [value, source] = node.args as [Node, Node | undefined];
+    let sites: ReadonlyMap<number, Site> = new Map();
+    if (source !== undefined) {
+      const known = this.compile(source).known;
+      if (known === undefined) throw syntaxError(`the source of strict() at ${source.start} must be a literal record`, source.start);
+      // Offsets count from the first character after "strict(" (a parenthesised value's node starts inside).
+      sites = parseSites(known.value, this.source.indexOf('(', node.start) + 1, source.start);
+    }
+    const outer = this.#strict;
+    this.#strict = outer === undefined ? sites : new Map([...outer, ...sites]);
+    try {
+      return this.compile(value);
+    } finally {
+      this.#strict = outer;
+    }
+  }
+
   #record(node: Extract<Node, { kind: 'record' }>): Compiled {
     const values = node.entries.map((e) => this.compile(e.value));
     const keys = node.entries.map((e) => e.key);
@@ -179,6 +253,7 @@ export class Compiler {
     const spec = findFunction(node.name);
     // The parser has checked the name and the arity.
     if (spec === undefined) throw new Error(`internal: no function ${node.name}`);
+    if (spec.name === 'strict') return this.#strictCall(node);
     const n = node.args.length;
     const args = node.args.map((a, i) =>
       a.kind === 'regex' && (spec.name === 'matches' || spec.name === 'captures') && i === 1 ? constant(a.regex) : this.compile(a),
@@ -240,6 +315,30 @@ function root(which: Root): Compiled {
     case 'args':
       return { fn: (ctx) => ctx.args ?? null, dynamic: false, usesArgs: true };
   }
+}
+
+/**
+ * A binary operator whose failure is drawn at its site (strict.ts): the operands' values are kept
+ * as they are computed, so that a failure of the operator itself (not one of an operand, already
+ * drawn where it happened) names their types in Tremor's words.
+ */
+function strictBinary(op: BinaryOp, left: Compiled, right: Compiled, text: string, site: Site): Evaluator {
+  let a: unknown;
+  let b: unknown;
+  let both = false;
+  const lf = left.fn;
+  const rf = right.fn;
+  const l: Compiled = { ...left, fn: (ctx) => ((both = false), (a = lf(ctx))) };
+  const r: Compiled = { ...right, fn: (ctx) => ((b = rf(ctx)), (both = true), b) };
+  const inner = binaryClosure(op, l, r, text);
+  return (ctx) => {
+    try {
+      return inner(ctx);
+    } catch (err) {
+      if (both && isRuntimeError(err) && err.code === 'ERR_EXPR_EVAL') throw binaryFailure(site, op, a, b);
+      throw err;
+    }
+  };
 }
 
 /** Folding only evaluates nodes that read no root, so this context is never looked at. */

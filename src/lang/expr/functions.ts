@@ -5,9 +5,14 @@ import { EXTRACT_FUNCTIONS } from './functions-extract.js';
 import { TEXT_FUNCTIONS } from './functions-text.js';
 import { TIME_FUNCTIONS } from './functions-time.js';
 
+/** Forms the compiler takes apart itself (compile.ts): the spec gives their name and arity. */
+export const COMPILER_FORMS: readonly FunctionSpec[] = [
+  { name: 'strict', params: ['value', 'source?'], call: (_site, v) => v },
+];
+
 /** Every built-in function under each of its names; the set is fixed, so names are checked at load time. */
 const BY_NAME: ReadonlyMap<string, FunctionSpec> = new Map(
-  [...TEXT_FUNCTIONS, ...DATA_FUNCTIONS, ...COLLECTION_FUNCTIONS, ...EXTRACT_FUNCTIONS, ...TIME_FUNCTIONS].flatMap((spec) =>
+  [...TEXT_FUNCTIONS, ...DATA_FUNCTIONS, ...COMPILER_FORMS, ...COLLECTION_FUNCTIONS, ...EXTRACT_FUNCTIONS, ...TIME_FUNCTIONS].flatMap((spec) =>
     [spec.name, ...(spec.aliases ?? [])].map((name) => [name, spec] as const),
   ),
 );

@@ -1,6 +1,7 @@
 import type { Expr } from '../../lang/troy/ast.js';
 import { TroyError, unsupported, type Place } from '../../lang/troy/errors.js';
 import { literal, member } from './expr-text.js';
+import { strictText } from './strict-sites.js';
 import type { WindowScope } from './translate-env.js';
 import type { Translator } from './translate-expr.js';
 
@@ -41,7 +42,8 @@ export class AggregateCollector {
 
   /** One aggregate of the window's record; the same call twice is computed once. */
   #add(fn: string, args: readonly string[]): string {
-    const text = `${fn}(${args.join(', ')})`;
+    // Each argument is an expression of its own (the window parses the call), strict on its own.
+    const text = `${fn}(${args.map(strictText).join(', ')})`;
     let name = this.#byText.get(text);
     if (name === undefined) {
       name = fn;

@@ -9,6 +9,7 @@ import { evaluate, type EvalScope, type Mark } from './evaluate.js';
 import { lookup, scopeOf, type Scope } from './scope.js';
 import type { TroyLocator } from './troy-locator.js';
 import type { TroyModule } from './troy-modules.js';
+import type { SourceTexts } from './strict-sites.js';
 
 /** The JSON5 flow a .troy file compiles to. */
 export interface FlowJson {
@@ -24,6 +25,8 @@ export interface DeployOptions {
   readonly hasConnector: (kind: string) => boolean;
   /** The connector kinds tremolo knows, when the registries are given: a definition of another is refused in Tremor's words. */
   readonly connectorKinds?: () => readonly string[];
+  /** The lines of the .troy files, so that a path's runtime failure can show where it is written. */
+  readonly sources?: SourceTexts;
 }
 
 /**
@@ -158,7 +161,7 @@ export class DeploymentCompiler {
     const owner = `pipeline ${found.def.name}`;
     const args = bindArgs(found.def.args, c.with, { given: flowScope, defaults: { args: {}, owner } }, owner, c.at);
     const before = this.errors.length;
-    const compiled = compilePipeline(found.def, args, owner, this.errors, found.scope.modules);
+    const compiled = compilePipeline(found.def, args, owner, this.errors, found.scope.modules, this.options.sources);
     if (compiled === undefined) {
       if (this.errors.length === before) throw new TroyError('ERR_FLOW_INVALID', c.at, `pipeline ${found.def.name} did not compile`);
       return {};

@@ -1,4 +1,5 @@
 import type { PathKey } from '../../lang/source/locate.js';
+import type { SourceTexts } from './strict-sites.js';
 import type { CreateInPipeline, DefineOperator, DefinePipeline, DefineScript, SelectStmt, WithEntry } from '../../lang/troy/ast.js';
 import { bindArgs } from './bind-args.js';
 import { compileSelect } from './compile-select.js';
@@ -34,6 +35,8 @@ export function compilePipeline(
   errors: TroyError[],
   /** The modules the definition's file uses: their functions and constants. */
   modules: ReadonlyMap<string, TroyModule> = new Map(),
+  /** The lines of the .troy files, for Tremor's rendering of a path's runtime failure. */
+  sources?: SourceTexts,
 ): { entry: PipelineJson; marks: Marks } | undefined {
   const before = errors.length;
   const attempt = (f: () => void): void => {
@@ -48,7 +51,7 @@ export function compilePipeline(
   const inputs = def.from?.map((p) => p.name) ?? ['in'];
   const outputs = def.into?.map((p) => p.name) ?? ['out'];
   const graph = new PipelineGraph();
-  const translator = new Translator({ args, owner, locals: new Map(), version: 0, modules });
+  const translator = new Translator({ args, owner, locals: new Map(), version: 0, modules, ...(sources === undefined ? {} : { sources }) });
   const ctx = new PipelineContext(graph, translator, inputs, outputs);
   const scripts = new Map<string, DefineScript>();
   const created: CreateInPipeline[] = [];
@@ -112,7 +115,8 @@ export function compilePipeline(
       }
       const scope = { args, owner };
       const scriptArgs = bindArgs(script.args, stmt.with, { given: scope, defaults: scope }, `script ${script.name}`, stmt.at);
-      new ScriptCompiler(graph, stmt.alias.name, translator.with({ args: scriptArgs, owner: `script ${stmt.alias.name}` })).compile(script);
+      const errorsRead = selects.some((s) => s.from.name.name === stmt.alias.name && s.from.port?.name === 'err');
+      new ScriptCompiler(graph, stmt.alias.name, translator.with({ args: scriptArgs, owner: `script ${stmt.alias.name}` }), errorsRead).compile(script);
     });
   }
   for (const stmt of createdOps) {

@@ -1,5 +1,6 @@
 import type { Case, DefineScript, Expr, MatchExpr, PathExpr, ScriptStmt } from '../../lang/troy/ast.js';
 import { TroyError, unsupported, type Place } from '../../lang/troy/errors.js';
+import { ERROR_TEXT } from './compile-select.js';
 import { failure, member } from './expr-text.js';
 import type { PipelineGraph, Source, Step } from './pipeline-graph.js';
 import { fixedKey, type Local } from './translate-env.js';
@@ -52,6 +53,8 @@ export class ScriptCompiler {
     private readonly graph: PipelineGraph,
     private readonly alias: string,
     private readonly translator: Translator,
+    /** Whether a select reads the script's `err` port: its errors then take Tremor's shape. */
+    private readonly errorsRead = false,
   ) {}
 
   compile(def: DefineScript): void {
@@ -65,7 +68,11 @@ export class ScriptCompiler {
     // The script's `err` port: what any of its operators fails on. Unread, errors stay on the pipeline's `err`.
     const mine = this.graph.nodeNames().filter((n) => !before.has(n));
     const errors = mine.map((node): Source => ({ kind: 'op', node, port: 'err' }));
-    this.graph.link(errors, this.#port('err'), def.at);
+    // Read, they become Tremor's error event: the error's text and the event, nothing more.
+    const shaped = this.errorsRead
+      ? this.graph.chain(errors, [{ name: `${this.alias}-error`, op: 'map', config: { event: `{"error": ${ERROR_TEXT}, "event": event.event}` }, at: def.at }])
+      : errors;
+    this.graph.link(shaped, this.#port('err'), def.at);
     // The script is several operators and its state one value: they share it under the script's alias.
     if (mentionsState(def.body)) this.graph.shareState(mine, this.alias);
   }
@@ -195,7 +202,8 @@ export class ScriptCompiler {
     }
     let next = text;
     for (let i = target.segments.length - 1; i >= 0; i--) {
-      next = `merge(default(${bases[i]}, {}), {${JSON.stringify(fixedKey(target.segments[i]!))}: ${next}})`;
+      // Missing records along the path are created, so reading them must not fail (paths are strict).
+      next = `merge(default(try(${bases[i]}, null), {}), {${JSON.stringify(fixedKey(target.segments[i]!))}: ${next}})`;
     }
     const after = this.#step(flow, { what: 'let', op: 'map', config: { state: next }, at, configAt: { state: value.at } }, true);
     if (last) this.graph.link(this.#step(after, { what: 'value', op: 'map', config: { event: path }, at }, true).sources, this.#port('out'), at);

@@ -4,7 +4,7 @@ import { AggregateCollector } from './aggregates.js';
 import { TroyError, unsupported } from '../../lang/troy/errors.js';
 import { isAggregateName, resolveFunction } from './functions.js';
 import { SkipStatement, type PipelineContext } from './pipeline-context.js';
-import type { Step } from './pipeline-graph.js';
+import type { Sink, Step } from './pipeline-graph.js';
 import type { Translator } from './translate-expr.js';
 import type { WindowSettings } from './windows.js';
 
@@ -43,8 +43,28 @@ export function compileSelect(stmt: SelectStmt, index: number, ctx: PipelineCont
   if (stmt.having !== undefined) {
     steps.push({ name: `${name}-having`, op: 'filter', config: { condition: translator.expr(stmt.having) }, at: stmt.having.at, configAt: { condition: stmt.having.at } });
   }
+  const before = new Set(ctx.graph.nodeNames());
   ctx.graph.link(ctx.graph.chain([from], steps), into, stmt.at);
+  const mine = ctx.graph.nodeNames().filter((n) => !before.has(n));
+  if (mine.length > 0) ctx.graph.link(mine.map((node) => ({ kind: 'op', node, port: 'err' })), selectErrors(ctx, stmt.at), stmt.at);
 }
+
+/**
+ * Where a select's operators fail to: Tremor logs the error of an expression in a select (its
+ * value, where, group by or having) and drops the event; anything else (a window over its
+ * max_groups) goes on to the pipeline's `err`. One operator for all the selects of a pipeline.
+ */
+function selectErrors(ctx: PipelineContext, at: Place): Sink {
+  if (ctx.selectErrors === undefined) {
+    const added = ctx.graph.add({ name: 'select-errors', op: 'drop', config: { when: 'event.code == "ERR_EXPR_EVAL"', log: ERROR_TEXT }, at });
+    ctx.graph.link([added.out], { kind: 'port', port: 'err' }, at);
+    ctx.selectErrors = added.node;
+  }
+  return { kind: 'op', node: ctx.selectErrors };
+}
+
+/** An err event's text without the operator's alias before it (`main/select-1: `): Tremor's text alone. */
+export const ERROR_TEXT = `default(captures(event.error, "^[^ ]+?: (?<text>[^]*)$").text, event.error)`;
 
 /** The operators' `group_by`: a list of dimensions, so that `group` is the list of their values, as Tremor's. */
 const groupByConfig = (dims: readonly { expr: Expr; each: boolean }[], translator: Translator): unknown[] =>

@@ -17,6 +17,8 @@ export class PipelineContext {
   readonly scripts = new Set<string>();
   /** Names whose definition was refused (windows as `window:NAME`): selects that use them are skipped quietly. */
   readonly refused = new Set<string>();
+  /** The operator that logs and drops what the selects' expressions fail on (made by the first select that needs it). */
+  selectErrors: string | undefined;
 
   constructor(
     readonly graph: PipelineGraph,

@@ -1,4 +1,5 @@
 import { TroyError, type Place } from '../../lang/troy/errors.js';
+import { strictConfig } from './strict-sites.js';
 
 /**
  * The operator graph a pipeline definition compiles to. Trickle's streams (`create stream`, a
@@ -67,7 +68,7 @@ export class PipelineGraph {
     const { name, op, config } = step;
     let node = name;
     for (let n = 2; this.#operators.has(node); n++) node = `${name}-${n}`;
-    this.#operators.set(node, { op, config: escapePlaceholders(config) as Record<string, unknown> });
+    this.#operators.set(node, { op, config: escapePlaceholders(strictConfig(config)) as Record<string, unknown> });
     this.#places.set(node, step.at);
     if (step.configAt !== undefined) this.#configPlaces.set(node, step.configAt);
     return { node, out: { kind: 'op', node, port: op === 'route' ? String(config.default ?? 'out') : 'out' }, in: { kind: 'op', node } };

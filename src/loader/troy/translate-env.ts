@@ -1,6 +1,7 @@
 import type { Place } from '../../lang/troy/errors.js';
 import type { Expr, Segment } from '../../lang/troy/ast.js';
 import type { TroyModule } from './troy-modules.js';
+import type { SourceTexts } from './strict-sites.js';
 
 // What a translation of Tremor expressions knows of where it stands (translate-expr.ts).
 
@@ -44,6 +45,8 @@ export interface TranslateEnv {
   readonly selectGroup?: number;
   /** In a script: `state` is the script's state, which lives across events. */
   readonly scriptState?: boolean;
+  /** The lines of the .troy files, so that a path's failure can show where it is written. */
+  readonly sources?: SourceTexts;
 }
 
 export type FileModule = Extract<TroyModule, { kind: 'file' }>;

@@ -6,6 +6,8 @@ import { isAggregateName, resolveFunction, translateCall } from './functions.js'
 import { patternCondition } from './patterns.js';
 import type { DefineConst, DefineFn } from '../../lang/troy/ast.js';
 import { fixedKey, type FileModule, type Local, type TranslateEnv } from './translate-env.js';
+import { keyMarker, operatorMarker, siteRoot } from './strict-sites.js';
+import type { SiteRoot } from '../../lang/expr/strict.js';
 
 /**
  * Tremor expressions to tremolo's expression language, as text. Every compound is written in
@@ -59,7 +61,7 @@ export class Translator {
       case 'path':
         return this.path(e);
       case 'expr-path':
-        return this.segments(`(${this.expr(e.base)})`, e.segments);
+        return this.segments(`(${this.expr(e.base)})`, e.segments, 'local');
       case 'const': {
         const found = this.moduleMember(e.path.slice(0, -1), e.path[e.path.length - 1]!, 'define-const', e.at);
         if (found === undefined) throw unsupported(e.at, e.path.join('::'), 'a constant is `const NAME = value;` in a module file');
@@ -109,7 +111,7 @@ export class Translator {
       case 'default':
         return `(${has} ? ${target} : ${set})`;
       case 'merge':
-        return `merge(${target}, {${key}: merge_patch(${member(target, op.key.parts.join(''))}, ${value})})`;
+        return `merge(${target}, {${key}: merge_patch(try(${member(target, op.key.parts.join(''))}, null), ${value})})`;
       default:
         throw unsupported(op.at, op.op, `${op.op} has no counterpart in tremolo's expressions yet; insert, update, upsert, default and merge do`);
     }
@@ -163,7 +165,8 @@ export class Translator {
     if (op === 'and' || op === 'or') return `(${l} ${op} ${r})`;
     // Tremor's xor is true when exactly one side is: the two booleans differ.
     if (op === 'xor') return `(${l} != ${r})`;
-    if (PLAIN_OPS.has(op)) return `(${l} ${op} ${r})`;
+    // An operator that can fail on the types it is given is drawn where it is written when it does.
+    if (PLAIN_OPS.has(op)) return `(${l} ${op === '==' || op === '!=' ? '' : operatorMarker(op, at, this.env.sources)}${op} ${r})`;
     throw unsupported(at, op, 'bitwise operators have no counterpart in tremolo\'s expressions');
   }
 
@@ -243,7 +246,7 @@ export class Translator {
           throw unsupported(p.at, p.root === 'event' ? 'event' : '$', 'in a windowed select, read events inside aggregate functions, e.g. aggr::win::last(event.x)');
         }
         this.reads.event = true;
-        return this.segments(p.root === 'event' ? 'event' : '$', p.segments);
+        return this.segments(p.root === 'event' ? 'event' : '$', p.segments, siteRoot(p.root));
       case 'args':
         return this.args(p);
       case 'local': {
@@ -258,14 +261,14 @@ export class Translator {
           throw unsupported(p.at, p.name!, 'reading a local after the event it was computed from changed; set it after the change');
         }
         if (local.dynamic) this.reads.event = true;
-        return this.segments(local.text, p.segments);
+        return this.segments(local.text, p.segments, 'local');
       }
       case 'state':
         if (this.env.selectGroup !== undefined) return this.segments('null', p.segments);
         if (this.env.scriptState !== true) throw unsupported(p.at, 'state', '`state` is a script\'s: read it in a script');
         // It changes as the script runs, as the event does: a local computed from it is read only before it changes.
         this.reads.event = true;
-        return this.segments('state', p.segments);
+        return this.segments('state', p.segments, 'state');
       case 'group': {
         const width = this.env.selectGroup;
         if (width === undefined) {
@@ -296,11 +299,19 @@ export class Translator {
     return this.segments(literal(value), p.segments.slice(fixed));
   }
 
-  segments(base: string, segments: readonly Segment[]): string {
+  /**
+   * A path's segments after `base`. With `root`, each key is marked with where it is written: the
+   * path is Tremor's, strict, and a key it does not find fails the event there (strict-sites.ts).
+   */
+  segments(base: string, segments: readonly Segment[], root?: SiteRoot): string {
     let out = base;
     for (const seg of segments) {
       if (seg.kind === 'range') throw unsupported(seg.at, '[start:end]', 'ranges have no counterpart in tremolo\'s expressions');
-      out = seg.kind === 'field' ? member(out, seg.name) : `${out}[${this.expr(seg.index)}]`;
+      const mark = root === undefined ? '' : keyMarker(root, seg, this.env.sources);
+      if (seg.kind === 'field') {
+        const text = member(out, seg.name);
+        out = mark === '' ? text : text.startsWith(`${out}.`) ? `${out}.${mark}${seg.name}` : `${out}[${mark}${JSON.stringify(seg.name)}]`;
+      } else out = `${out}[${mark}${this.expr(seg.index)}]`;
     }
     return out;
   }
@@ -313,7 +324,8 @@ export class Translator {
       test = 'true';
       if (p.root === 'local' && !this.env.locals.has(p.name!)) test = 'false';
     } else {
-      const parent = this.path({ ...p, segments: p.segments.slice(0, -1) });
+      // Tremor's presence test reads the path without failing on it: its parent may be missing too.
+      const parent = `try(${this.path({ ...p, segments: p.segments.slice(0, -1) })}, null)`;
       const key = fixedKey(last);
       if (key !== undefined) {
         test = `((type(${parent}) == "record") and (${JSON.stringify(key)} in ${parent}))`;

@@ -5,6 +5,7 @@ import type { FlowStmt, ModuleImport, QueryStmt, TopStmt } from '../../lang/troy
 import { BUILTIN_MODULES, isFunctionModule, type BuiltinModule } from './builtins.js';
 import { TroyError, type Place } from '../../lang/troy/errors.js';
 import { parseTroy } from '../../lang/troy/parse-statements.js';
+import { sourceLines } from './strict-sites.js';
 
 /**
  * `use a::b [as c]`: a built-in module, a module of functions (`std::...`), or the file `a/b.troy`
@@ -21,6 +22,8 @@ export interface ModuleOptions {
   readonly roots: (fromDir: string) => readonly string[];
   /** How a file is named in messages. */
   readonly display: (absolute: string) => string;
+  /** Where the lines of each module file read are kept, by its name in messages. */
+  readonly sources?: Map<string, readonly string[]>;
 }
 
 /** Every `use` of a file: at its top, inside its flows, inside their pipelines. */
@@ -105,6 +108,7 @@ export class TroyModules {
       throw new TroyError('ERR_FLOW_READ', at, `module ${name}: cannot read ${file}: ${(err as Error).message}`);
     }
     const stmts = parseTroy(text, this.options.display(file));
+    this.options.sources?.set(this.options.display(file), sourceLines(text));
     const deploy = stmts.find((s) => s.kind === 'deploy');
     if (deploy !== undefined) throw new TroyError('ERR_MODULE_INVALID', deploy.at, `module ${name} deploys a flow; a module holds definitions, deployments belong in the file that is run`);
     const uses = await this.resolveUses(stmts, file, errors, chain);

@@ -99,4 +99,11 @@ test('drop drops everything, or what its condition selects', () => {
   assert.equal(some.data(), [5, 9]);
 });
 
+test('drop with log writes the value of log, at error level, for each event it drops and none it passes', () => {
+  const h = runOperator(drop, { when: 'event.n < 3', log: '"dropped " + string(event.n)' });
+  for (const n of [1, 5, 2]) h.push({ n });
+  assert.equal(h.data(), [{ n: 5 }]);
+  assert.equal(h.logs.map((l) => l.replace(/^\S+ /, '')), ['ERROR dropped 1', 'ERROR dropped 2']);
+});
+
 test.run();

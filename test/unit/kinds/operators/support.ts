@@ -12,6 +12,8 @@ export interface Harness {
   /** What `ctx.error` reported: `{ event, code, message }`. */
   readonly errors: { event: TremoloEvent; code: string; message: string }[];
   readonly completed: { value: boolean };
+  /** What the operator logged, line by line as written. */
+  readonly logs: string[];
   /** Pushes an event made of `data` (origins default to one stream of connector 1). */
   push(data: unknown, meta?: Meta, origins?: readonly Origin[]): TremoloEvent;
   /** The data of the events on a port. */
@@ -27,10 +29,11 @@ export function runOperator<C>(
   const outputs = operatorOutputs(def, config);
   const ports: Record<string, TremoloEvent[]> = Object.fromEntries(outputs.map((p) => [p, []]));
   const errors: Harness['errors'] = [];
+  const log = memoryLogger();
   const ctx: OperatorContext = {
     alias: `p/${def.name}`,
     args: options.args ?? {},
-    log: memoryLogger(),
+    log,
     scheduler: options.scheduler ?? asyncScheduler,
     emit(port, event) {
       if (ports[port] === undefined) throw new Error(`emitted on undeclared port ${port}`);
@@ -51,6 +54,7 @@ export function runOperator<C>(
     ports,
     errors,
     completed,
+    logs: log.lines,
     push(data, meta = {}, origins = [{ connector: 1, stream: 0 }]) {
       const event = createEvent(data, meta, origins);
       input.next(event);

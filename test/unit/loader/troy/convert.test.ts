@@ -44,6 +44,13 @@ test('convert prints the JSON5 flow a .troy file loads as, which loads to the sa
       operators: {
         'select-1-where': { op: 'filter', config: { condition: '(event != "exit")' } },
         'select-1': { op: 'map', config: { event: 'uppercase(event)' } },
+        'select-errors': {
+          op: 'drop',
+          config: {
+            when: 'event.code == "ERR_EXPR_EVAL"',
+            log: 'default(captures(event.error, "^[^ ]+?: (?<text>[^]*)$").text, event.error)',
+          },
+        },
         'select-2-where': { op: 'filter', config: { condition: '(event == "exit")' } },
         'select-2': { op: 'map', config: { event: '{"exit": 0}' } },
       },
@@ -51,9 +58,14 @@ test('convert prints the JSON5 flow a .troy file loads as, which loads to the sa
         ['in', 'select-1-where'],
         ['select-1-where/out', 'select-1'],
         ['select-1/out', 'out'],
+        ['select-errors/out', 'err'],
+        ['select-1-where/err', 'select-errors'],
+        ['select-1/err', 'select-errors'],
         ['in', 'select-2-where'],
         ['select-2-where/out', 'select-2'],
         ['select-2/out', 'exit'],
+        ['select-2-where/err', 'select-errors'],
+        ['select-2/err', 'select-errors'],
       ],
     },
   },

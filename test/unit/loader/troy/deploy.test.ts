@@ -258,7 +258,7 @@ end;
 deploy flow main;`;
   const flow = await jsonOf(text, 'modules.troy', { TREMOR_PATH: path.join(tmp.dir, 'lib') });
   assert.equal(flow.connectors.io, { type: 'stdio', codec: 'string', preprocessors: ['separate'] });
-  assert.equal(Object.keys((flow.pipelines.p as { operators: object }).operators), ['select-1']);
+  assert.equal(Object.keys((flow.pipelines.p as { operators: object }).operators), ['select-1', 'select-errors']);
   assert.equal(await problemsOf(text, 'modules.troy', { TREMOR_PATH: path.join(tmp.dir, 'lib') }), []);
 });
 

@@ -6,6 +6,7 @@ import { Lexer } from '../../../../src/lang/troy/lexer.js';
 import { ExprParser } from '../../../../src/lang/troy/parse-script.js';
 import type { TranslateEnv } from '../../../../src/loader/troy/translate-env.js';
 import { Translator } from '../../../../src/loader/troy/translate-expr.js';
+import { strictText } from '../../../../src/loader/troy/strict-sites.js';
 import { isRuntimeError } from '../../../../src/sdk/errors.js';
 
 const env = (change: Partial<TranslateEnv> = {}): TranslateEnv => ({ args: { limit: 3, name: 'snot', nested: { a: [1, 2] } }, owner: 'pipeline p', locals: new Map(), version: 0, ...change });
@@ -15,7 +16,8 @@ const translate = (source: string, change: Partial<TranslateEnv> = {}): string =
   const parser = new ExprParser(new Lexer(source, 'e.troy').tokens());
   const expr = parser.complex();
   assert.is(parser.peek().kind, 'eof', `all of ${source} parsed`);
-  return new Translator(env(change)).expr(expr);
+  // As the pipeline takes it: Tremor's paths are strict (strict-sites.ts).
+  return strictText(new Translator(env(change)).expr(expr));
 };
 
 /** What a Tremor expression evaluates to on an event, through tremolo's expression language. */
@@ -34,16 +36,17 @@ const refusal = (source: string, change: Partial<TranslateEnv> = {}): string => 
 
 test('paths read the event, the metadata with $, and args as the constants they are', () => {
   const event = { a: { b: [10, 20] }, 'odd key': 1 };
-  assert.is(translate('event.a.b[1]'), 'event.a.b[1]');
+  assert.is(translate('event.a.b[1]'), 'strict(event.a.b[1])');
   assert.is(value('event.a.b[1]', event), 20);
   assert.is(value('event["odd key"]', event), 1);
-  assert.is(translate('$ws_server.peer.port'), '$.ws_server.peer.port');
+  assert.is(translate('$ws_server.peer.port'), 'strict($.ws_server.peer.port)');
   assert.is(value('$ws_server.peer.port', null, { ws_server: { peer: { port: 4242 } } }), 4242);
   assert.equal(value('$', null, { a: 1 }), { a: 1 });
   assert.is(translate('args.limit'), '3');
-  assert.is(translate('args.nested.a[event.i]'), '[1,2][event.i]');
+  assert.is(translate('args.nested.a[event.i]'), 'strict([1,2][event.i])');
   assert.is(value('args.nested.a[event.i]', { i: 1 }), 2);
-  assert.is(value('event.missing.deeper'), null);
+  // Tremor's paths are strict: a missing key fails the event (tremolo's own expressions read null).
+  assert.throws(() => value('event.missing.deeper'), (err: Error) => err.message === 'Trying to access a non existing event key `missing` in "event.missing"');
 });
 
 test('records, arrays and literals keep their shape', () => {
@@ -56,7 +59,7 @@ test('comparison, arithmetic and boolean operators keep Tremor precedence, not b
   assert.is(value('1 + 2 * 3 == 7 and not false'), true);
   assert.is(value('event.n >= args.limit or event.n < 0', { n: 3 }), true);
   assert.is(value('not event.ok == false', { ok: true }), true);
-  assert.is(translate('not event.ok == false'), '((not event.ok) == false)');
+  assert.is(translate('not event.ok == false'), 'strict(((not event.ok) == false))');
   assert.is(value('true xor false'), true);
   assert.is(value('true xor true'), false);
   assert.is(value('-event.n % 4', { n: 6 }), -2);
@@ -64,7 +67,7 @@ test('comparison, arithmetic and boolean operators keep Tremor precedence, not b
 });
 
 test('string interpolation joins text, and writes other values as JSON', () => {
-  assert.is(translate('"#{event.a}-#{args.name}"'), '(string(event.a) + "-" + "snot")');
+  assert.is(translate('"#{event.a}-#{args.name}"'), 'strict((string(event.a) + "-" + "snot"))');
   assert.is(value('"#{event.a}-#{args.name}: #{event.list}"', { a: 'x', list: [1, 2] }), 'x-snot: [1,2]');
   assert.is(value('"plain \\#{not interpolated}"'), 'plain #{not interpolated}');
   assert.is(value('"""\n  two\n  lines\n  """'), '  two\n  lines\n  ');

@@ -37,6 +37,8 @@ export interface RunningPipeline {
   /** The data of what came out of `port` so far. */
   out(port?: string): unknown[];
   events(port?: string): TremoloEvent[];
+  /** What the pipeline logged, line by line as written (a line may hold line breaks). */
+  logs(): string[];
   complete(): void;
 }
 
@@ -44,7 +46,8 @@ export interface RunningPipeline {
 export async function runPipeline(text: string, name = 'pipeline.troy'): Promise<RunningPipeline> {
   const model = await loadFlow(tmp.write(name, text));
   const spec = model.pipelines.find((p) => p.alias === 'p')!;
-  const pipeline = new Pipeline(spec, memoryLogger());
+  const log = memoryLogger();
+  const pipeline = new Pipeline(spec, log);
   const seen = new Map<string, TremoloEvent[]>();
   for (const [port, subject] of pipeline.outputs) {
     const list: TremoloEvent[] = [];
@@ -55,6 +58,7 @@ export async function runPipeline(text: string, name = 'pipeline.troy'): Promise
     push: (data, meta = {}, port = 'in') => pipeline.inputs.get(port)!.next(createEvent(data, meta, [{ connector: 1, stream: 0 }])),
     out: (port = 'out') => (seen.get(port) ?? []).map((e) => e.data),
     events: (port = 'out') => seen.get(port) ?? [],
+    logs: () => log.lines,
     complete: () => pipeline.complete(),
   };
 }

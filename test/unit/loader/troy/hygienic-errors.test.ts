@@ -1,0 +1,196 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runCli } from '../../../support/cli.js';
+import { jsonOf, pipelineFlow, runPipeline, tmp } from './support.js';
+
+test.after(() => tmp.cleanup());
+
+// Line 6 of the file is the first line of the body.
+const pipeline = (body: string): string => pipelineFlow(`define pipeline p\ninto out, err\npipeline\n${body}\nend;`);
+
+test("a script reading a missing key sends Tremor's error event, the key's line and carets, to its err port", async () => {
+  const p = await runPipeline(
+    pipeline(`define script s
+script
+  let event.b = event.a.x;
+  emit event
+end;
+create script s;
+select event from in into s;
+select event from s into out;
+select event from s/err into err;`),
+  );
+  p.push({ a: { x: 1 } });
+  p.push({ a: { y: 2 } });
+  assert.equal(p.out(), [{ a: { x: 1 }, b: 1 }]);
+  assert.equal(p.out('err'), [
+    {
+      error: 'Error: \n    8 |   let event.b = event.a.x;\n      |                         ^ Trying to access a non existing event key `x`\n      |                           NOTE: Did you mean to use `y`?\n\n',
+      event: { a: { y: 2 } },
+    },
+  ]);
+});
+
+test('missing metadata and local keys, and positions past the end, are named as Tremor names them', async () => {
+  const q = await runPipeline(
+    pipeline(`define script s
+script
+  let l = {"k": 1};
+  match event of
+    case "meta" => let event = $ws.peer
+    case "local" => let event = l.nothing
+    case _ => let event = [1, 2][5]
+  end;
+  emit event
+end;
+create script s;
+select event from in into s;
+select event from s into out;
+select event from s/err into err;`),
+  );
+  ['meta', 'local', 'index'].forEach((e) => q.push(e));
+  assert.equal(
+    (q.out('err') as { error: string }[]).map((e) => e.error.split('\n')[2]!.slice(8).trim()),
+    ['^^ Trying to access a non existing global key `ws`', '^^^^^^^ Trying to access a non existing local key `nothing`', '^ Array index out of bounds, got index 5 but expected an index in the range 0:2'],
+  );
+});
+
+test('an arithmetic operator on types it does not take is drawn under the operator, in Tremor words', async () => {
+  const p = await runPipeline(
+    pipeline(`define script s
+script
+  let event.total = event.price * event.count;
+  emit event
+end;
+create script s;
+select event from in into s;
+select event from s into out;
+select event from s/err into err;`),
+  );
+  p.push({ price: 2, count: 3 });
+  p.push({ price: 2, count: '3' });
+  assert.equal(p.out(), [{ price: 2, count: 3, total: 6 }]);
+  assert.equal((p.out('err') as { error: string }[]).map((e) => e.error), [
+    'Error: \n    8 |   let event.total = event.price * event.count;\n      |                                 ^ The binary operation `*` is not defined for the type `integer` and `string`\n\n',
+  ]);
+});
+
+test('present, absent, path::try_default, record patterns and patch still test for keys without failing', async () => {
+  const p = await runPipeline(
+    pipelineFlow(`use std::path;
+define pipeline p
+into out, err
+pipeline
+select {
+  "has": present event.a.b,
+  "lacks": absent event.x.y,
+  "default": path::try_default(event, ["x", "y"], "none"),
+  "match": match event of case %{ present a, absent x } => "record" case _ => "other" end,
+  "patched": patch event of merge "x" => {"z": 1} end
+} from in into out;
+end;`),
+  );
+  p.push({ a: { b: 1 } });
+  assert.equal(p.out(), [{ has: true, lacks: true, default: 'none', match: 'record', patched: { a: { b: 1 }, x: { z: 1 } } }]);
+  assert.equal(p.out('err'), []);
+});
+
+test("an error in a select's value, where, group by or having is logged in Tremor's rendering and the event dropped", async () => {
+  const p = await runPipeline(
+    pipeline(`select event.value
+  from in
+  where event.wanted
+  group by event.grp
+  into out
+  having event != 0;`),
+  );
+  p.push({ value: 1, wanted: true, grp: 'a' });
+  p.push({ value: 1, wanted: true });
+  p.push({ value: 1, grp: 'a' });
+  p.push({ wanted: true, grp: 'a' });
+  assert.equal(p.out(), [1]);
+  assert.equal(p.out('err'), []);
+  const logs = p.logs().map((l) => l.replace(/^\S+ /, ''));
+  assert.equal(logs, [
+    'ERROR [p/select-errors] Error: \n    9 |   group by event.grp\n      |                  ^^^ Trying to access a non existing event key `grp`\n\n',
+    'ERROR [p/select-errors] Error: \n    8 |   where event.wanted\n      |               ^^^^^^ Trying to access a non existing event key `wanted`\n\n',
+    'ERROR [p/select-errors] Error: \n    6 | select event.value\n      |              ^^^^^ Trying to access a non existing event key `value`\n\n',
+  ]);
+});
+
+test("unread, a script's error goes to the pipeline's err as tremolo's error event, rendered as Tremor's", async () => {
+  const p = await runPipeline(
+    pipeline(`define script s
+script
+  event.a.x
+end;
+create script s;
+select event from in into s;
+select event from s into out;`),
+  );
+  p.push({ a: {} });
+  assert.equal(p.out('err'), [
+    {
+      error: 'p/s-emit-1: Error: \n    8 |   event.a.x\n      |           ^ Trying to access a non existing event key `x`\n\n',
+      code: 'ERR_EXPR_EVAL',
+      connector: 'p',
+      event: { a: {} },
+    },
+  ]);
+});
+
+test('a path of a .troy flow compiles to strict(), with the places of its keys', async () => {
+  const flow = await jsonOf(pipeline('select event["a b"].c from in into out;'));
+  const ops = (flow.pipelines.p as { operators: Record<string, { config: { event?: string } }> }).operators;
+  assert.is(
+    ops['select-1']!.config.event,
+    'strict(event["a b"].c, {"lines":{"6":"select event[\\"a b\\"].c from in into out;"},"sites":[[6,"event",6,14,5],[13,"event",6,21,1]]})',
+  );
+});
+
+const FLOW = `define flow main
+flow
+  define pipeline p
+  pipeline
+    define script s
+    script
+      let event.b = event.a;
+      emit event
+    end;
+    create script s;
+    select event from in where event.keep into s;
+    select event from s into out;
+    select event from s/err into out;
+  end;
+  define connector console from stdio
+  with
+    codec = "json",
+    preprocessors = ["separate"],
+    postprocessors = ["separate"]
+  end;
+  create connector console;
+  create pipeline p;
+  connect /connector/console to /pipeline/p;
+  connect /pipeline/p to /connector/console;
+end;
+deploy flow main;
+`;
+
+test('tremolo run: the err event on stdout and the select error on stderr, as Tremor writes them', async () => {
+  const file = tmp.write('errors.troy', FLOW);
+  const r = await runCli(['run', file], { cwd: tmp.dir, input: '{"keep": true, "a": 1}\n{"keep": true}\n{"a": 2}\n', timeoutMs: 20_000 });
+  assert.is(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown), [
+    { keep: true, a: 1, b: 1 },
+    {
+      error: 'Error: \n    7 |       let event.b = event.a;\n      |                           ^ Trying to access a non existing event key `a`\n\n',
+      event: { keep: true },
+    },
+  ]);
+  const lines = r.stderr.split('\n');
+  const at = lines.findIndex((l) => l.endsWith('ERROR [errors/p/select-errors] Error: '));
+  assert.ok(at >= 0, r.stderr);
+  assert.equal(lines.slice(at + 1, at + 4), ['   11 |     select event from in where event.keep into s;', '      |                                      ^^^^ Trying to access a non existing event key `keep`', '']);
+});
+
+test.run();
