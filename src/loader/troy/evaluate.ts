@@ -15,6 +15,17 @@ export interface EvalScope {
   readonly owner: string;
 }
 
+/**
+ * A `with` setting that must be a whole number of at least `min` (an operator's count, a window's
+ * size): refused at the value's place, quoting what was received.
+ */
+export function wholeNumberSetting(name: string, value: unknown, at: Place, what: string, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new TroyError('ERR_CONFIG_INVALID', at, `${name} is ${what}, received ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
 /** Records where each part of a value is written, for placing later problems. */
 export type Mark = (path: PathKey, at: Place, what: 'key' | 'value') => void;
 

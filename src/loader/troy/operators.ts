@@ -1,6 +1,6 @@
 import type { DefineOperator, WithEntry } from '../../lang/troy/ast.js';
 import { TroyError, unsupported, type Place } from '../../lang/troy/errors.js';
-import { evaluate, type EvalScope } from './evaluate.js';
+import { evaluate, wholeNumberSetting, type EvalScope } from './evaluate.js';
 
 /** A Tremor operator as a tremolo operator: its name and config. */
 export interface OperatorStep {
@@ -18,11 +18,7 @@ interface TremorOperator {
 
 const wholeNumber = (s: Settings, key: string, min: number): number | undefined => {
   const entry = s[key];
-  if (entry === undefined) return undefined;
-  if (typeof entry.value !== 'number' || !Number.isInteger(entry.value) || entry.value < min) {
-    throw new TroyError('ERR_CONFIG_INVALID', entry.at, `${key} is a whole number, at least ${min}, received ${JSON.stringify(entry.value)}`);
-  }
-  return entry.value;
+  return entry === undefined ? undefined : wholeNumberSetting(key, entry.value, entry.at, `a whole number, at least ${min}`, min);
 };
 
 /** Tremor's operators that have a counterpart among tremolo's; Tremor counts time in nanoseconds. */

@@ -1,6 +1,6 @@
 import type { DefineWindow } from '../../lang/troy/ast.js';
 import { TroyError, unsupported } from '../../lang/troy/errors.js';
-import { evaluate, type EvalScope } from './evaluate.js';
+import { evaluate, wholeNumberSetting, type EvalScope } from './evaluate.js';
 
 /** A tumbling window's settings, as the `window` operator takes them (timed as Tremor times them: from the first event). */
 export interface WindowSettings {
@@ -23,12 +23,7 @@ export function windowSettings(def: DefineWindow, scope: EvalScope): WindowSetti
   let sizeAt: DefineWindow['at'] | undefined;
   for (const entry of def.with) {
     const value = evaluate(entry.value, scope);
-    const number = (what: string, min: number): number => {
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-        throw new TroyError('ERR_CONFIG_INVALID', entry.value.at, `${entry.name} is ${what}, got ${JSON.stringify(value)}`);
-      }
-      return value;
-    };
+    const number = (what: string, min: number): number => wholeNumberSetting(entry.name, value, entry.value.at, what, min);
     switch (entry.name) {
       case 'size':
         out.size = number('a whole number of events, at least 1', 1);
@@ -42,7 +37,7 @@ export function windowSettings(def: DefineWindow, scope: EvalScope): WindowSetti
         out.max_groups = number('a whole number, at least 1', 1);
         break;
       case 'emit_empty_windows':
-        if (typeof value !== 'boolean') throw new TroyError('ERR_CONFIG_INVALID', entry.value.at, `emit_empty_windows is true or false, got ${JSON.stringify(value)}`);
+        if (typeof value !== 'boolean') throw new TroyError('ERR_CONFIG_INVALID', entry.value.at, `emit_empty_windows is true or false, received ${JSON.stringify(value)}`);
         out.emit_empty_windows = value;
         break;
       default:

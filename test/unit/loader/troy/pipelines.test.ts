@@ -284,3 +284,23 @@ test('expressions the compiled operators reject are placed at the Trickle statem
 });
 
 test.run();
+
+test("a window's size and a batch's count that are not whole numbers are refused at the value, quoting it", async () => {
+  const problems = await problemsOf(
+    pipeline(`define window w from tumbling with size = 0 end;
+define window t from tumbling with interval = 1.5, emit_empty_windows = "yes" end;
+define operator b from generic::batch with count = "5", timeout = -1 end;
+create operator b;
+select event from in into b;
+select aggr::stats::count() from in[w] into out;
+select aggr::stats::count() from in[t] into out;`),
+    'numbers.troy',
+  );
+  assert.equal(problems, [
+    'numbers.troy:4:42: size is a whole number of events, at least 1, received 0',
+    'numbers.troy:5:46: interval is a duration in nanoseconds, e.g. nanos::from_seconds(1), received 1.5',
+    'numbers.troy:5:72: emit_empty_windows is true or false, received "yes"',
+    'numbers.troy:6:52: count is a whole number, at least 1, received "5"',
+    'numbers.troy:6:69: timeout is a whole number, at least 1, received -1',
+  ]);
+});
