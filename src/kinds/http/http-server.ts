@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
+import http, { STATUS_CODES } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { z } from 'zod';
@@ -14,7 +14,7 @@ import { parseHttpUrl, requestUrl, type HttpAddress } from './http-url.js';
 import { loadServerTls, ServerTlsSchema } from '../../sdk/io/tls.js';
 import { formatHostPort } from '../../sdk/io/ws-url.js';
 import type { Identity } from '../../sdk/auth/authenticate.js';
-import { HandshakeGuard, HandshakeSchema } from '../../sdk/auth/handshake-guard.js';
+import { clientErrorStatus, HandshakeGuard, HandshakeSchema } from '../../sdk/auth/handshake-guard.js';
 
 const Config = z
   .strictObject({
@@ -265,7 +265,7 @@ export const httpServer = defineConnector({
         });
         server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
           ctx.log.debug(`bad request from ${socket.remoteAddress}:${socket.remotePort}: ${err.message}`);
-          if (socket.writable) socket.end(`HTTP/1.1 ${clientErrorStatus(err)}\r\nConnection: close\r\n\r\n`);
+          if (socket.writable) socket.end(`HTTP/1.1 ${statusLine(clientErrorStatus(err))}\r\nConnection: close\r\n\r\n`);
           else socket.destroy();
         });
         await new Promise<void>((resolve, reject) => {
@@ -322,9 +322,4 @@ export const httpServer = defineConnector({
 
 export type HttpServerConfig = z.output<typeof Config>;
 
-/** The answer to a request Node's parser refused: too slow (408), headers too big (431), else malformed (400). */
-function clientErrorStatus(err: NodeJS.ErrnoException): string {
-  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return '408 Request Timeout';
-  if (err.code === 'HPE_HEADER_OVERFLOW') return '431 Request Header Fields Too Large';
-  return '400 Bad Request';
-}
+const statusLine = (status: number): string => `${status} ${STATUS_CODES[status] ?? 'Error'}`;

@@ -117,20 +117,35 @@ export class HandshakeGuard {
 }
 
 /**
- * The answer to a request Node's HTTP parser gave up on, as Node's own server gives it when nobody
+ * The status for a request Node's HTTP parser gave up on, as Node's own server answers when nobody
  * listens for 'clientError': 408 for a request not complete in time (a slowloris), 431 for headers
  * over --max-http-header-size, 413 for chunk extensions over their limit, else 400.
  */
-export function clientErrorAnswer(err: Error & { code?: string }, timeoutMs: number): [number, string] {
+export function clientErrorStatus(err: Error & { code?: string }): number {
   switch (err.code) {
     case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return [408, `the handshake was not complete within handshake_timeout_ms (${timeoutMs} ms)`];
+      return 408;
     case 'HPE_HEADER_OVERFLOW':
-      return [431, `the request line and headers are over ${maxHeaderSize} bytes`];
+      return 431;
     case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
-      return [413, 'chunk extensions over their limit'];
+      return 413;
     default:
-      return [400, err.message];
+      return 400;
+  }
+}
+
+/** clientErrorStatus with the reason a handshake's refusal gives. */
+export function clientErrorAnswer(err: Error & { code?: string }, timeoutMs: number): [number, string] {
+  const status = clientErrorStatus(err);
+  switch (status) {
+    case 408:
+      return [status, `the handshake was not complete within handshake_timeout_ms (${timeoutMs} ms)`];
+    case 431:
+      return [status, `the request line and headers are over ${maxHeaderSize} bytes`];
+    case 413:
+      return [status, 'chunk extensions over their limit'];
+    default:
+      return [status, err.message];
   }
 }
 

@@ -102,4 +102,15 @@ test('a client that sends its body slower than request_timeout_ms gets 408 and i
   await ctx.flow.expectNone('server', 'out', 20);
 });
 
+test('chunk extensions past Node\'s limit are answered 413 Payload Too Large, as Node answers them, and never become an event', async (ctx) => {
+  ctx.flow = await start();
+  const port = portOf(ctx.flow);
+  const extension = `;x=${'a'.repeat(20 * 1024)}`;
+  const r = await raw(port, `POST /big HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2${extension}\r\n{}\r\n0\r\n\r\n`, { timeoutMs: 3000 });
+  assert.is(r.reply.split('\r\n')[0], 'HTTP/1.1 413 Payload Too Large', r.reply);
+  assert.ok(r.closedByServer);
+  await ctx.flow.expectNone('server', 'out', 20);
+  await served(ctx.flow);
+});
+
 test.run();
