@@ -6,8 +6,7 @@
  * arguments, `x = ...`), properties of the collection's root and of things (`.name`, `.a.b`,
  * `.name = ...`), `+ - * / %` (int / int is an int, truncated, as in ThingsDB), comparisons, `!`,
  * `&&`, `||`, parentheses, and the functions and methods of thingsdb-functions.ts. A thing stored
- * in the collection gets its `#` id as on a node. Errors carry ThingsDB's codes and texts.
- * Values: thingsdb-values.ts.
+ * in the collection gets its `#` id as on a node. Errors carry ThingsDB's codes and texts (values: thingsdb-values.ts).
  */
 import { call, method, unsupported, type QueryContext } from './thingsdb-functions.js';
 import { ErrorCode, ThingsdbError } from './thingsdb-protocol.js';
