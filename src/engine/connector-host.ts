@@ -13,6 +13,7 @@ import { batchParts, createEvent, Receipt, withReceipt, type Meta, type Origin, 
 import type { Pausable } from './flow-control.js';
 import type { Logger } from '../sdk/logger.js';
 import { Port } from './port.js';
+import { PortCounts } from './port-counts.js';
 import type { Processor } from '../sdk/processor-api.js';
 import { Backoff } from './reconnect.js';
 import { SinkSerializer } from './sink-serializer.js';
@@ -32,8 +33,7 @@ export class ConnectorHost implements StreamHost, Pausable {
   readonly inputs = new Map<string, Port<TremoloEvent>>();
   readonly counters: ConnectorCounters = { in: 0, out: 0, err: 0, queued: 0 };
   /** Events through each port, in and out, for the status API and metrics. */
-  // Counts per port, as objects found by the port name: no key string is built per event.
-  readonly #portCounts = { in: new Map<string, { n: number }>(), out: new Map<string, { n: number }>() };
+  readonly #portCounts = new PortCounts();
   /** Paused by an operator (the API), not by flow control. */
   paused = false;
   readonly log: Logger;
@@ -195,8 +195,7 @@ export class ConnectorHost implements StreamHost, Pausable {
   }
 
   status(): Record<string, unknown> {
-    const ports: Record<string, Record<string, number>> = { in: {}, out: {} };
-    for (const dir of ['in', 'out'] as const) for (const [port, count] of this.#portCounts[dir]) ports[dir]![port] = count.n;
+    const ports = this.#portCounts.snapshot();
     return {
       alias: this.alias,
       kind: this.kind,
@@ -222,7 +221,7 @@ export class ConnectorHost implements StreamHost, Pausable {
 
   write(given: TremoloEvent, port: string): void {
     this.counters.in++;
-    countPort(this.#portCounts.in, port);
+    this.#portCounts.countIn(port);
     this.env.observe?.(this, given);
     const parts = given.batch === undefined || this.spec.def.batches === true ? undefined : batchParts(given);
     if (parts === undefined) this.#take(given, port);
@@ -326,7 +325,7 @@ export class ConnectorHost implements StreamHost, Pausable {
         this.#unlinkedErrors.reportData(event.data, 'ERR_WRITE_FAILED');
       }
     } else this.counters.out++;
-    countPort(this.#portCounts.out, port);
+    this.#portCounts.countOut(port);
     // A transactional event nothing will take on would be acked by its dispatch: it is lost, so fail it.
     if (event.settle !== undefined && !this.env.linked(this.alias, port)) {
       event.settle.fail(unlinkedPortFailure(this.alias, port));
@@ -396,10 +395,4 @@ export class ConnectorHost implements StreamHost, Pausable {
       extensions: (this.spec.extensions ?? []).map((e) => e.def.create(e.config, { alias: this.alias, kind, id: this.id, log: this.log })),
     };
   }
-}
-
-function countPort(counts: Map<string, { n: number }>, port: string): void {
-  const count = counts.get(port);
-  if (count !== undefined) count.n++;
-  else counts.set(port, { n: 1 });
 }

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../sdk/errors.js';
-import type { Logger } from '../sdk/logger.js';
+import { safeJson, type Logger } from '../sdk/logger.js';
 
 /** How long one summary line covers: a flood of errors costs one line per code per window. */
 export const DIGEST_WINDOW_MS = 10_000;
@@ -55,10 +55,15 @@ export class ErrorDigest {
     private readonly clock: DigestClock = systemClock,
   ) {}
 
-  /** An error event's data: its `code` (else `fallback`) and its `error` text (else the data as JSON). */
+  /**
+   * An error event's data: its `code` (else `fallback`) and its `error` text (else the data as
+   * JSON). The data is whatever reached an err port, so it may hold what JSON cannot (a bigint:
+   * otel timestamps, MessagePack int64); it is written as the logger writes it, never thrown.
+   */
   reportData(data: unknown, fallback: ErrorCode): void {
-    const { code, error } = (data ?? {}) as { code?: ErrorCode; error?: unknown };
-    this.report(code ?? fallback, String(error ?? JSON.stringify(data)));
+    const { code, error } = (data ?? {}) as { code?: unknown; error?: unknown };
+    const text = typeof error === 'string' ? error : error === undefined || error === null ? safeJson(data) : safeJson(error);
+    this.report(typeof code === 'string' ? (code as ErrorCode) : fallback, text);
   }
 
   report(code: ErrorCode, message: string): void {

@@ -42,8 +42,11 @@ const stderrSink: LogSink = (line) => {
 
 const LEVEL_STYLE: Record<LogLevel, Style> = { error: 'red', warn: 'yellow', info: 'green', debug: 'blue', trace: 'dim' };
 
-/** JSON of anything a caller logs; a value JSON cannot hold (a cycle, a bigint) must not throw out of a log call. */
-function json(value: unknown): string {
+/**
+ * JSON of anything a caller logs; a value JSON cannot hold (a cycle, a bigint) must not throw out
+ * of a log call: a bigint is written as its digits in a string, a cycle as the value's String().
+ */
+export function safeJson(value: unknown): string {
   try {
     return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Error ? v.message : v)) ?? 'null';
   } catch {
@@ -55,7 +58,7 @@ function json(value: unknown): string {
 function textFields(fields: LogFields): string {
   return Object.entries(fields)
     .map(([k, v]) => {
-      const s = typeof v === 'string' ? v : json(v);
+      const s = typeof v === 'string' ? v : safeJson(v);
       return `${k}=${s === '' || /[\s"=]/.test(s) ? JSON.stringify(s) : s}`;
     })
     .join(' ');
@@ -77,7 +80,7 @@ function jsonLine(at: LogLevel, scope: string, message: string, fields: LogField
   if (node.length > 0) record.node = node.join('/');
   record.msg = message;
   if (fields !== undefined && Object.keys(fields).length > 0) record.fields = fields;
-  return json(record);
+  return safeJson(record);
 }
 
 export function createLogger(level: LogLevel = 'info', sinkOrOptions: LogSink | LogOptions = stderrSink, scope = ''): Logger {

@@ -62,9 +62,16 @@ export interface EncodedBody {
  * (`batchParts`) is each of its events encoded on its own, in order, as Tremor writes a batch.
  * `undefined` when it could not be encoded; the event (or the batch's event the codec refused)
  * has then gone to `err` (ERR_CODEC_ENCODE or ERR_PROCESSOR_FAILED), and nothing is to be sent.
+ * A caller that has split the batch already passes its `parts`: building them copies every event.
  */
-export function encodeBody(ctx: ConnectorContext, event: TremoloEvent, key: number, mime: string | undefined, wildcard?: string): EncodedBody | undefined {
-  const parts = batchParts(event) ?? [event];
+export function encodeBody(
+  ctx: ConnectorContext,
+  event: TremoloEvent,
+  key: number,
+  mime: string | undefined,
+  wildcard?: string,
+  parts: readonly TremoloEvent[] = batchParts(event) ?? [event],
+): EncodedBody | undefined {
   const label = mime ?? wildcard;
   const codec = mime !== undefined ? ctx.codecForMime(mime) : wildcard !== undefined ? ctx.codecForMime('*/*') : undefined;
   const chunks: Buffer[] = [];

@@ -128,8 +128,9 @@ export const httpClient = defineConnector({
 
     /** The request an event stands for, or undefined when it cannot be made (the event went to err). */
     const prepare = (event: TremoloEvent): Job | undefined => {
-      // A batch is asked for as its first event asks (Tremor's rule).
-      const head = batchParts(event)?.[0] ?? event;
+      // A batch is asked for as its first event asks (Tremor's rule); its parts are built once, here.
+      const parts = batchParts(event) ?? [event];
+      const head = parts[0] ?? event;
       const own = head.meta.http_client as { request?: unknown; correlation?: unknown } | undefined;
       const over = own?.request ?? {};
       if (typeof over !== 'object' || over === null || Array.isArray(over)) {
@@ -164,7 +165,7 @@ export const httpClient = defineConnector({
       let body: readonly Buffer[] | undefined;
       if (!BODILESS.has(upper)) {
         const declared = firstValue(headers, 'content-type');
-        const encoded = encodeBody(ctx, event, nextBody++, declared, wildcard);
+        const encoded = encodeBody(ctx, event, nextBody++, declared, wildcard, parts);
         if (encoded === undefined) return undefined;
         body = encoded.chunks;
         if (declared === undefined && encoded.contentType !== undefined) headers['content-type'] = encoded.contentType;

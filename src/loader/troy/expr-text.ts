@@ -7,7 +7,10 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** `.name`, or `["odd name"]`. */
 export const member = (base: string, key: string): string => (NAME.test(key) ? `${base}.${key}` : `${base}[${JSON.stringify(key)}]`);
 
-/** A value as an expression literal: JSON is valid expression syntax. */
+/**
+ * A value as an expression literal: JSON is valid expression syntax. JSON.stringify escapes every
+ * control character, which is what keeps strict-sites.ts's markers out of user strings.
+ */
 export const literal = (value: unknown): string => JSON.stringify(value) ?? 'null';
 
 /**

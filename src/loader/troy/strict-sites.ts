@@ -9,11 +9,17 @@ import type { Place } from '../../lang/troy/errors.js';
  * goes; instead each key of a path is preceded by a marker that says where it was written, and
  * once an expression is whole (`strictText`) the markers come out and their offsets, now known,
  * go into `strict(EXPR, {"sites": [...]})` (see src/lang/expr/strict.ts).
+ *
+ * The markers are control characters because every literal and quoted key of the expression
+ * text is written by JSON.stringify (expr-text.ts), which always escapes U+0000-U+001F: so no
+ * user string, whatever it holds, can put a marker's character into the text raw. (Private-use
+ * characters, which JSON.stringify leaves raw, collided with strings that held them.) The
+ * marker's own payload is JSON too, so a line of source holding these characters is carried
+ * escaped and drawn as written.
  */
 
-const OPEN = '\uE000';
-const CLOSE = '\uE001';
-const MARKS = /[\uE000\uE001]/g;
+const OPEN = '\u0001';
+const CLOSE = '\u0002';
 
 /** The lines of the .troy files a flow was compiled from, by the name their places give. */
 export type SourceTexts = ReadonlyMap<string, readonly string[]>;
@@ -68,7 +74,7 @@ export function keyMarker(root: SiteRoot, seg: Segment, sources: SourceTexts | u
 }
 
 const mark = (root: SiteRoot, line: number, column: number, length: number, text: string): string =>
-  `${OPEN}${JSON.stringify([root, line, column, length, text.replace(MARKS, '\uFFFD')])}${CLOSE}`;
+  `${OPEN}${JSON.stringify([root, line, column, length, text])}${CLOSE}`;
 
 /**
  * The marker put before a binary operator written at `at`: a failure of the operator on the types
@@ -83,26 +89,50 @@ export function operatorMarker(op: string, at: Place, sources: SourceTexts | und
 export const siteRoot = (root: string): SiteRoot | undefined =>
   root === 'event' ? 'event' : root === 'meta' ? 'global' : root === 'local' ? 'local' : root === 'state' ? 'state' : undefined;
 
+type Payload = [root: string, line?: number, column?: number, length?: number, source?: string];
+
+/** The marker's payload, or undefined when the text between the characters is not one. */
+function payload(text: string): Payload | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (!Array.isArray(value) || typeof value[0] !== 'string') return undefined;
+    if (value.length === 1) return value as Payload;
+    const [, line, column, length, source] = value as unknown[];
+    return value.length === 5 && typeof line === 'number' && typeof column === 'number' && typeof length === 'number' && typeof source === 'string'
+      ? (value as Payload)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Expression text with markers as tremolo expression text: strict, with the places of its keys,
- * when it reads any path; unchanged when it has no marker.
+ * when it reads any path; unchanged when it has no marker. A config string that is not
+ * expression text can hold the characters raw; only a whole marker is taken for one.
  */
 export function strictText(text: string): string {
   if (!text.includes(OPEN)) return text;
   const sites: unknown[] = [];
   const lines: Record<string, string> = {};
+  let marked = false;
   let clean = '';
   let from = 0;
-  for (let at = text.indexOf(OPEN); at >= 0; at = text.indexOf(OPEN, from)) {
-    clean += text.slice(from, at);
+  for (let at = text.indexOf(OPEN); at >= 0; at = text.indexOf(OPEN, at + 1)) {
     const close = text.indexOf(CLOSE, at);
-    const [root, line, column, length, source] = JSON.parse(text.slice(at + 1, close)) as [string, number?, number?, number?, string?];
+    const found = close < 0 ? undefined : payload(text.slice(at + 1, close));
+    if (found === undefined) continue;
+    marked = true;
+    clean += text.slice(from, at);
+    const [root, line, column, length, source] = found;
     if (source !== undefined) {
       sites.push([clean.length, root, line, column, length]);
       lines[String(line)] = source;
     }
     from = close + 1;
+    at = close;
   }
+  if (!marked) return text;
   clean += text.slice(from);
   return sites.length === 0 ? `strict(${clean})` : `strict(${clean}, ${JSON.stringify({ lines, sites })})`;
 }

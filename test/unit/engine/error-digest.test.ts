@@ -105,6 +105,37 @@ test('an error event is reported by its code and error text; without them, under
   assert.equal(messages(log.lines), ['c: invalid JSON', '{"reason":"no error field"}', 'null', '2 errors ERR_OPERATOR_FAILED on c in the last 10 s, last: "a bare string"']);
 });
 
+test('error data JSON cannot hold (a bigint, as otel timestamps and MessagePack int64 are) is reported, not thrown', () => {
+  const log = memoryLogger();
+  const digest = new ErrorDigest(log, 'c', 10_000, new ManualClock());
+  digest.reportData({ ts: 1_700_000_000_123_456_789n, nested: [1n] }, 'ERR_WRITE_FAILED');
+  digest.reportData(9_007_199_254_740_993n, 'ERR_OPERATOR_FAILED');
+  assert.equal(messages(log.lines), ['{"ts":"1700000000123456789","nested":["1"]}', '"9007199254740993"']);
+});
+
+test('an unlinked err port logs an event whose data holds a bigint, and the pipeline goes on', async () => {
+  const log = memoryLogger();
+  const flow = await startFlow(
+    {
+      connectors: {},
+      pipelines: { p: { operators: [{ op: 'route', config: { routes: [{ port: 'err', when: 'event.bad' }], default: 'out' } }] } },
+      links: [],
+    },
+    { file: tmp.write('bigint.json5', '{}'), log },
+  );
+  try {
+    flow.send('p', 'in', { bad: true, ts: 1_700_000_000_123_456_789n });
+    flow.send('p', 'in', { bad: true, ts: 2n });
+    assert.equal(
+      log.lines.filter((l) => l.includes(' WARN ')).map((l) => l.replace(/^\S+ WARN  /, '')),
+      ['[bigint/p] {"bad":true,"ts":"1700000000123456789"}'],
+    );
+  } finally {
+    await flow.stop();
+  }
+  assert.match(log.lines.join('\n'), /2 errors ERR_OPERATOR_FAILED on p in the last 1 s, last: \{"bad":true,"ts":"2"\}/);
+});
+
 test('tremolo run: 20,000 undecodable frames on a connector whose err port is not linked write two log lines, not 20,000', async () => {
   const port = await freePort();
   const file = tmp.write(

@@ -148,6 +148,46 @@ test('a path of a .troy flow compiles to strict(), with the places of its keys',
   );
 });
 
+// The translation marks where keys are written with characters it takes out again; a user's
+// string holding such a character, raw or escaped, is the user's and must come through whole.
+const MARKER_LIKE = ['\uE000x', 'y\uE001', '\u0001[', ']\u0002', '\uE000[1]\uE001', '\u0001[2]\u0002'];
+const PAYLOAD_LIKE = ['\uE000["event"]\uE001', '\u0001["event"]\u0002'];
+
+test('strings holding private-use or control characters survive a script that reads paths, escaped or raw', async () => {
+  const escaped = [...MARKER_LIKE, ...PAYLOAD_LIKE].map((s) => JSON.stringify(s)).join(', ');
+  const raw = MARKER_LIKE.map((s) => `"${s}"`).join(', ');
+  const p = await runPipeline(
+    pipeline(`define script s
+script
+  let event.escaped = [${escaped}];
+  let event.raw = [${raw}];
+  let event.keyed = {"\\uE000k\\uE001": event.a.b};
+  emit event
+end;
+create script s;
+select event from in into s;
+select event from s into out;
+select event from s/err into err;`),
+  );
+  p.push({ a: { b: 1 } });
+  assert.equal(p.out('err'), []);
+  assert.equal(p.out(), [{ a: { b: 1 }, escaped: [...MARKER_LIKE, ...PAYLOAD_LIKE], raw: MARKER_LIKE, keyed: { '\uE000k\uE001': 1 } }]);
+});
+
+test('tremolo validate accepts a .troy flow whose strings hold the marker characters, with no raw JSON error', async () => {
+  const file = tmp.write('markers.troy', pipeline(`define script s
+script
+  let event.x = ["\\uE000x", "\\uE001", "\\u0001x", "\\u0002"];
+  emit event.a
+end;
+create script s;
+select event from in into s;
+select event from s into out;`));
+  const r = await runCli(['validate', file], { cwd: tmp.dir, timeoutMs: 20_000 });
+  assert.is(r.stderr, '');
+  assert.is(r.code, 0, r.stdout);
+});
+
 const FLOW = `define flow main
 flow
   define pipeline p
