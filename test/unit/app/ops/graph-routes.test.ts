@@ -1,4 +1,5 @@
 import { suite } from 'uvu';
+import type { ReadableStreamReadResult } from 'node:stream/web';
 import * as assert from 'uvu/assert';
 import { loadFlowObject } from '../../../../src/app/load.js';
 import { ApiServer } from '../../../../src/app/ops/api.js';
@@ -73,8 +74,13 @@ class EventStream {
       const left = deadline - performance.now();
       if (left <= 0) throw new Error(`no such snapshot within ${timeoutMs} ms; the last: ${JSON.stringify(last)}`);
       let timer: NodeJS.Timeout | undefined;
-      const read = await Promise.race([this.#reader.read(), new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), left)))]);
-      clearTimeout(timer);
+      let read: ReadableStreamReadResult<Uint8Array> | 'timeout';
+      try {
+        read = await Promise.race([this.#reader.read(), new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), left)))]);
+      } finally {
+        // Also when the read fails (the API stopped): a pending timer would hold the test process open.
+        clearTimeout(timer);
+      }
       if (read === 'timeout') continue;
       if (read.done) throw new Error('the stream ended');
       this.#buffer += this.#decoder.decode(read.value, { stream: true });
