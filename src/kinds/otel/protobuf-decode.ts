@@ -2,6 +2,15 @@ import { compile, isScalar, MAX_DEPTH, WIRE_OF, type CompiledSchema, type Field,
 import { Reader, WireError, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from './protobuf-wire.js';
 
 /**
+ * More decoded items than the budget `decode` was given: a few bytes on the wire (an empty span is
+ * 2) decode to a record of a dozen fields, so a message's size alone does not bound the memory and
+ * time it takes to read.
+ */
+export class DecodeLimitError extends WireError {
+  override readonly name: string = 'DecodeLimitError';
+}
+
+/**
  * Protobuf bytes to Tremor's JSON value, by the tables of `otlp-schema.ts`. Bytes a message cannot
  * hold (a truncated field, a wire type that is not its field's, text that is not UTF-8, nesting
  * deeper than `MAX_DEPTH`) are refused with a `WireError`. Unknown fields are skipped, as protobuf
@@ -45,9 +54,23 @@ function readScalar(r: Reader, type: Scalar): unknown {
   }
 }
 
+/**
+ * What is left of the current `decode`'s item budget. Decoding is synchronous and not re-entered, so
+ * one module-level count serves every call (set, then restored, by `decode`).
+ */
+let itemsLeft = Infinity;
+let itemsLimit = Infinity;
+
+/** Counts `n` items (messages, fields, values) about to be made; past the budget the decode stops. */
+function spend(n: number, r: Reader): void {
+  itemsLeft -= n;
+  if (itemsLeft < 0) throw new DecodeLimitError(`more than ${itemsLimit} decoded items (messages, fields and values) at byte ${r.pos}`);
+}
+
 /** An `AnyValue` as the plain value it holds; null when it holds none. */
 function readAny(r: Reader, end: number, depth: number): unknown {
   if (depth > MAX_DEPTH) throw new WireError(`values nested deeper than ${MAX_DEPTH} levels at byte ${r.pos}`);
+  spend(1, r);
   let value: unknown = null;
   while (r.pos < end) {
     const [no, wire] = r.tag();
@@ -119,6 +142,7 @@ function readKeyValues(r: Reader, depth: number, into: Record<string, unknown> =
 
 /** One `KeyValue` into `record`; one without a value is left out, as Tremor does. */
 function readKeyValue(r: Reader, depth: number, record: Record<string, unknown>): void {
+  spend(1, r);
   let key = '';
   let value: unknown;
   let has = false;
@@ -155,11 +179,16 @@ function readField(r: Reader, field: Field, wire: number, out: Record<string, un
       const [from, to] = r.span();
       const inner = new Reader(r.buf, from, to);
       const values = (out[field.json] as unknown[] | undefined) ?? [];
-      while (!inner.done) values.push(readScalar(inner, type));
+      while (!inner.done) {
+        spend(1, inner);
+        values.push(readScalar(inner, type));
+      }
       put(out, field.json, values);
       return;
     }
     if (wire !== expected) bad(expected);
+    // A repeated scalar adds an item each time; a single one is counted with its message's fields.
+    if (field.repeated) spend(1, r);
     value = readScalar(r, type);
   } else {
     if (wire !== WIRE_LEN) bad(WIRE_LEN);
@@ -193,6 +222,8 @@ const isZero = (v: unknown): boolean =>
 
 function decodeMessage(schema: CompiledSchema, r: Reader, depth: number): Record<string, unknown> {
   if (depth > MAX_DEPTH) throw new WireError(`messages nested deeper than ${MAX_DEPTH} levels at byte ${r.pos}`);
+  // The record and every field it may get (those absent are filled in with their zero value).
+  spend(1 + schema.fields.length, r);
   const out: Record<string, unknown> = {};
   while (!r.done) {
     const [no, wire] = r.tag();
@@ -212,7 +243,17 @@ function decodeMessage(schema: CompiledSchema, r: Reader, depth: number): Record
   return out;
 }
 
-/** A message's bytes as Tremor's JSON value; throws a `WireError` on bytes it cannot hold. */
-export function decode(schema: MessageSchema, bytes: Uint8Array): Record<string, unknown> {
-  return decodeMessage(compile(schema), new Reader(bytes), 0);
+/**
+ * A message's bytes as Tremor's JSON value; throws a `WireError` on bytes it cannot hold, and a
+ * `DecodeLimitError` once it would make more than `maxItems` messages, fields and values.
+ */
+export function decode(schema: MessageSchema, bytes: Uint8Array, maxItems = Infinity): Record<string, unknown> {
+  const [left, limit] = [itemsLeft, itemsLimit];
+  itemsLeft = itemsLimit = maxItems;
+  try {
+    return decodeMessage(compile(schema), new Reader(bytes), 0);
+  } finally {
+    itemsLeft = left;
+    itemsLimit = limit;
+  }
 }

@@ -12,7 +12,7 @@ export const WIRE_LEN = 2;
 export const WIRE_FIXED32 = 5;
 
 export class WireError extends Error {
-  override readonly name = 'WireError';
+  override readonly name: string = 'WireError';
 }
 
 import { isUtf8 } from 'node:buffer';

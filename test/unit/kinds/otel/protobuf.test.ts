@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SIGNALS } from '../../../../src/kinds/otel/otlp-schema.js';
 import { MAX_DEPTH } from '../../../../src/kinds/otel/message-schema.js';
-import { decode } from '../../../../src/kinds/otel/protobuf-decode.js';
+import { decode, DecodeLimitError } from '../../../../src/kinds/otel/protobuf-decode.js';
 import { encode, ShapeError } from '../../../../src/kinds/otel/protobuf-encode.js';
 import { Reader, WireError, Writer } from '../../../../src/kinds/otel/protobuf-wire.js';
 
@@ -150,6 +150,23 @@ test('values of the wrong type are refused naming their path and what was expect
   assert.is(thrown(() => encode(METRICS, m({ value: 1, time_unix_nano: 1.5 }))).message, 'metrics[0].instrumentation_library_metrics[0].metrics[0].data.sum.data_points[0].time_unix_nano: expected an integer from 0 to 2^64-1, received 1.5');
   assert.is(thrown(() => encode(TRACE, { trace: {} })).message, 'trace: expected a list, received {}');
   assert.is(thrown(() => encode(TRACE, { trace: [{ resource: { attributes: [1] } }] })).message, 'trace[0].resource.attributes: expected a record of attributes, received [1]');
+});
+
+test('decoding stops past its item budget: 2 bytes of an empty span are a dozen decoded fields', () => {
+  const spans = 50;
+  const bytes = Uint8Array.from([0x0a, 2 * spans + 2, 0x12, 2 * spans, ...Array.from({ length: spans }, () => [0x12, 0x00]).flat()]);
+  const whole = decode(TRACE, bytes) as { trace: [{ instrumentation_library_spans: [{ spans: object[] }] }] };
+  assert.is(whole.trace[0].instrumentation_library_spans[0].spans.length, spans);
+  assert.ok(Object.keys(whole.trace[0].instrumentation_library_spans[0].spans[0]!).length >= 10, 'each empty span a full record');
+  const err = thrown(() => decode(TRACE, bytes, 500));
+  assert.instance(err, DecodeLimitError);
+  assert.instance(err, WireError);
+  assert.match(err.message, /^more than 500 decoded items \(messages, fields and values\) at byte \d+$/);
+  // Attribute values and packed numbers count too, not only messages.
+  const values = Uint8Array.from([0x0a, 2 + 4 * 25, 0x0a, 4 * 25, ...Array.from({ length: 25 }, () => [0x0a, 0x02, 0x12, 0x00]).flat()]);
+  assert.not.throws(() => decode(TRACE, values, 80));
+  assert.instance(thrown(() => decode(TRACE, values, 50)), DecodeLimitError);
+  assert.not.throws(() => decode(TRACE, bytes, 5000));
 });
 
 test.run();
