@@ -28,12 +28,25 @@ const Config = z.strictObject({
     .positive()
     .default(64 * 1024 * 1024)
     .describe('request bytes held at once across all connections and streams while requests are read (64 MiB); a request whose bytes would go past it is refused with RESOURCE_EXHAUSTED (the exporter retries), so many large uploads at once cannot grow memory without bound'),
-  idle_timeout_ms: z.number().int().positive().default(300_000).describe('a connection with no traffic for this long is closed (GOAWAY), so idle connections cannot hold max_connections; exporters reconnect when they next send'),
+  idle_timeout_ms: z
+    .number()
+    .int()
+    .positive()
+    .default(300_000)
+    .describe('a connection with no traffic for this long is closed (GOAWAY) and, one second later, dropped with whatever it left unfinished, so idle or stalled connections cannot hold max_connections; exporters reconnect when they next send'),
+  request_timeout_ms: z
+    .number()
+    .int()
+    .positive()
+    .default(30_000)
+    .describe('a request whose message has not arrived in full this long after it began is answered DEADLINE_EXCEEDED and goes to err (ERR_TIMEOUT), its bytes given back, so a request sent a byte at a time cannot be held open for ever'),
 });
 
 const { HTTP2_HEADER_PATH, HTTP2_HEADER_METHOD, HTTP2_HEADER_CONTENT_TYPE, HTTP2_HEADER_STATUS } = http2.constants;
 const EMPTY_RESPONSE = frame(new Uint8Array(0));
 const BY_PATH = new Map(SIGNALS.map((s) => [s.path, s]));
+/** How long a connection closed for idleness may take to finish what it has under way before it is dropped. */
+const IDLE_GRACE_MS = 1000;
 
 /** One client connection: its source stream, opened with its first request. */
 interface Connection {
@@ -163,7 +176,23 @@ export const otelServer = defineConnector({
         size = 0;
       };
       streams.add(req);
+      const deadline = setTimeout(() => {
+        if (over) return;
+        // Held back by this flow's own backpressure, not by the peer: the deadline starts over.
+        if (paused) {
+          deadline.refresh();
+          return;
+        }
+        over = true;
+        chunks.length = 0;
+        release();
+        const why = `${ctx.alias}: ${signal.path}: the request's message did not arrive in full within request_timeout_ms (${config.request_timeout_ms})`;
+        refuse(req, Status.DEADLINE_EXCEEDED, why);
+        sourceOf(conn).error('ERR_TIMEOUT', `${why} (answered DEADLINE_EXCEEDED)`);
+        req.close(http2.constants.NGHTTP2_CANCEL);
+      }, config.request_timeout_ms);
       req.once('close', () => {
+        clearTimeout(deadline);
         streams.delete(req);
         release();
       });
@@ -195,6 +224,7 @@ export const otelServer = defineConnector({
         }
       });
       req.on('end', () => {
+        clearTimeout(deadline);
         if (over) return;
         const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
         chunks.length = 0;
@@ -226,6 +256,13 @@ export const otelServer = defineConnector({
           session.setTimeout(config.idle_timeout_ms, () => {
             ctx.log.debug(`connection from ${conn.peer.host}:${conn.peer.port} idle for ${config.idle_timeout_ms} ms: closed`);
             session.close();
+            // close() waits for open streams, and a stalled upload never ends: it is dropped after a grace.
+            setTimeout(() => {
+              if (session.destroyed) return;
+              // Its slot is free from now, not from the socket's close a moment later.
+              connections.delete(conn);
+              session.destroy();
+            }, IDLE_GRACE_MS).unref();
           });
           session.once('close', () => {
             connections.delete(conn);

@@ -76,4 +76,59 @@ test('past max_buffered_bytes held across connections, a request is refused RESO
     assert.is(after.status, '0', 'its bytes were given back');
   }));
 
+/** Opens a request on its own connection and sends `head` of it, no more; resolves with the connection once sent. */
+async function stalled(url: string, head: Buffer): Promise<{ session: http2.ClientHttp2Session; req: http2.ClientHttp2Stream; closed: Promise<boolean> }> {
+  const session = http2.connect(url);
+  session.on('error', () => {});
+  const closed = new Promise<boolean>((resolve) => {
+    session.once('close', () => resolve(true));
+    setTimeout(() => resolve(false), 5000).unref();
+  });
+  const req = session.request({ ':method': 'POST', ':path': TRACE, 'content-type': 'application/grpc', te: 'trailers' });
+  req.on('error', () => {});
+  req.resume();
+  await new Promise<void>((resolve) => req.write(head, () => resolve()));
+  return { session, req, closed };
+}
+
+test('with max_connections 1, a connection stalled mid-request is dropped after idle_timeout_ms and the next client is served', () =>
+  withServer({ max_connections: 1, idle_timeout_ms: 300 }, async (_flow, url) => {
+    const a = await stalled(url, prefixed(0, 100));
+    const started = performance.now();
+    assert.ok(await a.closed, 'the stalled connection was dropped');
+    const took = performance.now() - started;
+    assert.ok(took >= 250, `not before idle_timeout_ms (${took} ms)`);
+    const ok = await call(url, prefixed(0, valid.length, valid));
+    assert.is(ok.status, '0', 'the next client is served');
+  }));
+
+test('a request whose message trickles in past request_timeout_ms is answered DEADLINE_EXCEEDED and goes to err', () =>
+  withServer({ request_timeout_ms: 300 }, async (flow, url) => {
+    const a = await stalled(url, prefixed(0, 100));
+    const answer = new Promise<[string | undefined, string]>((resolve) => {
+      let status: string | undefined;
+      let message = '';
+      const take = (h: http2.IncomingHttpHeaders): void => {
+        if (h['grpc-status'] !== undefined) [status, message] = [String(h['grpc-status']), decodeURIComponent(String(h['grpc-message']))];
+      };
+      a.req.on('response', take);
+      a.req.on('trailers', take);
+      a.req.on('close', () => resolve([status, message]));
+    });
+    // A byte every 100 ms keeps the connection busy, never idle; the request still runs out of time.
+    const drip = setInterval(() => a.req.write(Buffer.alloc(1)), 100);
+    try {
+      const why = `otel: ${TRACE}: the request's message did not arrive in full within request_timeout_ms (300)`;
+      assert.equal(await answer, ['4', why]);
+      const err = await flow.next('otel', 'err', { timeout: 3000 });
+      assert.is(errCode(err), 'ERR_TIMEOUT');
+      assert.is(errText(err), `${why} (answered DEADLINE_EXCEEDED)`);
+    } finally {
+      clearInterval(drip);
+      a.session.destroy();
+    }
+    const ok = await call(url, prefixed(0, valid.length, valid));
+    assert.is(ok.status, '0');
+  }));
+
 test.run();
