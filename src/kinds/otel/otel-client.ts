@@ -9,6 +9,39 @@ import { decodeGrpcMessage, frame, maxMessageSize, parseOtelUrl, signalSwitches,
 import { SIGNALS, type Signal } from './otlp-schema.js';
 import { encode, ShapeError } from './protobuf-encode.js';
 
+/**
+ * Header names a request may not carry as metadata besides the connection-specific ones, which HTTP/2
+ * forbids (Node throws on them at every request): those this client sets itself; gRPC's own `grpc-*`
+ * are refused too.
+ */
+const RESERVED_METADATA = new Set(['te', 'host', 'content-type', 'content-length', 'user-agent', 'grpc-timeout']);
+
+const CONNECTION_SPECIFIC = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
+
+/** Why a metadata name cannot be sent, or undefined when it can. */
+function badMetadataName(name: string): string | undefined {
+  if (name.startsWith(':')) return `expected a metadata name of your own, received the pseudo-header ${JSON.stringify(name)}, which HTTP/2 sets itself`;
+  if (!/^[a-z0-9_.-]+$/.test(name)) return `expected a lowercase header name (letters, digits, _ . -), received ${JSON.stringify(name)}`;
+  if (CONNECTION_SPECIFIC.has(name)) return `expected a metadata name of your own, received ${JSON.stringify(name)}, a connection-specific header, which HTTP/2 forbids`;
+  if (RESERVED_METADATA.has(name) || name.startsWith('grpc-')) return `expected a metadata name of your own, received ${JSON.stringify(name)}, which ${RESERVED_METADATA.has(name) ? 'this client sets itself' : 'gRPC reserves (grpc-*)'}`;
+  return undefined;
+}
+
+/**
+ * gRPC metadata: names checked against the reserved ones; values printable ASCII (gRPC's ASCII
+ * values; a `-bin` one is base64). A bad value is named by its key only: it may be a secret.
+ */
+const metadataSchema = z
+  .record(z.string(), z.string())
+  .superRefine((metadata, ctx) => {
+    for (const [name, value] of Object.entries(metadata)) {
+      const bad = badMetadataName(name);
+      if (bad !== undefined) ctx.addIssue({ code: 'custom', path: [name], message: bad });
+      else if (!/^[\x20-\x7e]*$/.test(value)) ctx.addIssue({ code: 'custom', path: [name], message: 'expected a value of printable ASCII (a -bin name takes base64); the value is not shown' });
+    }
+  })
+  .default({});
+
 const Config = z.strictObject({
   url: urlSchema('127.0.0.1:4317', 'host:port (or http://host:port) of the OpenTelemetry collector, OTLP/gRPC without TLS (h2c)'),
   ...signalSwitches('send'),
@@ -16,7 +49,7 @@ const Config = z.strictObject({
   connect_timeout_ms: z.number().int().positive().default(10_000).describe('give up a connection attempt that takes longer (retried per `reconnect`)'),
   timeout_ms: z.number().int().positive().default(10_000).describe('a request not answered within this fails to err (ERR_TIMEOUT); sent as its grpc-timeout'),
   max_in_flight: z.number().int().positive().default(64).describe('requests under way at once; past it the streams sending them are paused'),
-  metadata: z.record(z.string().regex(/^[a-z0-9_.-]+$/, 'expected a lowercase header name'), z.string()).default({}).describe('gRPC metadata (headers) sent with every request, such as an API key; their values never reach logs or errors'),
+  metadata: metadataSchema.describe('gRPC metadata (headers) sent with every request, such as an API key: lowercase names of your own (connection-specific headers, te, host, content-type, content-length, user-agent and grpc-* are refused at load time), printable ASCII values (base64 for a -bin name); their values never reach logs or errors'),
 });
 
 const { HTTP2_HEADER_PATH, HTTP2_HEADER_METHOD, HTTP2_HEADER_CONTENT_TYPE, HTTP2_HEADER_STATUS, HTTP2_HEADER_TE, HTTP2_HEADER_USER_AGENT } = http2.constants;
@@ -85,6 +118,8 @@ export const otelClient = defineConnector({
       if (lost.has(s)) return;
       lost.add(s);
       if (session === s) session = undefined;
+      // Not left open beside the next one: what is under way on it finishes, then it closes.
+      s.close();
       if (!stopping) ctx.connectionLost(why);
     };
 
@@ -102,9 +137,14 @@ export const otelClient = defineConnector({
           ...config.metadata,
         });
       } catch (err) {
-        // The session went away between the check and the request (a GOAWAY just in): held for the next.
-        lose(s, `${label}: ${reason(err)}`);
-        ctx.requeue(event);
+        if (s.closed || s.destroyed) {
+          // The session went away between the check and the request (a GOAWAY just in): held for the next.
+          lose(s, `${label}: ${reason(err)}`);
+          ctx.requeue(event);
+        } else {
+          // The request itself cannot be made (its headers, say): another connection would not help.
+          ctx.fail(event, 'ERR_WRITE_FAILED', `${ctx.alias}: ${path} to ${label} could not be sent: ${reason(err)}`);
+        }
         return;
       }
       inFlight.add(req);

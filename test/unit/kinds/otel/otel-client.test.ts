@@ -266,4 +266,26 @@ test('a url the connectors cannot serve is refused at load time, saying what the
   }
 });
 
+test('metadata HTTP/2 forbids or the client sets itself is refused at load time, naming the key; a bad value is not quoted back', async () => {
+  const cases: [Record<string, string>, string][] = [
+    [{ connection: 'close' }, 'connectors.otel.config.metadata.connection: expected a metadata name of your own, received "connection", a connection-specific header, which HTTP/2 forbids'],
+    [{ 'transfer-encoding': 'chunked' }, 'connectors.otel.config.metadata.transfer-encoding: expected a metadata name of your own, received "transfer-encoding", a connection-specific header, which HTTP/2 forbids'],
+    [{ upgrade: 'h2c' }, 'connectors.otel.config.metadata.upgrade: expected a metadata name of your own, received "upgrade", a connection-specific header, which HTTP/2 forbids'],
+    [{ 'keep-alive': '5' }, 'connectors.otel.config.metadata.keep-alive: expected a metadata name of your own, received "keep-alive", a connection-specific header, which HTTP/2 forbids'],
+    [{ te: 'gzip' }, 'connectors.otel.config.metadata.te: expected a metadata name of your own, received "te", which this client sets itself'],
+    [{ 'content-type': 'text/plain' }, 'connectors.otel.config.metadata.content-type: expected a metadata name of your own, received "content-type", which this client sets itself'],
+    [{ 'grpc-timeout': '1S' }, 'connectors.otel.config.metadata.grpc-timeout: expected a metadata name of your own, received "grpc-timeout", which this client sets itself'],
+    [{ 'grpc-status': '0' }, 'connectors.otel.config.metadata.grpc-status: expected a metadata name of your own, received "grpc-status", which gRPC reserves (grpc-*)'],
+    [{ ':authority': 'x' }, 'connectors.otel.config.metadata[":authority"]: expected a metadata name of your own, received the pseudo-header ":authority", which HTTP/2 sets itself'],
+    [{ 'X-Api-Key': 'k' }, 'connectors.otel.config.metadata.X-Api-Key: expected a lowercase header name (letters, digits, _ . -), received "X-Api-Key"'],
+    [{ 'x-api-key': 'secret\r\nx-evil: 1' }, 'connectors.otel.config.metadata.x-api-key: expected a value of printable ASCII (a -bin name takes base64); the value is not shown'],
+  ];
+  for (const [metadata, expected] of cases) {
+    const err = await startFlow(clientFlow('127.0.0.1:1', { metadata })).catch((e: Error) => e);
+    assert.is((err as { code?: string }).code, 'ERR_CONFIG_INVALID', JSON.stringify(metadata));
+    assert.ok((err as Error).message.includes(expected), (err as Error).message);
+    assert.not.match((err as Error).message, 'secret');
+  }
+});
+
 test.run();
