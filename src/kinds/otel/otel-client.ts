@@ -86,6 +86,8 @@ export const otelClient = defineConnector({
     let session: http2.ClientHttp2Session | undefined;
     /** Sessions whose loss was reported: reported once, whichever of GOAWAY, an error or the close comes first. */
     const lost = new WeakSet<http2.ClientHttp2Session>();
+    /** A session's GOAWAY's last stream id: the streams past it were not processed (RFC 9113 §6.8). */
+    const lastStreamOf = new WeakMap<http2.ClientHttp2Session, number>();
     let stopping = false;
     /** Resolves `flush` once nothing is under way. */
     let idle: (() => void) | undefined;
@@ -192,8 +194,30 @@ export const otelClient = defineConnector({
         // The answer (an Export…ServiceResponse) is tiny; a peer sending more is not buffered.
         if (size <= config.max_message_size + 5) chunks.push(chunk);
       });
-      req.on('error', (err) => finish(Status.UNAVAILABLE, `the connection failed: ${reason(err)}`));
+      /**
+       * Refused before the collector read any of it: reset REFUSED_STREAM, or past the last stream a
+       * GOAWAY says was taken. Safe to send again, so it is, on another connection rather than this one.
+       */
+      const retried = (): boolean => {
+        if (done || status !== undefined) return false;
+        const last = lastStreamOf.get(s);
+        if (req.rstCode !== http2.constants.NGHTTP2_REFUSED_STREAM && !(last !== undefined && req.id !== undefined && req.id > last)) return false;
+        done = true;
+        clearTimeout(timer);
+        if (session !== undefined && session !== s && !session.closed && !session.destroyed) send(event, signal, message, session);
+        else {
+          lose(s, `${label} refused the request unread (${req.rstCode === http2.constants.NGHTTP2_REFUSED_STREAM ? 'REFUSED_STREAM' : 'past its GOAWAY'})`);
+          ctx.requeue(event);
+        }
+        // After the event is placed again, so that an input already over does not close up for good.
+        settled(req);
+        return true;
+      };
+      req.on('error', (err) => {
+        if (!retried()) finish(Status.UNAVAILABLE, `the connection failed: ${reason(err)}`);
+      });
       req.on('close', () => {
+        if (retried()) return;
         if (status === undefined) {
           if (httpStatus !== 0 && httpStatus !== 200) finish(Status.UNKNOWN, `answered HTTP ${httpStatus}, not gRPC`);
           else finish(Status.UNAVAILABLE, `the stream closed without a grpc-status (code ${req.rstCode ?? 0})`);
@@ -235,7 +259,13 @@ export const otelClient = defineConnector({
         session = s;
         let failure: string | undefined;
         s.on('error', (err) => (failure = reason(err)));
-        s.once('goaway', (code) => lose(s, `${label} is closing the connection (GOAWAY ${code})`));
+        s.once('goaway', (code, lastStreamID) => {
+          lastStreamOf.set(s, lastStreamID);
+          lose(s, `${label} is closing the connection (GOAWAY ${code})`);
+          // Node leaves the streams past the last one open, though the peer will never answer them:
+          // closed here, each is sent again (see `retried`) instead of waiting out its timeout.
+          for (const req of inFlight) if (req.session === s && req.id !== undefined && req.id > lastStreamID) req.destroy();
+        });
         s.once('close', () => lose(s, failure ?? `${label} closed the connection`));
         ctx.log.debug(`connected to ${label}`);
       },
