@@ -1,3 +1,5 @@
+// Sets a key of a record made from peer input: `__proto__` becomes a key like any other, not the prototype.
+import { defineKey as put } from '../../sdk/values.js';
 import { compile, isScalar, MAX_DEPTH, WIRE_OF, type CompiledSchema, type Field, type MessageSchema, type Scalar } from './message-schema.js';
 import { Reader, WireError, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from './protobuf-wire.js';
 
@@ -19,11 +21,6 @@ export class DecodeLimitError extends WireError {
 
 const ZERO: Record<Scalar, unknown> = { string: '', bool: false, uint32: 0, int32: 0, sint32: 0, uint64: 0, int64: 0, fixed32: 0, fixed64: 0, sfixed64: 0, double: 0 };
 
-/** Sets a key of a record made from peer input: `__proto__` becomes a key like any other, not the prototype. */
-function put(record: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
-  else record[key] = value;
-}
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex');
 
@@ -67,6 +64,11 @@ function spend(n: number, r: Reader): void {
   if (itemsLeft < 0) throw new DecodeLimitError(`more than ${itemsLimit} decoded items (messages, fields and values) at byte ${r.pos}`);
 }
 
+/** Checks an `AnyValue` field's wire type: a plain function, not a closure made for every field read. */
+function expectWire(no: number, wire: number, expected: number, r: Reader): void {
+  if (wire !== expected) throw new WireError(`AnyValue field ${no} has wire type ${wire}, expected ${expected}, at byte ${r.pos}`);
+}
+
 /** An `AnyValue` as the plain value it holds; null when it holds none. */
 function readAny(r: Reader, end: number, depth: number): unknown {
   if (depth > MAX_DEPTH) throw new WireError(`values nested deeper than ${MAX_DEPTH} levels at byte ${r.pos}`);
@@ -74,28 +76,25 @@ function readAny(r: Reader, end: number, depth: number): unknown {
   let value: unknown = null;
   while (r.pos < end) {
     const [no, wire] = r.tag();
-    const expect = (w: number): void => {
-      if (wire !== w) throw new WireError(`AnyValue field ${no} has wire type ${wire}, expected ${w}, at byte ${r.pos}`);
-    };
     switch (no) {
       case 1:
-        expect(WIRE_LEN);
+        expectWire(no, wire, WIRE_LEN, r);
         value = r.string();
         break;
       case 2:
-        expect(WIRE_VARINT);
+        expectWire(no, wire, WIRE_VARINT, r);
         value = r.bool();
         break;
       case 3:
-        expect(WIRE_VARINT);
+        expectWire(no, wire, WIRE_VARINT, r);
         value = r.int64();
         break;
       case 4:
-        expect(WIRE_FIXED64);
+        expectWire(no, wire, WIRE_FIXED64, r);
         value = r.double();
         break;
       case 5: {
-        expect(WIRE_LEN);
+        expectWire(no, wire, WIRE_LEN, r);
         const [from, to] = r.span();
         const items: unknown[] = [];
         const inner = new Reader(r.buf, from, to);
@@ -110,13 +109,13 @@ function readAny(r: Reader, end: number, depth: number): unknown {
         break;
       }
       case 6: {
-        expect(WIRE_LEN);
+        expectWire(no, wire, WIRE_LEN, r);
         const [from, to] = r.span();
         value = readKeyValues(new Reader(r.buf, from, to), depth + 1);
         break;
       }
       case 7:
-        expect(WIRE_LEN);
+        expectWire(no, wire, WIRE_LEN, r);
         value = Buffer.from(r.bytes());
         break;
       default:

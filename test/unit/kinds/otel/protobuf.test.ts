@@ -169,4 +169,27 @@ test('decoding stops past its item budget: 2 bytes of an empty span are a dozen 
   assert.not.throws(() => decode(TRACE, bytes, 5000));
 });
 
+test('a writer lets go of a buffer grown past 1 MiB once it has finished, and keeps a smaller one', () => {
+  const w = new Writer();
+  w.bytes(new Uint8Array(100_000));
+  const small = w.finish();
+  assert.is(small.length, 100_000 + 3);
+  assert.ok(w.capacity >= 100_003, 'a buffer under 1 MiB is kept for the next message');
+  w.reset();
+  w.bytes(new Uint8Array(3 * 1024 * 1024).fill(7));
+  const big = w.finish();
+  assert.is(big.length, 3 * 1024 * 1024 + 4);
+  assert.is(big[big.length - 1], 7, 'the copy is whole');
+  assert.is(w.capacity, 4096);
+});
+
+test('doubles round-trip at their edges, read at any offset', () => {
+  const w = new Writer();
+  w.varint32(1);
+  for (const d of [0, -0, 1.5, -2.25e-308, Number.MAX_VALUE, Infinity, -Infinity]) w.double(d);
+  const r = new Reader(w.finish(), 1);
+  for (const d of [0, -0, 1.5, -2.25e-308, Number.MAX_VALUE, Infinity, -Infinity]) assert.is(Object.is(r.double(), d), true, String(d));
+  assert.ok(Number.isNaN(new Reader(Buffer.from([0, 0, 0, 0, 0, 0, 0xf8, 0x7f])).double()));
+});
+
 test.run();
