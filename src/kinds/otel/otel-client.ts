@@ -9,6 +9,39 @@ import { decodeGrpcMessage, frame, maxMessageSize, parseOtelUrl, signalSwitches,
 import { SIGNALS, type Signal } from './otlp-schema.js';
 import { encode, ShapeError } from './protobuf-encode.js';
 
+/**
+ * Header names a request may not carry as metadata besides the connection-specific ones, which HTTP/2
+ * forbids (Node throws on them at every request): those this client sets itself; gRPC's own `grpc-*`
+ * are refused too.
+ */
+const RESERVED_METADATA = new Set(['te', 'host', 'content-type', 'content-length', 'user-agent', 'grpc-timeout']);
+
+const CONNECTION_SPECIFIC = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
+
+/** Why a metadata name cannot be sent, or undefined when it can. */
+function badMetadataName(name: string): string | undefined {
+  if (name.startsWith(':')) return `expected a metadata name of your own, received the pseudo-header ${JSON.stringify(name)}, which HTTP/2 sets itself`;
+  if (!/^[a-z0-9_.-]+$/.test(name)) return `expected a lowercase header name (letters, digits, _ . -), received ${JSON.stringify(name)}`;
+  if (CONNECTION_SPECIFIC.has(name)) return `expected a metadata name of your own, received ${JSON.stringify(name)}, a connection-specific header, which HTTP/2 forbids`;
+  if (RESERVED_METADATA.has(name) || name.startsWith('grpc-')) return `expected a metadata name of your own, received ${JSON.stringify(name)}, which ${RESERVED_METADATA.has(name) ? 'this client sets itself' : 'gRPC reserves (grpc-*)'}`;
+  return undefined;
+}
+
+/**
+ * gRPC metadata: names checked against the reserved ones; values printable ASCII (gRPC's ASCII
+ * values; a `-bin` one is base64). A bad value is named by its key only: it may be a secret.
+ */
+const metadataSchema = z
+  .record(z.string(), z.string())
+  .superRefine((metadata, ctx) => {
+    for (const [name, value] of Object.entries(metadata)) {
+      const bad = badMetadataName(name);
+      if (bad !== undefined) ctx.addIssue({ code: 'custom', path: [name], message: bad });
+      else if (!/^[\x20-\x7e]*$/.test(value)) ctx.addIssue({ code: 'custom', path: [name], message: 'expected a value of printable ASCII (a -bin name takes base64); the value is not shown' });
+    }
+  })
+  .default({});
+
 const Config = z.strictObject({
   url: urlSchema('127.0.0.1:4317', 'host:port (or http://host:port) of the OpenTelemetry collector, OTLP/gRPC without TLS (h2c)'),
   ...signalSwitches('send'),
@@ -16,7 +49,7 @@ const Config = z.strictObject({
   connect_timeout_ms: z.number().int().positive().default(10_000).describe('give up a connection attempt that takes longer (retried per `reconnect`)'),
   timeout_ms: z.number().int().positive().default(10_000).describe('a request not answered within this fails to err (ERR_TIMEOUT); sent as its grpc-timeout'),
   max_in_flight: z.number().int().positive().default(64).describe('requests under way at once; past it the streams sending them are paused'),
-  metadata: z.record(z.string().regex(/^[a-z0-9_.-]+$/, 'expected a lowercase header name'), z.string()).default({}).describe('gRPC metadata (headers) sent with every request, such as an API key; their values never reach logs or errors'),
+  metadata: metadataSchema.describe('gRPC metadata (headers) sent with every request, such as an API key: lowercase names of your own (connection-specific headers, te, host, content-type, content-length, user-agent and grpc-* are refused at load time), printable ASCII values (base64 for a -bin name); their values never reach logs or errors'),
 });
 
 const { HTTP2_HEADER_PATH, HTTP2_HEADER_METHOD, HTTP2_HEADER_CONTENT_TYPE, HTTP2_HEADER_STATUS, HTTP2_HEADER_TE, HTTP2_HEADER_USER_AGENT } = http2.constants;
@@ -53,6 +86,8 @@ export const otelClient = defineConnector({
     let session: http2.ClientHttp2Session | undefined;
     /** Sessions whose loss was reported: reported once, whichever of GOAWAY, an error or the close comes first. */
     const lost = new WeakSet<http2.ClientHttp2Session>();
+    /** A session's GOAWAY's last stream id: the streams past it were not processed (RFC 9113 §6.8). */
+    const lastStreamOf = new WeakMap<http2.ClientHttp2Session, number>();
     let stopping = false;
     /** Resolves `flush` once nothing is under way. */
     let idle: (() => void) | undefined;
@@ -85,6 +120,8 @@ export const otelClient = defineConnector({
       if (lost.has(s)) return;
       lost.add(s);
       if (session === s) session = undefined;
+      // Not left open beside the next one: what is under way on it finishes, then it closes.
+      s.close();
       if (!stopping) ctx.connectionLost(why);
     };
 
@@ -102,9 +139,14 @@ export const otelClient = defineConnector({
           ...config.metadata,
         });
       } catch (err) {
-        // The session went away between the check and the request (a GOAWAY just in): held for the next.
-        lose(s, `${label}: ${reason(err)}`);
-        ctx.requeue(event);
+        if (s.closed || s.destroyed) {
+          // The session went away between the check and the request (a GOAWAY just in): held for the next.
+          lose(s, `${label}: ${reason(err)}`);
+          ctx.requeue(event);
+        } else {
+          // The request itself cannot be made (its headers, say): another connection would not help.
+          ctx.fail(event, 'ERR_WRITE_FAILED', `${ctx.alias}: ${path} to ${label} could not be sent: ${reason(err)}`);
+        }
         return;
       }
       inFlight.add(req);
@@ -152,8 +194,30 @@ export const otelClient = defineConnector({
         // The answer (an Export…ServiceResponse) is tiny; a peer sending more is not buffered.
         if (size <= config.max_message_size + 5) chunks.push(chunk);
       });
-      req.on('error', (err) => finish(Status.UNAVAILABLE, `the connection failed: ${reason(err)}`));
+      /**
+       * Refused before the collector read any of it: reset REFUSED_STREAM, or past the last stream a
+       * GOAWAY says was taken. Safe to send again, so it is, on another connection rather than this one.
+       */
+      const retried = (): boolean => {
+        if (done || status !== undefined) return false;
+        const last = lastStreamOf.get(s);
+        if (req.rstCode !== http2.constants.NGHTTP2_REFUSED_STREAM && !(last !== undefined && req.id !== undefined && req.id > last)) return false;
+        done = true;
+        clearTimeout(timer);
+        if (session !== undefined && session !== s && !session.closed && !session.destroyed) send(event, signal, message, session);
+        else {
+          lose(s, `${label} refused the request unread (${req.rstCode === http2.constants.NGHTTP2_REFUSED_STREAM ? 'REFUSED_STREAM' : 'past its GOAWAY'})`);
+          ctx.requeue(event);
+        }
+        // After the event is placed again, so that an input already over does not close up for good.
+        settled(req);
+        return true;
+      };
+      req.on('error', (err) => {
+        if (!retried()) finish(Status.UNAVAILABLE, `the connection failed: ${reason(err)}`);
+      });
       req.on('close', () => {
+        if (retried()) return;
         if (status === undefined) {
           if (httpStatus !== 0 && httpStatus !== 200) finish(Status.UNKNOWN, `answered HTTP ${httpStatus}, not gRPC`);
           else finish(Status.UNAVAILABLE, `the stream closed without a grpc-status (code ${req.rstCode ?? 0})`);
@@ -195,7 +259,13 @@ export const otelClient = defineConnector({
         session = s;
         let failure: string | undefined;
         s.on('error', (err) => (failure = reason(err)));
-        s.once('goaway', (code) => lose(s, `${label} is closing the connection (GOAWAY ${code})`));
+        s.once('goaway', (code, lastStreamID) => {
+          lastStreamOf.set(s, lastStreamID);
+          lose(s, `${label} is closing the connection (GOAWAY ${code})`);
+          // Node leaves the streams past the last one open, though the peer will never answer them:
+          // closed here, each is sent again (see `retried`) instead of waiting out its timeout.
+          for (const req of inFlight) if (req.session === s && req.id !== undefined && req.id > lastStreamID) req.destroy();
+        });
         s.once('close', () => lose(s, failure ?? `${label} closed the connection`));
         ctx.log.debug(`connected to ${label}`);
       },

@@ -7,7 +7,7 @@ import type { HostPort } from '../../sdk/io/socket-url.js';
 import { formatHostPort } from '../../sdk/io/ws-url.js';
 import { encodeGrpcMessage, frame, maxMessageSize, parseOtelUrl, signalSwitches, Status, statusName, unframe, urlSchema } from './grpc.js';
 import { SIGNALS, type Signal } from './otlp-schema.js';
-import { decode } from './protobuf-decode.js';
+import { decode, DecodeLimitError } from './protobuf-decode.js';
 import { WireError } from './protobuf-wire.js';
 
 const Config = z.strictObject({
@@ -16,12 +16,37 @@ const Config = z.strictObject({
   max_message_size: maxMessageSize,
   max_concurrent_streams: z.number().int().positive().default(100).describe('requests under way at once on one connection (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS); a client opening more is refused by HTTP/2'),
   max_connections: z.number().int().positive().default(1024).describe('connections at once; past it a new connection is closed at once'),
-  idle_timeout_ms: z.number().int().positive().default(300_000).describe('a connection with no traffic for this long is closed (GOAWAY), so idle connections cannot hold max_connections; exporters reconnect when they next send'),
+  max_decoded_items: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('most messages, fields and values one request may decode to; default a quarter of max_message_size (1048576 at 4 MiB), about 40 MB and a few hundred ms of decoding at most. A few bytes can stand for a whole record (an empty span is 2 bytes, a dozen fields decoded), so the message size alone does not bound what a request costs; past it the request is refused with RESOURCE_EXHAUSTED'),
+  max_buffered_bytes: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024)
+    .describe('request bytes held at once across all connections and streams while requests are read (64 MiB); a request whose bytes would go past it is refused with RESOURCE_EXHAUSTED (the exporter retries), so many large uploads at once cannot grow memory without bound'),
+  idle_timeout_ms: z
+    .number()
+    .int()
+    .positive()
+    .default(300_000)
+    .describe('a connection with no traffic for this long is closed (GOAWAY) and, one second later, dropped with whatever it left unfinished, so idle or stalled connections cannot hold max_connections; exporters reconnect when they next send'),
+  request_timeout_ms: z
+    .number()
+    .int()
+    .positive()
+    .default(30_000)
+    .describe('a request whose message has not arrived in full this long after it began is answered DEADLINE_EXCEEDED and goes to err (ERR_TIMEOUT), its bytes given back, so a request sent a byte at a time cannot be held open for ever'),
 });
 
 const { HTTP2_HEADER_PATH, HTTP2_HEADER_METHOD, HTTP2_HEADER_CONTENT_TYPE, HTTP2_HEADER_STATUS } = http2.constants;
 const EMPTY_RESPONSE = frame(new Uint8Array(0));
 const BY_PATH = new Map(SIGNALS.map((s) => [s.path, s]));
+/** How long a connection closed for idleness may take to finish what it has under way before it is dropped. */
+const IDLE_GRACE_MS = 1000;
 
 /** One client connection: its source stream, opened with its first request. */
 interface Connection {
@@ -54,6 +79,9 @@ export const otelServer = defineConnector({
     let stopping = false;
     let requests = 0;
     const streams = new Set<http2.ServerHttp2Stream>();
+    const maxItems = config.max_decoded_items ?? Math.floor(config.max_message_size / 4);
+    /** Request bytes held across all streams, against max_buffered_bytes. */
+    let buffered = 0;
 
     /** Answers with a status and no message (gRPC's trailers-only response). */
     const refuse = (req: http2.ServerHttp2Stream, status: number, text: string): void => {
@@ -89,8 +117,13 @@ export const otelServer = defineConnector({
       }
       let value: Record<string, unknown>;
       try {
-        value = decode(signal.request, one.message);
+        value = decode(signal.request, one.message, maxItems);
       } catch (err) {
+        if (err instanceof DecodeLimitError) {
+          const setting = config.max_decoded_items === undefined ? `max_decoded_items (${maxItems}, a quarter of max_message_size)` : `max_decoded_items (${maxItems})`;
+          reject(conn, req, Status.RESOURCE_EXHAUSTED, 'ERR_PROCESSOR_MAX_LENGTH', `${signal.path}: not read: ${err.message}, past ${setting}`, one.message.subarray(0, 64));
+          return;
+        }
         if (!(err instanceof WireError)) throw err;
         reject(conn, req, Status.INVALID_ARGUMENT, 'ERR_CODEC_DECODE', `${signal.path}: not a valid ${signal.request.name}: ${err.message}`, one.message.subarray(0, 64));
         return;
@@ -137,27 +170,68 @@ export const otelServer = defineConnector({
       let size = 0;
       let over = false;
       let declared = -1;
+      /** Gives this request's bytes back to the server-wide count, once. */
+      const release = (): void => {
+        buffered -= size;
+        size = 0;
+      };
       streams.add(req);
-      req.once('close', () => streams.delete(req));
+      const deadline = setTimeout(() => {
+        if (over) return;
+        // Held back by this flow's own backpressure, not by the peer: the deadline starts over.
+        if (paused) {
+          deadline.refresh();
+          return;
+        }
+        over = true;
+        chunks.length = 0;
+        release();
+        const why = `${ctx.alias}: ${signal.path}: the request's message did not arrive in full within request_timeout_ms (${config.request_timeout_ms})`;
+        refuse(req, Status.DEADLINE_EXCEEDED, why);
+        sourceOf(conn).error('ERR_TIMEOUT', `${why} (answered DEADLINE_EXCEEDED)`);
+        req.close(http2.constants.NGHTTP2_CANCEL);
+      }, config.request_timeout_ms);
+      req.once('close', () => {
+        clearTimeout(deadline);
+        streams.delete(req);
+        release();
+      });
       if (paused) req.pause();
       req.on('data', (chunk: Buffer) => {
         if (over) return;
+        if (buffered + chunk.length > config.max_buffered_bytes) {
+          over = true;
+          chunks.length = 0;
+          const held = buffered - size;
+          release();
+          reject(conn, req, Status.RESOURCE_EXHAUSTED, 'ERR_PROCESSOR_MAX_LENGTH', `${signal.path}: the server holds ${held} bytes of requests being read, and this one's would go past max_buffered_bytes (${config.max_buffered_bytes}); retry later`);
+          req.close(http2.constants.NGHTTP2_NO_ERROR);
+          return;
+        }
         size += chunk.length;
+        buffered += chunk.length;
         chunks.push(chunk);
         // The prefix's length is checked as soon as it is in: an oversize message is refused before it is read.
         if (declared < 0 && size >= 5) declared = (chunks.length === 1 ? chunk : Buffer.concat(chunks)).readUInt32BE(1);
         if (declared > config.max_message_size || size > config.max_message_size + 5) {
           over = true;
           chunks.length = 0;
-          reject(conn, req, Status.RESOURCE_EXHAUSTED, 'ERR_PROCESSOR_MAX_LENGTH', `${signal.path}: a message of ${Math.max(declared, size - 5)} bytes is larger than max_message_size (${config.max_message_size})`);
+          const got = Math.max(declared, size - 5);
+          release();
+          reject(conn, req, Status.RESOURCE_EXHAUSTED, 'ERR_PROCESSOR_MAX_LENGTH', `${signal.path}: a message of ${got} bytes is larger than max_message_size (${config.max_message_size})`);
           // The rest of the upload is not wanted: the stream is reset once the answer is out.
           req.close(http2.constants.NGHTTP2_NO_ERROR);
         }
       });
       req.on('end', () => {
+        clearTimeout(deadline);
         if (over) return;
+        const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+        chunks.length = 0;
+        // Read in full: its bytes are the decoder's now, and no longer held against other requests.
+        release();
         try {
-          received(conn, req, signal, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+          received(conn, req, signal, body);
         } catch (err) {
           // Nothing a peer sends may throw out of here; a bug answers INTERNAL rather than crashing the flow.
           reject(conn, req, Status.INTERNAL, 'ERR_PROTOCOL', `${signal.path}: ${reason(err)}`);
@@ -182,6 +256,13 @@ export const otelServer = defineConnector({
           session.setTimeout(config.idle_timeout_ms, () => {
             ctx.log.debug(`connection from ${conn.peer.host}:${conn.peer.port} idle for ${config.idle_timeout_ms} ms: closed`);
             session.close();
+            // close() waits for open streams, and a stalled upload never ends: it is dropped after a grace.
+            setTimeout(() => {
+              if (session.destroyed) return;
+              // Its slot is free from now, not from the socket's close a moment later.
+              connections.delete(conn);
+              session.destroy();
+            }, IDLE_GRACE_MS).unref();
           });
           session.once('close', () => {
             connections.delete(conn);

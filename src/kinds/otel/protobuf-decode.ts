@@ -1,5 +1,16 @@
+// Sets a key of a record made from peer input: `__proto__` becomes a key like any other, not the prototype.
+import { defineKey as put } from '../../sdk/values.js';
 import { compile, isScalar, MAX_DEPTH, WIRE_OF, type CompiledSchema, type Field, type MessageSchema, type Scalar } from './message-schema.js';
 import { Reader, WireError, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from './protobuf-wire.js';
+
+/**
+ * More decoded items than the budget `decode` was given: a few bytes on the wire (an empty span is
+ * 2) decode to a record of a dozen fields, so a message's size alone does not bound the memory and
+ * time it takes to read.
+ */
+export class DecodeLimitError extends WireError {
+  override readonly name: string = 'DecodeLimitError';
+}
 
 /**
  * Protobuf bytes to Tremor's JSON value, by the tables of `otlp-schema.ts`. Bytes a message cannot
@@ -10,11 +21,6 @@ import { Reader, WireError, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from './protob
 
 const ZERO: Record<Scalar, unknown> = { string: '', bool: false, uint32: 0, int32: 0, sint32: 0, uint64: 0, int64: 0, fixed32: 0, fixed64: 0, sfixed64: 0, double: 0 };
 
-/** Sets a key of a record made from peer input: `__proto__` becomes a key like any other, not the prototype. */
-function put(record: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
-  else record[key] = value;
-}
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex');
 
@@ -45,34 +51,50 @@ function readScalar(r: Reader, type: Scalar): unknown {
   }
 }
 
+/**
+ * What is left of the current `decode`'s item budget. Decoding is synchronous and not re-entered, so
+ * one module-level count serves every call (set, then restored, by `decode`).
+ */
+let itemsLeft = Infinity;
+let itemsLimit = Infinity;
+
+/** Counts `n` items (messages, fields, values) about to be made; past the budget the decode stops. */
+function spend(n: number, r: Reader): void {
+  itemsLeft -= n;
+  if (itemsLeft < 0) throw new DecodeLimitError(`more than ${itemsLimit} decoded items (messages, fields and values) at byte ${r.pos}`);
+}
+
+/** Checks an `AnyValue` field's wire type: a plain function, not a closure made for every field read. */
+function expectWire(no: number, wire: number, expected: number, r: Reader): void {
+  if (wire !== expected) throw new WireError(`AnyValue field ${no} has wire type ${wire}, expected ${expected}, at byte ${r.pos}`);
+}
+
 /** An `AnyValue` as the plain value it holds; null when it holds none. */
 function readAny(r: Reader, end: number, depth: number): unknown {
   if (depth > MAX_DEPTH) throw new WireError(`values nested deeper than ${MAX_DEPTH} levels at byte ${r.pos}`);
+  spend(1, r);
   let value: unknown = null;
   while (r.pos < end) {
     const [no, wire] = r.tag();
-    const expect = (w: number): void => {
-      if (wire !== w) throw new WireError(`AnyValue field ${no} has wire type ${wire}, expected ${w}, at byte ${r.pos}`);
-    };
     switch (no) {
       case 1:
-        expect(WIRE_LEN);
+        expectWire(no, wire, WIRE_LEN, r);
         value = r.string();
         break;
       case 2:
-        expect(WIRE_VARINT);
+        expectWire(no, wire, WIRE_VARINT, r);
         value = r.bool();
         break;
       case 3:
-        expect(WIRE_VARINT);
+        expectWire(no, wire, WIRE_VARINT, r);
         value = r.int64();
         break;
       case 4:
-        expect(WIRE_FIXED64);
+        expectWire(no, wire, WIRE_FIXED64, r);
         value = r.double();
         break;
       case 5: {
-        expect(WIRE_LEN);
+        expectWire(no, wire, WIRE_LEN, r);
         const [from, to] = r.span();
         const items: unknown[] = [];
         const inner = new Reader(r.buf, from, to);
@@ -87,13 +109,13 @@ function readAny(r: Reader, end: number, depth: number): unknown {
         break;
       }
       case 6: {
-        expect(WIRE_LEN);
+        expectWire(no, wire, WIRE_LEN, r);
         const [from, to] = r.span();
         value = readKeyValues(new Reader(r.buf, from, to), depth + 1);
         break;
       }
       case 7:
-        expect(WIRE_LEN);
+        expectWire(no, wire, WIRE_LEN, r);
         value = Buffer.from(r.bytes());
         break;
       default:
@@ -119,6 +141,7 @@ function readKeyValues(r: Reader, depth: number, into: Record<string, unknown> =
 
 /** One `KeyValue` into `record`; one without a value is left out, as Tremor does. */
 function readKeyValue(r: Reader, depth: number, record: Record<string, unknown>): void {
+  spend(1, r);
   let key = '';
   let value: unknown;
   let has = false;
@@ -155,11 +178,16 @@ function readField(r: Reader, field: Field, wire: number, out: Record<string, un
       const [from, to] = r.span();
       const inner = new Reader(r.buf, from, to);
       const values = (out[field.json] as unknown[] | undefined) ?? [];
-      while (!inner.done) values.push(readScalar(inner, type));
+      while (!inner.done) {
+        spend(1, inner);
+        values.push(readScalar(inner, type));
+      }
       put(out, field.json, values);
       return;
     }
     if (wire !== expected) bad(expected);
+    // A repeated scalar adds an item each time; a single one is counted with its message's fields.
+    if (field.repeated) spend(1, r);
     value = readScalar(r, type);
   } else {
     if (wire !== WIRE_LEN) bad(WIRE_LEN);
@@ -193,6 +221,8 @@ const isZero = (v: unknown): boolean =>
 
 function decodeMessage(schema: CompiledSchema, r: Reader, depth: number): Record<string, unknown> {
   if (depth > MAX_DEPTH) throw new WireError(`messages nested deeper than ${MAX_DEPTH} levels at byte ${r.pos}`);
+  // The record and every field it may get (those absent are filled in with their zero value).
+  spend(1 + schema.fields.length, r);
   const out: Record<string, unknown> = {};
   while (!r.done) {
     const [no, wire] = r.tag();
@@ -212,7 +242,17 @@ function decodeMessage(schema: CompiledSchema, r: Reader, depth: number): Record
   return out;
 }
 
-/** A message's bytes as Tremor's JSON value; throws a `WireError` on bytes it cannot hold. */
-export function decode(schema: MessageSchema, bytes: Uint8Array): Record<string, unknown> {
-  return decodeMessage(compile(schema), new Reader(bytes), 0);
+/**
+ * A message's bytes as Tremor's JSON value; throws a `WireError` on bytes it cannot hold, and a
+ * `DecodeLimitError` once it would make more than `maxItems` messages, fields and values.
+ */
+export function decode(schema: MessageSchema, bytes: Uint8Array, maxItems = Infinity): Record<string, unknown> {
+  const [left, limit] = [itemsLeft, itemsLimit];
+  itemsLeft = itemsLimit = maxItems;
+  try {
+    return decodeMessage(compile(schema), new Reader(bytes), 0);
+  } finally {
+    itemsLeft = left;
+    itemsLimit = limit;
+  }
 }

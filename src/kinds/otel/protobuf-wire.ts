@@ -12,7 +12,7 @@ export const WIRE_LEN = 2;
 export const WIRE_FIXED32 = 5;
 
 export class WireError extends Error {
-  override readonly name = 'WireError';
+  override readonly name: string = 'WireError';
 }
 
 import { isUtf8 } from 'node:buffer';
@@ -117,8 +117,7 @@ export class Reader {
   }
 
   double(): number {
-    const at = this.#need(8);
-    return new DataView(this.buf.buffer, this.buf.byteOffset + at, 8).getFloat64(0, true);
+    return this.buf.readDoubleLE(this.#need(8));
   }
 
   /** The bounds of a length-delimited field's content. */
@@ -171,8 +170,12 @@ export class Reader {
  * A growable output buffer. Nested messages are written after a 5-byte hole for their length, then
  * the hole is filled and the gap closed: one pass over the value, no size pre-computation.
  */
+/** A writer's starting buffer, and the size past which `finish` gives its grown buffer back. */
+const INITIAL_SIZE = 4096;
+const KEEP_AT_MOST = 1024 * 1024;
+
 export class Writer {
-  #buf = Buffer.allocUnsafe(4096);
+  #buf = Buffer.allocUnsafe(INITIAL_SIZE);
   #pos = 0;
 
   #room(n: number): void {
@@ -189,9 +192,22 @@ export class Writer {
     this.#pos = 0;
   }
 
-  /** A copy of what was written. */
+  /** The buffer's size now (what a reused writer holds on to between messages). */
+  get capacity(): number {
+    return this.#buf.length;
+  }
+
+  /**
+   * A copy of what was written. A buffer grown past 1 MiB is let go: a writer reused for every
+   * message would otherwise keep its largest message's size for good.
+   */
   finish(): Uint8Array {
-    return Uint8Array.prototype.slice.call(this.#buf, 0, this.#pos);
+    const out = Uint8Array.prototype.slice.call(this.#buf, 0, this.#pos);
+    if (this.#buf.length > KEEP_AT_MOST) {
+      this.#buf = Buffer.allocUnsafe(INITIAL_SIZE);
+      this.#pos = 0;
+    }
+    return out;
   }
 
   tag(field: number, wire: number): void {

@@ -1,3 +1,5 @@
+import http2 from 'node:http2';
+import net from 'node:net';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as loader from '@grpc/proto-loader';
@@ -254,6 +256,101 @@ test('events sent before the collector is up are held, and go out once the clien
   }
 });
 
+/**
+ * A collector on node:http2 that answers every request OK, whose first connection instead refuses
+ * the first request unread, by `refuse` given that connection's socket and its first request.
+ */
+async function refusingCollector(refuse: (socket: net.Socket, stream: http2.ServerHttp2Stream | undefined) => void, raw: boolean): Promise<{ url: string; answered: string[]; connections: () => number; close(): Promise<void> }> {
+  const h2 = http2.createServer();
+  const answered: string[] = [];
+  let connections = 0;
+  const sockets = new Set<net.Socket>();
+  h2.on('stream', (stream, headers) => {
+    stream.on('error', () => {});
+    if (!raw && connections === 1 && answered.length === 0) {
+      refuse(stream.session!.socket as net.Socket, stream);
+      return;
+    }
+    stream.resume();
+    stream.on('end', () => {
+      answered.push(String(headers[':path']));
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+      stream.once('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+      stream.end(Buffer.from([0, 0, 0, 0, 0]));
+    });
+  });
+  const server = net.createServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.once('close', () => sockets.delete(socket));
+    if (raw && connections === 1) refuse(socket, undefined);
+    else h2.emit('connection', socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `127.0.0.1:${port}`,
+    answered,
+    connections: () => connections,
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * HTTP/2 by hand, as far as a GOAWAY whose last stream is 0 (Node's own server cannot send one: it
+ * puts the last stream it processed there): SETTINGS, each of the client's acknowledged, and at the
+ * request's HEADERS, GOAWAY(last stream 0, NO_ERROR).
+ */
+const goawayBeforeAnyStream = (socket: net.Socket): void => {
+  const frame = (type: number, flags: number, payload: Buffer): Buffer => Buffer.concat([Buffer.from([0, 0, payload.length, type, flags, 0, 0, 0, 0]), payload]);
+  let buffered = Buffer.alloc(0);
+  let preface = false;
+  socket.write(frame(4, 0, Buffer.alloc(0)));
+  socket.on('data', (chunk: Buffer) => {
+    buffered = Buffer.concat([buffered, chunk]);
+    if (!preface) {
+      if (buffered.length < 24) return;
+      buffered = buffered.subarray(24);
+      preface = true;
+    }
+    while (buffered.length >= 9) {
+      const length = buffered.readUIntBE(0, 3);
+      if (buffered.length < 9 + length) return;
+      const [type, flags] = [buffered[3]!, buffered[4]!];
+      buffered = buffered.subarray(9 + length);
+      if (type === 4 && (flags & 1) === 0) socket.write(frame(4, 1, Buffer.alloc(0)));
+      if (type === 1) socket.write(frame(7, 0, Buffer.alloc(8)));
+    }
+  });
+};
+
+for (const [how, refuse, raw] of [
+  ['the stream is reset REFUSED_STREAM', (_socket: net.Socket, stream: http2.ServerHttp2Stream | undefined) => stream!.close(http2.constants.NGHTTP2_REFUSED_STREAM), false],
+  ['a GOAWAY leaves it past the last stream taken', goawayBeforeAnyStream, true],
+] as const) {
+  test(`a request the collector refused unread (${how}) is sent again on a new connection, not failed`, async () => {
+    const c = await refusingCollector(refuse, raw);
+    const flow = await startFlow(clientFlow(c.url, {}, { retry: { interval_ms: 20, max_retries: 20 } }));
+    try {
+      await flow.waitConnected('otel', { timeout: 5000 });
+      flow.send('otel', 'in', traceEvent('refused once'));
+      await until(() => c.answered.length === 1);
+      assert.equal(c.answered, ['/opentelemetry.proto.collector.trace.v1.TraceService/Export']);
+      assert.is(c.connections(), 2, 'sent again on a new connection');
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(flow.seen('otel', 'err'), []);
+    } finally {
+      await flow.stop();
+      await c.close();
+    }
+  });
+}
+
 test('a url the connectors cannot serve is refused at load time, saying what they take', async () => {
   for (const [type, url, expected] of [
     ['otel_client', 'https://collector:4317', 'connectors.otel.config.url: TLS is not supported by the otel connectors yet: write http://host:port or host:port (h2c), received "https://collector:4317"'],
@@ -263,6 +360,28 @@ test('a url the connectors cannot serve is refused at load time, saying what the
     const err = await startFlow({ connectors: { otel: { type, config: { url } } } }).catch((e: Error) => e);
     assert.is((err as { code?: string }).code, 'ERR_CONFIG_INVALID');
     assert.ok((err as Error).message.includes(expected), (err as Error).message);
+  }
+});
+
+test('metadata HTTP/2 forbids or the client sets itself is refused at load time, naming the key; a bad value is not quoted back', async () => {
+  const cases: [Record<string, string>, string][] = [
+    [{ connection: 'close' }, 'connectors.otel.config.metadata.connection: expected a metadata name of your own, received "connection", a connection-specific header, which HTTP/2 forbids'],
+    [{ 'transfer-encoding': 'chunked' }, 'connectors.otel.config.metadata.transfer-encoding: expected a metadata name of your own, received "transfer-encoding", a connection-specific header, which HTTP/2 forbids'],
+    [{ upgrade: 'h2c' }, 'connectors.otel.config.metadata.upgrade: expected a metadata name of your own, received "upgrade", a connection-specific header, which HTTP/2 forbids'],
+    [{ 'keep-alive': '5' }, 'connectors.otel.config.metadata.keep-alive: expected a metadata name of your own, received "keep-alive", a connection-specific header, which HTTP/2 forbids'],
+    [{ te: 'gzip' }, 'connectors.otel.config.metadata.te: expected a metadata name of your own, received "te", which this client sets itself'],
+    [{ 'content-type': 'text/plain' }, 'connectors.otel.config.metadata.content-type: expected a metadata name of your own, received "content-type", which this client sets itself'],
+    [{ 'grpc-timeout': '1S' }, 'connectors.otel.config.metadata.grpc-timeout: expected a metadata name of your own, received "grpc-timeout", which this client sets itself'],
+    [{ 'grpc-status': '0' }, 'connectors.otel.config.metadata.grpc-status: expected a metadata name of your own, received "grpc-status", which gRPC reserves (grpc-*)'],
+    [{ ':authority': 'x' }, 'connectors.otel.config.metadata[":authority"]: expected a metadata name of your own, received the pseudo-header ":authority", which HTTP/2 sets itself'],
+    [{ 'X-Api-Key': 'k' }, 'connectors.otel.config.metadata.X-Api-Key: expected a lowercase header name (letters, digits, _ . -), received "X-Api-Key"'],
+    [{ 'x-api-key': 'secret\r\nx-evil: 1' }, 'connectors.otel.config.metadata.x-api-key: expected a value of printable ASCII (a -bin name takes base64); the value is not shown'],
+  ];
+  for (const [metadata, expected] of cases) {
+    const err = await startFlow(clientFlow('127.0.0.1:1', { metadata })).catch((e: Error) => e);
+    assert.is((err as { code?: string }).code, 'ERR_CONFIG_INVALID', JSON.stringify(metadata));
+    assert.ok((err as Error).message.includes(expected), (err as Error).message);
+    assert.not.match((err as Error).message, 'secret');
   }
 });
 

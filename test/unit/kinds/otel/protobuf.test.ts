@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SIGNALS } from '../../../../src/kinds/otel/otlp-schema.js';
 import { MAX_DEPTH } from '../../../../src/kinds/otel/message-schema.js';
-import { decode } from '../../../../src/kinds/otel/protobuf-decode.js';
+import { decode, DecodeLimitError } from '../../../../src/kinds/otel/protobuf-decode.js';
 import { encode, ShapeError } from '../../../../src/kinds/otel/protobuf-encode.js';
 import { Reader, WireError, Writer } from '../../../../src/kinds/otel/protobuf-wire.js';
 
@@ -150,6 +150,46 @@ test('values of the wrong type are refused naming their path and what was expect
   assert.is(thrown(() => encode(METRICS, m({ value: 1, time_unix_nano: 1.5 }))).message, 'metrics[0].instrumentation_library_metrics[0].metrics[0].data.sum.data_points[0].time_unix_nano: expected an integer from 0 to 2^64-1, received 1.5');
   assert.is(thrown(() => encode(TRACE, { trace: {} })).message, 'trace: expected a list, received {}');
   assert.is(thrown(() => encode(TRACE, { trace: [{ resource: { attributes: [1] } }] })).message, 'trace[0].resource.attributes: expected a record of attributes, received [1]');
+});
+
+test('decoding stops past its item budget: 2 bytes of an empty span are a dozen decoded fields', () => {
+  const spans = 50;
+  const bytes = Uint8Array.from([0x0a, 2 * spans + 2, 0x12, 2 * spans, ...Array.from({ length: spans }, () => [0x12, 0x00]).flat()]);
+  const whole = decode(TRACE, bytes) as { trace: [{ instrumentation_library_spans: [{ spans: object[] }] }] };
+  assert.is(whole.trace[0].instrumentation_library_spans[0].spans.length, spans);
+  assert.ok(Object.keys(whole.trace[0].instrumentation_library_spans[0].spans[0]!).length >= 10, 'each empty span a full record');
+  const err = thrown(() => decode(TRACE, bytes, 500));
+  assert.instance(err, DecodeLimitError);
+  assert.instance(err, WireError);
+  assert.match(err.message, /^more than 500 decoded items \(messages, fields and values\) at byte \d+$/);
+  // Attribute values and packed numbers count too, not only messages.
+  const values = Uint8Array.from([0x0a, 2 + 4 * 25, 0x0a, 4 * 25, ...Array.from({ length: 25 }, () => [0x0a, 0x02, 0x12, 0x00]).flat()]);
+  assert.not.throws(() => decode(TRACE, values, 80));
+  assert.instance(thrown(() => decode(TRACE, values, 50)), DecodeLimitError);
+  assert.not.throws(() => decode(TRACE, bytes, 5000));
+});
+
+test('a writer lets go of a buffer grown past 1 MiB once it has finished, and keeps a smaller one', () => {
+  const w = new Writer();
+  w.bytes(new Uint8Array(100_000));
+  const small = w.finish();
+  assert.is(small.length, 100_000 + 3);
+  assert.ok(w.capacity >= 100_003, 'a buffer under 1 MiB is kept for the next message');
+  w.reset();
+  w.bytes(new Uint8Array(3 * 1024 * 1024).fill(7));
+  const big = w.finish();
+  assert.is(big.length, 3 * 1024 * 1024 + 4);
+  assert.is(big[big.length - 1], 7, 'the copy is whole');
+  assert.is(w.capacity, 4096);
+});
+
+test('doubles round-trip at their edges, read at any offset', () => {
+  const w = new Writer();
+  w.varint32(1);
+  for (const d of [0, -0, 1.5, -2.25e-308, Number.MAX_VALUE, Infinity, -Infinity]) w.double(d);
+  const r = new Reader(w.finish(), 1);
+  for (const d of [0, -0, 1.5, -2.25e-308, Number.MAX_VALUE, Infinity, -Infinity]) assert.is(Object.is(r.double(), d), true, String(d));
+  assert.ok(Number.isNaN(new Reader(Buffer.from([0, 0, 0, 0, 0, 0, 0xf8, 0x7f])).double()));
 });
 
 test.run();
