@@ -8,17 +8,17 @@ test.after(() => tmp.cleanup());
 // Line 6 of the file is the first line of the body.
 const pipeline = (body: string): string => pipelineFlow(`define pipeline p\ninto out, err\npipeline\n${body}\nend;`);
 
+/** A pipeline whose script `s` (its body given) is fed by `in` and feeds `out`, and its err port `err`. */
+const scripted = (body: string): string =>
+  pipeline(`define script s\nscript\n${body}\nend;\ncreate script s;\nselect event from in into s;\nselect event from s into out;\nselect event from s/err into err;`);
+/** The same, with the script's err port read by nobody. */
+const scriptedNoErr = (body: string): string =>
+  pipeline(`define script s\nscript\n${body}\nend;\ncreate script s;\nselect event from in into s;\nselect event from s into out;`);
+
 test("a script reading a missing key sends Tremor's error event, the key's line and carets, to its err port", async () => {
   const p = await runPipeline(
-    pipeline(`define script s
-script
-  let event.b = event.a.x;
-  emit event
-end;
-create script s;
-select event from in into s;
-select event from s into out;
-select event from s/err into err;`),
+    scripted(`  let event.b = event.a.x;
+  emit event`),
   );
   p.push({ a: { x: 1 } });
   p.push({ a: { y: 2 } });
@@ -33,20 +33,13 @@ select event from s/err into err;`),
 
 test('missing metadata and local keys, and positions past the end, are named as Tremor names them', async () => {
   const q = await runPipeline(
-    pipeline(`define script s
-script
-  let l = {"k": 1};
+    scripted(`  let l = {"k": 1};
   match event of
     case "meta" => let event = $ws.peer
     case "local" => let event = l.nothing
     case _ => let event = [1, 2][5]
   end;
-  emit event
-end;
-create script s;
-select event from in into s;
-select event from s into out;
-select event from s/err into err;`),
+  emit event`),
   );
   ['meta', 'local', 'index'].forEach((e) => q.push(e));
   assert.equal(
@@ -57,15 +50,8 @@ select event from s/err into err;`),
 
 test('an arithmetic operator on types it does not take is drawn under the operator, in Tremor words', async () => {
   const p = await runPipeline(
-    pipeline(`define script s
-script
-  let event.total = event.price * event.count;
-  emit event
-end;
-create script s;
-select event from in into s;
-select event from s into out;
-select event from s/err into err;`),
+    scripted(`  let event.total = event.price * event.count;
+  emit event`),
   );
   p.push({ price: 2, count: 3 });
   p.push({ price: 2, count: '3' });
@@ -120,13 +106,7 @@ test("an error in a select's value, where, group by or having is logged in Tremo
 
 test("unread, a script's error goes to the pipeline's err as tremolo's error event, rendered as Tremor's", async () => {
   const p = await runPipeline(
-    pipeline(`define script s
-script
-  event.a.x
-end;
-create script s;
-select event from in into s;
-select event from s into out;`),
+    scriptedNoErr(`  event.a.x`),
   );
   p.push({ a: {} });
   assert.equal(p.out('err'), [
@@ -157,17 +137,10 @@ test('strings holding private-use or control characters survive a script that re
   const escaped = [...MARKER_LIKE, ...PAYLOAD_LIKE].map((s) => JSON.stringify(s)).join(', ');
   const raw = MARKER_LIKE.map((s) => `"${s}"`).join(', ');
   const p = await runPipeline(
-    pipeline(`define script s
-script
-  let event.escaped = [${escaped}];
+    scripted(`  let event.escaped = [${escaped}];
   let event.raw = [${raw}];
   let event.keyed = {"\\uE000k\\uE001": event.a.b};
-  emit event
-end;
-create script s;
-select event from in into s;
-select event from s into out;
-select event from s/err into err;`),
+  emit event`),
   );
   p.push({ a: { b: 1 } });
   assert.equal(p.out('err'), []);
@@ -175,14 +148,8 @@ select event from s/err into err;`),
 });
 
 test('tremolo validate accepts a .troy flow whose strings hold the marker characters, with no raw JSON error', async () => {
-  const file = tmp.write('markers.troy', pipeline(`define script s
-script
-  let event.x = ["\\uE000x", "\\uE001", "\\u0001x", "\\u0002"];
-  emit event.a
-end;
-create script s;
-select event from in into s;
-select event from s into out;`));
+  const file = tmp.write('markers.troy', scriptedNoErr(`  let event.x = ["\\uE000x", "\\uE001", "\\u0001x", "\\u0002"];
+  emit event.a`));
   const r = await runCli(['validate', file], { cwd: tmp.dir, timeoutMs: 20_000 });
   assert.is(r.stderr, '');
   assert.is(r.code, 0, r.stdout);
