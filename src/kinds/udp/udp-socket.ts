@@ -6,13 +6,27 @@ import { reusePortSupported } from '../../sdk/io/socket-options.js';
 import type { HostPort } from '../../sdk/io/socket-url.js';
 import { formatHostPort } from '../../sdk/io/ws-url.js';
 
-/** Tremor's UDP socket options, with its defaults. */
+/**
+ * 1 MiB, where Linux's default is 208 KiB: a burst of datagrams that arrives while the event loop is
+ * busy (a GC pause, a large write) waits in the kernel instead of being dropped there. Costs memory
+ * only while datagrams wait.
+ */
+const RCVBUF_DEFAULT = 1024 * 1024;
+
+/** Tremor's UDP socket options, with its defaults, and the receive buffer. */
 export const UdpSocketOptionsSchema = z
   .strictObject({
     SO_REUSEADDR: z.boolean().default(true).describe('several sockets may bind the same address'),
     SO_REUSEPORT: z.boolean().default(false).describe('several processes share the port (Node.js >= 22.12 only)'),
+    SO_RCVBUF: z
+      .number()
+      .int()
+      .min(4096)
+      .max(64 * 1024 * 1024)
+      .default(RCVBUF_DEFAULT)
+      .describe('the receive buffer asked of the kernel, in bytes (Linux doubles it and caps it at net.core.rmem_max): what arrives while the flow is busy waits here; past it the kernel drops datagrams'),
   })
-  .default({ SO_REUSEADDR: true, SO_REUSEPORT: false })
+  .default({ SO_REUSEADDR: true, SO_REUSEPORT: false, SO_RCVBUF: RCVBUF_DEFAULT })
   .describe('UDP socket options');
 export type UdpSocketOptions = z.output<typeof UdpSocketOptionsSchema>;
 
@@ -35,6 +49,7 @@ export async function bindUdp(local: Resolved, options: UdpSocketOptions): Promi
     type: local.family === 6 ? 'udp6' : 'udp4',
     reuseAddr: options.SO_REUSEADDR,
     ...(options.SO_REUSEPORT ? { reusePort: true } : {}),
+    recvBufferSize: options.SO_RCVBUF,
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);

@@ -1,6 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
 import { memoryLogger } from '../../../../src/sdk/logger.js';
+import { bindUdp, UdpSocketOptionsSchema } from '../../../../src/kinds/udp/udp-socket.js';
 import { startFlow, type TestFlow } from '../../../../src/app/testing/index.js';
 import { clientFlow, serverEchoFlow } from '../../../support/socket-flows.js';
 import { until } from '../../../support/sockets.js';
@@ -118,6 +120,21 @@ test('udp_client: a url without a port, or an invalid bind, is a config error na
     const err = await startFlow(clientFlow('udp_client', config, datagrams)).catch((e: Error & { code?: string }) => e);
     assert.is((err as { code?: string }).code, 'ERR_CONFIG_INVALID');
     assert.ok((err as Error).message.endsWith(message), (err as Error).message);
+  }
+});
+
+test('a UDP socket asks the kernel for a 1 MiB receive buffer unless SO_RCVBUF says otherwise, as much as net.core.rmem_max allows', async () => {
+  // Linux doubles what is asked (for its bookkeeping) and caps the request at rmem_max.
+  const rmemMax = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+  const granted = (asked: number): number => 2 * Math.min(asked, rmemMax);
+  for (const [given, asked] of [[undefined, 1024 * 1024], [65536, 65536]] as const) {
+    const options = UdpSocketOptionsSchema.parse(given === undefined ? undefined : { SO_RCVBUF: given });
+    const socket = await bindUdp({ host: '127.0.0.1', port: 0, family: 4 }, options);
+    try {
+      assert.is(socket.getRecvBufferSize(), granted(asked), `SO_RCVBUF ${given}`);
+    } finally {
+      socket.close();
+    }
   }
 });
 
