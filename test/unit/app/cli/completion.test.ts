@@ -96,7 +96,8 @@ test('zsh completes a command and an option on TAB, and lists the commands with 
     shell.type('\u0015tremolo \t');
     await shell.waitFor(/^run +-- deploy the flows and run until an exit connector, SIGINT or SIGTERM stops them$/m, 10_000);
   } finally {
-    shell.type('\u0003exit\n');
+    // ^U, not ^C: zsh's ^C also flushes what was typed after it, so `exit` would lose its `e`.
+    shell.type('\u0015exit\n');
     await shell.done;
   }
 });
