@@ -13,6 +13,7 @@ import { RegexCache } from './regex-cache.js';
 import { deepFreeze, defineKey } from './values.js';
 import { binaryFailure, parseSites, StrictRead, strictRootPath, strictField, strictIndex, strictPosition, type Site, type SiteRoot } from './strict.js';
 import { isRuntimeError } from '../../sdk/errors.js';
+import { holdsBytes } from '../../sdk/values.js';
 
 /**
  * Turns the syntax tree into a tree of closures, once, at load time. The one check left to it is
@@ -343,9 +344,3 @@ function strictBinary(op: BinaryOp, left: Compiled, right: Compiled, text: strin
 
 /** Folding only evaluates nodes that read no root, so this context is never looked at. */
 const FOLD_CONTEXT: EvalContext = { event: null, meta: {}, args: {} };
-
-function holdsBytes(v: unknown): boolean {
-  if (v instanceof Uint8Array) return true;
-  if (typeof v !== 'object' || v === null) return false;
-  return Object.values(v).some(holdsBytes);
-}
