@@ -29,6 +29,8 @@ export interface FunctionSpec {
   readonly call: FixedImpl | { readonly variadic: VariadicImpl };
   /** Load-time checks of the argument nodes, e.g. a literal format string; throws ERR_EXPR_SYNTAX. */
   readonly check?: (args: readonly Node[]) => void;
+  /** The argument that may be written as a regex literal (`/a+/i`): it is given as that RegExp. */
+  readonly regexArg?: number;
 }
 
 /** The parameter's name without its `?`/`...` marks; repeated parameters share the last name. */

@@ -256,9 +256,7 @@ export class Compiler {
     if (spec === undefined) throw new Error(`internal: no function ${node.name}`);
     if (spec.name === 'strict') return this.#strictCall(node);
     const n = node.args.length;
-    const args = node.args.map((a, i) =>
-      a.kind === 'regex' && (spec.name === 'matches' || spec.name === 'captures') && i === 1 ? constant(a.regex) : this.compile(a),
-    );
+    const args = node.args.map((a, i) => (a.kind === 'regex' && i === spec.regexArg ? constant(a.regex) : this.compile(a)));
     const text = this.text(node);
     if (spec.name === 'try') return tryClosure(args[0]!, args[1]!);
     const site: CallSite = { name: node.name, params: spec.params, text, regexes: new RegexCache(text) };

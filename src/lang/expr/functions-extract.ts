@@ -41,5 +41,6 @@ export const EXTRACT_FUNCTIONS: readonly FunctionSpec[] = [
       return out;
     },
     check: literalPattern(regexOrReason, 'pattern'),
+    regexArg: 1,
   },
 ];

@@ -157,5 +157,6 @@ export const TEXT_FUNCTIONS: readonly FunctionSpec[] = [
     params: ['s', 'pattern'],
     call: matches,
     check: literalPattern(regexOrReason, 'regex'),
+    regexArg: 1,
   },
 ];
