@@ -1,4 +1,5 @@
 import { quote } from '../../sdk/errors.js';
+import { isRecord } from '../../sdk/values.js';
 import { compile, isIntegral, isScalar, MAX_DEPTH, WIRE_OF, type CompiledSchema, type Field, type MessageSchema, type Scalar } from './message-schema.js';
 import { Writer, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from './protobuf-wire.js';
 
@@ -131,8 +132,6 @@ function writeKeyValues(w: Writer, no: number, record: Record<string, unknown>, 
     w.end(kv);
   }
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array);
 
 const HEX = /^[0-9a-fA-F]*$/;
 
