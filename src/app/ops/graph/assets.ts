@@ -1,12 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { packageRoot } from '../../../loader/package-root.js';
 
 /**
  * The page's files (HTML, script, stylesheets) live in src/app/ops/graph/assets/, which the package
- * ships. Run from the sources they are next to this module; run from dist/ (the installed command),
- * the compiler has not copied them, and they are found in src/ beside it: no build step for them.
+ * ships: found from the package's root, whether this runs from the sources or bundled in dist/
+ * (where this module is part of a chunk): no build step for them.
  */
-const PLACES = [new URL('./assets/', import.meta.url), new URL('../../../../src/app/ops/graph/assets/', import.meta.url)];
+const PLACES = [pathToFileURL(path.join(packageRoot, 'src/app/ops/graph/assets/'))];
 
 export const ASSETS = {
   'index.html': 'text/html; charset=utf-8',

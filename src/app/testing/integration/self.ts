@@ -1,16 +1,18 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../../loader/package-root.js';
 import { fromTremor } from './tremor-cli.js';
 
 /**
  * The command that runs tremolo itself, for flows and for `cmd: tremolo` in before-processes:
- * the compiled CLI when this is the compiled library, the sources through tsx otherwise.
+ * the built command when this is the built library (bundled into dist/), the sources through tsx
+ * otherwise.
  */
 export function tremoloCommand(): [string, string[]] {
-  const here = fileURLToPath(import.meta.url);
-  const fromSources = here.endsWith('.ts');
-  const bin = path.resolve(path.dirname(here), '../../cli', fromSources ? 'bin.ts' : 'bin.js');
-  return fromSources ? [process.execPath, ['--import', import.meta.resolve('tsx'), bin]] : [process.execPath, [bin]];
+  if (fileURLToPath(import.meta.url).endsWith('.ts')) {
+    return [process.execPath, ['--import', import.meta.resolve('tsx'), path.join(packageRoot, 'src/app/cli/bin.ts')]];
+  }
+  return [process.execPath, [path.join(packageRoot, 'bin/tremolo.js')]];
 }
 
 /**

@@ -1,11 +1,11 @@
 /**
  * The command table: every command is loaded only when it runs, so `tremolo --version` and
  * `--help` load neither the runtime nor any library. Measured on the installed path (bin/ →
- * dist/) by a module hook that records every module Node.js loads; the times are in
- * `npm run bench -- startup`, not here.
+ * dist/, bundled by scripts/build.ts, each command a chunk of its own) by a module hook that
+ * records every module Node.js loads; the times are in `npm run bench -- startup`, not here.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { test } from 'uvu';
@@ -53,29 +53,37 @@ async function modulesLoaded(args: string[], name: string): Promise<string[]> {
     });
 }
 
+/** The bytes of the package's own modules among `loaded`. */
+const ownBytes = (loaded: readonly string[]): number => loaded.filter((m) => m.startsWith('dist/')).reduce((n, m) => n + statSync(path.join(requireBuilt(), m)).size, 0);
+/** The file a command is bundled into (scripts/build.ts): `dist/chunks/NAME-HASH.js`. */
+const commandChunk = (name: string): RegExp => new RegExp(`^dist/chunks/${name}-[A-Z0-9]+\\.js$`);
+
 test('--version and --help load the command table and the help, not the runtime nor any library', async () => {
   const [version, help] = await Promise.all([modulesLoaded(['--version'], 'version'), modulesLoaded(['--help'], 'help')]);
   for (const loaded of [version, help]) {
-    assert.ok(loaded.includes('dist/app/cli/cli.js'), loaded.join('\n'));
+    assert.ok(loaded.includes('dist/app/cli/bin.js'), loaded.join('\n'));
     assert.equal(loaded.filter((m) => m.startsWith('node_modules/')), []);
-    assert.equal(loaded.filter((m) => /^dist\/(connectors|codecs|operators|flow|ops|runtime\/(registries|runtime|flow))\b/.test(m)), []);
+    assert.equal(loaded.filter((m) => Object.keys(COMMANDS).some((name) => commandChunk(name).test(m))), []);
+    // The runtime is over a megabyte; the command table and the help are tens of kilobytes.
+    assert.ok(ownBytes(loaded) < 100_000, `${ownBytes(loaded)} bytes:\n${loaded.join('\n')}`);
     assert.ok(loaded.length <= 12, loaded.join('\n'));
   }
 });
 
 test('a command\'s --help is printed without loading the command', async () => {
   const loaded = await modulesLoaded(['run', '--help'], 'run-help');
-  assert.ok(loaded.includes('dist/app/cli/help.js'), loaded.join('\n'));
-  assert.not.ok(loaded.includes('dist/app/cli/run.js'), loaded.join('\n'));
+  assert.not.ok(loaded.some((m) => commandChunk('run').test(m)), loaded.join('\n'));
   assert.equal(loaded.filter((m) => m.startsWith('node_modules/')), []);
+  assert.ok(ownBytes(loaded) < 100_000, `${ownBytes(loaded)} bytes:\n${loaded.join('\n')}`);
 });
 
 test('a command loads what it needs when it runs (the hook sees libraries and the runtime)', async () => {
   const loaded = await modulesLoaded(['validate', 'flows/echo.json5'], 'validate');
-  assert.ok(loaded.includes('dist/app/cli/validate.js'), loaded.join('\n'));
-  assert.ok(loaded.includes('dist/app/builtins/registries.js'), loaded.join('\n'));
-  assert.ok(loaded.some((m) => m.startsWith('node_modules/zod/')), loaded.join('\n'));
-  assert.not.ok(loaded.includes('dist/app/cli/run.js'), loaded.join('\n'));
+  assert.ok(loaded.some((m) => commandChunk('validate').test(m)), loaded.join('\n'));
+  assert.ok(ownBytes(loaded) > 1_000_000, `${ownBytes(loaded)} bytes:\n${loaded.join('\n')}`);
+  // The libraries bundled in are inside those bytes; the others load from node_modules.
+  assert.ok(loaded.some((m) => m.startsWith('node_modules/msgpackr/')), loaded.join('\n'));
+  assert.not.ok(loaded.some((m) => commandChunk('run').test(m)), loaded.join('\n'));
 });
 
 test('every command of the table loads into a function, has its help, and is listed by --help', async () => {

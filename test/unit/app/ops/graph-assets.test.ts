@@ -1,23 +1,24 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ASSETS, assetsDir, readAsset } from '../../../../src/app/ops/graph/assets.js';
+import { escapeXml } from '../../../../src/app/ops/graph/svg.js';
 import { requireBuilt } from '../../../support/built.js';
-import { repoRoot } from '../../../support/cli.js';
+import { repoRoot, runCli } from '../../../support/cli.js';
 
 const sources = path.join(repoRoot, 'src/app/ops/graph/assets/');
 
-test('the page’s files are found next to the sources, and from dist/ (which the compiler does not copy them to)', async () => {
+test('the page’s files are found from the package root, run from the sources or bundled into dist/', async () => {
   assert.is(fileURLToPath(assetsDir()), sources);
-  // dist/ is what `npm test` builds first, and what the installed command runs (here the copy of
-  // the package under test: test/support/built.ts).
-  const root = requireBuilt();
-  const built = (await import(pathToFileURL(path.join(root, 'dist/app/ops/graph/assets.js')).href)) as typeof import('../../../../src/app/ops/graph/assets.js');
-  assert.is(fileURLToPath(built.assetsDir()), path.join(root, 'src/app/ops/graph/assets/'));
-  for (const name of Object.keys(ASSETS) as (keyof typeof ASSETS)[]) assert.is(built.readAsset(name), readAsset(name), name);
+  // The built command (here the copy of the package under test: test/support/built.ts) runs
+  // bundled chunks in dist/chunks/, far from src/: its drawing embeds the stylesheet it found.
+  const drawn = await runCli(['graph', 'flows/echo.json5']);
+  assert.is(drawn.code, 0, drawn.stderr);
+  assert.ok(drawn.stdout.includes(`<style>${escapeXml(readAsset('graph.css'))}</style>`), drawn.stdout.slice(0, 2000));
+  for (const name of Object.keys(ASSETS) as (keyof typeof ASSETS)[]) assert.ok(readAsset(name).length > 0, name);
 });
 
 test('the package ships them, a few KB in all', async () => {
