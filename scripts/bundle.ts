@@ -38,9 +38,9 @@ const dependencies: Plugin = {
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
 for (const name of BUNDLED) if (pkg.dependencies[name] === undefined) throw new Error(`scripts/bundle.ts: "${name}" is bundled but not a dependency in package.json`);
 
-/** Writes the bundled entry points and their chunks into `outdir` (dist/ unless told). */
-export async function bundle(outdir = path.join(root, 'dist')): Promise<void> {
-  await build({
+/** Writes the bundled entry points and their chunks into `outdir` (dist/ unless told); returns the files written. */
+export async function bundle(outdir = path.join(root, 'dist')): Promise<string[]> {
+  const { metafile } = await build({
     absWorkingDir: root,
     entryPoints: ['src/index.ts', 'src/app/testing/index.ts', 'src/app/cli/bin.ts'],
     outbase: 'src',
@@ -60,6 +60,8 @@ export async function bundle(outdir = path.join(root, 'dist')): Promise<void> {
     // which an ES module lacks: esbuild's shim uses one if the module's scope has it.
     banner: { js: "import { createRequire as __tremoloCreateRequire } from 'node:module'; const require = __tremoloCreateRequire(import.meta.url);" },
     plugins: [dependencies],
+    metafile: true,
     logLevel: 'warning',
   });
+  return Object.keys(metafile.outputs).map((file) => path.resolve(root, file));
 }
