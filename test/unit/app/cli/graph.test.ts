@@ -39,11 +39,43 @@ function installed(args: readonly string[]): Promise<{ code: number; stdout: str
   });
 }
 
-// The drawings of FLOWS by the installed command, made once: the second test compares one with the sources'.
+/**
+ * `tremolo ARGS` from the sources, in this process (src/app/cli/cli.ts, which bin.ts runs), with
+ * what it writes to stdout and stderr: the same command as a spawned `tsx src/app/cli/bin.ts`,
+ * without the second or more of CPU each process costs. The exit status it sets is put back.
+ */
+async function fromSources(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { write: out } = process.stdout;
+  const { write: err } = process.stderr;
+  const captured = { stdout: '', stderr: '' };
+  const into = (key: 'stdout' | 'stderr') =>
+    ((chunk: string | Uint8Array) => {
+      captured[key] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+      return true;
+    }) as typeof process.stdout.write;
+  process.stdout.write = into('stdout');
+  process.stderr.write = into('stderr');
+  const cwd = process.cwd();
+  const exitCode = process.exitCode;
+  try {
+    process.chdir(repoRoot);
+    return { code: await main(args), ...captured };
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+    process.chdir(cwd);
+    process.exitCode = exitCode;
+  }
+}
+
+// The drawings of FLOWS made once, by the command in this process (one at a time: it writes to
+// this process's stdout): the second test compares one with the installed command's.
 let drawn: readonly { code: number; stdout: string; stderr: string }[] = [];
 
 test('tremolo graph draws each shipped flow, .troy ones too, as SVG that parses and holds every node, operator and link', async () => {
-  drawn = await Promise.all(FLOWS.map((file) => installed(['graph', file])));
+  const drawings = [];
+  for (const file of FLOWS) drawings.push(await fromSources(['graph', file]));
+  drawn = drawings;
   for (const [i, file] of FLOWS.entries()) {
     const { code, stdout, stderr } = drawn[i]!;
     assert.equal([code, stderr], [0, ''], file);
@@ -65,35 +97,14 @@ test('tremolo graph draws each shipped flow, .troy ones too, as SVG that parses 
   }
 });
 
-/**
- * `tremolo ARGS` from the sources, in this process (src/app/cli/cli.ts, which bin.ts runs), with
- * what it writes to stdout: the same command as a spawned `tsx src/app/cli/bin.ts`, without the
- * seconds of CPU a process through tsx costs.
- */
-async function fromSources(args: readonly string[]): Promise<{ code: number; stdout: string }> {
-  const write = process.stdout.write;
-  let stdout = '';
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
-    return true;
-  }) as typeof process.stdout.write;
-  const cwd = process.cwd();
-  try {
-    process.chdir(repoRoot);
-    return { code: await main(args), stdout };
-  } finally {
-    process.stdout.write = write;
-    process.chdir(cwd);
-  }
-}
-
 test('the installed command finds the stylesheet it embeds, and draws what the sources draw', async () => {
-  const { stdout } = drawn[FLOWS.indexOf('flows/chat.json5')] ?? (await installed(['graph', 'flows/chat.json5']));
-  const sources = await fromSources(['graph', 'flows/chat.json5']);
-  const svg = await parseXml(stdout);
+  const installedDrawing = await installed(['graph', 'flows/chat.json5']);
+  const sources = drawn[FLOWS.indexOf('flows/chat.json5')] ?? (await fromSources(['graph', 'flows/chat.json5']));
+  assert.equal([installedDrawing.code, installedDrawing.stderr], [0, '']);
+  const svg = await parseXml(installedDrawing.stdout);
   const css = readFileSync(path.join(repoRoot, 'src/app/ops/graph/assets/graph.css'), 'utf8');
   assert.is([...elements(svg)].find((e) => e.tag === 'style')?.text, css);
-  assert.equal([sources.code, sources.stdout], [0, stdout]);
+  assert.equal([sources.code, sources.stdout], [0, installedDrawing.stdout]);
 });
 
 test('a flow with problems draws nothing: each problem on stderr as validate prints it, exit 1', async () => {

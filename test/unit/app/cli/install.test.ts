@@ -15,6 +15,7 @@ import * as assert from 'uvu/assert';
 import { requireBuilt } from '../../../support/built.js';
 import { repoRoot } from '../../../support/cli.js';
 import { tmpDir } from '../../../support/tmp.js';
+import { declaredTests, runTestFiles } from '../../../support/uvu-files.js';
 
 const run = promisify(execFile);
 const tmp = tmpDir('tremolo-install-');
@@ -82,14 +83,16 @@ test('in that CommonJS project, tremolo new writes a flow and a TypeScript conne
   const schema = /\$schema: '([^']+)'/.exec(flow)![1]!;
   assert.is(schema, '../node_modules/tremolo/schema/flow.schema.json');
   assert.ok(existsSync(path.join(project, 'flows', schema)), 'the $schema file exists');
-  const tests = ['test/greeter.test.ts', 'test/my-counter.test.ts'];
-  const results = await Promise.all(
-    tests.map((t) => run(process.execPath, ['--import', 'tsx', t], { cwd: project, env: { ...env, NO_COLOR: '1' }, timeout: 60_000 }).catch((e: { stdout: string; stderr: string }) => e)),
-  );
-  results.forEach((r, i) => {
-    assert.match(r.stdout, /Passed:\s+[1-9]\d*\n\s+Skipped:\s+0/, `${tests[i]}\n${r.stdout}${r.stderr}`);
-    assert.not.match(r.stdout, /FAIL/, `${tests[i]}\n${r.stdout}${r.stderr}`);
-  });
+  // Both test files in one process, through uvu's command as `npx uvu test` runs them there
+  // (test/support/uvu-files.ts): a process each costs a second start of tsx and tremolo.
+  const { code, output, files, total, passed, skipped } = await runTestFiles(project, { env });
+  const tests = ['greeter.test.ts', 'my-counter.test.ts'].map((f) => [f, declaredTests(path.join(project, 'test', f))] as const);
+  for (const [file, declared] of tests) {
+    assert.ok(declared > 0, `${file} declares no test`);
+    assert.equal(files.get(file), { passed: declared, ran: declared }, `${file}\n${output}`);
+  }
+  const sum = tests.reduce((n, [, declared]) => n + declared, 0);
+  assert.equal([code, total, passed, skipped], [0, sum, sum, 0], output);
 });
 
 test('the installed command serves the scaffolded flow, and stops on SIGTERM with exit 0', async () => {

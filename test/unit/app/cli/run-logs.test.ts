@@ -8,6 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startCli } from '../../../support/cli.js';
 import { startCliInPty } from '../../../support/pty.js';
+import { until } from '../../../support/sockets.js';
 import { tmpDir } from '../../../support/tmp.js';
 import { TestClient } from '../../../support/ws.js';
 
@@ -82,8 +83,9 @@ test('--status on a terminal: the table stays at the bottom, the reload and the 
     await cli.waitFor(/reconfigured: 1 connectors kept \(server\)/, 15_000);
     writeFileSync(file, flow('mapp'));
     await cli.waitFor(/unknown operator "mapp"; did you mean "map"\?/, 15_000);
-    // Let the table redraw a few times under the log.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // Let the table redraw (every second) twice under the log.
+    const shown = cli.raw().length;
+    await until(() => cli.raw().slice(shown).split(/connector +kind +state/).length > 2, () => `two redraws of the table:\n${cli.screen.text().join('\n')}`, 15_000);
     const screen = cli.screen.text();
     const at = (pattern: RegExp): number => screen.findIndex((l) => pattern.test(l));
     const [reload, refused, reason, head, row] = [

@@ -15,6 +15,7 @@ import type { Scaffold } from '../../../../src/app/scaffold/names.js';
 import { requireBuilt } from '../../../support/built.js';
 import { repoRoot, runCli } from '../../../support/cli.js';
 import { tmpDir } from '../../../support/tmp.js';
+import { declaredTests, runTestFiles, type UvuRun } from '../../../support/uvu-files.js';
 
 const run = promisify(execFile);
 const project = tmpDir('tremolo-scaffold-');
@@ -87,21 +88,27 @@ test('the scaffolded modules are found by name from the project folder, and desc
   for (const name of ['my_counter', 'key-values', 'frame32', 'numbering']) assert.ok(r.stdout.includes(`"const": "${name}"`), name);
 });
 
+// The five scaffolded test files run in one uvu process (test/support/uvu-files.ts), shared by the
+// tests below: a process each would cost five starts of a node with tsx and tremolo loaded.
+let together: Promise<UvuRun> | undefined;
+const runTogether = (): Promise<UvuRun> => (together ??= runTestFiles(project.dir));
+const declared = (file: string): number => declaredTests(path.join(project.dir, `test/${file}.test.ts`));
+
 for (const [what, , file] of SCAFFOLDS) {
   test(`the ${what} scaffold's own test passes as written`, async () => {
-    const result = await run(process.execPath, ['--import', 'tsx', `test/${file}.test.ts`], {
-      cwd: project.dir,
-      timeout: 60_000,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-    }).then(
-      (r) => ({ code: 0, output: r.stdout + r.stderr }),
-      (err: { code?: number; stdout?: string; stderr?: string; message: string }) => ({ code: err.code ?? -1, output: `${err.stdout ?? ''}${err.stderr ?? err.message}` }),
-    );
-    const total = /Total:\s+(\d+)/.exec(result.output)?.[1];
-    assert.is(result.code, 0, result.output);
-    assert.ok(Number(total) > 0, result.output);
-    assert.match(result.output, new RegExp(`Passed:\\s+${total}\\n`), result.output);
+    const { files, output } = await runTogether();
+    const tests = declared(file);
+    assert.ok(tests > 0, `test/${file}.test.ts declares no test`);
+    assert.equal(files.get(`${file}.test.ts`), { passed: tests, ran: tests }, output);
   });
 }
+
+test("the scaffolds' tests, run together, all pass: the total is the sum of the files' tests", async () => {
+  const { code, output, files, total, passed, skipped } = await runTogether();
+  const sum = SCAFFOLDS.reduce((n, [, , file]) => n + declared(file), 0);
+  assert.is(code, 0, output);
+  assert.equal([total, passed, skipped], [sum, sum, 0], output);
+  assert.equal([...files.keys()].sort(), SCAFFOLDS.map(([, , file]) => `${file}.test.ts`).sort(), output);
+});
 
 test.run();

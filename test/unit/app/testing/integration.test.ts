@@ -1,12 +1,23 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { lineDiff } from '../../../../src/app/testing/integration/diff.js';
-import { runSuite, selectTests } from '../../../../src/app/testing/integration/index.js';
+import { selectTests } from '../../../../src/app/testing/integration/index.js';
 import { jsonReport, junitReport } from '../../../../src/app/testing/integration/report.js';
+import { builtRoot } from '../../../support/built.js';
 import { repoRoot, runCli } from '../../../support/cli.js';
 import { tmpDir } from '../../../support/tmp.js';
+
+// The suite runner of the built library where the build is current (npm test builds first): the
+// flows it starts are then the compiled command, where the sources' runner starts the sources
+// through tsx (src/app/testing/integration/self.ts), at three times the CPU.
+const { runSuite } = (
+  builtRoot !== undefined
+    ? await import(pathToFileURL(path.join(builtRoot, 'dist/app/testing/integration/index.js')).href)
+    : await import('../../../../src/app/testing/integration/index.js')
+) as typeof import('../../../../src/app/testing/integration/index.js');
 
 const fixtures = path.join(repoRoot, 'test/fixtures');
 const integration = path.join(repoRoot, 'test/integration');
