@@ -10,14 +10,14 @@ import { builtRoot } from '../../../support/built.js';
 import { repoRoot, runCli } from '../../../support/cli.js';
 import { tmpDir } from '../../../support/tmp.js';
 
-// The suite runner of the built library where the build is current (npm test builds first): the
+// The suite runner of the built library (tremolo/testing) where the build is current (npm test builds first): the
 // flows it starts are then the compiled command, where the sources' runner starts the sources
 // through tsx (src/app/testing/integration/self.ts), at three times the CPU.
 const { runSuite } = (
   builtRoot !== undefined
-    ? await import(pathToFileURL(path.join(builtRoot, 'dist/app/testing/integration/index.js')).href)
-    : await import('../../../../src/app/testing/integration/index.js')
-) as typeof import('../../../../src/app/testing/integration/index.js');
+    ? await import(pathToFileURL(path.join(builtRoot, 'dist/app/testing/index.js')).href)
+    : await import('../../../../src/app/testing/index.js')
+) as typeof import('../../../../src/app/testing/index.js');
 
 const fixtures = path.join(repoRoot, 'test/fixtures');
 const integration = path.join(repoRoot, 'test/integration');

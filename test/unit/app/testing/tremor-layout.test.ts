@@ -7,14 +7,14 @@ import { fromTremor } from '../../../../src/app/testing/integration/tremor-cli.j
 import { builtRoot } from '../../../support/built.js';
 import { tmpDir } from '../../../support/tmp.js';
 
-// The suite runner of the built library where the build is current (npm test builds first): the
+// The suite runner of the built library (tremolo/testing) where the build is current (npm test builds first): the
 // flows and `tremor server run` it starts are then the compiled command, about 0.8 s of CPU each.
 // The sources' runner starts the sources through tsx, about 2.5 s each (src/app/testing/integration/self.ts).
 const { runSuite } = (
   builtRoot !== undefined
-    ? await import(pathToFileURL(path.join(builtRoot, 'dist/app/testing/integration/index.js')).href)
-    : await import('../../../../src/app/testing/integration/index.js')
-) as typeof import('../../../../src/app/testing/integration/index.js');
+    ? await import(pathToFileURL(path.join(builtRoot, 'dist/app/testing/index.js')).href)
+    : await import('../../../../src/app/testing/index.js')
+) as typeof import('../../../../src/app/testing/index.js');
 
 const tmp = tmpDir('tremolo-tremor-layout-');
 test.after(() => tmp.cleanup());
