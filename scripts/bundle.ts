@@ -25,15 +25,22 @@ const root = path.resolve(import.meta.dirname, '..');
 const BUNDLED = new Set(['rxjs', 'zod', 'ws', 'json5']);
 const packageOf = (specifier: string): string => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
 
-const dependencies: Plugin = {
-  name: 'dependencies',
-  setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) => {
-      const fromPackage = args.importer.includes(`${path.sep}node_modules${path.sep}`);
-      return fromPackage || BUNDLED.has(packageOf(args.path)) ? undefined : { path: args.path, external: true };
-    });
-  },
-};
+/** An esbuild plugin that bundles the packages named (and what they import) and leaves every other package outside. */
+export function bundleOnly(names: ReadonlySet<string>): Plugin {
+  return {
+    name: 'bundle-only',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, (args) => {
+        const fromPackage = args.importer.includes(`${path.sep}node_modules${path.sep}`);
+        return fromPackage || names.has(packageOf(args.path)) ? undefined : { path: args.path, external: true };
+      });
+    },
+  };
+}
+
+// CommonJS bundled into an ES module (ws, json5) asks for node's own modules through `require`,
+// which an ES module lacks: esbuild's shim uses one if the module's scope has it.
+export const REQUIRE_BANNER = "import { createRequire as __tremoloCreateRequire } from 'node:module'; const require = __tremoloCreateRequire(import.meta.url);";
 
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
 for (const name of BUNDLED) if (pkg.dependencies[name] === undefined) throw new Error(`scripts/bundle.ts: "${name}" is bundled but not a dependency in package.json`);
@@ -56,10 +63,8 @@ export async function bundle(outdir = path.join(root, 'dist')): Promise<string[]
     sourcesContent: false,
     // Stack traces and `err.name` keep the classes' and functions' own names.
     keepNames: true,
-    // CommonJS bundled into an ES module (ws, json5) asks for node's own modules through `require`,
-    // which an ES module lacks: esbuild's shim uses one if the module's scope has it.
-    banner: { js: "import { createRequire as __tremoloCreateRequire } from 'node:module'; const require = __tremoloCreateRequire(import.meta.url);" },
-    plugins: [dependencies],
+    banner: { js: REQUIRE_BANNER },
+    plugins: [bundleOnly(BUNDLED)],
     metafile: true,
     logLevel: 'warning',
   });

@@ -19,6 +19,7 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { bundleOnly, REQUIRE_BANNER } from '../../scripts/bundle.js';
 
 const META = ['url', 'dirname', 'filename'] as const;
 const local = (name: string): string => `__tremolo_import_meta_${name}`;
@@ -50,19 +51,6 @@ const ownImportMeta = (repo: string): Plugin => ({
 // tsx), load native add-ons (msgpackr), or are used by a file or two. A copy bundled here is not
 // the one the built package under test (dist/) imports; nothing compares their classes.
 const BUNDLED = new Set(['uvu', 'zod', 'ws', 'rxjs', 'json5', 'yaml', 'jose', 'nats', 'fast-check', 'bcryptjs']);
-const packageOf = (specifier: string): string => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
-const bundledPackages: Plugin = {
-  name: 'bundled-packages',
-  setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) => {
-      const fromPackage = args.importer.includes(`${path.sep}node_modules${path.sep}`);
-      return fromPackage || BUNDLED.has(packageOf(args.path)) ? undefined : { path: args.path, external: true };
-    });
-  },
-};
-// CommonJS bundled into an ES module asks for node's modules through `require`, which an ES module
-// lacks: esbuild's shim uses one if the scope has it.
-const REQUIRE = "import { createRequire as __tremoloCreateRequire } from 'node:module'; const require = __tremoloCreateRequire(import.meta.url);";
 
 export interface Bundles {
   /** The folder holding them. */
@@ -94,10 +82,10 @@ export async function bundleTests(entries: readonly string[], options: { repo: s
     sourcemap: 'linked',
     // The maps point at the sources on disk: copying them in only makes every map bigger to parse.
     sourcesContent: false,
-    banner: { js: REQUIRE },
+    banner: { js: REQUIRE_BANNER },
     chunkNames: 'chunks/[name]-[hash]',
     define: Object.fromEntries(META.map((m) => [`import.meta.${m}`, local(m)])),
-    plugins: [ownImportMeta(repo), bundledPackages],
+    plugins: [ownImportMeta(repo), bundleOnly(BUNDLED)],
     logLevel: 'silent',
   });
   return { dir, of: (file) => path.join(dir, path.relative(repo, file).replace(/\.[cm]?ts$/, '.mjs')) };
