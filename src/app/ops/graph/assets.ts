@@ -8,7 +8,7 @@ import { packageRoot } from '../../../loader/package-root.js';
  * ships: found from the package's root, whether this runs from the sources or bundled in dist/
  * (where this module is part of a chunk): no build step for them.
  */
-const PLACES = [pathToFileURL(path.join(packageRoot, 'src/app/ops/graph/assets/'))];
+const DIR = pathToFileURL(path.join(packageRoot, 'src/app/ops/graph/assets/'));
 
 export const ASSETS = {
   'index.html': 'text/html; charset=utf-8',
@@ -19,15 +19,15 @@ export const ASSETS = {
 
 export type AssetName = keyof typeof ASSETS;
 
-let dir: URL | undefined;
+let found = false;
 
 export function assetsDir(): URL {
-  dir ??= PLACES.find((p) => existsSync(fileURLToPath(new URL('graph.css', p))));
-  if (dir === undefined) {
+  found ||= existsSync(fileURLToPath(new URL('graph.css', DIR)));
+  if (!found) {
     // Not a user's mistake but a broken installation: a plain Error, with its stack.
-    throw new Error(`the flow graph's files are missing (a broken installation): looked in ${PLACES.map((p) => fileURLToPath(p)).join(' and ')}`);
+    throw new Error(`the flow graph's files are missing (a broken installation): looked in ${fileURLToPath(DIR)}`);
   }
-  return dir;
+  return DIR;
 }
 
 const cache = new Map<AssetName, string>();
