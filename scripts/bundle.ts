@@ -4,7 +4,8 @@
  *
  * Node.js 20 resolves, reads and compiles every module on its own: `tremolo validate` loaded 648
  * files (278 of tremolo's, 224 of rxjs, 99 of zod) and spent most of its 0.9 s of CPU doing so.
- * Bundled, the same command takes 0.45 s (`npm run bench -- startup`).
+ * Bundled, the same command takes 0.54 s (0.97 s before; `npm run bench -- startup` has the
+ * start-up figures).
  *
  * The three entry points (the library, tremolo/testing, the command) share their code through
  * chunks, so a module a user's connector imports from 'tremolo' is the very one the command runs
